@@ -1,0 +1,598 @@
+/* bringup.c — the generic cpuhp bringup of kernel/cpu.c on the simulated machine.
+ *
+ * The control CPU (BP) is a sequential program: bringup_nonboot_cpus() as a list of passes
+ * (cpuhp_bringup_mask calls), each a CPU mask and a target; cpu_up() walks the PREPARE rows of
+ * the state table, the kick and the bringup step. The AP side runs the arch's stage lists, then
+ * STARTING rows with IRQs off, then the ONLINE rows on its cpuhp/N thread. Every wait is a real
+ * wait: polling ends when the AP's store is seen, sleeps end on a timer or a wake-up. */
+#include "models/machine.h"
+
+#include <string.h>
+
+typedef struct {
+  GArray *cpus; /* guint */
+  guint16 target;
+} BringupPass;
+
+static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
+
+static void bp_next_cpu(CpuhpMachine *m);
+static void bp_next_step(CpuhpMachine *m);
+static void ap_run(CpuhpMachine *m, guint cpu);
+
+int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
+                     uint32_t draw) {
+  return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
+}
+
+static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
+
+static int64_t task_wakeup(CpuhpMachine *m, guint cpu) {
+  return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP,
+                      m->cpus[cpu].n_wakeups++);
+}
+
+static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
+  return machine_draw(m, &m->p->platform.spin_notice, cpu, PURPOSE_SPIN_NOTICE,
+                      m->cpus[cpu].n_notices++);
+}
+
+/* ---- trace ---------------------------------------------------------------------------- */
+
+static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+                  const CpuhpStep *s, int ret) {
+  if (!m->tracing) return;
+  SimFtraceRec r = {.ts = m->p->kernel.smp_init_at + now(m), .exec_cpu = exec_cpu,
+                    .type = type, .cpu = cpu, .target = target, .step = s->step, .ret = ret};
+  if (exec_cpu == 0) {
+    g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
+    r.pid = 1;
+  } else {
+    g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
+    r.pid = m->cpus[exec_cpu].pid;
+  }
+  if (type != SIM_FTRACE_CPUHP_EXIT) g_strlcpy(r.fn, s->startup, sizeof r.fn);
+  g_array_append_val(m->res->trace, r);
+}
+
+/* ---- control CPU time accounting ------------------------------------------------------ */
+
+static void bp_phase(CpuhpMachine *m, CpuhpBpPhase ph) {
+  int64_t spent = now(m) - m->bp.phase_since;
+  m->res->bp_phase_ns[m->bp.phase] += spent - m->bp.irq_ns;
+  m->bp.irq_ns = 0;
+  m->bp.phase = ph;
+  m->bp.phase_since = now(m);
+}
+
+int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
+  /* The BP is asleep in a completion wait: the IPI wakes it, the handler runs `ns`, it sleeps
+   * again. The time is carved out of the wait it interrupts. */
+  int64_t delay = task_wakeup(m, 0);
+  m->res->bp_phase_ns[phase] += ns;
+  m->bp.irq_ns += ns;
+  return delay;
+}
+
+/* ---- console -------------------------------------------------------------------------- */
+
+static void flush_node_line(CpuhpMachine *m) {
+  if (!m->bp.node_line) return;
+  CpuhpLogLine *l = &g_array_index(m->res->log, CpuhpLogLine, m->bp.node_line_idx);
+  g_free(l->text);
+  l->text = g_string_free(g_steal_pointer(&m->bp.node_line), FALSE);
+}
+
+static guint num_digits(guint v) {
+  guint d = 1;
+  while (v >= 10) v /= 10, d++;
+  return d;
+}
+
+/* announce_cpu(): at each kick during boot; one console line per NUMA node, continued with
+ * pr_cont, so it keeps the time of its first CPU. Padding as the kernel does it. */
+static void announce_cpu(CpuhpMachine *m, guint cpu) {
+  int64_t ts = m->p->kernel.smp_init_at + now(m);
+  guint node = m->cpus[cpu].topo->node, width = num_digits(m->n_cpus) + 1;
+  gboolean first = m->n_kicked == 0;
+  if (first) cpuhp_result_log(m->res, ts, "smpboot: x86: Booting SMP configuration:");
+  if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
+    flush_node_line(m);
+    guint node_width = num_digits(cpuhp_topology_n_nodes(m->topo));
+    m->bp.node_line = g_string_new(NULL);
+    g_string_append_printf(m->bp.node_line, ".... node %*s#%u, CPUs:  ",
+                           (int)(node_width - num_digits(node)), " ", node);
+    m->bp.node_line_idx = m->res->log->len;
+    cpuhp_result_log(m->res, ts, "%s", ""); /* filled in when the line is complete */
+    m->bp.node_of_line = (gint)node;
+  }
+  if (first) g_string_append_printf(m->bp.node_line, "%*s", (int)width + 1, " "); /* the BSP */
+  g_string_append_printf(m->bp.node_line, "%*s#%u", (int)(width - num_digits(cpu)), " ", cpu);
+}
+
+/* ---- state table walks ---------------------------------------------------------------- */
+
+/* Next row after `from` up to `limit` that this CPU really runs in `section`. */
+static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section) {
+  for (guint i = 0; i < m->table->n_steps; i++) {
+    const CpuhpStep *s = &m->table->steps[i];
+    if (s->step <= from) continue;
+    if (s->step > limit) break;
+    if (s->section == section && s->runs_on != CPUHP_RUNS_NOBODY && m->rows[i].present) return s;
+  }
+  return NULL;
+}
+
+static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
+  return &m->rows[s - m->table->steps];
+}
+
+static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
+  const RowCost *rc = cost_of(m, s);
+  return machine_draw(m, &rc->costs[inst], cpu, PURPOSE_STATE_BASE + s->step * 64u + inst, 0);
+}
+
+/* ---- the control CPU ------------------------------------------------------------------ */
+
+static void bp_finish(CpuhpMachine *m) {
+  bp_phase(m, m->bp.phase);
+  flush_node_line(m);
+  m->bp.done = TRUE;
+  m->res->bringup_ns = now(m);
+  guint online = 0, nodes = 0;
+  g_autofree gboolean *node_on = g_new0(gboolean, cpuhp_topology_n_nodes(m->topo));
+  for (guint c = 0; c < m->n_cpus; c++) {
+    if (m->cpus[c].state != m->table->online) continue;
+    online++;
+    if (!node_on[m->cpus[c].topo->node]) node_on[m->cpus[c].topo->node] = TRUE, nodes++;
+  }
+  m->res->cpus_online = online;
+  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s",
+                   nodes, nodes == 1 ? "" : "s", online, online == 1 ? "" : "s");
+}
+
+static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  m->bp.cpu = cpu;
+  c->target = target;
+  if (c->state == 0) { /* from OFFLINE: threads:prepare will create this CPU's kthreads */
+    c->pid = m->next_pid;
+    m->next_pid += (int32_t)m->p->kernel.kthreads_per_cpu;
+    m->res->cpus[cpu].up_start = now(m);
+  }
+  bp_next_step(m);
+}
+
+static void bp_next_cpu(CpuhpMachine *m) {
+  while (m->bp.pass < m->bp.passes->len) {
+    BringupPass *ps = &g_array_index(m->bp.passes, BringupPass, m->bp.pass);
+    if (m->bp.pos >= ps->cpus->len) {
+      m->bp.pass++;
+      m->bp.pos = 0;
+      continue;
+    }
+    guint cpu = g_array_index(ps->cpus, guint, m->bp.pos++);
+    if (m->cpus[cpu].state >= ps->target) continue; /* _cpu_up() returns at once */
+    bp_cpu_up(m, cpu, ps->target);
+    return;
+  }
+  bp_finish(m);
+}
+
+static void ev_bp_callback_done(void *ctx, uint64_t inst) {
+  CpuhpMachine *m = ctx;
+  guint cpu = m->bp.cpu;
+  const CpuhpStep *s = m->bp.step;
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
+  if (inst + 1 < cost_of(m, s)->n_costs) {
+    m->bp.instance = (guint)inst + 1;
+    trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
+    sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, m->bp.instance), ev_bp_callback_done, m,
+                        m->bp.instance);
+    return;
+  }
+  bp_next_step(m);
+}
+
+static void ev_bp_kick_done(void *ctx, uint64_t unused) {
+  CpuhpMachine *m = ctx;
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, m->bp.cpu, m->cpus[m->bp.cpu].state, m->bp.step, 0);
+  bp_next_step(m);
+}
+
+static void ev_ap_begin(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  CpuhpCpu *c = &m->cpus[cpu];
+  m->res->cpus[cpu].kick = now(m);
+  c->stages = m->arch->pre_alive;
+  c->n_stages = m->arch->n_pre_alive;
+  c->stage = 0;
+  ap_run(m, (guint)cpu);
+}
+
+static void bp_kick(CpuhpMachine *m, guint cpu) {
+  /* cpuhp_kick_ap_alive(): cpuhp_can_boot_ap() moves DEAD/KICKED/ALIVE to KICKED, then the arch
+   * sends the wake-up and returns without waiting. */
+  CpuhpCpu *c = &m->cpus[cpu];
+  g_assert(c->sync == SYNC_STATE_DEAD || c->sync == SYNC_STATE_KICKED || c->sync == SYNC_STATE_ALIVE);
+  c->sync = SYNC_STATE_KICKED;
+  bp_phase(m, CPUHP_BP_KICK);
+  announce_cpu(m, cpu);
+  m->res->cpus[cpu].kick_order = m->n_kicked++;
+  int64_t ap_start = 0;
+  int64_t cost = m->arch->kick(m, cpu, &ap_start);
+  g_assert(ap_start >= 0 && ap_start <= cost);
+  sim_engine_schedule(m->e, ap_start, ev_ap_begin, m, cpu);
+  sim_engine_schedule(m->e, cost, ev_bp_kick_done, m, 0);
+}
+
+/* -- state 86: cpuhp_bringup_ap() -- */
+
+static void ev_ap_released(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  CpuhpCpu *c = &m->cpus[cpu];
+  CpuhpCpuResult *r = &m->res->cpus[cpu];
+  r->alive_spin_ns = now(m) - r->alive;
+  m->res->ap_spin_ns += r->alive_spin_ns;
+  c->stages = m->arch->post_release;
+  c->n_stages = m->arch->n_post_release;
+  c->stage = 0;
+  ap_run(m, (guint)cpu);
+}
+
+static void bp_release(CpuhpMachine *m) {
+  /* cpuhp_wait_for_sync_state() cmpxchg ALIVE -> SHOULD_ONLINE; the AP spinning in
+   * cpuhp_ap_sync_alive() sees it; the BP goes on to bringup_wait_for_ap_online(), asleep. */
+  guint cpu = m->bp.cpu;
+  m->bp.waiting_alive = FALSE;
+  m->bp.token++;
+  m->cpus[cpu].sync = SYNC_STATE_SHOULD_ONLINE;
+  m->res->cpus[cpu].release = now(m);
+  bp_phase(m, CPUHP_BP_WAIT_AP);
+  sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
+}
+
+static void bp_alive_timeout(CpuhpMachine *m) {
+  /* "CPU%u failed to report alive state": -EIO from state 86, rolled back to OFFLINE by
+   * cpuhp_bringup_mask(); the sync state stays KICKED; the boot goes on with the next CPU. */
+  guint cpu = m->bp.cpu;
+  CpuhpCpu *c = &m->cpus[cpu];
+  m->bp.waiting_alive = FALSE;
+  m->bp.token++;
+  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, m->bp.step, -5);
+  c->state = 0;
+  m->res->cpus[cpu].status = CPUHP_CPU_FAILED;
+  m->res->cpus[cpu].failure = "failed to report alive state";
+  bp_next_cpu(m);
+}
+
+static void bp_sleep(CpuhpMachine *m);
+
+static void ev_bp_sleep_wake(void *ctx, uint64_t token) {
+  CpuhpMachine *m = ctx;
+  if (token != m->bp.token) return;
+  if (m->cpus[m->bp.cpu].sync == SYNC_STATE_ALIVE)
+    bp_release(m);
+  else if (now(m) - m->bp.wait_start >= m->p->kernel.alive_timeout)
+    bp_alive_timeout(m);
+  else
+    bp_sleep(m);
+}
+
+static void bp_sleep(CpuhpMachine *m) {
+  /* usleep_range(1000, 2000) between polls once the first millisecond is over. */
+  bp_phase(m, CPUHP_BP_ALIVE_SLEEP);
+  int64_t d = machine_draw(m, &m->p->kernel.alive_sleep, m->bp.cpu, PURPOSE_ALIVE_SLEEP,
+                           m->bp.sleeps++);
+  sim_engine_schedule(m->e, d, ev_bp_sleep_wake, m, m->bp.token);
+}
+
+static void ev_bp_spin_deadline(void *ctx, uint64_t token) {
+  CpuhpMachine *m = ctx;
+  if (token != m->bp.token) return;
+  m->bp.spinning = FALSE;
+  bp_sleep(m);
+}
+
+static void ev_bp_alive_seen(void *ctx, uint64_t token) {
+  CpuhpMachine *m = ctx;
+  if (token != m->bp.token) return;
+  bp_release(m);
+}
+
+void machine_ap_report_alive(CpuhpMachine *m, guint cpu) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  g_assert(c->sync == SYNC_STATE_KICKED);
+  c->sync = SYNC_STATE_ALIVE;
+  m->res->cpus[cpu].alive = now(m);
+  if (m->bp.waiting_alive && m->bp.cpu == cpu && m->bp.spinning) {
+    m->bp.token++; /* the poll loop sees it; its 1 ms deadline no longer matters */
+    sim_engine_schedule(m->e, spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);
+  }
+}
+
+static void bp_bringup(CpuhpMachine *m, guint cpu) {
+  m->bp.wait_start = now(m);
+  m->bp.sleeps = 0;
+  m->bp.token++;
+  if (m->cpus[cpu].sync == SYNC_STATE_ALIVE) { /* already waiting for us: first poll wins */
+    bp_release(m);
+    return;
+  }
+  m->bp.waiting_alive = TRUE;
+  m->bp.spinning = TRUE;
+  bp_phase(m, CPUHP_BP_ALIVE_SPIN);
+  sim_engine_schedule(m->e, m->p->kernel.alive_spin, ev_bp_spin_deadline, m, m->bp.token);
+}
+
+static void ev_bp_online_done(void *ctx, uint64_t unused) {
+  CpuhpMachine *m = ctx;
+  guint cpu = m->bp.cpu;
+  CpuhpCpu *c = &m->cpus[cpu];
+  bp_phase(m, CPUHP_BP_PREPARE);
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, m->bp.step, 0);
+  if (c->state == m->table->online) {
+    m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
+    m->res->cpus[cpu].online = now(m);
+  }
+  bp_next_step(m);
+}
+
+/* -- the AP's hotplug thread: one ONLINE state per pass of cpuhp_thread_fun() -- */
+
+static void ap_thread_next(CpuhpMachine *m, guint cpu);
+
+static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  CpuhpCpu *c = &m->cpus[cpu];
+  trace(m, SIM_FTRACE_CPUHP_EXIT, (guint)cpu, (guint)cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
+  ap_thread_next(m, (guint)cpu);
+}
+
+static void ap_thread_next(CpuhpMachine *m, guint cpu) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE);
+  if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
+    c->state = c->target;
+    m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
+    sim_engine_schedule(m->e, task_wakeup(m, 0), ev_bp_online_done, m, 0);
+    return;
+  }
+  c->state = s->step;
+  trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
+  sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, 0), ev_ap_thread_cb_done, m, cpu);
+}
+
+static void ev_ap_thread_run(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  m->res->cpus[cpu].online_cb_ns = now(m); /* start; turned into a duration at the end */
+  ap_thread_next(m, (guint)cpu);
+}
+
+static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
+  /* bringup_wait_for_ap_online() returns: unpark cpuhp/N; cpuhp_kick_ap() wakes it and sleeps
+   * on done_up until the ONLINE states are through. */
+  CpuhpMachine *m = ctx;
+  guint cpu = m->bp.cpu;
+  bp_phase(m, CPUHP_BP_WAIT_ONLINE);
+  sim_engine_schedule(m->e, task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
+}
+
+static void ap_online_idle(CpuhpMachine *m, guint cpu) {
+  /* cpuhp_online_idle(): sync state ONLINE, st->state = CPUHP_AP_ONLINE_IDLE, complete. */
+  CpuhpCpu *c = &m->cpus[cpu];
+  c->sync = SYNC_STATE_ONLINE;
+  c->state = m->table->ap_online_idle;
+  CpuhpCpuResult *r = &m->res->cpus[cpu];
+  r->online_idle = now(m);
+  r->starting_ns = now(m) - r->release;
+  g_assert(m->bp.cpu == cpu);
+  sim_engine_schedule(m->e, task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
+}
+
+ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  if (c->state < m->table->bringup_cpu) c->state = m->table->bringup_cpu;
+  guint limit = MIN(c->target, m->table->ap_online);
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_STARTING);
+  if (!s) {
+    c->state = (guint16)limit;
+    return (ApStep){0, AP_NEXT};
+  }
+  c->state = s->step;
+  return (ApStep){draw_state_cost(m, cpu, s, 0), AP_AGAIN};
+}
+
+/* -- the AP's own code: run its stage list -- */
+
+static void ev_ap_continue(void *ctx, uint64_t cpu) { ap_run(ctx, (guint)cpu); }
+
+void machine_ap_resume(CpuhpMachine *m, guint cpu, int64_t delay) {
+  sim_engine_schedule(m->e, delay, ev_ap_continue, m, cpu);
+}
+
+static void ap_run(CpuhpMachine *m, guint cpu) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  while (c->stage < c->n_stages) {
+    ApStep st = c->stages[c->stage].fn(m, cpu);
+    if (st.flow != AP_AGAIN) c->stage++;
+    if (st.flow == AP_BLOCKED) return;
+    if (st.delay > 0) {
+      sim_engine_schedule(m->e, st.delay, ev_ap_continue, m, cpu);
+      return;
+    }
+  }
+  if (c->stages == m->arch->pre_alive)
+    machine_ap_report_alive(m, cpu);
+  else
+    ap_online_idle(m, cpu);
+}
+
+/* -- one step of cpu_up() on the BP -- */
+
+static void bp_next_step(CpuhpMachine *m) {
+  guint cpu = m->bp.cpu;
+  CpuhpCpu *c = &m->cpus[cpu];
+  guint limit = MIN(c->target, m->table->bringup_cpu);
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE);
+  if (!s) {
+    bp_next_cpu(m);
+    return;
+  }
+  m->bp.step = s;
+  c->state = s->step; /* cpuhp_next_state() moves st->state before the callback runs */
+  switch (s->cost) {
+  case CPUHP_COST_PROFILE:
+    bp_phase(m, CPUHP_BP_PREPARE);
+    m->bp.instance = 0;
+    trace(m, s->multi_instance ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, 0, cpu,
+          c->target, s, 0);
+    sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, 0), ev_bp_callback_done, m, 0);
+    return;
+  case CPUHP_COST_KICK:
+    trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
+    bp_kick(m, cpu);
+    return;
+  case CPUHP_COST_BRINGUP:
+    trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
+    bp_bringup(m, cpu);
+    return;
+  case CPUHP_COST_NONE:
+    break;
+  }
+  g_assert_not_reached();
+}
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+static const ArchOps *arch_for(const char *arch) {
+  const ArchOps *all[] = {arch_x86_ops()};
+  for (guint i = 0; i < G_N_ELEMENTS(all); i++)
+    if (g_strcmp0(all[i]->arch, arch) == 0) return all[i];
+  return NULL;
+}
+
+static void add_pass(CpuhpMachine *m, GArray *cpus, guint16 target) {
+  BringupPass ps = {g_array_ref(cpus), target};
+  g_array_append_val(m->bp.passes, ps);
+}
+
+/* bringup_nonboot_cpus(): the passes cpuhp_bringup_cpus_parallel() or the serial loop makes. */
+static void plan_passes(CpuhpMachine *m) {
+  const CpuhpProfile *p = m->p;
+  gboolean parallel = p->kernel.hotplug_parallel && p->kernel.cpuhp_parallel &&
+                      !p->kernel.parallel_veto && m->table->kick_ap != 0;
+  gboolean smt_aware = parallel && p->kernel.smt_primary_first &&
+                       cpuhp_topology_threads_per_core(m->topo) > 1;
+  m->res->parallel = parallel;
+  m->res->smt_aware = smt_aware;
+  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(guint));
+  g_autoptr(GArray) primaries = g_array_new(FALSE, FALSE, sizeof(guint));
+  g_autoptr(GArray) siblings = g_array_new(FALSE, FALSE, sizeof(guint));
+  for (guint c = 1; c < m->n_cpus; c++) {
+    g_array_append_val(all, c);
+    g_array_append_val(m->cpus[c].topo->primary ? primaries : siblings, c);
+  }
+  if (!parallel) {
+    add_pass(m, all, m->table->online);
+  } else if (smt_aware) {
+    add_pass(m, primaries, m->table->kick_ap);
+    add_pass(m, primaries, m->table->online);
+    add_pass(m, siblings, m->table->kick_ap);
+    add_pass(m, siblings, m->table->online);
+  } else {
+    add_pass(m, all, m->table->kick_ap);
+    add_pass(m, all, m->table->online);
+  }
+}
+
+static void clear_pass(gpointer p) { g_array_unref(((BringupPass *)p)->cpus); }
+
+static void ev_bp_start(void *ctx, uint64_t unused) {
+  CpuhpMachine *m = ctx;
+  cpuhp_result_log(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
+  bp_next_cpu(m);
+}
+
+CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error) {
+  const CpuhpTable *table = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const ArchOps *arch = arch_for(p->arch);
+  if (!table || !arch) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s: no model for arch %s, kernel %s (have: %s)", p->source, p->arch,
+                p->kernel.version, cpuhp_table_known());
+    return NULL;
+  }
+  g_autoptr(SimEngine) e = sim_engine_new();
+  CpuhpMachine m = {.e = e, .p = p, .table = table, .arch = arch, .seed = opt->seed,
+                    .tracing = opt->trace};
+  m.topo = cpuhp_topology_new(p);
+  m.n_cpus = cpuhp_topology_n_cpus(m.topo);
+  m.res = cpuhp_result_new(m.n_cpus);
+  if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(SimFtraceRec));
+  m.cpus = g_new0(CpuhpCpu, m.n_cpus);
+  m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
+  m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
+  m.tr_lock = sim_lock_new(e);
+  m.next_pid = (int32_t)p->kernel.first_kthread_pid;
+  m.bp.passes = g_array_new(FALSE, FALSE, sizeof(BringupPass));
+  g_array_set_clear_func(m.bp.passes, clear_pass);
+  m.bp.node_of_line = -1;
+
+  m.rows = g_new0(RowCost, table->n_steps);
+  for (guint i = 0; i < table->n_steps; i++) {
+    const CpuhpStep *s = &table->steps[i];
+    const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
+    m.rows[i].present = sc && sc->present >= 0 ? sc->present : s->at_boot;
+    m.rows[i].costs = sc && sc->n_costs ? sc->costs : &zero_cost;
+    m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
+  }
+
+  for (guint c = 0; c < m.n_cpus; c++) {
+    m.cpus[c].topo = cpuhp_topology_cpu(m.topo, c);
+    const CpuhpTopoCpu *t = m.cpus[c].topo;
+    CpuhpCpuResult *r = &m.res->cpus[c];
+    *r = (CpuhpCpuResult){.cpu = c, .package = t->package, .core = t->core, .thread = t->thread,
+                          .node = t->node, .primary = t->primary, .status = CPUHP_CPU_OFFLINE,
+                          .up_start = -1, .kick = -1, .alive = -1, .release = -1,
+                          .online_idle = -1, .online = -1};
+  }
+  /* The boot CPU is online before smp_init() and counts for its package. */
+  m.cpus[0].state = table->online;
+  m.cpus[0].sync = SYNC_STATE_ONLINE;
+  m.res->cpus[0].status = CPUHP_CPU_BOOT;
+  m.res->cpus[0].online = 0;
+  m.pkg_booted[m.cpus[0].topo->package] = 1;
+  /* load_ucode_bsp() updated the boot CPU's core long before smp_init(). */
+  m.cores[m.cpus[0].topo->core].ucode = UCODE_CURRENT;
+
+  m.res->profile = g_strdup(p->name);
+  m.res->topology = cpuhp_topology_describe(m.topo);
+  m.res->arch = g_strdup(p->arch);
+  m.res->kernel = g_strdup(p->kernel.version);
+  m.res->seed = opt->seed;
+  m.res->smp_init_at = p->kernel.smp_init_at;
+  plan_passes(&m);
+
+  sim_engine_schedule(e, 0, ev_bp_start, &m, 0);
+  sim_engine_run(e, INT64_MAX);
+  g_assert(m.bp.done); /* every wait in the model ends or times out */
+
+  for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++) {
+    if (cpuhp_bp_phase_is_wait(ph)) m.res->bp_wait_ns += m.res->bp_phase_ns[ph];
+  }
+  m.res->bp_spin_ns = m.res->bp_phase_ns[CPUHP_BP_ALIVE_SPIN] + m.res->bp_phase_ns[CPUHP_BP_TSC_SYNC];
+  m.res->events = sim_engine_events_run(e);
+
+  g_free(m.rows);
+  for (guint i = 0; i < cpuhp_topology_n_cores(m.topo); i++)
+    if (m.cores[i].ucode_waiters) g_array_unref(m.cores[i].ucode_waiters);
+  g_free(m.cores);
+  g_free(m.cpus);
+  g_free(m.pkg_booted);
+  sim_lock_free(m.tr_lock);
+  g_array_unref(m.bp.passes);
+  cpuhp_topology_free(m.topo);
+  return m.res;
+}

@@ -1,0 +1,70 @@
+/* cpuhp.h — the cpuhp state space as data, one table per (arch, kernel version).
+ *
+ * Mirrors `cpuhp_hp_states[]` in kernel/cpu.c: each row is one value of `enum cpuhp_state` with
+ * the name string the kernel registers, the startup callback the cpuhp trace prints (%ps), the
+ * section it belongs to and who executes it. Costs are not here: they come from the profile, keyed
+ * by the state's name string. Rows are sorted by step; states without a startup callback are
+ * listed only where the bringup needs them as landmarks (OFFLINE, AP_ONLINE_IDLE, ONLINE). */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+typedef enum {
+  CPUHP_SECTION_PREPARE,  /* CPUHP_OFFLINE+1 .. CPUHP_BRINGUP_CPU: on the control CPU */
+  CPUHP_SECTION_STARTING, /* CPUHP_AP_IDLE_DEAD .. CPUHP_AP_ONLINE: on the AP, IRQs off */
+  CPUHP_SECTION_ONLINE,   /* CPUHP_AP_ONLINE+1 .. CPUHP_ONLINE: on the AP's cpuhp/N thread */
+} CpuhpSection;
+
+typedef enum {
+  CPUHP_RUNS_BP,        /* the control CPU, in _cpu_up(), process context */
+  CPUHP_RUNS_AP_ATOMIC, /* the AP itself from notify_cpu_starting(), never traced */
+  CPUHP_RUNS_AP_THREAD, /* the AP's hotplug thread cpuhp/N */
+  CPUHP_RUNS_NOBODY,    /* a landmark without a startup callback */
+} CpuhpRunner;
+
+typedef enum {
+  CPUHP_COST_PROFILE, /* a callback whose cost the profile gives (per instance if multi) */
+  CPUHP_COST_KICK,    /* CPUHP_BP_KICK_AP: the arch kick (x86 INIT/SIPI/SIPI) */
+  CPUHP_COST_BRINGUP, /* CPUHP_BRINGUP_CPU: the BP's waits for the AP, no cost of its own */
+  CPUHP_COST_NONE,    /* landmark */
+} CpuhpCostModel;
+
+/* One row of the table. */
+typedef struct {
+  uint16_t step;           /* enum value in this kernel: what the trace prints as step */
+  const char *enum_name;   /* e.g. "CPUHP_CREATE_THREADS" */
+  const char *name;        /* registered name, e.g. "threads:prepare"; unique in a table */
+  const char *startup;     /* startup callback as the trace prints it; NULL for landmarks */
+  CpuhpSection section;
+  CpuhpRunner runs_on;
+  CpuhpCostModel cost;
+  gboolean multi_instance; /* invoked once per registered instance (cpuhp_multi_enter) */
+  gboolean at_boot;        /* registered before smp_init() on a default config; a profile may
+                              switch a conditional state on (PMU, Hyper-V, KVM guest ...) */
+} CpuhpStep;
+
+typedef struct {
+  const char *arch;    /* "x86_64" */
+  const char *version; /* "6.12" */
+  const CpuhpStep *steps;
+  guint n_steps;
+  /* Landmark steps of this kernel (numbers move between versions). */
+  uint16_t kick_ap;        /* CPUHP_BP_KICK_AP, 0 if the kernel has no split startup */
+  uint16_t bringup_cpu;    /* CPUHP_BRINGUP_CPU: last BP state */
+  uint16_t ap_online;      /* CPUHP_AP_ONLINE: last STARTING state */
+  uint16_t ap_online_idle; /* CPUHP_AP_ONLINE_IDLE */
+  uint16_t online;         /* CPUHP_ONLINE */
+} CpuhpTable;
+
+/* NULL when no table is shipped for that pair. */
+const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version);
+/* Comma-separated "arch/version" list of shipped tables, for error messages; static string. */
+const char *cpuhp_table_known(void);
+/* Row by name string; NULL if absent. */
+const CpuhpStep *cpuhp_table_find(const CpuhpTable *t, const char *name);
+/* Row by step number; NULL if absent. */
+const CpuhpStep *cpuhp_table_at(const CpuhpTable *t, guint step);
+
+const char *cpuhp_section_name(CpuhpSection s);
+const char *cpuhp_runner_name(CpuhpRunner r);

@@ -1,0 +1,156 @@
+/* machine.h — the simulated machine shared by the generic bringup (bringup.c) and the arch
+ * models (arch_*.c). Internal to models/: nothing outside includes it.
+ *
+ * An AP's own code paths are data: a list of stages, each a function that does its bit of work
+ * and says how long it takes, or that it blocks until another party resumes the AP. The generic
+ * part runs the list; the arch supplies the pre-alive and post-release lists. */
+#pragma once
+
+#include "models/bringup.h"
+#include "models/cpuhp.h"
+#include "models/profile.h"
+#include "models/result.h"
+#include "models/topology.h"
+#include "sim/engine.h"
+#include "sim/resource.h"
+
+/* enum cpuhp_sync_state (kernel/cpu.c). */
+typedef enum {
+  SYNC_STATE_DEAD,
+  SYNC_STATE_KICKED,
+  SYNC_STATE_SHOULD_DIE,
+  SYNC_STATE_ALIVE,
+  SYNC_STATE_SHOULD_ONLINE,
+  SYNC_STATE_ONLINE,
+} CpuhpSyncState;
+
+/* What an AP stage asks for next. */
+typedef enum { AP_NEXT, AP_AGAIN, AP_BLOCKED } ApFlow;
+typedef struct {
+  int64_t delay; /* ns of work before the next stage (or this one again) */
+  ApFlow flow;
+} ApStep;
+
+typedef struct _CpuhpMachine CpuhpMachine;
+typedef ApStep (*ApStageFn)(CpuhpMachine *m, guint cpu);
+
+typedef struct {
+  const char *name;
+  ApStageFn fn;
+} ApStage;
+
+/* An architecture: how the BP kicks an AP and what the AP runs before ALIVE and after release. */
+typedef struct {
+  const char *arch;
+  /* BP-side cost of the kick; *ap_start is the offset into it at which the AP starts waking. */
+  int64_t (*kick)(CpuhpMachine *m, guint cpu, int64_t *ap_start);
+  const ApStage *pre_alive;     /* ends with the AP reporting ALIVE */
+  guint n_pre_alive;
+  const ApStage *post_release;  /* ends just before cpuhp_online_idle() */
+  guint n_post_release;
+} ArchOps;
+
+/* Per-core state the SMT rules care about. */
+typedef enum { UCODE_OLD, UCODE_LOADING, UCODE_CURRENT } UcodeState;
+typedef struct {
+  UcodeState ucode;
+  GArray *ucode_waiters; /* guint cpu: siblings that arrived while a load ran */
+} CpuhpCore;
+
+/* Random purposes other than cpuhp states (states use their step number). */
+enum {
+  PURPOSE_STATE_BASE = 0,          /* + step * 64 + instance */
+  PURPOSE_KICK_SETUP = 1 << 20,
+  PURPOSE_ICR,                     /* draw = ICR write index */
+  PURPOSE_WAKEUP,
+  PURPOSE_TRAMPOLINE,
+  PURPOSE_EARLY_INIT,
+  PURPOSE_MICROCODE,
+  PURPOSE_ALIVE_SLEEP,             /* draw = sleep iteration */
+  PURPOSE_SPIN_NOTICE,             /* draw = which notice */
+  PURPOSE_TASK_WAKEUP,             /* draw = which wake-up of this CPU's waits */
+  PURPOSE_CPU_INIT,
+  PURPOSE_IDENTIFY,
+  PURPOSE_TSC_SYNC,
+  PURPOSE_ONLINE_TAIL,
+};
+
+/* A state table row as this profile has it: present or not, and what each instance costs.
+ * Parallel to table->steps, so walks never look a state up by name. */
+typedef struct {
+  gboolean present;
+  const SimDist *costs;
+  guint n_costs;
+} RowCost;
+
+typedef struct {
+  const CpuhpTopoCpu *topo;
+  guint16 state;          /* highest state reached */
+  guint16 target;
+  CpuhpSyncState sync;
+  int32_t pid;            /* cpuhp/N */
+  guint stage;            /* index into the current AP stage list */
+  const ApStage *stages;
+  guint n_stages;
+  guint step_idx;         /* table row cursor for STARTING / ONLINE walks */
+  guint n_notices;        /* spin-notice draws so far */
+  guint n_wakeups;        /* task wake-up draws so far */
+  int64_t stage_since;    /* start of the stage being timed */
+  int64_t ucode_since;
+} CpuhpCpu;
+
+struct _CpuhpMachine {
+  SimEngine *e;
+  const CpuhpProfile *p;
+  const CpuhpTable *table;
+  const ArchOps *arch;
+  RowCost *rows;
+  CpuhpTopology *topo;
+  uint64_t seed;
+  gboolean tracing;
+  CpuhpResult *res;
+
+  CpuhpCpu *cpus;
+  guint n_cpus;
+  CpuhpCore *cores;
+  guint *pkg_booted;      /* CPUs per package that got past set_cpu_sibling_map */
+  SimLock *tr_lock;       /* x86 trampoline lock */
+  int32_t next_pid;
+  guint n_kicked;
+
+  /* The control CPU. */
+  struct {
+    CpuhpBpPhase phase;
+    gboolean busy_phase;  /* a wait phase is running, else work */
+    int64_t phase_since;
+    int64_t irq_ns;       /* IRQ work inside the current wait, moved to its own phase */
+    GArray *passes;       /* BringupPass */
+    guint pass, pos;
+    guint cpu;            /* in cpu_up() for this CPU */
+    const CpuhpStep *step;
+    guint instance;
+    guint token;          /* invalidates stale timers */
+    int64_t wait_start;
+    guint sleeps;
+    gboolean waiting_alive;   /* polling on cpu's sync state */
+    gboolean spinning;
+    gboolean done;
+    guint node_line_idx;      /* console: log index of the current ".... node #N, CPUs:" line */
+    GString *node_line;
+    gint node_of_line;
+  } bp;
+};
+
+/* Draw helpers: every draw is keyed by the CPU being brought up. */
+int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+
+/* Services the generic part offers to arch stages. */
+void machine_ap_report_alive(CpuhpMachine *m, guint cpu);   /* cpuhp_ap_sync_alive() */
+ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu); /* one STARTING state per call */
+/* The AP interrupts the sleeping BP for `ns` of IRQ-context work (TSC sync source side);
+ * returns the delay before that work starts on the BP. */
+int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns);
+/* Resume an AP blocked in a stage, `delay` ns from now. */
+void machine_ap_resume(CpuhpMachine *m, guint cpu, int64_t delay);
+
+const ArchOps *arch_x86_ops(void);

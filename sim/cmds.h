@@ -1,0 +1,9 @@
+/* cmds.h — the cpuhpsim subcommands. Each takes its own argv (argv[0] = subcommand name) and
+ * returns the process exit status: 0 success, 1 run-time failure (e.g. cannot write an output),
+ * 2 bad input (flags, profile). Errors are one line on stderr. */
+#pragma once
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_states(int argc, char **argv);
+int cmd_schema(int argc, char **argv);

@@ -1,0 +1,27 @@
+/* engine.h — the discrete-event engine: a virtual clock in integer nanoseconds and a run loop.
+ *
+ * Contract: handlers run one at a time in (time, insertion) order; a handler may schedule more
+ * events at or after now. Nothing here knows about CPUs. There is no cancel: a model that may
+ * abandon a timer keeps a generation token and lets the stale handler return early. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "sim/eventq.h"
+
+typedef struct _SimEngine SimEngine;
+
+SimEngine *sim_engine_new(void);
+void sim_engine_free(SimEngine *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimEngine, sim_engine_free)
+
+int64_t sim_engine_now(const SimEngine *e);
+/* Runs fn(ctx, arg) `delay` ns from now (delay >= 0; 0 = the FIFO lane). */
+void sim_engine_schedule(SimEngine *e, int64_t delay, SimHandler fn, void *ctx, uint64_t arg);
+/* Runs until no event is left, sim_engine_stop() is called, or the next event lies beyond
+ * `until` (which then stays queued). Returns the number of events run by this call. */
+uint64_t sim_engine_run(SimEngine *e, int64_t until);
+void sim_engine_stop(SimEngine *e);
+uint64_t sim_engine_events_run(const SimEngine *e);
+gsize sim_engine_pending(const SimEngine *e);

@@ -1,0 +1,183 @@
+/* report.c — text, JSON and ftrace renderings of a result; the state table of a profile. */
+#include "sim/report.h"
+
+#include "sim/ftrace.h"
+
+static double ms(int64_t ns) { return (double)ns / 1e6; }
+
+/* Mean of one per-CPU field over the APs that reached it, split primaries / siblings. */
+typedef int64_t (*CpuField)(const CpuhpCpuResult *c);
+static int64_t f_wakeup(const CpuhpCpuResult *c) { return c->kick >= 0 ? c->wakeup_ns : -1; }
+static int64_t f_trlock(const CpuhpCpuResult *c) { return c->kick >= 0 ? c->tr_lock_wait_ns : -1; }
+static int64_t f_ucode(const CpuhpCpuResult *c) { return c->alive >= 0 ? c->microcode_ns : -1; }
+static int64_t f_kick_alive(const CpuhpCpuResult *c) { return c->alive >= 0 ? c->alive - c->kick : -1; }
+static int64_t f_alive_release(const CpuhpCpuResult *c) { return c->release >= 0 ? c->release - c->alive : -1; }
+static int64_t f_starting(const CpuhpCpuResult *c) { return c->online_idle >= 0 ? c->starting_ns : -1; }
+static int64_t f_tsc(const CpuhpCpuResult *c) { return c->online_idle >= 0 ? c->tsc_sync_ns : -1; }
+static int64_t f_calib(const CpuhpCpuResult *c) { return c->online_idle >= 0 ? c->calibrate_ns : -1; }
+static int64_t f_online_cb(const CpuhpCpuResult *c) { return c->online >= 0 ? c->online_cb_ns : -1; }
+static int64_t f_up(const CpuhpCpuResult *c) { return c->online >= 0 ? c->online - c->up_start : -1; }
+
+static const struct {
+  const char *label;
+  CpuField f;
+} per_ap_rows[] = {
+    {"kick -> first instruction", f_wakeup},
+    {"queued on tr_lock", f_trlock},
+    {"microcode (load_ucode_ap)", f_ucode},
+    {"kick -> ALIVE", f_kick_alive},
+    {"ALIVE -> released (spinning)", f_alive_release},
+    {"released -> online-idle", f_starting},
+    {"  of which TSC sync", f_tsc},
+    {"  of which delay calibration", f_calib},
+    {"ONLINE callbacks (cpuhp/N)", f_online_cb},
+    {"cpu_up start -> CPUHP_ONLINE", f_up},
+};
+
+static void mean_of(const CpuhpResult *r, CpuField f, gboolean primary, double *mean, guint *n) {
+  double sum = 0;
+  *n = 0;
+  for (guint c = 1; c < r->n_cpus; c++) {
+    if (r->cpus[c].primary != primary) continue;
+    int64_t v = f(&r->cpus[c]);
+    if (v < 0) continue;
+    sum += (double)v;
+    (*n)++;
+  }
+  *mean = *n ? sum / *n : 0;
+}
+
+void cpuhp_report_text(GString *out, const CpuhpResult *r) {
+  g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", r->profile, r->arch, r->kernel,
+                         r->topology);
+  g_string_append_printf(out, "bringup: %s%s, seed %" G_GUINT64_FORMAT "\n\n",
+                         r->parallel ? "parallel (cpuhp.parallel=1)" : "serial",
+                         r->smt_aware ? ", SMT primary threads first" : "", r->seed);
+  g_string_append_printf(out, "  bringup time              %12.3f ms   (\"smp: Bringing up secondary CPUs\" to \"smp: Brought up\")\n",
+                         ms(r->bringup_ns));
+  g_string_append_printf(out, "  CPUs online               %8u / %u\n", r->cpus_online, r->n_cpus);
+  g_string_append_printf(out, "  control CPU waiting       %12.3f ms   (busy %0.3f ms: alive polling + TSC sync)\n",
+                         ms(r->bp_wait_ns), ms(r->bp_spin_ns));
+  g_string_append_printf(out, "  APs spinning at ALIVE     %12.3f ms   (CPU time, all APs)\n\n", ms(r->ap_spin_ns));
+
+  g_string_append(out, "control CPU time by phase                    ms        %\n");
+  for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++) {
+    double pct = r->bringup_ns ? 100.0 * (double)r->bp_phase_ns[ph] / (double)r->bringup_ns : 0;
+    g_string_append_printf(out, "  %-36s %10.3f %8.1f\n", cpuhp_bp_phase_name(ph), ms(r->bp_phase_ns[ph]), pct);
+  }
+  g_string_append(out, "\nper-AP means                          primaries     siblings   (ms)\n");
+  for (guint i = 0; i < G_N_ELEMENTS(per_ap_rows); i++) {
+    double mp, msib;
+    guint np, nsib;
+    mean_of(r, per_ap_rows[i].f, TRUE, &mp, &np);
+    mean_of(r, per_ap_rows[i].f, FALSE, &msib, &nsib);
+    g_string_append_printf(out, "  %-34s", per_ap_rows[i].label);
+    if (np) g_string_append_printf(out, " %11.3f", mp / 1e6); else g_string_append_printf(out, " %11s", "-");
+    if (nsib) g_string_append_printf(out, "  %11.3f\n", msib / 1e6); else g_string_append_printf(out, "  %11s\n", "-");
+  }
+  gboolean any_failed = FALSE;
+  for (guint c = 0; c < r->n_cpus; c++) {
+    if (r->cpus[c].status != CPUHP_CPU_FAILED) continue;
+    if (!any_failed) g_string_append(out, "\nfailed CPUs\n");
+    any_failed = TRUE;
+    g_string_append_printf(out, "  CPU%u: %s\n", c, r->cpus[c].failure);
+  }
+}
+
+static void json_str(GString *out, const char *s) {
+  g_string_append_c(out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
+    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
+    else g_string_append_c(out, (char)*p);
+  }
+  g_string_append_c(out, '"');
+}
+
+static const char *status_name(CpuhpCpuStatus s) {
+  static const char *const names[] = {"boot", "online", "failed", "offline"};
+  return names[s];
+}
+
+void cpuhp_report_json(GString *out, const CpuhpResult *r) {
+  g_string_append(out, "{\n  \"profile\": ");
+  json_str(out, r->profile);
+  g_string_append(out, ",\n  \"arch\": ");
+  json_str(out, r->arch);
+  g_string_append(out, ",\n  \"kernel\": ");
+  json_str(out, r->kernel);
+  g_string_append(out, ",\n  \"topology\": ");
+  json_str(out, r->topology);
+  g_string_append_printf(out,
+                         ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"parallel\": %s,\n"
+                         "  \"smt_primary_first\": %s,\n  \"cpus\": %u,\n  \"cpus_online\": %u,\n"
+                         "  \"bringup_ns\": %" G_GINT64_FORMAT ",\n  \"bp_wait_ns\": %" G_GINT64_FORMAT
+                         ",\n  \"bp_spin_ns\": %" G_GINT64_FORMAT ",\n  \"ap_spin_ns\": %" G_GINT64_FORMAT
+                         ",\n  \"events\": %" G_GUINT64_FORMAT ",\n  \"bp_phases_ns\": {",
+                         r->seed, r->parallel ? "true" : "false", r->smt_aware ? "true" : "false",
+                         r->n_cpus, r->cpus_online, r->bringup_ns, r->bp_wait_ns, r->bp_spin_ns,
+                         r->ap_spin_ns, r->events);
+  static const char *const keys[] = {"prepare", "kick", "alive_spin", "alive_sleep", "wait_ap",
+                                     "tsc_sync", "wait_online"};
+  G_STATIC_ASSERT(G_N_ELEMENTS(keys) == CPUHP_BP_N_PHASES);
+  for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++)
+    g_string_append_printf(out, "%s\"%s\": %" G_GINT64_FORMAT, ph ? ", " : "", keys[ph], r->bp_phase_ns[ph]);
+  g_string_append(out, "},\n  \"per_cpu\": [\n");
+  for (guint i = 0; i < r->n_cpus; i++) {
+    const CpuhpCpuResult *c = &r->cpus[i];
+    g_string_append_printf(
+        out,
+        "    {\"cpu\": %u, \"package\": %u, \"core\": %u, \"thread\": %u, \"node\": %u, "
+        "\"primary\": %s, \"status\": \"%s\", \"kick_ns\": %" G_GINT64_FORMAT ", \"alive_ns\": %" G_GINT64_FORMAT
+        ", \"release_ns\": %" G_GINT64_FORMAT ", \"online_idle_ns\": %" G_GINT64_FORMAT
+        ", \"online_ns\": %" G_GINT64_FORMAT ", \"wakeup_ns\": %" G_GINT64_FORMAT
+        ", \"microcode_ns\": %" G_GINT64_FORMAT ", \"alive_spin_ns\": %" G_GINT64_FORMAT
+        ", \"tsc_sync_ns\": %" G_GINT64_FORMAT ", \"calibrate_ns\": %" G_GINT64_FORMAT
+        ", \"online_cb_ns\": %" G_GINT64_FORMAT "}%s\n",
+        c->cpu, c->package, c->core, c->thread, c->node, c->primary ? "true" : "false",
+        status_name(c->status), c->kick, c->alive, c->release, c->online_idle, c->online, c->wakeup_ns,
+        c->microcode_ns, c->alive_spin_ns, c->tsc_sync_ns, c->calibrate_ns, c->online_cb_ns,
+        i + 1 < r->n_cpus ? "," : "");
+  }
+  g_string_append(out, "  ],\n  \"log\": [\n");
+  for (guint i = 0; i < r->log->len; i++) {
+    const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
+    g_string_append_printf(out, "    {\"ts_ns\": %" G_GINT64_FORMAT ", \"text\": ", l->ts);
+    json_str(out, l->text);
+    g_string_append_printf(out, "}%s\n", i + 1 < r->log->len ? "," : "");
+  }
+  g_string_append(out, "  ]\n}\n");
+}
+
+void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {
+  g_assert(r->trace);
+  sim_ftrace_header(out, r->trace->len);
+  for (guint i = 0; i < r->trace->len; i++)
+    sim_ftrace_format(out, &g_array_index(r->trace, SimFtraceRec, i));
+}
+
+void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
+  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  g_assert(t); /* the profile loader accepted the pair */
+  g_string_append_printf(out, "cpuhp states, %s, Linux %s, profile %s\n", t->arch, t->version, p->name);
+  g_string_append_printf(out, "%4s  %-36s %-30s %-28s %-9s %-13s %-4s %s\n", "step", "enum", "name",
+                         "startup callback", "section", "runs on", "boot", "cost");
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
+    gboolean present = sc && sc->present >= 0 ? sc->present : s->at_boot;
+    GString *cost = g_string_new(NULL);
+    if (s->cost == CPUHP_COST_KICK) g_string_append(cost, "arch kick (x86.* kick parameters)");
+    else if (s->cost == CPUHP_COST_BRINGUP) g_string_append(cost, "waits for the AP");
+    else if (s->cost == CPUHP_COST_NONE) g_string_append(cost, "-");
+    else if (!sc || !sc->n_costs) g_string_append(cost, "0");
+    for (guint k = 0; sc && k < sc->n_costs && s->cost == CPUHP_COST_PROFILE; k++) {
+      g_autofree char *d = sim_dist_describe(&sc->costs[k]);
+      g_string_append_printf(cost, "%s%s", k ? " + " : "", d);
+    }
+    g_string_append_printf(out, "%4u  %-36s %-30s %-28s %-9s %-13s %-4s %s\n", s->step, s->enum_name,
+                           s->name, s->startup ? s->startup : "-", cpuhp_section_name(s->section),
+                           cpuhp_runner_name(s->runs_on), present ? "yes" : "no", cost->str);
+    g_string_free(cost, TRUE);
+  }
+}

@@ -1,0 +1,17 @@
+/* report.h — outputs of one run, read from a CpuhpResult only.
+ *
+ * Contract: each writer appends to a GString and is deterministic (integers in ns, fixed
+ * formatting), so the same result always gives the same bytes. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/profile.h"
+#include "models/result.h"
+
+void cpuhp_report_text(GString *out, const CpuhpResult *r);
+void cpuhp_report_json(GString *out, const CpuhpResult *r);
+/* The kernel's trace file: header plus one line per cpuhp event (needs r->trace). */
+void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
+/* The state table as this profile has it: step, name, section, runner, presence, cost. */
+void cpuhp_report_states(GString *out, const CpuhpProfile *p);

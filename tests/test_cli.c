@@ -1,0 +1,178 @@
+/* test_cli.c — the program as a user meets it: exit statuses, one-line errors naming the flag
+ * or file:line:col, byte-identical output, outputs written whole or not at all. */
+#include "tests/testutil.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Ran;
+
+static Ran run(const char *first, ...) {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(argv, (gpointer)s);
+  va_end(ap);
+  g_ptr_array_add(argv, NULL);
+  Ran r = {0};
+  int wait = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &err))
+    fail_msg("spawn: %s", err->message);
+  r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : (WIFEXITED(wait) ? WEXITSTATUS(wait) : 128);
+  return r;
+}
+
+static void ran_clear(Ran *r) {
+  g_free(r->out);
+  g_free(r->err);
+}
+
+/* stderr is exactly one line */
+static void assert_one_line(const char *s) {
+  assert_non_null(s);
+  const char *nl = strchr(s, '\n');
+  assert_non_null(nl);
+  assert_int_equal(nl[1], '\0');
+}
+
+static void test_run_default(void **state) {
+  Ran r = run("run", NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "bringup time"));
+  assert_non_null(strstr(r.out, "112 / 112"));
+  assert_string_equal(r.err, "");
+  ran_clear(&r);
+}
+
+static void test_json_keys_and_determinism(void **state) {
+  Ran a = run("run", "--format=json", "--parallel=0", "--seed=7", NULL);
+  Ran b = run("run", "--format=json", "--parallel=0", "--seed=7", NULL);
+  assert_int_equal(a.status, 0);
+  assert_string_equal(a.out, b.out);
+  static const char *const keys[] = {"\"profile\": \"skl-2s-112t\"", "\"seed\": 7", "\"parallel\": false",
+                                     "\"cpus_online\": 112", "\"bringup_ns\": ", "\"bp_wait_ns\": ",
+                                     "\"per_cpu\": [", "\"alive_ns\": ", "\"online_ns\": "};
+  for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+    if (!strstr(a.out, keys[i])) fail_msg("missing %s", keys[i]);
+  ran_clear(&a);
+  ran_clear(&b);
+}
+
+static void test_ftrace_file(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
+  g_autofree char *f1 = g_build_filename(dir, "a.trace", NULL);
+  g_autofree char *f2 = g_build_filename(dir, "b.trace", NULL);
+  g_autofree char *o1 = g_strconcat("--ftrace=", f1, NULL), *o2 = g_strconcat("--ftrace=", f2, NULL);
+  Ran a = run("run", o1, "--cpus=8", NULL);
+  Ran b = run("run", o2, "--cpus=8", NULL);
+  assert_int_equal(a.status, 0);
+  assert_int_equal(b.status, 0);
+  g_autofree char *t1 = NULL, *t2 = NULL;
+  assert_true(g_file_get_contents(f1, &t1, NULL, NULL));
+  assert_true(g_file_get_contents(f2, &t2, NULL, NULL));
+  assert_string_equal(t1, t2);
+  g_autoptr(GArray) ev = tu_read_trace(f1);
+  assert_true(ev->len > 7 * 20); /* every AP's PREPARE and ONLINE callbacks */
+  assert_non_null(strstr(t1, "cpuhp_enter: cpu: 0001 target:  85 step:   1 (smpboot_create_threads)"));
+  ran_clear(&a);
+  ran_clear(&b);
+  g_unlink(f1);
+  g_unlink(f2);
+  g_rmdir(dir);
+}
+
+static void test_bad_flags(void **state) {
+  static const struct {
+    const char *arg, *want;
+  } cases[] = {
+      {"--parallel=2", "--parallel"}, {"--topology=2x0x2", "--topology"}, {"--topology=abc", "--topology"},
+      {"--cpus=0", "--cpus"},         {"--seed=-1", "--seed"},            {"--format=xml", "--format"},
+      {"--bogus", "--bogus"},         {"--set=nokey", "--set"},           {"--set=x86.nope=1", "x86.nope"},
+      {"--cpus=200", "nr_cpus"},      {"--topology=300x300x8", "--topology"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    Ran r = run("run", cases[i].arg, NULL);
+    if (r.status != 2) fail_msg("%s: exit %d", cases[i].arg, r.status);
+    assert_one_line(r.err);
+    if (!strstr(r.err, cases[i].want)) fail_msg("%s: error does not name %s: %s", cases[i].arg, cases[i].want, r.err);
+    assert_string_equal(r.out, "");
+    ran_clear(&r);
+  }
+  Ran u = run("frobnicate", NULL);
+  assert_int_equal(u.status, 2);
+  ran_clear(&u);
+}
+
+static void test_bad_profile_leaves_no_file(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
+  g_autofree char *yaml = g_build_filename(dir, "bad.yaml", NULL);
+  g_autofree char *out = g_build_filename(dir, "out.trace", NULL);
+  g_autofree char *flag = g_strconcat("--ftrace=", out, NULL);
+  assert_true(g_file_set_contents(yaml, "name: x\narch: x86_64\ntopology:\n  sockets: two\n", -1, NULL));
+  Ran r = run("run", yaml, flag, NULL);
+  assert_int_equal(r.status, 2);
+  assert_one_line(r.err);
+  g_autofree char *loc = g_strconcat(yaml, ":4:12: ", NULL);
+  if (!g_str_has_prefix(r.err, loc)) fail_msg("want prefix %s, got %s", loc, r.err);
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  ran_clear(&r);
+  /* an existing good file is not touched by a failing run */
+  assert_true(g_file_set_contents(out, "good\n", -1, NULL));
+  Ran s = run("run", yaml, flag, NULL);
+  assert_int_equal(s.status, 2);
+  g_autofree char *kept = NULL;
+  assert_true(g_file_get_contents(out, &kept, NULL, NULL));
+  assert_string_equal(kept, "good\n");
+  ran_clear(&s);
+  /* an unwritable output: exit 1, nothing left behind */
+  g_autofree char *nodir = g_build_filename(dir, "missing", "x.trace", NULL);
+  g_autofree char *flag2 = g_strconcat("--ftrace=", nodir, NULL);
+  Ran t = run("run", flag2, "--cpus=2", NULL);
+  assert_int_equal(t.status, 1);
+  assert_one_line(t.err);
+  ran_clear(&t);
+  g_unlink(out);
+  g_unlink(yaml);
+  g_rmdir(dir);
+}
+
+static void test_check_states_schema_help(void **state) {
+  Ran c = run("check", "scenarios/skl-2s-112t.yaml", NULL);
+  assert_int_equal(c.status, 0);
+  assert_non_null(strstr(c.out, "ok"));
+  ran_clear(&c);
+  Ran s = run("states", "scenarios/skl-2s-112t.yaml", NULL);
+  assert_int_equal(s.status, 0);
+  assert_non_null(strstr(s.out, "cpuhp_kick_ap_alive"));
+  assert_non_null(strstr(s.out, "trace/RB:prepare"));
+  ran_clear(&s);
+  Ran k = run("schema", NULL);
+  assert_int_equal(k.status, 0);
+  assert_non_null(strstr(k.out, "x86.wakeup_primary"));
+  ran_clear(&k);
+  Ran h = run("run", "--help", NULL);
+  assert_int_equal(h.status, 0);
+  assert_non_null(strstr(h.out, "--parallel"));
+  assert_non_null(strstr(h.out, "--ftrace"));
+  ran_clear(&h);
+  Ran m = run("check", NULL);
+  assert_int_equal(m.status, 2);
+  ran_clear(&m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_run_default),
+      cmocka_unit_test(test_json_keys_and_determinism),
+      cmocka_unit_test(test_ftrace_file),
+      cmocka_unit_test(test_bad_flags),
+      cmocka_unit_test(test_bad_profile_leaves_no_file),
+      cmocka_unit_test(test_check_states_schema_help),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

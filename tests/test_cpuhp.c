@@ -1,0 +1,118 @@
+/* test_cpuhp.c — the 6.12 x86_64 state table against the kernel's structure and the
+ * reference traces: every state a secondary CPU passes through during boot, in that order. */
+#include "tests/testutil.h"
+
+#include "models/cpuhp.h"
+
+static const CpuhpTable *x86(void) {
+  const CpuhpTable *t = cpuhp_table_lookup("x86_64", "6.12");
+  assert_non_null(t);
+  return t;
+}
+
+static void test_table_shape(void **state) {
+  const CpuhpTable *t = x86();
+  g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    if (i) assert_true(s->step > t->steps[i - 1].step); /* sorted, unique numbers */
+    assert_false(g_hash_table_contains(names, s->name));   /* unique names */
+    g_hash_table_add(names, (gpointer)s->name);
+    /* sections by number, as cpuhp_is_ap_state()/cpuhp_is_atomic_state() define them */
+    if (s->step <= t->bringup_cpu) assert_int_equal(s->section, CPUHP_SECTION_PREPARE);
+    else if (s->step <= t->ap_online) assert_int_equal(s->section, CPUHP_SECTION_STARTING);
+    else assert_int_equal(s->section, CPUHP_SECTION_ONLINE);
+    /* who runs it follows from the section, except landmarks */
+    if (s->runs_on == CPUHP_RUNS_NOBODY) {
+      assert_null(s->startup);
+      assert_int_equal(s->cost, CPUHP_COST_NONE);
+    } else {
+      assert_non_null(s->startup);
+      CpuhpRunner want = s->section == CPUHP_SECTION_PREPARE    ? CPUHP_RUNS_BP
+                         : s->section == CPUHP_SECTION_STARTING ? CPUHP_RUNS_AP_ATOMIC
+                                                                : CPUHP_RUNS_AP_THREAD;
+      assert_int_equal(s->runs_on, want);
+    }
+  }
+  assert_int_equal(t->kick_ap, 85);
+  assert_int_equal(t->bringup_cpu, 86);
+  assert_int_equal(t->online, 236);
+  assert_string_equal(cpuhp_table_at(t, 85)->startup, "cpuhp_kick_ap_alive");
+  assert_int_equal(cpuhp_table_at(t, 85)->cost, CPUHP_COST_KICK);
+  assert_int_equal(cpuhp_table_at(t, 86)->cost, CPUHP_COST_BRINGUP);
+  assert_true(cpuhp_table_find(t, "trace/RB:prepare")->multi_instance);
+  assert_null(cpuhp_table_find(t, "no:such"));
+  assert_null(cpuhp_table_lookup("x86_64", "4.19"));
+  assert_non_null(strstr(cpuhp_table_known(), "x86_64/6.12"));
+}
+
+/* Every (step, callback) a secondary CPU shows in the window is an at-boot row of the table,
+ * and each CPU's steps appear in table order. Returns how many events were checked. */
+static guint check_trace(const char *path) {
+  const CpuhpTable *t = x86();
+  g_autoptr(GArray) ev = tu_read_trace(path);
+  if (!ev) return 0;
+  /* the dmesg and trace clocks differ by ~1 us; later dynamic states are seconds away */
+  int64_t end = tu_dmesg_time(path, "smp: Brought up") + 10000000;
+  assert_true(end > 10000000);
+  g_autoptr(GHashTable) last = g_hash_table_new(g_direct_hash, g_direct_equal);
+  guint n = 0;
+  for (guint i = 0; i < ev->len; i++) {
+    const SimFtraceRec *r = &g_array_index(ev, SimFtraceRec, i);
+    if (r->cpu == 0 || r->ts > end || r->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    const CpuhpStep *s = cpuhp_table_at(t, (guint)r->step);
+    if (!s) fail_msg("%s: step %d (%s) is not in the table", path, r->step, r->fn);
+    assert_string_equal(s->startup, r->fn);
+    assert_true(s->at_boot);
+    assert_int_equal(r->type == SIM_FTRACE_CPUHP_MULTI_ENTER, s->multi_instance);
+    int prev = GPOINTER_TO_INT(g_hash_table_lookup(last, GUINT_TO_POINTER(r->cpu)));
+    assert_true(r->step > prev || (r->step == prev && s->multi_instance));
+    g_hash_table_insert(last, GUINT_TO_POINTER(r->cpu), GINT_TO_POINTER(r->step));
+    n++;
+  }
+  return n;
+}
+
+static void test_table_covers_reference_traces(void **state) {
+  guint n = 0;
+  n += check_trace("tests/data/traces/icount_4_p0_r1.txt");
+  n += check_trace("tests/data/traces/icount_4_p1_r1.txt");
+  n += check_trace("tests/data/traces/icount_8s1c4t2_p1_r1.txt");
+  assert_true(n > 200);
+  /* The whole reference set, when the shared folder is beside the repository. */
+  g_autoptr(GDir) d = g_dir_open("../shared/reference/traces", 0, NULL);
+  if (!d) return;
+  guint files = 0;
+  for (const char *f; (f = g_dir_read_name(d));) {
+    if (!g_str_has_prefix(f, "icount_") || !g_str_has_suffix(f, ".txt")) continue;
+    g_autofree char *path = g_build_filename("../shared/reference/traces", f, NULL);
+    check_trace(path);
+    files++;
+  }
+  assert_true(files >= 10);
+}
+
+/* Rows the table says run at boot are exactly the ones the traces show (plus the STARTING
+ * rows and landmarks, which are never traced). */
+static void test_at_boot_rows_are_seen(void **state) {
+  const CpuhpTable *t = x86();
+  g_autoptr(GArray) ev = tu_read_trace("tests/data/traces/icount_4_p0_r1.txt");
+  assert_non_null(ev);
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    if (!s->at_boot || s->runs_on == CPUHP_RUNS_NOBODY || s->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
+    gboolean seen = FALSE;
+    for (guint k = 0; k < ev->len && !seen; k++)
+      seen = g_array_index(ev, SimFtraceRec, k).step == s->step;
+    if (!seen) fail_msg("row %u %s is at_boot but not in the reference trace", s->step, s->name);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_table_shape),
+      cmocka_unit_test(test_table_covers_reference_traces),
+      cmocka_unit_test(test_at_boot_rows_are_seen),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
