@@ -7,6 +7,7 @@
  * wait: polling ends when the AP's store is seen, sleeps end on a timer or a wake-up. */
 #include "models/machine.h"
 
+#include <errno.h>
 #include <string.h>
 
 typedef struct {
@@ -16,7 +17,6 @@ typedef struct {
 
 static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
 
-static void bp_next_cpu(CpuhpMachine *m);
 static void bp_next_step(CpuhpMachine *m);
 static void ap_run(CpuhpMachine *m, guint cpu);
 
@@ -27,7 +27,7 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 
 static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
 
-static int64_t task_wakeup(CpuhpMachine *m, guint cpu) {
+int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
   return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP,
                       m->cpus[cpu].n_wakeups++);
 }
@@ -39,11 +39,11 @@ static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
 
 /* ---- trace ---------------------------------------------------------------------------- */
 
-static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
-                  const CpuhpStep *s, int ret) {
+void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+                   guint step, const char *fn, int ret) {
   if (!m->tracing) return;
   SimFtraceRec r = {.ts = m->p->kernel.smp_init_at + now(m), .exec_cpu = exec_cpu,
-                    .type = type, .cpu = cpu, .target = target, .step = s->step, .ret = ret};
+                    .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
   if (exec_cpu == 0) {
     g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
     r.pid = 1;
@@ -51,8 +51,14 @@ static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu
     g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
     r.pid = m->cpus[exec_cpu].pid;
   }
-  if (type != SIM_FTRACE_CPUHP_EXIT) g_strlcpy(r.fn, s->startup, sizeof r.fn);
+  if (type != SIM_FTRACE_CPUHP_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
   g_array_append_val(m->res->trace, r);
+}
+
+/* A startup callback's trace event (enter: its callback; exit: st->state). */
+static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+                  const CpuhpStep *s, int ret) {
+  machine_trace(m, type, exec_cpu, cpu, target, s->step, s->startup, ret);
 }
 
 /* ---- control CPU time accounting ------------------------------------------------------ */
@@ -68,7 +74,7 @@ static void bp_phase(CpuhpMachine *m, CpuhpBpPhase ph) {
 int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
   /* The BP is asleep in a completion wait: the IPI wakes it, the handler runs `ns`, it sleeps
    * again. The time is carved out of the wait it interrupts. */
-  int64_t delay = task_wakeup(m, 0);
+  int64_t delay = machine_task_wakeup(m, 0);
   m->res->bp_phase_ns[phase] += ns;
   m->bp.irq_ns += ns;
   return delay;
@@ -118,7 +124,7 @@ static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, Cpuhp
     const CpuhpStep *s = &m->table->steps[i];
     if (s->step <= from) continue;
     if (s->step > limit) break;
-    if (s->section == section && s->runs_on != CPUHP_RUNS_NOBODY && m->rows[i].present) return s;
+    if (s->section == section && s->startup && m->rows[i].present) return s;
   }
   return NULL;
 }
@@ -155,7 +161,8 @@ static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
   CpuhpCpu *c = &m->cpus[cpu];
   m->bp.cpu = cpu;
   c->target = target;
-  if (c->state == 0) { /* from OFFLINE: threads:prepare will create this CPU's kthreads */
+  c->up_prev_state = c->state;
+  if (!c->pid) { /* first cpu_up(): threads:prepare will create this CPU's kthreads */
     c->pid = m->next_pid;
     m->next_pid += (int32_t)m->p->kernel.kthreads_per_cpu;
     m->res->cpus[cpu].up_start = now(m);
@@ -163,7 +170,7 @@ static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
   bp_next_step(m);
 }
 
-static void bp_next_cpu(CpuhpMachine *m) {
+void machine_bp_next_cpu(CpuhpMachine *m) {
   while (m->bp.pass < m->bp.passes->len) {
     BringupPass *ps = &g_array_index(m->bp.passes, BringupPass, m->bp.pass);
     if (m->bp.pos >= ps->cpus->len) {
@@ -204,6 +211,7 @@ static void ev_ap_begin(void *ctx, uint64_t cpu) {
   CpuhpMachine *m = ctx;
   CpuhpCpu *c = &m->cpus[cpu];
   m->res->cpus[cpu].kick = now(m);
+  if (c->no_alive) return; /* injected: the AP never runs, so it never reports alive */
   c->stages = m->arch->pre_alive;
   c->n_stages = m->arch->n_pre_alive;
   c->stage = 0;
@@ -253,18 +261,14 @@ static void bp_release(CpuhpMachine *m) {
 }
 
 static void bp_alive_timeout(CpuhpMachine *m) {
-  /* "CPU%u failed to report alive state": -EIO from state 86, rolled back to OFFLINE by
-   * cpuhp_bringup_mask(); the sync state stays KICKED; the boot goes on with the next CPU. */
+  /* "CPU%u failed to report alive state": state 86 returns -EIO; the sync state stays KICKED. */
   guint cpu = m->bp.cpu;
-  CpuhpCpu *c = &m->cpus[cpu];
   m->bp.waiting_alive = FALSE;
   m->bp.token++;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, m->bp.step, -5);
-  c->state = 0;
-  m->res->cpus[cpu].status = CPUHP_CPU_FAILED;
-  m->res->cpus[cpu].failure = "failed to report alive state";
-  bp_next_cpu(m);
+  g_strlcpy(m->res->cpus[cpu].failure, "failed to report alive state", sizeof m->res->cpus[cpu].failure);
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
+  machine_up_failed(m, cpu, m->bp.step, -EIO);
 }
 
 static void bp_sleep(CpuhpMachine *m);
@@ -330,6 +334,10 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
   CpuhpCpu *c = &m->cpus[cpu];
+  if (c->result) { /* __cpuhp_kick_ap(): undo the ONLINE states on the AP thread first */
+    machine_online_failed(m, cpu);
+    return;
+  }
   bp_phase(m, CPUHP_BP_PREPARE);
   trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, m->bp.step, 0);
   if (c->state == m->table->online) {
@@ -356,10 +364,18 @@ static void ap_thread_next(CpuhpMachine *m, guint cpu) {
   if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
     c->state = c->target;
     m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
-    sim_engine_schedule(m->e, task_wakeup(m, 0), ev_bp_online_done, m, 0);
+    sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_online_done, m, 0);
     return;
   }
   c->state = s->step;
+  if (c->fail_step == s->step) { /* injected: st->result, stop, complete done_up */
+    c->fail_step = 0;
+    m->res->cpus[cpu].failed_step = s->step;
+    c->result = -EAGAIN;
+    m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
+    sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_online_done, m, 0);
+    return;
+  }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
   sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, 0), ev_ap_thread_cb_done, m, cpu);
 }
@@ -376,7 +392,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
   bp_phase(m, CPUHP_BP_WAIT_ONLINE);
-  sim_engine_schedule(m->e, task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
+  sim_engine_schedule(m->e, machine_task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
 }
 
 static void ap_online_idle(CpuhpMachine *m, guint cpu) {
@@ -388,7 +404,7 @@ static void ap_online_idle(CpuhpMachine *m, guint cpu) {
   r->online_idle = now(m);
   r->starting_ns = now(m) - r->release;
   g_assert(m->bp.cpu == cpu);
-  sim_engine_schedule(m->e, task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
+  sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
 }
 
 ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
@@ -437,11 +453,16 @@ static void bp_next_step(CpuhpMachine *m) {
   guint limit = MIN(c->target, m->table->bringup_cpu);
   const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE);
   if (!s) {
-    bp_next_cpu(m);
+    machine_bp_next_cpu(m);
     return;
   }
   m->bp.step = s;
   c->state = s->step; /* cpuhp_next_state() moves st->state before the callback runs */
+  if (c->fail_step == s->step) { /* cpuhp_invoke_callback(): st->fail == state */
+    c->fail_step = 0;
+    machine_up_failed(m, cpu, s, -EAGAIN);
+    return;
+  }
   switch (s->cost) {
   case CPUHP_COST_PROFILE:
     bp_phase(m, CPUHP_BP_PREPARE);
@@ -462,6 +483,49 @@ static void bp_next_step(CpuhpMachine *m) {
     break;
   }
   g_assert_not_reached();
+}
+
+/* ---- faults ------------------------------------------------------------------------------ */
+
+gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *spec,
+                           gboolean no_alive, CpuhpFault *out, GError **error) {
+  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  g_assert(t);
+  g_auto(GStrv) parts = g_strsplit(spec, ":", 2);
+  guint n_parts = g_strv_length(parts);
+  guint64 cpu;
+  *out = (CpuhpFault){.no_alive = no_alive};
+  if (n_parts != (no_alive ? 1u : 2u) || !g_ascii_string_to_unsigned(parts[0], 10, 0, G_MAXUINT, &cpu, NULL)) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "%s=%s: expected %s", flag, spec,
+                no_alive ? "a CPU number" : "CPU:STATE, STATE a step number or a state name");
+    return FALSE;
+  }
+  guint n = cpuhp_profile_n_cpus(p);
+  if (cpu == 0 || cpu >= n) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "%s=%s: %s", flag, spec,
+                cpu == 0 ? "CPU0 is the boot CPU, it is not brought up"
+                         : "no such CPU in this topology");
+    return FALSE;
+  }
+  out->cpu = (guint)cpu;
+  if (no_alive) return TRUE;
+  guint64 step;
+  const CpuhpStep *s = g_ascii_string_to_unsigned(parts[1], 10, 0, G_MAXUINT16, &step, NULL)
+                           ? cpuhp_table_at(t, (guint)step)
+                           : cpuhp_table_find(t, parts[1]);
+  const CpuhpStateCost *sc = s ? cpuhp_profile_state(p, s->name) : NULL;
+  gboolean present = s && (sc && sc->present >= 0 ? sc->present : s->at_boot);
+  const char *why = !s                                           ? "no such state in the table"
+                    : !s->startup                                ? "the state has no startup callback"
+                    : s->section == CPUHP_SECTION_STARTING       ? "fail is not allowed for the atomic STARTING states"
+                    : !present                                   ? "the state is not present in this profile"
+                                                                 : NULL;
+  if (why) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "%s=%s: %s", flag, spec, why);
+    return FALSE;
+  }
+  out->step = s->step;
+  return TRUE;
 }
 
 /* ---- set-up ----------------------------------------------------------------------------- */
@@ -512,7 +576,7 @@ static void clear_pass(gpointer p) { g_array_unref(((BringupPass *)p)->cpus); }
 static void ev_bp_start(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
-  bp_next_cpu(m);
+  machine_bp_next_cpu(m);
 }
 
 CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error) {
@@ -573,6 +637,12 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->kernel = g_strdup(p->kernel.version);
   m.res->seed = opt->seed;
   m.res->smp_init_at = p->kernel.smp_init_at;
+  for (guint i = 0; i < opt->n_faults; i++) {
+    const CpuhpFault *f = &opt->faults[i];
+    g_assert(f->cpu > 0 && f->cpu < m.n_cpus); /* cpuhp_fault_parse() checked */
+    if (f->no_alive) m.cpus[f->cpu].no_alive = TRUE;
+    else m.cpus[f->cpu].fail_step = f->step;
+  }
   plan_passes(&m);
 
   sim_engine_schedule(e, 0, ev_bp_start, &m, 0);

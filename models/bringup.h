@@ -12,10 +12,27 @@
 #include "models/profile.h"
 #include "models/result.h"
 
+/* An injected fault, with the kernel's semantics. */
+typedef struct {
+  guint cpu;
+  guint16 step;      /* /sys/devices/system/cpu/cpuN/hotplug/fail: this state's callback
+                        returns -EAGAIN once, without running; 0 with no_alive */
+  gboolean no_alive; /* the AP never runs after its kick: the BP times out */
+} CpuhpFault;
+
 typedef struct {
   uint64_t seed;
   gboolean trace; /* record cpuhp trace events in the result */
+  const CpuhpFault *faults;
+  guint n_faults;
 } CpuhpRunOptions;
+
+/* Parses "CPU:STATE" (STATE a step number or a state name) for --fail, or "CPU" for --no-alive
+ * (no_alive TRUE), refusing what the kernel refuses: CPU 0, a CPU that does not exist, a state
+ * without a startup callback or absent from the profile, and the atomic STARTING states.
+ * Errors name `flag`. */
+gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *spec,
+                           gboolean no_alive, CpuhpFault *out, GError **error);
 
 /* NULL with *error set only when the profile asks for something the models do not have. */
 CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error);

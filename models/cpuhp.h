@@ -36,6 +36,7 @@ typedef struct {
   const char *enum_name;   /* e.g. "CPUHP_CREATE_THREADS" */
   const char *name;        /* registered name, e.g. "threads:prepare"; unique in a table */
   const char *startup;     /* startup callback as the trace prints it; NULL for landmarks */
+  const char *teardown;    /* teardown callback (rollback, cpu_down); NULL if none */
   CpuhpSection section;
   CpuhpRunner runs_on;
   CpuhpCostModel cost;
@@ -52,7 +53,9 @@ typedef struct {
   /* Landmark steps of this kernel (numbers move between versions). */
   uint16_t kick_ap;        /* CPUHP_BP_KICK_AP, 0 if the kernel has no split startup */
   uint16_t bringup_cpu;    /* CPUHP_BRINGUP_CPU: last BP state */
+  uint16_t ap_idle_dead;   /* CPUHP_AP_IDLE_DEAD: first STARTING state, where a dying AP ends */
   uint16_t ap_online;      /* CPUHP_AP_ONLINE: last STARTING state */
+  uint16_t teardown_cpu;   /* CPUHP_TEARDOWN_CPU: takedown_cpu(), teardown only, on the BP */
   uint16_t ap_online_idle; /* CPUHP_AP_ONLINE_IDLE */
   uint16_t online;         /* CPUHP_ONLINE */
 } CpuhpTable;

@@ -96,6 +96,11 @@ typedef struct {
   guint n_notices;        /* spin-notice draws so far */
   guint n_wakeups;        /* task wake-up draws so far */
   int64_t stage_since;    /* start of the stage being timed */
+  guint16 up_prev_state;  /* st->state when this cpu_up() began: where a failure rolls back to */
+  guint16 fail_step;      /* injected failure (hotplug/fail), 0 = none */
+  gboolean no_alive;      /* injected: the AP never runs after the kick */
+  int result;             /* st->result handed back by the AP thread */
+  guint16 walk_step;      /* the teardown the AP thread is running */
   int64_t ucode_since;
 } CpuhpCpu;
 
@@ -135,6 +140,7 @@ struct _CpuhpMachine {
     gboolean waiting_alive;   /* polling on cpu's sync state */
     gboolean spinning;
     gboolean done;
+    guint16 walk_to;          /* rollback: teardowns run down to this state */
     guint node_line_idx;      /* console: log index of the current ".... node #N, CPUs:" line */
     GString *node_line;
     gint node_of_line;
@@ -143,6 +149,18 @@ struct _CpuhpMachine {
 
 /* Draw helpers: every draw is keyed by the CPU being brought up. */
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+
+/* Services of the generic part (bringup.c). */
+void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+                   guint step, const char *fn, int ret);
+int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu); /* a wake-up latency for `cpu`'s waits */
+void machine_bp_next_cpu(CpuhpMachine *m);                /* cpu_up() returned: the next CPU */
+
+/* Rollback (rollback.c): the state `s` of `cpu` failed with `ret` on the BP (PREPARE, kick or
+ * bringup step); undo and go on with the next CPU. */
+void machine_up_failed(CpuhpMachine *m, guint cpu, const CpuhpStep *s, int ret);
+/* An ONLINE callback failed on the AP thread (c->result set): undo ONLINE, then the rest. */
+void machine_online_failed(CpuhpMachine *m, guint cpu);
 
 /* Services the generic part offers to arch stages. */
 void machine_ap_report_alive(CpuhpMachine *m, guint cpu);   /* cpuhp_ap_sync_alive() */

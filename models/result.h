@@ -20,7 +20,9 @@ typedef struct {
   guint cpu, package, core, thread, node;
   gboolean primary;
   CpuhpCpuStatus status;
-  const char *failure;     /* static text when FAILED, as the kernel prints it */
+  char failure[96];        /* why, when FAILED, in the kernel's words */
+  guint16 failed_step;     /* the state whose callback failed (0: none) */
+  int failed_ret;          /* its error code */
   guint kick_order;        /* 0 = first CPU kicked */
   int64_t up_start;        /* first PREPARE callback began */
   int64_t kick;            /* wake-up sent */

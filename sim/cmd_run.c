@@ -18,6 +18,8 @@ typedef struct {
   char *seed;
   char *format;
   char *ftrace;
+  char **fail;
+  char **no_alive;
 } RunFlags;
 
 static void run_flags_clear(RunFlags *f) {
@@ -28,6 +30,8 @@ static void run_flags_clear(RunFlags *f) {
   g_free(f->seed);
   g_free(f->format);
   g_free(f->ftrace);
+  g_strfreev(f->fail);
+  g_strfreev(f->no_alive);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(RunFlags, run_flags_clear)
@@ -120,12 +124,15 @@ int cmd_run(int argc, char **argv) {
       {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "Seed of all random draws (default 1)", "S"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &f.format, "Report format on stdout (default text)", "text|json"},
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &f.ftrace, "Also write the cpuhp trace events in the kernel's trace text format", "FILE"},
+      {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
+      {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
       {NULL}};
   int status;
   if (!parse_common("run", &argc, &argv, entries, "[PROFILE]",
                     "Simulate one SMP bringup of the machine in PROFILE (default: the embedded\n"
                     "skl-2s-112t) and report bringup time, control-CPU waiting and a per-phase\n"
-                    "breakdown. Exit status: 0 ok, 1 output could not be written, 2 bad input.",
+                    "breakdown. Faults can be injected with the kernel's semantics (--fail,\n"
+                    "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input.",
                     &status))
     return status;
   guint64 seed = 1;
@@ -143,7 +150,17 @@ int cmd_run(int argc, char **argv) {
   if (!p) return 2;
 
   g_autoptr(GError) err = NULL;
-  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace != NULL};
+  g_autoptr(GArray) faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
+  for (int kind = 0; kind < 2; kind++) {
+    for (char **s = kind ? f.no_alive : f.fail; s && *s; s++) {
+      CpuhpFault fault;
+      if (!cpuhp_fault_parse(p, kind ? "--no-alive" : "--fail", *s, kind == 1, &fault, &err))
+        return fail("run", "%s", err->message);
+      g_array_append_val(faults, fault);
+    }
+  }
+  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace != NULL, .faults = (const CpuhpFault *)faults->data,
+                         .n_faults = faults->len};
   g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
   if (!r) {
     fprintf(stderr, "%s\n", err->message);

@@ -133,11 +133,13 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r) {
         ", \"online_ns\": %" G_GINT64_FORMAT ", \"wakeup_ns\": %" G_GINT64_FORMAT
         ", \"microcode_ns\": %" G_GINT64_FORMAT ", \"alive_spin_ns\": %" G_GINT64_FORMAT
         ", \"tsc_sync_ns\": %" G_GINT64_FORMAT ", \"calibrate_ns\": %" G_GINT64_FORMAT
-        ", \"online_cb_ns\": %" G_GINT64_FORMAT "}%s\n",
+        ", \"online_cb_ns\": %" G_GINT64_FORMAT ", \"failed_step\": %u, \"failed_ret\": %d, \"failure\": ",
         c->cpu, c->package, c->core, c->thread, c->node, c->primary ? "true" : "false",
         status_name(c->status), c->kick, c->alive, c->release, c->online_idle, c->online, c->wakeup_ns,
         c->microcode_ns, c->alive_spin_ns, c->tsc_sync_ns, c->calibrate_ns, c->online_cb_ns,
-        i + 1 < r->n_cpus ? "," : "");
+        c->failed_step, c->failed_ret);
+    json_str(out, c->failure);
+    g_string_append_printf(out, "}%s\n", i + 1 < r->n_cpus ? "," : "");
   }
   g_string_append(out, "  ],\n  \"log\": [\n");
   for (guint i = 0; i < r->log->len; i++) {

@@ -94,6 +94,8 @@ static void test_bad_flags(void **state) {
       {"--cpus=0", "--cpus"},         {"--seed=-1", "--seed"},            {"--format=xml", "--format"},
       {"--bogus", "--bogus"},         {"--set=nokey", "--set"},           {"--set=x86.nope=1", "x86.nope"},
       {"--cpus=200", "nr_cpus"},      {"--topology=300x300x8", "--topology"},
+      {"--fail=0:1", "--fail"},       {"--fail=1:sched:starting", "atomic"},
+      {"--fail=1", "--fail"},         {"--no-alive=500", "--no-alive"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     Ran r = run("run", cases[i].arg, NULL);
@@ -141,6 +143,18 @@ static void test_bad_profile_leaves_no_file(void **state) {
   g_rmdir(dir);
 }
 
+static void test_faults_reported(void **state) {
+  Ran r = run("run", "--cpus=4", "--fail=2:workqueue:prepare", "--parallel=0", "--format=json", NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "\"cpus_online\": 3"));
+  assert_non_null(strstr(r.out, "\"failed_step\": 38, \"failed_ret\": -11, \"failure\": \"CPU UP failed (-11) CPU 2 state workqueue:prepare (38)\""));
+  ran_clear(&r);
+  Ran t = run("run", "--cpus=3", "--no-alive=2", NULL);
+  assert_int_equal(t.status, 0);
+  assert_non_null(strstr(t.out, "CPU2: failed to report alive state"));
+  ran_clear(&t);
+}
+
 static void test_check_states_schema_help(void **state) {
   Ran c = run("check", "scenarios/skl-2s-112t.yaml", NULL);
   assert_int_equal(c.status, 0);
@@ -172,6 +186,7 @@ int main(void) {
       cmocka_unit_test(test_ftrace_file),
       cmocka_unit_test(test_bad_flags),
       cmocka_unit_test(test_bad_profile_leaves_no_file),
+      cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

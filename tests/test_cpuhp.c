@@ -26,6 +26,10 @@ static void test_table_shape(void **state) {
     if (s->runs_on == CPUHP_RUNS_NOBODY) {
       assert_null(s->startup);
       assert_int_equal(s->cost, CPUHP_COST_NONE);
+    } else if (!s->startup) { /* teardown only: CPUHP_TEARDOWN_CPU, on the BP */
+      assert_int_equal(s->step, t->teardown_cpu);
+      assert_non_null(s->teardown);
+      assert_int_equal(s->runs_on, CPUHP_RUNS_BP);
     } else {
       assert_non_null(s->startup);
       CpuhpRunner want = s->section == CPUHP_SECTION_PREPARE    ? CPUHP_RUNS_BP
@@ -100,7 +104,7 @@ static void test_at_boot_rows_are_seen(void **state) {
   assert_non_null(ev);
   for (guint i = 0; i < t->n_steps; i++) {
     const CpuhpStep *s = &t->steps[i];
-    if (!s->at_boot || s->runs_on == CPUHP_RUNS_NOBODY || s->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
+    if (!s->at_boot || !s->startup || s->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
     gboolean seen = FALSE;
     for (guint k = 0; k < ev->len && !seen; k++)
       seen = g_array_index(ev, SimFtraceRec, k).step == s->step;
