@@ -59,6 +59,7 @@ static void ev_tr_lock_granted(void *ctx, uint64_t cpu) {
 /* trampoline_64.S: LOCK_AND_LOAD_REALMODE_ESP serialises APs on tr_lock. */
 static ApStep st_trampoline_lock(CpuhpMachine *m, guint cpu) {
   m->cpus[cpu].stage_since = sim_engine_now(m->e);
+  m->res->cpus[cpu].running = sim_engine_now(m->e);
   sim_lock_acquire(m->tr_lock, ev_tr_lock_granted, m, cpu);
   return (ApStep){0, AP_BLOCKED};
 }
@@ -91,6 +92,7 @@ static ApStep st_microcode(CpuhpMachine *m, guint cpu) {
     return (ApStep){machine_draw(m, &p->x86.microcode_current, cpu, PURPOSE_MICROCODE, 0), AP_NEXT};
   case UCODE_OLD:
     core->ucode = UCODE_LOADING;
+    m->res->cpus[cpu].ucode_apply[0] = c->ucode_since;
     return (ApStep){machine_draw(m, &p->x86.microcode_apply, cpu, PURPOSE_MICROCODE, 0), AP_NEXT};
   case UCODE_LOADING:
     if (!core->ucode_waiters) core->ucode_waiters = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -103,8 +105,9 @@ static ApStep st_microcode(CpuhpMachine *m, guint cpu) {
 static ApStep st_microcode_done(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   CpuhpCore *core = &m->cores[c->topo->core];
-  if (core->ucode == UCODE_LOADING) {
+  if (core->ucode == UCODE_LOADING && m->res->cpus[cpu].ucode_apply[0] >= 0) {
     core->ucode = UCODE_CURRENT;
+    m->res->cpus[cpu].ucode_apply[1] = sim_engine_now(m->e);
     for (guint i = 0; core->ucode_waiters && i < core->ucode_waiters->len; i++) {
       guint sib = g_array_index(core->ucode_waiters, guint, i);
       machine_ap_resume(m, sib, machine_draw(m, &m->p->x86.microcode_current, sib, PURPOSE_MICROCODE, 0));

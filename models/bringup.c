@@ -620,7 +620,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     *r = (CpuhpCpuResult){.cpu = c, .package = t->package, .core = t->core, .thread = t->thread,
                           .node = t->node, .primary = t->primary, .status = CPUHP_CPU_OFFLINE,
                           .up_start = -1, .kick = -1, .alive = -1, .release = -1,
-                          .online_idle = -1, .online = -1};
+                          .online_idle = -1, .online = -1, .running = -1, .ucode_apply = {-1, -1}};
   }
   /* The boot CPU is online before smp_init() and counts for its package. */
   m.cpus[0].state = table->online;

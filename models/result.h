@@ -30,6 +30,8 @@ typedef struct {
   int64_t release;         /* control CPU wrote SHOULD_ONLINE */
   int64_t online_idle;     /* reached CPUHP_AP_ONLINE_IDLE */
   int64_t online;          /* reached CPUHP_ONLINE */
+  int64_t running;         /* first instruction after the kick (-1: never ran) */
+  int64_t ucode_apply[2];  /* [start, end) of the microcode write this CPU did; -1 if none */
   int64_t wakeup_ns;       /* kick to first instruction */
   int64_t tr_lock_wait_ns; /* queued on the trampoline lock */
   int64_t microcode_ns;    /* in load_ucode_ap, waiting for a sibling's load included */

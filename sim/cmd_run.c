@@ -8,6 +8,8 @@
 #include "models/bringup.h"
 #include "models/profile.h"
 #include "sim/cmds.h"
+#include "models/invariants.h"
+#include "sim/fingerprint.h"
 #include "sim/report.h"
 
 typedef struct {
@@ -20,6 +22,8 @@ typedef struct {
   char *ftrace;
   char **fail;
   char **no_alive;
+  gboolean check;
+  gboolean fingerprint;
 } RunFlags;
 
 static void run_flags_clear(RunFlags *f) {
@@ -125,6 +129,8 @@ int cmd_run(int argc, char **argv) {
       {"format", 0, 0, G_OPTION_ARG_STRING, &f.format, "Report format on stdout (default text)", "text|json"},
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &f.ftrace, "Also write the cpuhp trace events in the kernel's trace text format", "FILE"},
       {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
+      {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
+      {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
       {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
       {NULL}};
   int status;
@@ -132,7 +138,8 @@ int cmd_run(int argc, char **argv) {
                     "Simulate one SMP bringup of the machine in PROFILE (default: the embedded\n"
                     "skl-2s-112t) and report bringup time, control-CPU waiting and a per-phase\n"
                     "breakdown. Faults can be injected with the kernel's semantics (--fail,\n"
-                    "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input.",
+                    "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input,\n"
+                    "3 an invariant was violated (--check).",
                     &status))
     return status;
   guint64 seed = 1;
@@ -159,7 +166,7 @@ int cmd_run(int argc, char **argv) {
       g_array_append_val(faults, fault);
     }
   }
-  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace != NULL, .faults = (const CpuhpFault *)faults->data,
+  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace || f.check || f.fingerprint, .faults = (const CpuhpFault *)faults->data,
                          .n_faults = faults->len};
   g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
   if (!r) {
@@ -174,11 +181,16 @@ int cmd_run(int argc, char **argv) {
       return 1;
     }
   }
+  g_autoptr(GArray) violations = f.check ? cpuhp_invariants_check(p, r) : NULL;
+  CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint};
+  cpuhp_invariants(&x.n_invariants);
+  if (f.fingerprint) x.fingerprint = cpuhp_fingerprint(r);
   g_autoptr(GString) out = g_string_new(NULL);
-  if (json) cpuhp_report_json(out, r);
-  else cpuhp_report_text(out, r);
+  if (json) cpuhp_report_json(out, r, &x);
+  else cpuhp_report_text(out, r, &x);
   fwrite(out->str, 1, out->len, stdout);
-  return fflush(stdout) == 0 ? 0 : 1;
+  if (fflush(stdout) != 0) return 1;
+  return violations && violations->len ? 3 : 0;
 }
 
 static int profile_only(const char *cmd, int argc, char **argv, const char *summary, gboolean need_path,

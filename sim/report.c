@@ -1,6 +1,7 @@
 /* report.c — text, JSON and ftrace renderings of a result; the state table of a profile. */
 #include "sim/report.h"
 
+#include "models/invariants.h"
 #include "sim/ftrace.h"
 
 static double ms(int64_t ns) { return (double)ns / 1e6; }
@@ -47,7 +48,7 @@ static void mean_of(const CpuhpResult *r, CpuField f, gboolean primary, double *
   *mean = *n ? sum / *n : 0;
 }
 
-void cpuhp_report_text(GString *out, const CpuhpResult *r) {
+void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", r->profile, r->arch, r->kernel,
                          r->topology);
   g_string_append_printf(out, "bringup: %s%s, seed %" G_GUINT64_FORMAT "\n\n",
@@ -82,6 +83,15 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r) {
     any_failed = TRUE;
     g_string_append_printf(out, "  CPU%u: %s\n", c, r->cpus[c].failure);
   }
+  if (x && x->checked) {
+    guint bad = x->violations->len;
+    g_string_append_printf(out, "\ninvariants: %u checked, %s\n", x->n_invariants, bad ? "VIOLATED:" : "all hold");
+    for (guint i = 0; i < bad; i++) {
+      const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
+      g_string_append_printf(out, "  %s (%s): %s\n", v->inv->name, v->inv->rule, v->detail);
+    }
+  }
+  if (x && x->fingerprinted) g_string_append_printf(out, "\nfingerprint: %016" G_GINT64_MODIFIER "x\n", x->fingerprint);
 }
 
 static void json_str(GString *out, const char *s) {
@@ -99,7 +109,7 @@ static const char *status_name(CpuhpCpuStatus s) {
   return names[s];
 }
 
-void cpuhp_report_json(GString *out, const CpuhpResult *r) {
+void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append(out, "{\n  \"profile\": ");
   json_str(out, r->profile);
   g_string_append(out, ",\n  \"arch\": ");
@@ -148,7 +158,20 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r) {
     json_str(out, l->text);
     g_string_append_printf(out, "}%s\n", i + 1 < r->log->len ? "," : "");
   }
-  g_string_append(out, "  ]\n}\n");
+  g_string_append(out, "  ]");
+  if (x && x->checked) {
+    g_string_append_printf(out, ",\n  \"invariants\": {\"checked\": %u, \"violations\": [", x->n_invariants);
+    for (guint i = 0; i < x->violations->len; i++) {
+      const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
+      g_string_append_printf(out, "%s{\"name\": \"%s\", \"detail\": ", i ? ", " : "", v->inv->name);
+      json_str(out, v->detail);
+      g_string_append_c(out, '}');
+    }
+    g_string_append(out, "]}");
+  }
+  if (x && x->fingerprinted)
+    g_string_append_printf(out, ",\n  \"fingerprint\": \"%016" G_GINT64_MODIFIER "x\"", x->fingerprint);
+  g_string_append(out, "\n}\n");
 }
 
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {

@@ -9,8 +9,17 @@
 #include "models/profile.h"
 #include "models/result.h"
 
-void cpuhp_report_text(GString *out, const CpuhpResult *r);
-void cpuhp_report_json(GString *out, const CpuhpResult *r);
+/* What a run was asked to add to its report (all optional). */
+typedef struct {
+  gboolean checked;          /* invariants were checked */
+  guint n_invariants;
+  const GArray *violations;  /* CpuhpViolation */
+  gboolean fingerprinted;
+  uint64_t fingerprint;
+} CpuhpReportExtras;
+
+void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
+void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
 /* The kernel's trace file: header plus one line per cpuhp event (needs r->trace). */
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
 /* The state table as this profile has it: step, name, section, runner, presence, cost. */

@@ -26,7 +26,7 @@ static void test_skl_serial_and_parallel(void **state) {
 
 static char *render(const CpuhpResult *r, gboolean json) {
   GString *s = g_string_new(NULL);
-  if (json) cpuhp_report_json(s, r);
+  if (json) cpuhp_report_json(s, r, NULL);
   else cpuhp_report_ftrace(s, r);
   return g_string_free(s, FALSE);
 }

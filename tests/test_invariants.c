@@ -1,0 +1,132 @@
+/* test_invariants.c — every invariant holds on correct runs and fires on a result broken in
+ * exactly its way (a failing twin per rule), and the x86 microcode rule catches the arm64 RFC's
+ * "SMT primary-first off" when applied to an SMT x86 machine. */
+#include "tests/testutil.h"
+
+#include "models/invariants.h"
+
+static CpuhpProfile *small(gboolean parallel, gboolean smt_rule) {
+  return tu_profile("topology.sockets=1", "topology.cores_per_socket=3", "topology.threads_per_core=2",
+                    "topology.numa_nodes=0", "topology.enumeration=interleaved",
+                    parallel ? "kernel.cpuhp_parallel=true" : "kernel.cpuhp_parallel=false",
+                    smt_rule ? "kernel.smt_primary_first=true" : "kernel.smt_primary_first=false", NULL);
+}
+
+static GPtrArray *violated(const CpuhpProfile *p, const CpuhpResult *r) {
+  g_autoptr(GArray) v = cpuhp_invariants_check(p, r);
+  GPtrArray *names = g_ptr_array_new();
+  for (guint i = 0; i < v->len; i++) g_ptr_array_add(names, (gpointer)g_array_index(v, CpuhpViolation, i).inv->name);
+  return names;
+}
+
+static void assert_only(const CpuhpProfile *p, const CpuhpResult *r, const char *name) {
+  g_autoptr(GPtrArray) v = violated(p, r);
+  if (v->len != 1 || !g_str_equal(v->pdata[0], name)) {
+    for (guint i = 0; i < v->len; i++) g_printerr("violated: %s\n", (char *)v->pdata[i]);
+    fail_msg("expected exactly %s to fire", name);
+  }
+}
+
+static SimFtraceRec *find(CpuhpResult *r, guint cpu, int step, SimFtraceType type) {
+  for (guint i = 0; i < r->trace->len; i++) {
+    SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    if (e->cpu == cpu && e->step == step && e->type == type) return e;
+  }
+  fail_msg("no event cpu %u step %d", cpu, step);
+  return NULL;
+}
+
+static void test_hold_on_correct_runs(void **state) {
+  for (int par = 0; par <= 1; par++)
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+      g_autoptr(CpuhpProfile) p = small(par, TRUE);
+      g_autoptr(CpuhpResult) r = tu_run(p, seed, TRUE);
+      g_autoptr(GPtrArray) v = violated(p, r);
+      assert_int_equal(v->len, 0);
+    }
+  guint n;
+  const CpuhpInvariant *inv = cpuhp_invariants(&n);
+  assert_true(n >= 9);
+  for (guint i = 0; i < n; i++) assert_true(inv[i].name && inv[i].rule && inv[i].check);
+}
+
+static void test_each_has_a_failing_twin(void **state) {
+  g_autoptr(CpuhpProfile) p = small(TRUE, TRUE);
+  { /* a PREPARE callback on an AP */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    find(r, 2, 38, SIM_FTRACE_CPUHP_ENTER)->exec_cpu = 2;
+    assert_only(p, r, "prepare_on_bp");
+  }
+  { /* a state going backwards during bringup */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    SimFtraceRec *e = find(r, 2, 188, SIM_FTRACE_CPUHP_ENTER);
+    e->step = 151;
+    g_strlcpy(e->fn, "irq_affinity_online_cpu", sizeof e->fn);
+    assert_only(p, r, "states_monotonic");
+  }
+  { /* released before ALIVE */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[2].alive = r->cpus[2].release + 1;
+    assert_only(p, r, "starting_after_alive");
+  }
+  { /* two APs released at once */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[4].release = r->cpus[2].release + 1;
+    r->cpus[4].alive = MIN(r->cpus[4].alive, r->cpus[4].release);
+    assert_only(p, r, "one_ap_released");
+  }
+  { /* a sibling kicked before the last primary */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[1].kick = r->cpus[4].kick - 1;
+    assert_only(p, r, "smt_primary_first");
+  }
+  { /* released while still loading microcode */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[2].ucode_apply[1] = r->cpus[2].release + 1;
+    assert_only(p, r, "microcode_before_release");
+  }
+  { /* a sibling running during its primary's microcode write */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[3].running = r->cpus[2].ucode_apply[0] + 1;
+    assert_only(p, r, "microcode_siblings_quiet");
+  }
+  { /* failed but its last callback is not a teardown */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[5].status = CPUHP_CPU_FAILED;
+    r->cpus[5].online = -1;
+    r->cpus_online--;
+    assert_only(p, r, "rollback_ends_offline");
+  }
+  { /* a CPU left neither online nor failed */
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+    r->cpus[5].status = CPUHP_CPU_OFFLINE;
+    assert_only(p, r, "waits_end");
+  }
+}
+
+/* The arm64 RFC's change (no primary-first rule) expressed in a profile: on an x86 machine with
+ * SMT and a microcode loader, the rule exists for a reason, and the check says which. */
+static void test_smt_rule_off_on_x86(void **state) {
+  g_autoptr(CpuhpProfile) p = small(TRUE, FALSE);
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+  g_autoptr(GPtrArray) v = violated(p, r);
+  assert_int_equal(v->len, 1);
+  assert_string_equal(v->pdata[0], "microcode_siblings_quiet");
+  /* without a microcode loader (every VM) the same ordering is harmless */
+  g_autoptr(CpuhpProfile) q = tu_profile("topology.sockets=1", "topology.cores_per_socket=3",
+                                         "topology.threads_per_core=2", "topology.numa_nodes=0",
+                                         "topology.enumeration=interleaved", "kernel.smt_primary_first=false",
+                                         "x86.microcode_loader=false", NULL);
+  g_autoptr(CpuhpResult) s = tu_run(q, 1, TRUE);
+  g_autoptr(GPtrArray) w = violated(q, s);
+  assert_int_equal(w->len, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_hold_on_correct_runs),
+      cmocka_unit_test(test_each_has_a_failing_twin),
+      cmocka_unit_test(test_smt_rule_off_on_x86),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
