@@ -1,19 +1,15 @@
 /* bringup.c — the generic cpuhp bringup of kernel/cpu.c on the simulated machine.
  *
- * The control CPU (BP) is a sequential program: bringup_nonboot_cpus() as a list of passes
- * (cpuhp_bringup_mask calls), each a CPU mask and a target; cpu_up() walks the PREPARE rows of
+ * The control CPU (BP) is a sequential program: bringup_nonboot_cpus() as the list of cpu_up(cpu,
+ * target) calls an ordering policy (policy.c) makes; cpu_up() walks the PREPARE rows of
  * the state table, the kick and the bringup step. The AP side runs the arch's stage lists, then
  * STARTING rows with IRQs off, then the ONLINE rows on its cpuhp/N thread. Every wait is a real
  * wait: polling ends when the AP's store is seen, sleeps end on a timer or a wake-up. */
 #include "models/machine.h"
+#include "models/policy.h"
 
 #include <errno.h>
 #include <string.h>
-
-typedef struct {
-  GArray *cpus; /* guint */
-  guint16 target;
-} BringupPass;
 
 static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
 
@@ -140,11 +136,8 @@ static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, g
 
 /* ---- the control CPU ------------------------------------------------------------------ */
 
-static void bp_finish(CpuhpMachine *m) {
-  bp_phase(m, m->bp.phase);
-  flush_node_line(m);
-  m->bp.done = TRUE;
-  m->res->bringup_ns = now(m);
+/* "smp: Brought up N nodes, M CPUs" counts what is online at that point. */
+static void log_brought_up(CpuhpMachine *m) {
   guint online = 0, nodes = 0;
   g_autofree gboolean *node_on = g_new0(gboolean, cpuhp_topology_n_nodes(m->topo));
   for (guint c = 0; c < m->n_cpus; c++) {
@@ -153,8 +146,22 @@ static void bp_finish(CpuhpMachine *m) {
     if (!node_on[m->cpus[c].topo->node]) node_on[m->cpus[c].topo->node] = TRUE, nodes++;
   }
   m->res->cpus_online = online;
-  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s",
-                   nodes, nodes == 1 ? "" : "s", online, online == 1 ? "" : "s");
+  m->res->bringup_ns = now(m);
+  flush_node_line(m);
+  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s", nodes,
+                   nodes == 1 ? "" : "s", online, online == 1 ? "" : "s");
+}
+
+static void bp_finish(CpuhpMachine *m) {
+  bp_phase(m, m->bp.phase);
+  if (m->bp.plan.boot_calls >= m->bp.plan.calls->len) log_brought_up(m);
+  else { /* deferred CPUs count once they are up */
+    guint online = 0;
+    for (guint c = 0; c < m->n_cpus; c++) online += m->cpus[c].state == m->table->online;
+    m->res->cpus_online = online;
+  }
+  m->bp.done = TRUE;
+  m->res->all_online_ns = now(m);
 }
 
 static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
@@ -171,16 +178,12 @@ static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
 }
 
 void machine_bp_next_cpu(CpuhpMachine *m) {
-  while (m->bp.pass < m->bp.passes->len) {
-    BringupPass *ps = &g_array_index(m->bp.passes, BringupPass, m->bp.pass);
-    if (m->bp.pos >= ps->cpus->len) {
-      m->bp.pass++;
-      m->bp.pos = 0;
-      continue;
-    }
-    guint cpu = g_array_index(ps->cpus, guint, m->bp.pos++);
-    if (m->cpus[cpu].state >= ps->target) continue; /* _cpu_up() returns at once */
-    bp_cpu_up(m, cpu, ps->target);
+  GArray *calls = m->bp.plan.calls;
+  while (m->bp.next_call < calls->len) {
+    if (m->bp.next_call == m->bp.plan.boot_calls) log_brought_up(m); /* init; the rest is deferred */
+    CpuhpUpCall c = g_array_index(calls, CpuhpUpCall, m->bp.next_call++);
+    if (m->cpus[c.cpu].state >= c.target) continue; /* _cpu_up() returns at once */
+    bp_cpu_up(m, c.cpu, c.target);
     return;
   }
   bp_finish(m);
@@ -537,42 +540,6 @@ static const ArchOps *arch_for(const char *arch) {
   return NULL;
 }
 
-static void add_pass(CpuhpMachine *m, GArray *cpus, guint16 target) {
-  BringupPass ps = {g_array_ref(cpus), target};
-  g_array_append_val(m->bp.passes, ps);
-}
-
-/* bringup_nonboot_cpus(): the passes cpuhp_bringup_cpus_parallel() or the serial loop makes. */
-static void plan_passes(CpuhpMachine *m) {
-  const CpuhpProfile *p = m->p;
-  gboolean parallel = p->kernel.hotplug_parallel && p->kernel.cpuhp_parallel &&
-                      !p->kernel.parallel_veto && m->table->kick_ap != 0;
-  gboolean smt_aware = parallel && p->kernel.smt_primary_first &&
-                       cpuhp_topology_threads_per_core(m->topo) > 1;
-  m->res->parallel = parallel;
-  m->res->smt_aware = smt_aware;
-  g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(guint));
-  g_autoptr(GArray) primaries = g_array_new(FALSE, FALSE, sizeof(guint));
-  g_autoptr(GArray) siblings = g_array_new(FALSE, FALSE, sizeof(guint));
-  for (guint c = 1; c < m->n_cpus; c++) {
-    g_array_append_val(all, c);
-    g_array_append_val(m->cpus[c].topo->primary ? primaries : siblings, c);
-  }
-  if (!parallel) {
-    add_pass(m, all, m->table->online);
-  } else if (smt_aware) {
-    add_pass(m, primaries, m->table->kick_ap);
-    add_pass(m, primaries, m->table->online);
-    add_pass(m, siblings, m->table->kick_ap);
-    add_pass(m, siblings, m->table->online);
-  } else {
-    add_pass(m, all, m->table->kick_ap);
-    add_pass(m, all, m->table->online);
-  }
-}
-
-static void clear_pass(gpointer p) { g_array_unref(((BringupPass *)p)->cpus); }
-
 static void ev_bp_start(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
@@ -600,8 +567,6 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
-  m.bp.passes = g_array_new(FALSE, FALSE, sizeof(BringupPass));
-  g_array_set_clear_func(m.bp.passes, clear_pass);
   m.bp.node_of_line = -1;
 
   m.rows = g_new0(RowCost, table->n_steps);
@@ -643,7 +608,16 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     if (f->no_alive) m.cpus[f->cpu].no_alive = TRUE;
     else m.cpus[f->cpu].fail_step = f->step;
   }
-  plan_passes(&m);
+  g_autoptr(CpuhpPolicy) kernel_policy = opt->policy ? NULL : cpuhp_policy_parse("kernel", NULL);
+  const CpuhpPolicy *pol = opt->policy ? opt->policy : kernel_policy;
+  if (!cpuhp_policy_plan(pol, p, m.topo, table, &m.bp.plan, error)) {
+    cpuhp_result_free(m.res);
+    m.res = NULL;
+    goto out;
+  }
+  m.res->parallel = m.bp.plan.parallel;
+  m.res->smt_aware = m.bp.plan.smt_aware;
+  m.res->policy = g_strdup(cpuhp_policy_spec(pol));
 
   sim_engine_schedule(e, 0, ev_bp_start, &m, 0);
   sim_engine_run(e, INT64_MAX);
@@ -655,6 +629,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->bp_spin_ns = m.res->bp_phase_ns[CPUHP_BP_ALIVE_SPIN] + m.res->bp_phase_ns[CPUHP_BP_TSC_SYNC];
   m.res->events = sim_engine_events_run(e);
 
+out:
   g_free(m.rows);
   for (guint i = 0; i < cpuhp_topology_n_cores(m.topo); i++)
     if (m.cores[i].ucode_waiters) g_array_unref(m.cores[i].ucode_waiters);
@@ -662,7 +637,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   g_free(m.cpus);
   g_free(m.pkg_booted);
   sim_lock_free(m.tr_lock);
-  g_array_unref(m.bp.passes);
+  cpuhp_plan_clear(&m.bp.plan);
   cpuhp_topology_free(m.topo);
   return m.res;
 }

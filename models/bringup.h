@@ -25,6 +25,7 @@ typedef struct {
   gboolean trace; /* record cpuhp trace events in the result */
   const CpuhpFault *faults;
   guint n_faults;
+  const struct _CpuhpPolicy *policy; /* ordering policy (policy.h); NULL: "kernel" */
 } CpuhpRunOptions;
 
 /* Parses "CPU:STATE" (STATE a step number or a state name) for --fail, or "CPU" for --no-alive
@@ -34,5 +35,6 @@ typedef struct {
 gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *spec,
                            gboolean no_alive, CpuhpFault *out, GError **error);
 
-/* NULL with *error set only when the profile asks for something the models do not have. */
+/* NULL with *error set only when the profile or the policy asks for something the models do
+ * not have (e.g. a parallel policy on a kernel without split startup). */
 CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error);

@@ -174,7 +174,7 @@ static gboolean waits_end(const CpuhpProfile *p, const CpuhpResult *r, GString *
       g_string_append_printf(why, "CPU%u was never brought up nor failed", c);
       return FALSE;
     }
-    if (x->online > r->bringup_ns) {
+    if (x->online > r->all_online_ns) {
       g_string_append_printf(why, "CPU%u online after the window closed", c);
       return FALSE;
     }

@@ -8,6 +8,7 @@
 
 #include "models/bringup.h"
 #include "models/cpuhp.h"
+#include "models/policy.h"
 #include "models/profile.h"
 #include "models/result.h"
 #include "models/topology.h"
@@ -129,8 +130,8 @@ struct _CpuhpMachine {
     gboolean busy_phase;  /* a wait phase is running, else work */
     int64_t phase_since;
     int64_t irq_ns;       /* IRQ work inside the current wait, moved to its own phase */
-    GArray *passes;       /* BringupPass */
-    guint pass, pos;
+    CpuhpPlan plan;       /* the policy's cpu_up() calls */
+    guint next_call;
     guint cpu;            /* in cpu_up() for this CPU */
     const CpuhpStep *step;
     guint instance;

@@ -30,6 +30,7 @@ CpuhpResult *cpuhp_result_new(guint n_cpus) {
 void cpuhp_result_free(CpuhpResult *r) {
   if (!r) return;
   g_free(r->profile);
+  g_free(r->policy);
   g_free(r->topology);
   g_free(r->arch);
   g_free(r->kernel);

@@ -68,11 +68,13 @@ typedef struct {
   char *arch;
   char *kernel;
   uint64_t seed;
+  char *policy;            /* ordering policy spec */
   gboolean parallel;       /* parallel bringup actually used */
   gboolean smt_aware;      /* primary threads first */
   guint n_cpus;
   guint cpus_online;       /* including the control CPU, as "smp: Brought up" counts */
-  int64_t bringup_ns;
+  int64_t bringup_ns;      /* window: to "smp: Brought up" (init, with deferred onlining) */
+  int64_t all_online_ns;   /* until the last cpu_up() call returned (== bringup_ns unless deferred) */
   int64_t bp_phase_ns[CPUHP_BP_N_PHASES];
   int64_t bp_wait_ns;      /* sum of the wait phases */
   int64_t bp_spin_ns;      /* busy part of the waits (alive polling) */

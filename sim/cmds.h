@@ -7,3 +7,5 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_states(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_policies(int argc, char **argv);
+int cmd_compare(int argc, char **argv);

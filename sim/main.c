@@ -14,6 +14,8 @@ static const struct {
     {"check", cmd_check, "validate a profile"},
     {"states", cmd_states, "print the cpuhp state table as a profile has it"},
     {"schema", cmd_schema, "print every profile key with its type, default and meaning"},
+    {"compare", cmd_compare, "compare ordering policies over Monte Carlo runs (common random numbers)"},
+    {"policies", cmd_policies, "list the ordering policies"},
 };
 
 static void usage(FILE *f) {

@@ -3,6 +3,7 @@
 
 #include "models/invariants.h"
 #include "sim/ftrace.h"
+#include "sim/stats.h"
 
 static double ms(int64_t ns) { return (double)ns / 1e6; }
 
@@ -51,11 +52,14 @@ static void mean_of(const CpuhpResult *r, CpuField f, gboolean primary, double *
 void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", r->profile, r->arch, r->kernel,
                          r->topology);
-  g_string_append_printf(out, "bringup: %s%s, seed %" G_GUINT64_FORMAT "\n\n",
-                         r->parallel ? "parallel (cpuhp.parallel=1)" : "serial",
-                         r->smt_aware ? ", SMT primary threads first" : "", r->seed);
+  g_string_append_printf(out, "bringup: policy %s: %s%s, seed %" G_GUINT64_FORMAT "\n\n", r->policy,
+                         r->parallel ? "parallel" : "serial", r->smt_aware ? ", SMT primary threads first" : "",
+                         r->seed);
   g_string_append_printf(out, "  bringup time              %12.3f ms   (\"smp: Bringing up secondary CPUs\" to \"smp: Brought up\")\n",
                          ms(r->bringup_ns));
+  if (r->all_online_ns != r->bringup_ns)
+    g_string_append_printf(out, "  all CPUs online           %12.3f ms   (deferred CPUs onlined after init)\n",
+                           ms(r->all_online_ns));
   g_string_append_printf(out, "  CPUs online               %8u / %u\n", r->cpus_online, r->n_cpus);
   g_string_append_printf(out, "  control CPU waiting       %12.3f ms   (busy %0.3f ms: alive polling + TSC sync)\n",
                          ms(r->bp_wait_ns), ms(r->bp_spin_ns));
@@ -118,14 +122,17 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
   json_str(out, r->kernel);
   g_string_append(out, ",\n  \"topology\": ");
   json_str(out, r->topology);
+  g_string_append(out, ",\n  \"policy\": ");
+  json_str(out, r->policy);
   g_string_append_printf(out,
                          ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"parallel\": %s,\n"
                          "  \"smt_primary_first\": %s,\n  \"cpus\": %u,\n  \"cpus_online\": %u,\n"
-                         "  \"bringup_ns\": %" G_GINT64_FORMAT ",\n  \"bp_wait_ns\": %" G_GINT64_FORMAT
+                         "  \"bringup_ns\": %" G_GINT64_FORMAT ",\n  \"all_online_ns\": %" G_GINT64_FORMAT
+                         ",\n  \"bp_wait_ns\": %" G_GINT64_FORMAT
                          ",\n  \"bp_spin_ns\": %" G_GINT64_FORMAT ",\n  \"ap_spin_ns\": %" G_GINT64_FORMAT
                          ",\n  \"events\": %" G_GUINT64_FORMAT ",\n  \"bp_phases_ns\": {",
                          r->seed, r->parallel ? "true" : "false", r->smt_aware ? "true" : "false",
-                         r->n_cpus, r->cpus_online, r->bringup_ns, r->bp_wait_ns, r->bp_spin_ns,
+                         r->n_cpus, r->cpus_online, r->bringup_ns, r->all_online_ns, r->bp_wait_ns, r->bp_spin_ns,
                          r->ap_spin_ns, r->events);
   static const char *const keys[] = {"prepare", "kick", "alive_spin", "alive_sleep", "wait_ap",
                                      "tsc_sync", "wait_online"};
@@ -205,4 +212,96 @@ void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
                            cpuhp_runner_name(s->runs_on), present ? "yes" : "no", cost->str);
     g_string_free(cost, TRUE);
   }
+}
+
+/* ---- Monte Carlo and comparisons -------------------------------------------------------- */
+
+void cpuhp_report_mc_text(GString *out, const CpuhpResult *first, const CpuhpSamples *s) {
+  g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", first->profile, first->arch, first->kernel,
+                         first->topology);
+  g_string_append_printf(out, "policy %s, %u runs, seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                         ", CPUs online %u..%u of %u\n\n", s->policy, s->runs, s->first_seed,
+                         s->first_seed + s->runs - 1, s->min_online, s->max_online, first->n_cpus);
+  g_string_append_printf(out, "%-30s %10s %10s %10s %10s %10s %10s  (ms)\n", "", "mean", "p50", "p90", "p99", "min", "max");
+  for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
+    SimStats st;
+    sim_stats_compute(s->values[k], s->runs, &st);
+    g_string_append_printf(out, "%-30s %10.3f %10.3f %10.3f %10.3f %10.3f %10.3f\n", cpuhp_metric_label(k),
+                           st.mean / 1e6, st.p50 / 1e6, st.p90 / 1e6, st.p99 / 1e6, st.min / 1e6, st.max / 1e6);
+  }
+}
+
+static void json_stats(GString *out, const SimStats *st) {
+  g_string_append_printf(out, "{\"mean\": %.1f, \"sd\": %.1f, \"p50\": %.0f, \"p90\": %.0f, \"p99\": %.0f, "
+                         "\"min\": %.0f, \"max\": %.0f}", st->mean, st->sd, st->p50, st->p90, st->p99, st->min, st->max);
+}
+
+void cpuhp_report_mc_json(GString *out, const CpuhpResult *first, const CpuhpSamples *s) {
+  g_string_append(out, "{\n  \"profile\": ");
+  json_str(out, first->profile);
+  g_string_append(out, ",\n  \"policy\": ");
+  json_str(out, s->policy);
+  g_string_append_printf(out, ",\n  \"cpus\": %u,\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT
+                         ",\n  \"cpus_online_min\": %u,\n  \"cpus_online_max\": %u,\n  \"stats\": {",
+                         first->n_cpus, s->runs, s->first_seed, s->min_online, s->max_online);
+  for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
+    SimStats st;
+    sim_stats_compute(s->values[k], s->runs, &st);
+    g_string_append_printf(out, "%s\n    \"%s\": ", k ? "," : "", cpuhp_metric_key(k));
+    json_stats(out, &st);
+  }
+  g_string_append(out, "\n  }\n}\n");
+}
+
+void cpuhp_report_compare(GString *out, const char *format, const char *profile, GPtrArray *samples) {
+  g_assert(samples->len > 0);
+  const CpuhpSamples *base = samples->pdata[0];
+  gboolean json = g_str_equal(format, "json"), csv = g_str_equal(format, "csv");
+  if (json) {
+    g_string_append(out, "{\n  \"profile\": ");
+    json_str(out, profile);
+    g_string_append_printf(out, ",\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT ",\n  \"policies\": [",
+                           base->runs, base->first_seed);
+  } else if (csv) {
+    g_string_append(out, "policy,runs");
+    for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
+      g_string_append_printf(out, ",%s_mean,%s_p50,%s_p90,%s_diff_mean,%s_diff_ci95", cpuhp_metric_key(k),
+                             cpuhp_metric_key(k), cpuhp_metric_key(k), cpuhp_metric_key(k), cpuhp_metric_key(k));
+    g_string_append_c(out, '\n');
+  } else {
+    g_string_append_printf(out, "%s, %u runs per policy (seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
+                           ", the same for every policy)\n\n", profile, base->runs, base->first_seed,
+                           base->first_seed + base->runs - 1);
+    g_string_append_printf(out, "%-22s %12s %12s %12s %12s %12s %24s\n", "policy (ms, means)", "bringup", "all online",
+                           "BP waiting", "BP busy", "AP spin", "bringup vs first (95% CI)");
+  }
+  for (guint i = 0; i < samples->len; i++) {
+    const CpuhpSamples *s = samples->pdata[i];
+    SimStats st[CPUHP_METRIC_N];
+    double dmean[CPUHP_METRIC_N], dci[CPUHP_METRIC_N];
+    for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
+      sim_stats_compute(s->values[k], s->runs, &st[k]);
+      sim_stats_paired_diff(s->values[k], base->values[k], s->runs, &dmean[k], &dci[k]);
+    }
+    if (json) {
+      g_string_append_printf(out, "%s\n    {\"policy\": ", i ? "," : "");
+      json_str(out, s->policy);
+      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
+        g_string_append_printf(out, ", \"%s\": ", cpuhp_metric_key(k));
+        json_stats(out, &st[k]);
+        g_string_append_printf(out, ", \"%s_diff\": {\"mean\": %.1f, \"ci95\": %.1f}", cpuhp_metric_key(k), dmean[k], dci[k]);
+      }
+      g_string_append_c(out, '}');
+    } else if (csv) {
+      g_string_append_printf(out, "%s,%u", s->policy, s->runs);
+      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
+        g_string_append_printf(out, ",%.1f,%.0f,%.0f,%.1f,%.1f", st[k].mean, st[k].p50, st[k].p90, dmean[k], dci[k]);
+      g_string_append_c(out, '\n');
+    } else {
+      g_autofree char *diff = i ? g_strdup_printf("%+.3f +- %.3f", dmean[0] / 1e6, dci[0] / 1e6) : g_strdup("-");
+      g_string_append_printf(out, "%-22s %12.3f %12.3f %12.3f %12.3f %12.3f %24s\n", s->policy, st[0].mean / 1e6,
+                             st[1].mean / 1e6, st[2].mean / 1e6, st[3].mean / 1e6, st[4].mean / 1e6, diff);
+    }
+  }
+  if (json) g_string_append(out, "\n  ]\n}\n");
 }

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "models/montecarlo.h"
 #include "models/profile.h"
 #include "models/result.h"
 
@@ -24,3 +25,10 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
 /* The state table as this profile has it: step, name, section, runner, presence, cost. */
 void cpuhp_report_states(GString *out, const CpuhpProfile *p);
+
+/* Monte Carlo summary of one policy: mean, p50, p90, p99, min, max of every metric. */
+void cpuhp_report_mc_text(GString *out, const CpuhpResult *first, const CpuhpSamples *s);
+void cpuhp_report_mc_json(GString *out, const CpuhpResult *first, const CpuhpSamples *s);
+/* Policies side by side; differences to the first policy, paired over common random numbers,
+ * with 95 % confidence intervals. `format` is "text", "json" or "csv". */
+void cpuhp_report_compare(GString *out, const char *format, const char *profile, GPtrArray *samples);
