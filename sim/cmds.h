@@ -9,3 +9,6 @@ int cmd_states(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_policies(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_explore(int argc, char **argv);

@@ -16,6 +16,9 @@ static const struct {
     {"schema", cmd_schema, "print every profile key with its type, default and meaning"},
     {"compare", cmd_compare, "compare ordering policies over Monte Carlo runs (common random numbers)"},
     {"policies", cmd_policies, "list the ordering policies"},
+    {"sweep", cmd_sweep, "run a scenario's grid (axes x seeds) on all cores, or one shard of it"},
+    {"merge", cmd_merge, "join sweep shards into the unsharded output"},
+    {"explore", cmd_explore, "search the policy space for the lowest bringup time"},
 };
 
 static void usage(FILE *f) {
