@@ -149,6 +149,15 @@ static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) {
   return machine_ap_notify_starting(m, cpu);
 }
 
+/* unsynchronized_tsc() (arch/x86/kernel/tsc.c): TSC marked unstable, or, without a constant or
+ * reliable TSC, a non-Intel machine with more than one package. */
+static gboolean tsc_unsynchronized(const CpuhpMachine *m) {
+  const CpuhpProfile *p = m->p;
+  if (p->x86.tsc_unsynchronized) return TRUE;
+  if (p->x86.constant_tsc || p->x86.tsc_reliable) return FALSE;
+  return !g_str_equal(p->x86.vendor, "intel") && cpuhp_topology_n_packages(m->topo) > 1;
+}
+
 /* check_tsc_sync_target(): skipped when the TSC is known unsynchronized, when TSC_ADJUST lets
  * a non-first CPU of a package copy its package's value, or when the TSC is reliable;
  * otherwise a warp test against the BP (source side in IRQ context) lasting loop_timeout: 20 ms
@@ -156,7 +165,7 @@ static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) {
 static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
   guint in_pkg = m->pkg_booted[m->cpus[cpu].topo->package]; /* includes this CPU */
-  if (p->x86.tsc_unsynchronized) return (ApStep){0, AP_NEXT};
+  if (tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT};
   if (p->x86.tsc_adjust && in_pkg > 1) return (ApStep){0, AP_NEXT};
   if (p->x86.tsc_reliable) return (ApStep){0, AP_NEXT};
   int64_t loop = in_pkg > 1 ? p->x86.tsc_sync_other : p->x86.tsc_sync_first;
@@ -173,7 +182,7 @@ static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
 static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
   if (p->kernel.lpj_preset) return (ApStep){0, AP_NEXT};
-  if (p->x86.constant_tsc && !p->x86.tsc_unsynchronized) return (ApStep){0, AP_NEXT};
+  if (p->x86.constant_tsc && !tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT};
   int64_t jiffy = 1000000000 / p->kernel.hz;
   int64_t t = p->kernel.smp_init_at + sim_engine_now(m->e);
   int64_t ns = (t / jiffy + 1) * jiffy - t + (int64_t)p->x86.calibrate_jiffies * jiffy;

@@ -55,16 +55,17 @@ static void test_policy_keeps_draws(void **state) {
   }
 }
 
-/* The QEMU guest of the reference traces, as overrides of the default profile: no PMU, three
- * trace ring buffers (global + 2 instances), SMT threads interleaved. */
+/* The QEMU guest of the reference traces: the icount platform profile with the topology and
+ * parallel setting of the boot. */
 static CpuhpProfile *qemu_like(guint cores, guint threads, gboolean parallel) {
-  g_autofree char *c = g_strdup_printf("topology.cores_per_socket=%u", cores);
-  g_autofree char *t = g_strdup_printf("topology.threads_per_core=%u", threads);
-  return tu_profile("topology.sockets=1", c, t, "topology.numa_nodes=0", "topology.enumeration=interleaved",
-                    parallel ? "kernel.cpuhp_parallel=true" : "kernel.cpuhp_parallel=false",
-                    "states.perf/x86:prepare.present=false", "states.perf/x86:starting.present=false",
-                    "states.perf/x86:online.present=false",
-                    "states.trace/RB:prepare={instances: [130us, 11ms, 130us]}", NULL);
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", cores));
+  g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", threads));
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
+  g_autoptr(GError) err = NULL;
+  CpuhpProfile *p = cpuhp_profile_load_file("scenarios/qemu-tcg-icount-x86_64.yaml", ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  return p;
 }
 
 static gboolean same_event(const SimFtraceRec *a, const SimFtraceRec *b) {
