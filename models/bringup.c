@@ -114,14 +114,26 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
 
 /* ---- state table walks ---------------------------------------------------------------- */
 
-/* Next row after `from` up to `limit` that this CPU really runs in `section`. */
-static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section) {
-  for (guint i = 0; i < m->table->n_steps; i++) {
-    const CpuhpStep *s = &m->table->steps[i];
-    if (s->step <= from) continue;
-    if (s->step > limit) break;
-    if (s->section == section && s->startup && m->rows[i].present) return s;
+/* Index of the first row after step `from`. This runs for every callback of every CPU (a walk
+ * from the top of the table was the hottest spot of a run), so: `hint` is the row the walk ran
+ * last, which normally holds `from` — checked, so a stale hint only costs a binary search
+ * (rows are sorted by step). */
+static guint row_after(const CpuhpTable *t, guint from, guint hint) {
+  if (hint < t->n_steps && t->steps[hint].step == from) return hint + 1;
+  guint lo = 0, hi = t->n_steps;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (t->steps[mid].step <= from) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/* Next row after `from` up to `limit` that this CPU really runs in `section`. */
+static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint hint) {
+  const CpuhpStep *steps = m->table->steps;
+  for (guint i = row_after(m->table, from, hint); i < m->table->n_steps && steps[i].step <= limit; i++)
+    if (steps[i].section == section && steps[i].startup && m->rows[i].present) return &steps[i];
   return NULL;
 }
 
@@ -129,9 +141,21 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
   return &m->rows[s - m->table->steps];
 }
 
+/* Pages of one CPU's global trace buffer: trace_buf_size once the command line asked for
+ * tracing at boot, else the minimal buffer; ring_buffer_alloc() rounds up and takes at least 2. */
+static guint64 ring_buffer_pages(const CpuhpProfile *p) {
+  const guint64 page = 4096 - 16; /* BUF_PAGE_SIZE: a page less its header */
+  guint64 bytes = p->kernel.tracing_at_boot ? p->kernel.trace_buf_size : 1;
+  return MAX((bytes + page - 1) / page, 2);
+}
+
 static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
-  return machine_draw(m, &rc->costs[inst], cpu, PURPOSE_STATE_BASE + s->step * 64u + inst, 0);
+  uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;
+  int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0);
+  if (s->ring_buffer && inst == m->p->kernel.trace_rb_global)
+    ns += (int64_t)ring_buffer_pages(m->p) * machine_draw(m, &m->p->kernel.trace_rb_page, cpu, purpose, 1);
+  return ns;
 }
 
 /* ---- the control CPU ------------------------------------------------------------------ */
@@ -357,13 +381,15 @@ static void ap_thread_next(CpuhpMachine *m, guint cpu);
 static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
   CpuhpMachine *m = ctx;
   CpuhpCpu *c = &m->cpus[cpu];
-  trace(m, SIM_FTRACE_CPUHP_EXIT, (guint)cpu, (guint)cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
+  if (m->tracing) /* the row lookup by step is for the trace only */
+    trace(m, SIM_FTRACE_CPUHP_EXIT, (guint)cpu, (guint)cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
   ap_thread_next(m, (guint)cpu);
 }
 
 static void ap_thread_next(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
-  const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE);
+  const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE, c->step_idx);
+  if (s) c->step_idx = (guint)(s - m->table->steps);
   if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
     c->state = c->target;
     m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
@@ -389,11 +415,26 @@ static void ev_ap_thread_run(void *ctx, uint64_t cpu) {
   ap_thread_next(m, (guint)cpu);
 }
 
+/* cpu_bootable(): with nosmt a sibling may run only once — x86 boots every thread once so that
+ * it sets CR4.MCE — and it has now booted (cpus_booted_once_mask is set in STARTING). */
+static gboolean cpu_bootable(CpuhpMachine *m, guint cpu) {
+  return m->p->kernel.nosmt == CPUHP_NOSMT_OFF || cpuhp_topology_threads_per_core(m->topo) < 2 ||
+         m->cpus[cpu].topo->primary;
+}
+
 static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   /* bringup_wait_for_ap_online() returns: unpark cpuhp/N; cpuhp_kick_ap() wakes it and sleeps
    * on done_up until the ONLINE states are through. */
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
+  if (!cpu_bootable(m, cpu)) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
+    CpuhpCpuResult *r = &m->res->cpus[cpu];
+    g_strlcpy(r->failure, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back", sizeof r->failure);
+    trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -ECANCELED);
+    bp_phase(m, CPUHP_BP_PREPARE);
+    machine_up_failed(m, cpu, m->bp.step, -ECANCELED);
+    return;
+  }
   bp_phase(m, CPUHP_BP_WAIT_ONLINE);
   sim_engine_schedule(m->e, machine_task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
 }
@@ -414,7 +455,8 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   if (c->state < m->table->bringup_cpu) c->state = m->table->bringup_cpu;
   guint limit = MIN(c->target, m->table->ap_online);
-  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_STARTING);
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_STARTING, c->step_idx);
+  if (s) c->step_idx = (guint)(s - m->table->steps);
   if (!s) {
     c->state = (guint16)limit;
     return (ApStep){0, AP_NEXT};
@@ -454,7 +496,8 @@ static void bp_next_step(CpuhpMachine *m) {
   guint cpu = m->bp.cpu;
   CpuhpCpu *c = &m->cpus[cpu];
   guint limit = MIN(c->target, m->table->bringup_cpu);
-  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE);
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE,
+                               m->bp.step ? (guint)(m->bp.step - m->table->steps) : G_MAXUINT);
   if (!s) {
     machine_bp_next_cpu(m);
     return;

@@ -43,6 +43,8 @@ typedef struct {
   gboolean multi_instance; /* invoked once per registered instance (cpuhp_multi_enter) */
   gboolean at_boot;        /* registered before smp_init() on a default config; a profile may
                               switch a conditional state on (PMU, Hyper-V, KVM guest ...) */
+  gboolean ring_buffer;    /* allocates the trace ring buffers: the global one's cost grows
+                              with its pages (trace_buf_size, tracing at boot) */
 } CpuhpStep;
 
 typedef struct {

@@ -9,14 +9,14 @@
 #include "models/cpuhp.h"
 
 #define PREP(n, e, nm, cb, td, boot) \
-  {n, e, nm, cb, td, CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_PROFILE, FALSE, boot}
-#define PREP_MULTI(n, e, nm, cb, td) \
-  {n, e, nm, cb, td, CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_PROFILE, TRUE, TRUE}
+  {n, e, nm, cb, td, CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_PROFILE, FALSE, boot, FALSE}
+#define PREP_RING_BUFFER(n, e, nm, cb, td) \
+  {n, e, nm, cb, td, CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_PROFILE, TRUE, TRUE, TRUE}
 #define START(n, e, nm, cb, td, boot) \
-  {n, e, nm, cb, td, CPUHP_SECTION_STARTING, CPUHP_RUNS_AP_ATOMIC, CPUHP_COST_PROFILE, FALSE, boot}
+  {n, e, nm, cb, td, CPUHP_SECTION_STARTING, CPUHP_RUNS_AP_ATOMIC, CPUHP_COST_PROFILE, FALSE, boot, FALSE}
 #define ONL(n, e, nm, cb, td, boot) \
-  {n, e, nm, cb, td, CPUHP_SECTION_ONLINE, CPUHP_RUNS_AP_THREAD, CPUHP_COST_PROFILE, FALSE, boot}
-#define MARK(n, e, nm, td, sec) {n, e, nm, NULL, td, sec, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE, FALSE, TRUE}
+  {n, e, nm, cb, td, CPUHP_SECTION_ONLINE, CPUHP_RUNS_AP_THREAD, CPUHP_COST_PROFILE, FALSE, boot, FALSE}
+#define MARK(n, e, nm, td, sec) {n, e, nm, NULL, td, sec, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE, FALSE, TRUE, FALSE}
 
 static const CpuhpStep x86_64_612[] = {
   MARK(0, "CPUHP_OFFLINE", "offline", NULL, CPUHP_SECTION_PREPARE),
@@ -31,14 +31,14 @@ static const CpuhpStep x86_64_612[] = {
   PREP(42, "CPUHP_SMPCFD_PREPARE", "smpcfd:prepare", "smpcfd_prepare_cpu", "smpcfd_dead_cpu", TRUE),
   PREP(43, "CPUHP_RELAY_PREPARE", "relay:prepare", "relay_prepare_cpu", NULL, TRUE),
   PREP(45, "CPUHP_RCUTREE_PREP", "RCU/tree:prepare", "rcutree_prepare_cpu", "rcutree_dead_cpu", TRUE),
-  PREP_MULTI(56, "CPUHP_TRACE_RB_PREPARE", "trace/RB:prepare", "trace_rb_cpu_prepare", NULL),
+  PREP_RING_BUFFER(56, "CPUHP_TRACE_RB_PREPARE", "trace/RB:prepare", "trace_rb_cpu_prepare", NULL),
   PREP(61, "CPUHP_TIMERS_PREPARE", "timers:prepare", "timers_prepare_cpu", "timers_dead_cpu", TRUE),
   PREP(62, "CPUHP_TMIGR_PREPARE", "tmigr:prepare", "tmigr_cpu_prepare", NULL, TRUE),
   PREP(64, "CPUHP_BP_PREPARE_DYN", "kvmclock:setup_percpu", "kvmclock_setup_percpu", NULL, FALSE),
   {85, "CPUHP_BP_KICK_AP", "cpu:kick_ap", "cpuhp_kick_ap_alive", NULL, CPUHP_SECTION_PREPARE,
-   CPUHP_RUNS_BP, CPUHP_COST_KICK, FALSE, TRUE},
+   CPUHP_RUNS_BP, CPUHP_COST_KICK, FALSE, TRUE, FALSE},
   {86, "CPUHP_BRINGUP_CPU", "cpu:bringup", "cpuhp_bringup_ap", "finish_cpu", CPUHP_SECTION_PREPARE,
-   CPUHP_RUNS_BP, CPUHP_COST_BRINGUP, FALSE, TRUE},
+   CPUHP_RUNS_BP, CPUHP_COST_BRINGUP, FALSE, TRUE, FALSE},
   MARK(87, "CPUHP_AP_IDLE_DEAD", "idle:dead", NULL, CPUHP_SECTION_STARTING),
   START(89, "CPUHP_AP_CACHECTRL_STARTING", "x86/cachectrl:starting", "cache_ap_online", "cache_ap_offline", TRUE),
   START(90, "CPUHP_AP_SCHED_STARTING", "sched:starting", "sched_cpu_starting", "sched_cpu_dying", TRUE),
@@ -51,7 +51,7 @@ static const CpuhpStep x86_64_612[] = {
   MARK(144, "CPUHP_AP_ONLINE", "ap:online", NULL, CPUHP_SECTION_STARTING),
   /* teardown only, run on the BP: parks cpuhp/N, stop_machine(take_cpu_down) on the AP */
   {145, "CPUHP_TEARDOWN_CPU", "cpu:teardown", NULL, "takedown_cpu", CPUHP_SECTION_ONLINE,
-   CPUHP_RUNS_BP, CPUHP_COST_NONE, FALSE, TRUE},
+   CPUHP_RUNS_BP, CPUHP_COST_NONE, FALSE, TRUE, FALSE},
   MARK(146, "CPUHP_AP_ONLINE_IDLE", "ap:online_idle", NULL, CPUHP_SECTION_ONLINE),
   ONL(147, "CPUHP_AP_HYPERV_ONLINE", "x86/hyperv_init:online", "hv_cpu_init", "hv_cpu_die", FALSE),
   ONL(150, "CPUHP_AP_SMPBOOT_THREADS", "smpboot/threads:online", "smpboot_unpark_threads", "smpboot_park_threads", TRUE),

@@ -78,14 +78,42 @@ static gboolean plan_parallel_smt(Ctx *x, GError **error) {
   return TRUE;
 }
 
-/* bringup_nonboot_cpus() as the profile's kernel does it. */
+/* cpuhp_bringup_mask(mask, ncpus, ...) counts every CPU of the mask it visits, the boot CPU
+ * included, and stops when the count is used up (maxcpus=). Returns how many were visited. */
+static guint take(GArray *cpus, gboolean with_boot_cpu, guint ncpus) {
+  guint budget = ncpus - (with_boot_cpu ? MIN(ncpus, 1u) : 0);
+  if (cpus->len > budget) g_array_set_size(cpus, budget);
+  return cpus->len + (with_boot_cpu && ncpus ? 1 : 0);
+}
+
+/* bringup_nonboot_cpus(setup_max_cpus) as the profile's kernel does it. */
 static gboolean plan_kernel(Ctx *x, GError **error) {
   const CpuhpProfile *p = x->p;
   gboolean parallel = p->kernel.hotplug_parallel && p->kernel.cpuhp_parallel && !p->kernel.parallel_veto &&
                       x->table->kick_ap != 0;
-  if (!parallel) return plan_serial(x, error);
-  if (p->kernel.smt_primary_first) return plan_parallel_smt(x, error);
-  return plan_parallel(x, error);
+  guint ncpus = p->kernel.maxcpus < 0 ? G_MAXUINT : (guint)p->kernel.maxcpus;
+  if (ncpus == 0) return TRUE; /* maxcpus=0 / nosmp: no AP at all */
+  if (!parallel) {
+    g_autoptr(GArray) all = aps(x, -1);
+    take(all, TRUE, ncpus);
+    mask_to(x, all, x->table->online);
+    return TRUE;
+  }
+  x->out->parallel = TRUE;
+  if (p->kernel.smt_primary_first && cpuhp_topology_threads_per_core(x->t) > 1) {
+    g_autoptr(GArray) pri = aps(x, 1), sib = aps(x, 0);
+    guint visited = take(pri, TRUE, ncpus);
+    parallel_group(x, pri);
+    ncpus -= visited; /* ncpus -= num_online_cpus() */
+    take(sib, FALSE, ncpus);
+    parallel_group(x, sib);
+    x->out->smt_aware = TRUE;
+    return TRUE;
+  }
+  g_autoptr(GArray) all = aps(x, -1);
+  take(all, TRUE, ncpus);
+  parallel_group(x, all);
+  return TRUE;
 }
 
 static gint by_key(gconstpointer a, gconstpointer b, gpointer keys) {

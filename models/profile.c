@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/cmdline.h"
 #include "models/yamltree.h"
 
 G_DEFINE_QUARK(cpuhp-profile-error-quark, cpuhp_profile_error)
@@ -48,6 +49,8 @@ typedef struct {
 static const char *const vendors[] = {"intel", "amd", "hygon", "other", NULL};
 static const char *const enumerations[] = {"primaries_first", "interleaved", NULL};
 static const char *const hz_values[] = {"100", "250", "300", "1000", NULL};
+static const char *const nosmt_values[] = {"off", "on", "force", NULL};
+G_STATIC_ASSERT(CPUHP_NOSMT_OFF == 0 && CPUHP_NOSMT_ON == 1 && CPUHP_NOSMT_FORCE == 2);
 G_STATIC_ASSERT(CPUHP_ENUM_PRIMARIES_FIRST == 0 && CPUHP_ENUM_INTERLEAVED == 1);
 
 #define OFF(f) offsetof(CpuhpProfile, f)
@@ -94,6 +97,21 @@ static const Field fields[] = {
       "... and polls this long before it sleeps; <= alive_timeout"),
   DIST("kernel.alive_sleep", kernel.alive_sleep, "{dist: uniform, min: 1ms, max: 2ms}",
        "one usleep_range(1000, 2000) as it really sleeps"),
+  STR("kernel.cmdline", kernel.cmdline, 0, NULL, "\"\"",
+      "kernel command line; its modelled parameters override the keys they stand for"),
+  {"kernel.nosmt", T_ENUM, OFF(kernel.nosmt), 0, 0, nosmt_values, "off",
+   "nosmt: siblings booted once then rolled back; force: the same at boot"},
+  {"kernel.maxcpus", T_INT, OFF(kernel.maxcpus), -1, CPUS, NULL, "-1",
+   "maxcpus=: CPUs brought up at boot, the boot CPU included; -1: all"},
+  UINT("kernel.nr_cpus", kernel.nr_cpus, 0, CPUS, "0", "nr_cpus=: possible CPUs (cut at the topology); 0: all"),
+  BOOL("kernel.tracing_at_boot", kernel.tracing_at_boot, "false",
+       "trace_event=/ftrace= on the command line: ring buffer expanded at boot"),
+  UINT("kernel.trace_buf_size", kernel.trace_buf_size, 1, G_MAXUINT, "1441792",
+       "trace_buf_size=: ring buffer bytes per CPU once expanded"),
+  DIST("kernel.trace_rb_page", kernel.trace_rb_page, "0",
+       "trace_rb_cpu_prepare: cost of one ring-buffer page of the global buffer"),
+  UINT("kernel.trace_rb_global", kernel.trace_rb_global, 0, 63, "0",
+       "index of the global trace buffer among the trace/RB:prepare instances"),
   UINT("kernel.first_kthread_pid", kernel.first_kthread_pid, 2, 4194304 /* PID_MAX_LIMIT */, "25",
        "pid of the first kthread created for CPU 1"),
   UINT("kernel.kthreads_per_cpu", kernel.kthreads_per_cpu, 1, 1000, "6",
@@ -175,6 +193,16 @@ static char *shown(const YtNode *n) {
   if (n->kind != YT_SCALAR) return g_strdup(yt_kind_name(n));
   if (yt_is_null(n)) return g_strdup("an empty value");
   return yt_quote(n->text);
+}
+
+/* Text for a message without quotes ("x86_64/6.1"): escaped and shortened like yt_quote, since
+ * user text may hold newlines or invalid UTF-8 and every error must stay one line. */
+static char *unquoted(const char *text) {
+  char *q = yt_quote(text);
+  gsize n = strlen(q);
+  memmove(q, q + 1, n - 2);
+  q[n - 2] = '\0';
+  return q;
 }
 
 static char *choices_text(const char *const *choices, const char *sep) {
@@ -477,7 +505,7 @@ static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, 
     if (!(s = need_scalar(n, "a name", error))) return FALSE;
     for (guint i = 0; f->choices[i]; i++)
       if (strcmp(f->choices[i], s) == 0) {
-        *(CpuhpEnumeration *)dst = (CpuhpEnumeration)i; /* the only enum row */
+        *(int *)dst = (int)i; /* the profile's enums are int-sized, listed in enum order */
         return TRUE;
       }
     g_autofree char *q = shown(n), *c = choices_text(f->choices, ", ");
@@ -646,14 +674,17 @@ static gboolean check_topology(CpuhpProfile *p, const YtNode *root, GError **err
 }
 
 static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **error) {
-  if (!arch_known(p->arch))
-    return FAIL(where(root, "arch", NULL), VALUE, "no state table for arch '%s' (known: %s)",
-                p->arch, cpuhp_table_known());
-  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
-  if (!t)
-    return FAIL(where(root, "kernel.version", "arch"), VALUE,
-                "no state table for %s/%s (known: %s)", p->arch, p->kernel.version,
+  if (!arch_known(p->arch)) {
+    g_autofree char *q = yt_quote(p->arch);
+    return FAIL(where(root, "arch", NULL), VALUE, "no state table for arch %s (known: %s)", q,
                 cpuhp_table_known());
+  }
+  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  if (!t) {
+    g_autofree char *v = unquoted(p->kernel.version);
+    return FAIL(where(root, "kernel.version", "arch"), VALUE,
+                "no state table for %s/%s (known: %s)", p->arch, v, cpuhp_table_known());
+  }
   if (!check_topology(p, root, error)) return FALSE;
   if (p->kernel.alive_spin > p->kernel.alive_timeout) {
     char spin[32], timeout[32];
@@ -721,8 +752,8 @@ static gboolean apply_override(YtNode *root, const char *arg, GError **error) {
       yt_mapping_set(entry, yt_scalar_new("cost", next), next);
       next = entry;
     } else if (next->kind != YT_MAPPING) {
-      return override_error(arg, error, "'%s' is %s, not a mapping", path->str,
-                            yt_kind_name(next));
+      g_autofree char *q = yt_quote(path->str); /* keys from the file may hold newlines */
+      return override_error(arg, error, "%s is %s, not a mapping", q, yt_kind_name(next));
     }
     cur = next;
   }
@@ -748,6 +779,19 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   g_free(p->states);
   g_free(p->source);
   g_free(p);
+}
+
+/* kernel.cmdline: its modelled parameters become overrides of the keys they stand for, applied
+ * after the user's own, as a real command line has the last word over the kernel's defaults. */
+static gboolean apply_cmdline(YtNode *root, GError **error) {
+  const YtNode *n = node_at(root, "kernel.cmdline", FALSE);
+  if (!n || n->kind != YT_SCALAR || yt_is_null(n)) return TRUE; /* type errors: at binding */
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_cmdline_overrides(n->text, ov, &err)) return FAIL(n, VALUE, "kernel.cmdline: %s", err->message);
+  for (guint i = 0; i < ov->len; i++)
+    if (!apply_override(root, ov->pdata[i], error)) return FALSE;
+  return TRUE;
 }
 
 CpuhpProfile *cpuhp_profile_load_data(const char *source_name, const char *yaml, gsize len,
@@ -776,6 +820,7 @@ CpuhpProfile *cpuhp_profile_load_data(const char *source_name, const char *yaml,
   }
   for (guint i = 0; overrides && i < overrides->len; i++)
     if (!apply_override(root, g_ptr_array_index(overrides, i), error)) return NULL;
+  if (!apply_cmdline(root, error)) return NULL;
   if (!check_keys(root, NULL, error)) return NULL;
 
   g_autoptr(CpuhpProfile) p = g_new0(CpuhpProfile, 1);
@@ -819,8 +864,10 @@ const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *nam
 }
 
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p) {
-  guint total = p->topology.sockets * p->topology.cores_per_socket * p->topology.threads_per_core;
-  return p->topology.nr_cpus && p->topology.nr_cpus < total ? p->topology.nr_cpus : total;
+  guint n = p->topology.sockets * p->topology.cores_per_socket * p->topology.threads_per_core;
+  if (p->topology.nr_cpus && p->topology.nr_cpus < n) n = p->topology.nr_cpus;
+  if (p->kernel.nr_cpus && p->kernel.nr_cpus < n) n = p->kernel.nr_cpus; /* nr_cpus= */
+  return n;
 }
 
 static char *type_text(const Field *f) {

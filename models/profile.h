@@ -38,6 +38,12 @@ typedef enum {
   CPUHP_ENUM_INTERLEAVED,     /* siblings adjacent: cpu = (pkg, core, thread) row-major (QEMU) */
 } CpuhpEnumeration;
 
+typedef enum {
+  CPUHP_NOSMT_OFF,   /* SMT on */
+  CPUHP_NOSMT_ON,    /* nosmt: siblings booted once (x86 CR4.MCE), then rolled back */
+  CPUHP_NOSMT_FORCE, /* nosmt=force: the same at boot; only forbids re-enabling later */
+} CpuhpNosmt;
+
 /* Per-state costs from the profile's `states:` mapping. */
 typedef struct {
   char *name;        /* state name string, validated against the kernel's table */
@@ -70,6 +76,14 @@ typedef struct _CpuhpProfile {
     int64_t alive_timeout;     /* cpuhp_wait_for_sync_state: 10 s */
     int64_t alive_spin;        /* ... polls this long before it starts sleeping: 1 ms */
     SimDist alive_sleep;       /* one usleep_range(1000, 2000) as it really sleeps */
+    char *cmdline;             /* the kernel command line, as given (translated at load time) */
+    CpuhpNosmt nosmt;          /* nosmt / nosmt=force */
+    int maxcpus;               /* maxcpus= (setup_max_cpus); -1: no limit */
+    guint nr_cpus;             /* nr_cpus=: possible CPUs; 0: no limit */
+    gboolean tracing_at_boot;  /* trace_event=/ftrace= given: the ring buffer is expanded at boot */
+    guint trace_buf_size;      /* trace_buf_size=, bytes per CPU when expanded */
+    SimDist trace_rb_page;     /* trace_rb_cpu_prepare(): cost per ring-buffer page */
+    guint trace_rb_global;     /* which trace/RB:prepare instance is the global trace buffer */
     guint first_kthread_pid;   /* pid of the first kthread created for CPU 1 */
     guint kthreads_per_cpu;    /* kthreads created per CPU in PREPARE (pids advance by this) */
   } kernel;

@@ -24,6 +24,7 @@ typedef struct {
   gboolean fingerprint;
   char **policy;
   char *runs;
+  char *cmdline;
 } CliFlags;
 
 void cli_flags_clear(CliFlags *f);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "models/bringup.h"
+#include "models/cmdline.h"
 #include "models/invariants.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
@@ -24,6 +25,7 @@ int cmd_run(int argc, char **argv) {
       {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
       {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
       {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
+      {"cmdline", 0, 0, G_OPTION_ARG_STRING, &f.cmdline, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed", "\"PARAMS\""},
       {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.policy, "Ordering policy (default kernel; see `cpuhpsim policies`)", "POLICY"},
       {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Monte Carlo: N runs with seeds S..S+N-1; report mean, p50, p90, p99, min, max", "N"},
       {NULL}};
@@ -87,6 +89,32 @@ int cmd_run(int argc, char **argv) {
   }
   g_autoptr(GArray) violations = f.check ? cpuhp_invariants_check(p, r) : NULL;
   CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint};
+  /* what-if: the same run without each parameter of the kernel command line in turn */
+  g_autoptr(GPtrArray) params = cpuhp_cmdline_parse(p->kernel.cmdline, NULL);
+  g_autoptr(GArray) effects = g_array_new(FALSE, TRUE, sizeof(CpuhpCmdlineEffect));
+  for (guint i = 0; params && i < params->len; i++) {
+    const CpuhpCmdlineParam *cp = params->pdata[i];
+    CpuhpCmdlineEffect e = {.param = cp->text, .mechanism = cp->mechanism, .modelled = cp->modelled};
+    if (cp->modelled) {
+      g_auto(CliFlags) g = {0};
+      g.cmdline = cpuhp_cmdline_without(params, i);
+      g_autoptr(GPtrArray) ov2 = g_ptr_array_new_with_free_func(g_free);
+      for (guint k = 0; k < ov->len; k++) g_ptr_array_add(ov2, g_strdup(ov->pdata[k]));
+      g_autoptr(GError) e2 = NULL;
+      if ((status = cli_overrides("run", &g, ov2))) return status;
+      g_autoptr(CpuhpProfile) q = cli_load(argc > 1 ? argv[1] : NULL, ov2);
+      if (!q) return 2;
+      CpuhpRunOptions o2 = opt;
+      o2.trace = FALSE;
+      g_autoptr(CpuhpResult) r2 = cpuhp_bringup_run(q, &o2, &e2);
+      if (!r2) return cli_fail("run", "what-if without %s: %s", cp->text, e2->message);
+      e.without_ns = r2->bringup_ns;
+    }
+    g_array_append_val(effects, e);
+  }
+  x.cmdline = p->kernel.cmdline;
+  x.effects = (const CpuhpCmdlineEffect *)effects->data;
+  x.n_effects = effects->len;
   cpuhp_invariants(&x.n_invariants);
   if (f.fingerprint) x.fingerprint = cpuhp_fingerprint(r);
   g_autoptr(GString) out = g_string_new(NULL);

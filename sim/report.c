@@ -87,6 +87,22 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     any_failed = TRUE;
     g_string_append_printf(out, "  CPU%u: %s\n", c, r->cpus[c].failure);
   }
+  if (x && x->cmdline && *x->cmdline) {
+    g_string_append_printf(out, "\nkernel command line: %s\n", x->cmdline);
+    g_string_append_printf(out, "  %-28s %12s %12s  %s\n", "parameter", "without (ms)", "effect (ms)", "mechanism");
+    GString *ignored = g_string_new(NULL);
+    for (guint i = 0; i < x->n_effects; i++) {
+      const CpuhpCmdlineEffect *e = &x->effects[i];
+      if (!e->modelled) {
+        g_string_append_printf(ignored, " %s", e->param);
+        continue;
+      }
+      g_string_append_printf(out, "  %-28s %12.3f %+12.3f  %s\n", e->param, ms(e->without_ns), ms(r->bringup_ns - e->without_ns),
+                             e->mechanism);
+    }
+    if (ignored->len) g_string_append_printf(out, "  ignored (not modelled):%s\n", ignored->str);
+    g_string_free(ignored, TRUE);
+  }
   if (x && x->checked) {
     guint bad = x->violations->len;
     g_string_append_printf(out, "\ninvariants: %u checked, %s\n", x->n_invariants, bad ? "VIOLATED:" : "all hold");
@@ -173,6 +189,32 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
       g_string_append_printf(out, "%s{\"name\": \"%s\", \"detail\": ", i ? ", " : "", v->inv->name);
       json_str(out, v->detail);
       g_string_append_c(out, '}');
+    }
+    g_string_append(out, "]}");
+  }
+  if (x && x->cmdline && *x->cmdline) {
+    g_string_append(out, ",\n  \"cmdline\": {\"text\": ");
+    json_str(out, x->cmdline);
+    g_string_append(out, ", \"whatif\": [");
+    gboolean first = TRUE;
+    for (guint i = 0; i < x->n_effects; i++) {
+      const CpuhpCmdlineEffect *e = &x->effects[i];
+      if (!e->modelled) continue;
+      g_string_append_printf(out, "%s{\"param\": ", first ? "" : ", ");
+      json_str(out, e->param);
+      g_string_append_printf(out, ", \"without_ns\": %" G_GINT64_FORMAT ", \"effect_ns\": %" G_GINT64_FORMAT ", \"mechanism\": ",
+                             e->without_ns, r->bringup_ns - e->without_ns);
+      json_str(out, e->mechanism);
+      g_string_append_c(out, '}');
+      first = FALSE;
+    }
+    g_string_append(out, "], \"ignored\": [");
+    first = TRUE;
+    for (guint i = 0; i < x->n_effects; i++) {
+      if (x->effects[i].modelled) continue;
+      if (!first) g_string_append(out, ", ");
+      json_str(out, x->effects[i].param);
+      first = FALSE;
     }
     g_string_append(out, "]}");
   }

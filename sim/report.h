@@ -10,8 +10,19 @@
 #include "models/profile.h"
 #include "models/result.h"
 
+/* One parameter of the kernel command line and what it changed. */
+typedef struct {
+  const char *param;      /* as written */
+  const char *mechanism;
+  gboolean modelled;
+  int64_t without_ns;     /* bringup with the same inputs but this parameter removed */
+} CpuhpCmdlineEffect;
+
 /* What a run was asked to add to its report (all optional). */
 typedef struct {
+  const char *cmdline;
+  const CpuhpCmdlineEffect *effects;
+  guint n_effects;
   gboolean checked;          /* invariants were checked */
   guint n_invariants;
   const GArray *violations;  /* CpuhpViolation */

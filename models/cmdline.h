@@ -1,0 +1,24 @@
+/* cmdline.h — the kernel command line as an input: split as the kernel splits it, and each
+ * parameter the models know turned into the profile keys its mechanism reads.
+ *
+ * Contract: parameters are separated by blanks, double quotes group ("a=b c" is one), "--" ends
+ * the kernel's part, '-' and '_' are the same in names (parameq). A modelled parameter with a
+ * malformed value is an error naming it; an unknown one is kept and reported as ignored. */
+#pragma once
+
+#include <glib.h>
+
+typedef struct {
+  char *text;              /* as written: "lpj=3999880" */
+  char *name;              /* "lpj" */
+  char *value;             /* "3999880", or NULL without '=' */
+  gboolean modelled;       /* it changes something the models simulate */
+  const char *mechanism;   /* what it switches (static), or why it is ignored */
+} CpuhpCmdlineParam;
+
+/* The parameters, in order (element: CpuhpCmdlineParam*, freed with the array). */
+GPtrArray *cpuhp_cmdline_parse(const char *cmdline, GError **error);
+/* Appends the "KEY=VALUE" profile overrides the modelled parameters stand for. */
+gboolean cpuhp_cmdline_overrides(const char *cmdline, GPtrArray *overrides, GError **error);
+/* The command line without parameter `skip` (what-if baselines). */
+char *cpuhp_cmdline_without(const GPtrArray *params, guint skip);

@@ -1,0 +1,148 @@
+/* cmd_replay.c — `cpuhpsim import` (a real boot's measured timeline) and `cpuhpsim diff` (a real
+ * boot against another trace or a simulated profile). */
+#include <stdio.h>
+#include <string.h>
+
+#include "models/bringup.h"
+#include "models/replay.h"
+#include "sim/cli.h"
+#include "sim/cmds.h"
+#include "sim/replay_report.h"
+
+/* GOption parsing with `max_args` positionals; FALSE with *status set on a user error. */
+static gboolean parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entries, const char *param,
+                      const char *summary, guint max_args, int *status) {
+  g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+  g_option_context_set_summary(ctx, summary);
+  g_option_context_set_description(ctx, cpuhp_replay_json_keys());
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &err)) {
+    *status = cli_fail(cmd, "%s", err->message);
+    return FALSE;
+  }
+  if ((guint)*argc > max_args + 1) {
+    *status = cli_fail(cmd, "unexpected argument '%s'", (*argv)[max_args + 1]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean json_format(const char *cmd, const char *format, int *status) {
+  if (!format || !strcmp(format, "text")) return FALSE;
+  if (!strcmp(format, "json")) return TRUE;
+  *status = cli_fail(cmd, "--format: expected text|json, got '%s'", format);
+  return FALSE;
+}
+
+static CpuhpMeasured *import(const char *path) {
+  g_autoptr(GError) err = NULL;
+  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
+  if (!m) fprintf(stderr, "%s\n", err->message);
+  return m;
+}
+
+static int emit(GString *out) {
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int cmd_import(int argc, char **argv) {
+  g_autofree char *format = NULL;
+  GOptionEntry entries[] = {
+      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
+      {NULL}};
+  int status = 0;
+  if (!parse("import", &argc, &argv, entries, "FILE",
+             "Read a real kernel's bringup back from FILE: ftrace text (cpuhp_enter, cpuhp_multi_enter,\n"
+             "cpuhp_exit; function-tracer lines), dmesg with timestamps, or a console log holding both\n"
+             "in @@TRACE / @@DMESG sections; gzip or not. Prints the measured timeline: bringup window\n"
+             "and time (dmesg on ns trace clocks, the trace window on x86-tsc), the trace clock and TSC\n"
+             "rate used, per-CPU callback sequences (side, start, duration), per-state statistics,\n"
+             "parallel mode, kick order, and the events outside the window apart.\n"
+             "Exit status: 0 ok, 1 output could not be written, 2 bad input (one line on stderr).",
+             1, &status))
+    return status;
+  gboolean json = json_format("import", format, &status);
+  if (status) return status;
+  if (argc < 2) return cli_fail("import", "missing FILE");
+  g_autoptr(CpuhpMeasured) m = import(argv[1]);
+  if (!m) return 2;
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (json) cpuhp_replay_json(out, m);
+  else cpuhp_replay_text(out, m);
+  return emit(out);
+}
+
+/* The profile run on the real boot's shape: its CPU count (1 socket; SMT threads per core only
+ * when the kick order shows primary threads first), its cpuhp.parallel. These overrides come
+ * after the user's --set: the shape is the real boot's by definition of the comparison. */
+static CpuhpMeasured *simulate(const CpuhpMeasured *real, const char *profile, char **set, guint64 seed,
+                               GPtrArray *ov, char **name) {
+  for (char **s = set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
+  guint t = real->threads_per_core;
+  g_ptr_array_add(ov, g_strdup("topology.sockets=1"));
+  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", real->n_cpus / t));
+  g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", t));
+  g_ptr_array_add(ov, g_strdup("topology.numa_nodes=0"));
+  g_ptr_array_add(ov, g_strdup("topology.nr_cpus=0"));
+  g_ptr_array_add(ov, g_strdup("topology.enumeration=interleaved"));
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", real->parallel ? "true" : "false"));
+  if (real->smt_primary_first) g_ptr_array_add(ov, g_strdup("kernel.smt_primary_first=true"));
+  g_autoptr(CpuhpProfile) p = cli_load(strcmp(profile, "default") ? profile : NULL, ov);
+  if (!p) return NULL;
+  *name = g_strdup(p->name);
+  CpuhpRunOptions opt = {.seed = seed, .trace = TRUE};
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
+  CpuhpMeasured *m = r ? cpuhp_measured_new_from_result(r, &err) : NULL;
+  if (!m) fprintf(stderr, "cpuhpsim diff: --profile=%s: %s\n", profile, err->message);
+  return m;
+}
+
+int cmd_diff(int argc, char **argv) {
+  g_autofree char *format = NULL, *profile = NULL, *seed_s = NULL;
+  g_auto(GStrv) set = NULL;
+  GOptionEntry entries[] = {
+      {"profile", 0, 0, G_OPTION_ARG_FILENAME, &profile, "Simulate this profile (\"default\": the embedded one) instead of reading SIM", "PROFILE"},
+      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable; with --profile)", "KEY=VALUE"},
+      {"seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "Seed of the simulated run (default 1)", "S"},
+      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
+      {NULL}};
+  int status = 0;
+  if (!parse("diff", &argc, &argv, entries, "REAL [SIM]",
+             "Compare the real bringup in REAL (a trace or console log, as `import` reads it) with SIM:\n"
+             "another trace file (e.g. from `cpuhpsim run --ftrace=FILE`), or --profile=PROFILE simulated\n"
+             "with REAL's CPU count (1 socket x N cores x 1 thread, or x T threads when REAL's kick order\n"
+             "shows SMT primary threads first) and REAL's cpuhp.parallel, after any --set. Prints per CPU\n"
+             "whether the callback sequences (step, callback, side, multi-instance, target) are equal and\n"
+             "the first divergence, per-state mean timing error (sim - real, and %), and the bringup time\n"
+             "error. Exit status: 0 sequences equal, 1 they differ, 2 bad input.",
+             2, &status))
+    return status;
+  gboolean json = json_format("diff", format, &status);
+  if (status) return status;
+  guint64 seed = 1;
+  if (seed_s && !cli_parse_u64(seed_s, G_MAXUINT64, &seed))
+    return cli_fail("diff", "--seed: expected an unsigned 64-bit integer, got '%s'", seed_s);
+  if (argc < 2) return cli_fail("diff", "missing REAL");
+  if (argc > 2 && profile) return cli_fail("diff", "give SIM or --profile, not both");
+  if (argc < 3 && !profile) return cli_fail("diff", "missing SIM: a trace file, or --profile=PROFILE");
+  if (!profile && (set || seed_s)) return cli_fail("diff", "--set and --seed need --profile");
+  if (profile && !*profile) return cli_fail("diff", "--profile: empty file name");
+  g_autoptr(CpuhpMeasured) real = import(argv[1]);
+  if (!real) return 2;
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *pname = NULL;
+  g_autoptr(CpuhpMeasured) sim = profile ? simulate(real, profile, set, seed, ov, &pname) : import(argv[2]);
+  if (!sim) return 2;
+  CpuhpDiffSimulated s = {.profile = pname, .cpus = real->n_cpus, .threads_per_core = real->threads_per_core,
+                          .parallel = real->parallel, .seed = seed, .overrides = ov};
+  g_autofree char *sim_name = profile ? g_strdup_printf("--profile=%s", profile) : g_strdup(argv[2]);
+  g_autoptr(CpuhpReplayDiff) d = cpuhp_replay_diff(real, sim);
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (json) cpuhp_diff_json(out, argv[1], sim_name, d, profile ? &s : NULL);
+  else cpuhp_diff_text(out, argv[1], sim_name, d, profile ? &s : NULL);
+  if (emit(out)) return 1;
+  return d->equal ? 0 : 1;
+}
