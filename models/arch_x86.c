@@ -47,7 +47,7 @@ static ApStep st_wakeup(CpuhpMachine *m, guint cpu) {
   const SimDist *d = m->cpus[cpu].topo->primary ? &p->x86.wakeup_primary : &p->x86.wakeup_secondary;
   int64_t ns = machine_draw(m, d, cpu, PURPOSE_WAKEUP, 0);
   m->res->cpus[cpu].wakeup_ns = ns;
-  return (ApStep){ns, AP_NEXT};
+  return (ApStep){ns, AP_NEXT, AP_LATENCY};
 }
 
 static void ev_tr_lock_granted(void *ctx, uint64_t cpu) {
@@ -61,21 +61,21 @@ static ApStep st_trampoline_lock(CpuhpMachine *m, guint cpu) {
   m->cpus[cpu].stage_since = sim_engine_now(m->e);
   m->res->cpus[cpu].running = sim_engine_now(m->e);
   sim_lock_acquire(m->tr_lock, ev_tr_lock_granted, m, cpu);
-  return (ApStep){0, AP_BLOCKED};
+  return (ApStep){0, AP_BLOCKED, AP_WORK};
 }
 
 static ApStep st_trampoline(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.trampoline, cpu, PURPOSE_TRAMPOLINE, 0), AP_NEXT};
+  return (ApStep){machine_draw(m, &m->p->x86.trampoline, cpu, PURPOSE_TRAMPOLINE, 0), AP_NEXT, AP_WORK};
 }
 
 /* head_64.S releases tr_lock once the AP runs on its own stack. */
 static ApStep st_trampoline_unlock(CpuhpMachine *m, guint cpu) {
   sim_lock_release(m->tr_lock);
-  return (ApStep){0, AP_NEXT};
+  return (ApStep){0, AP_NEXT, AP_WORK};
 }
 
 static ApStep st_early_init(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.early_init, cpu, PURPOSE_EARLY_INIT, 0), AP_NEXT};
+  return (ApStep){machine_draw(m, &m->p->x86.early_init, cpu, PURPOSE_EARLY_INIT, 0), AP_NEXT, AP_WORK};
 }
 
 /* load_ucode_ap(): the first thread of a core to get here writes the patch; a sibling finds
@@ -85,19 +85,19 @@ static ApStep st_microcode(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
   CpuhpCpu *c = &m->cpus[cpu];
   c->ucode_since = sim_engine_now(m->e);
-  if (!p->x86.microcode_loader) return (ApStep){0, AP_NEXT};
+  if (!p->x86.microcode_loader) return (ApStep){0, AP_NEXT, AP_WORK};
   CpuhpCore *core = &m->cores[c->topo->core];
   switch (core->ucode) {
   case UCODE_CURRENT:
-    return (ApStep){machine_draw(m, &p->x86.microcode_current, cpu, PURPOSE_MICROCODE, 0), AP_NEXT};
+    return (ApStep){machine_draw(m, &p->x86.microcode_current, cpu, PURPOSE_MICROCODE, 0), AP_NEXT, AP_WORK};
   case UCODE_OLD:
     core->ucode = UCODE_LOADING;
     m->res->cpus[cpu].ucode_apply[0] = c->ucode_since;
-    return (ApStep){machine_draw(m, &p->x86.microcode_apply, cpu, PURPOSE_MICROCODE, 0), AP_NEXT};
+    return (ApStep){machine_draw(m, &p->x86.microcode_apply, cpu, PURPOSE_MICROCODE, 0), AP_NEXT, AP_WORK};
   case UCODE_LOADING:
     if (!core->ucode_waiters) core->ucode_waiters = g_array_new(FALSE, FALSE, sizeof(guint));
     g_array_append_val(core->ucode_waiters, cpu);
-    return (ApStep){0, AP_BLOCKED};
+    return (ApStep){0, AP_BLOCKED, AP_WORK};
   }
   g_assert_not_reached();
 }
@@ -115,7 +115,7 @@ static ApStep st_microcode_done(CpuhpMachine *m, guint cpu) {
     if (core->ucode_waiters) g_array_set_size(core->ucode_waiters, 0);
   }
   m->res->cpus[cpu].microcode_ns = sim_engine_now(m->e) - c->ucode_since;
-  return (ApStep){0, AP_NEXT};
+  return (ApStep){0, AP_NEXT, AP_WORK};
 }
 
 static const ApStage pre_alive[] = {
@@ -131,18 +131,18 @@ static const ApStage pre_alive[] = {
 /* ---- after release --------------------------------------------------------------------- */
 
 static ApStep st_cpu_init(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.cpu_init, cpu, PURPOSE_CPU_INIT, 0), AP_NEXT};
+  return (ApStep){machine_draw(m, &m->p->x86.cpu_init, cpu, PURPOSE_CPU_INIT, 0), AP_NEXT, AP_WORK};
 }
 
 /* ap_starting(): identify_secondary_cpu() and friends, then set_cpu_sibling_map(), which puts
  * the CPU into its package mask (what the TSC sync test later looks at). */
 static ApStep st_identify(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.identify, cpu, PURPOSE_IDENTIFY, 0), AP_NEXT};
+  return (ApStep){machine_draw(m, &m->p->x86.identify, cpu, PURPOSE_IDENTIFY, 0), AP_NEXT, AP_WORK};
 }
 
 static ApStep st_sibling_map(CpuhpMachine *m, guint cpu) {
   m->pkg_booted[m->cpus[cpu].topo->package]++;
-  return (ApStep){0, AP_NEXT};
+  return (ApStep){0, AP_NEXT, AP_WORK};
 }
 
 static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) {
@@ -165,15 +165,15 @@ static gboolean tsc_unsynchronized(const CpuhpMachine *m) {
 static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
   guint in_pkg = m->pkg_booted[m->cpus[cpu].topo->package]; /* includes this CPU */
-  if (tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT};
-  if (p->x86.tsc_adjust && in_pkg > 1) return (ApStep){0, AP_NEXT};
-  if (p->x86.tsc_reliable) return (ApStep){0, AP_NEXT};
+  if (tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT, AP_WORK};
+  if (p->x86.tsc_adjust && in_pkg > 1) return (ApStep){0, AP_NEXT, AP_WORK};
+  if (p->x86.tsc_reliable) return (ApStep){0, AP_NEXT, AP_WORK};
   int64_t loop = in_pkg > 1 ? p->x86.tsc_sync_other : p->x86.tsc_sync_first;
   int64_t ns = loop * p->x86.tsc_sync_runs +
                machine_draw(m, &p->x86.tsc_sync_overhead, cpu, PURPOSE_TSC_SYNC, 0);
   int64_t ipi = machine_bp_irq(m, cpu, CPUHP_BP_TSC_SYNC, ns);
   m->res->cpus[cpu].tsc_sync_ns = ipi + ns;
-  return (ApStep){ipi + ns, AP_NEXT};
+  return (ApStep){ipi + ns, AP_NEXT, AP_BUSY}; /* check_tsc_warp() loops until its timeout */
 }
 
 /* ap_calibrate_delay(): nothing to measure with lpj= (or kvmclock), nor when a constant,
@@ -181,18 +181,18 @@ static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
  * loop is timed against jiffies, starting at a jiffy edge. */
 static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
-  if (p->kernel.lpj_preset) return (ApStep){0, AP_NEXT};
-  if (p->x86.constant_tsc && !tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT};
+  if (p->kernel.lpj_preset) return (ApStep){0, AP_NEXT, AP_WORK};
+  if (p->x86.constant_tsc && !tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT, AP_WORK};
   int64_t jiffy = 1000000000 / p->kernel.hz;
   int64_t t = p->kernel.smp_init_at + sim_engine_now(m->e);
   int64_t ns = (t / jiffy + 1) * jiffy - t + (int64_t)p->x86.calibrate_jiffies * jiffy;
   m->res->cpus[cpu].calibrate_ns = ns;
-  return (ApStep){ns, AP_NEXT};
+  return (ApStep){ns, AP_NEXT, AP_BUSY}; /* the delay loop runs until the jiffies pass */
 }
 
 /* set_cpu_online(), lapic_online(), local IRQs on, the local APIC timer; then idle. */
 static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT};
+  return (ApStep){machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
 }
 
 static const ApStage post_release[] = {

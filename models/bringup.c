@@ -23,6 +23,33 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 
 static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
 
+void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
+  if (m->host) sim_ps_work(m->host, cpu, ns, fn, m, arg);
+  else sim_engine_schedule(m->e, ns, fn, m, arg);
+}
+
+static void ev_busy_done(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  CpuhpCpu *c = &m->cpus[cpu];
+  sim_ps_set_load(m->host, (guint)cpu, 0);
+  c->busy_fn(m, c->busy_arg);
+}
+
+void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
+  if (!m->host) {
+    sim_engine_schedule(m->e, ns, fn, m, arg);
+    return;
+  }
+  m->cpus[cpu].busy_fn = fn;
+  m->cpus[cpu].busy_arg = arg;
+  sim_ps_set_load(m->host, cpu, 1.0);
+  sim_engine_schedule(m->e, ns, ev_busy_done, m, cpu);
+}
+
+void machine_spin(CpuhpMachine *m, guint cpu, gboolean on) {
+  if (m->host) sim_ps_set_load(m->host, cpu, on ? m->p->host.spin_load_pct / 100.0 : 0);
+}
+
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
   return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP,
                       m->cpus[cpu].n_wakeups++);
@@ -67,12 +94,21 @@ static void bp_phase(CpuhpMachine *m, CpuhpBpPhase ph) {
   m->bp.phase_since = now(m);
 }
 
+static void ev_bp_load(void *ctx, uint64_t on) {
+  CpuhpMachine *m = ctx;
+  sim_ps_set_load(m->host, 0, on ? 1.0 : 0);
+}
+
 int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
   /* The BP is asleep in a completion wait: the IPI wakes it, the handler runs `ns`, it sleeps
    * again. The time is carved out of the wait it interrupts. */
   int64_t delay = machine_task_wakeup(m, 0);
   m->res->bp_phase_ns[phase] += ns;
   m->bp.irq_ns += ns;
+  if (m->host) { /* the BP's vCPU runs the loop: it loads a host CPU meanwhile */
+    sim_engine_schedule(m->e, delay, ev_bp_load, m, 1);
+    sim_engine_schedule(m->e, delay + ns, ev_bp_load, m, 0);
+  }
   return delay;
 }
 
@@ -109,7 +145,13 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
     m->bp.node_of_line = (gint)node;
   }
   if (first) g_string_append_printf(m->bp.node_line, "%*s", (int)width + 1, " "); /* the BSP */
-  g_string_append_printf(m->bp.node_line, "%*s#%u", (int)(width - num_digits(cpu)), " ", cpu);
+  /* "%*s#%u" by hand: with printf this line was a tenth of a small run */
+  for (guint i = num_digits(cpu); i < width; i++) g_string_append_c(m->bp.node_line, ' ');
+  char digits[16];
+  guint n = 0;
+  for (guint v = cpu; n == 0 || v > 0; v /= 10) digits[n++] = (char)('0' + v % 10);
+  g_string_append_c(m->bp.node_line, '#');
+  while (n > 0) g_string_append_c(m->bp.node_line, digits[--n]);
 }
 
 /* ---- state table walks ---------------------------------------------------------------- */
@@ -221,8 +263,7 @@ static void ev_bp_callback_done(void *ctx, uint64_t inst) {
   if (inst + 1 < cost_of(m, s)->n_costs) {
     m->bp.instance = (guint)inst + 1;
     trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
-    sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, m->bp.instance), ev_bp_callback_done, m,
-                        m->bp.instance);
+    machine_work(m, 0, draw_state_cost(m, cpu, s, m->bp.instance), ev_bp_callback_done, m->bp.instance);
     return;
   }
   bp_next_step(m);
@@ -258,7 +299,7 @@ static void bp_kick(CpuhpMachine *m, guint cpu) {
   int64_t cost = m->arch->kick(m, cpu, &ap_start);
   g_assert(ap_start >= 0 && ap_start <= cost);
   sim_engine_schedule(m->e, ap_start, ev_ap_begin, m, cpu);
-  sim_engine_schedule(m->e, cost, ev_bp_kick_done, m, 0);
+  machine_work(m, 0, cost, ev_bp_kick_done, 0);
 }
 
 /* -- state 86: cpuhp_bringup_ap() -- */
@@ -269,6 +310,7 @@ static void ev_ap_released(void *ctx, uint64_t cpu) {
   CpuhpCpuResult *r = &m->res->cpus[cpu];
   r->alive_spin_ns = now(m) - r->alive;
   m->res->ap_spin_ns += r->alive_spin_ns;
+  machine_spin(m, (guint)cpu, FALSE);
   c->stages = m->arch->post_release;
   c->n_stages = m->arch->n_post_release;
   c->stage = 0;
@@ -281,6 +323,8 @@ static void bp_release(CpuhpMachine *m) {
   guint cpu = m->bp.cpu;
   m->bp.waiting_alive = FALSE;
   m->bp.token++;
+  if (m->bp.spinning) machine_spin(m, 0, FALSE);
+  m->bp.spinning = FALSE;
   m->cpus[cpu].sync = SYNC_STATE_SHOULD_ONLINE;
   m->res->cpus[cpu].release = now(m);
   bp_phase(m, CPUHP_BP_WAIT_AP);
@@ -323,6 +367,7 @@ static void ev_bp_spin_deadline(void *ctx, uint64_t token) {
   CpuhpMachine *m = ctx;
   if (token != m->bp.token) return;
   m->bp.spinning = FALSE;
+  machine_spin(m, 0, FALSE);
   bp_sleep(m);
 }
 
@@ -337,6 +382,7 @@ void machine_ap_report_alive(CpuhpMachine *m, guint cpu) {
   g_assert(c->sync == SYNC_STATE_KICKED);
   c->sync = SYNC_STATE_ALIVE;
   m->res->cpus[cpu].alive = now(m);
+  machine_spin(m, cpu, TRUE); /* cpuhp_ap_sync_alive(): cpu_relax() until released */
   if (m->bp.waiting_alive && m->bp.cpu == cpu && m->bp.spinning) {
     m->bp.token++; /* the poll loop sees it; its 1 ms deadline no longer matters */
     sim_engine_schedule(m->e, spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);
@@ -353,6 +399,7 @@ static void bp_bringup(CpuhpMachine *m, guint cpu) {
   }
   m->bp.waiting_alive = TRUE;
   m->bp.spinning = TRUE;
+  machine_spin(m, 0, TRUE);
   bp_phase(m, CPUHP_BP_ALIVE_SPIN);
   sim_engine_schedule(m->e, m->p->kernel.alive_spin, ev_bp_spin_deadline, m, m->bp.token);
 }
@@ -406,7 +453,7 @@ static void ap_thread_next(CpuhpMachine *m, guint cpu) {
     return;
   }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
-  sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, 0), ev_ap_thread_cb_done, m, cpu);
+  machine_work(m, cpu, draw_state_cost(m, cpu, s, 0), ev_ap_thread_cb_done, cpu);
 }
 
 static void ev_ap_thread_run(void *ctx, uint64_t cpu) {
@@ -459,10 +506,10 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
   if (s) c->step_idx = (guint)(s - m->table->steps);
   if (!s) {
     c->state = (guint16)limit;
-    return (ApStep){0, AP_NEXT};
+    return (ApStep){0, AP_NEXT, AP_WORK};
   }
   c->state = s->step;
-  return (ApStep){draw_state_cost(m, cpu, s, 0), AP_AGAIN};
+  return (ApStep){draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
 }
 
 /* -- the AP's own code: run its stage list -- */
@@ -480,7 +527,9 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
     if (st.flow != AP_AGAIN) c->stage++;
     if (st.flow == AP_BLOCKED) return;
     if (st.delay > 0) {
-      sim_engine_schedule(m->e, st.delay, ev_ap_continue, m, cpu);
+      if (st.kind == AP_WORK) machine_work(m, cpu, st.delay, ev_ap_continue, cpu);
+      else if (st.kind == AP_BUSY) machine_busy(m, cpu, st.delay, ev_ap_continue, cpu);
+      else sim_engine_schedule(m->e, st.delay, ev_ap_continue, m, cpu);
       return;
     }
   }
@@ -515,7 +564,7 @@ static void bp_next_step(CpuhpMachine *m) {
     m->bp.instance = 0;
     trace(m, s->multi_instance ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, 0, cpu,
           c->target, s, 0);
-    sim_engine_schedule(m->e, draw_state_cost(m, cpu, s, 0), ev_bp_callback_done, m, 0);
+    machine_work(m, 0, draw_state_cost(m, cpu, s, 0), ev_bp_callback_done, 0);
     return;
   case CPUHP_COST_KICK:
     trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
@@ -609,6 +658,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
+  if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
   m.bp.node_of_line = -1;
 
@@ -680,6 +730,7 @@ out:
   g_free(m.cpus);
   g_free(m.pkg_booted);
   sim_lock_free(m.tr_lock);
+  sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   cpuhp_topology_free(m.topo);
   return m.res;

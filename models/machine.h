@@ -13,6 +13,7 @@
 #include "models/result.h"
 #include "models/topology.h"
 #include "sim/engine.h"
+#include "sim/pspool.h"
 #include "sim/resource.h"
 
 /* enum cpuhp_sync_state (kernel/cpu.c). */
@@ -27,9 +28,14 @@ typedef enum {
 
 /* What an AP stage asks for next. */
 typedef enum { AP_NEXT, AP_AGAIN, AP_BLOCKED } ApFlow;
+/* What the delay is: instructions to execute (stretched when the vCPU shares a host CPU), a
+ * loop that runs until a time has passed (keeps the vCPU busy, not stretched), or a latency
+ * during which the CPU does not run (hardware wake-up). */
+typedef enum { AP_WORK, AP_BUSY, AP_LATENCY } ApKind;
 typedef struct {
-  int64_t delay; /* ns of work before the next stage (or this one again) */
+  int64_t delay; /* ns before the next stage (or this one again) */
   ApFlow flow;
+  ApKind kind;
 } ApStep;
 
 typedef struct _CpuhpMachine CpuhpMachine;
@@ -101,6 +107,8 @@ typedef struct {
   guint16 fail_step;      /* injected failure (hotplug/fail), 0 = none */
   gboolean no_alive;      /* injected: the AP never runs after the kick */
   int result;             /* st->result handed back by the AP thread */
+  SimHandler busy_fn;     /* machine_busy() continuation */
+  uint64_t busy_arg;
   guint16 walk_step;      /* the teardown the AP thread is running */
   int64_t ucode_since;
 } CpuhpCpu;
@@ -111,6 +119,7 @@ struct _CpuhpMachine {
   const CpuhpTable *table;
   const ArchOps *arch;
   RowCost *rows;
+  SimPsPool *host;        /* vCPUs sharing host CPUs; NULL on bare metal */
   CpuhpTopology *topo;
   uint64_t seed;
   gboolean tracing;
@@ -150,6 +159,14 @@ struct _CpuhpMachine {
 
 /* Draw helpers: every draw is keyed by the CPU being brought up. */
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+
+/* Execution on a CPU (bringup.c): `ns` of instructions on `cpu`, then fn(m, arg) — stretched
+ * when vCPUs share host CPUs; a loop that keeps `cpu` busy for `ns` of time; spinning on or off
+ * (a spinning vCPU takes host CPU time, a halted one does not). On bare metal these are plain
+ * delays and no-ops. */
+void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
+void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
+void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
 
 /* Services of the generic part (bringup.c). */
 void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,

@@ -117,6 +117,11 @@ static const Field fields[] = {
   UINT("kernel.kthreads_per_cpu", kernel.kthreads_per_cpu, 1, 1000, "6",
        "kthreads created per CPU in PREPARE"),
 
+  UINT("host.pcpus", host.pcpus, 0, CPUS, "0",
+       "host CPUs the vCPU threads share (processor sharing); 0: bare metal, each CPU its own"),
+  UINT("host.spin_load_pct", host.spin_load_pct, 0, 1000, "100",
+       "host share a spinning vCPU takes, in % of a working one (a PAUSE exit may yield it)"),
+
   DIST("platform.wakeup", platform.wakeup, "5us",
        "a sleeping task woken from another CPU until it runs"),
   DIST("platform.spin_notice", platform.spin_notice, "100ns",

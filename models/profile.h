@@ -89,6 +89,11 @@ typedef struct _CpuhpProfile {
   } kernel;
 
   struct {
+    guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
+    guint spin_load_pct;       /* host share a spinning vCPU takes, % of a working one */
+  } host;
+
+  struct {
     SimDist wakeup;            /* a sleeping task woken from another CPU until it runs */
     SimDist spin_notice;       /* a spinning CPU sees a store from another CPU */
   } platform;

@@ -349,10 +349,11 @@ static void find_order(CpuhpMeasured *m) {
   if (!ascending && !m->smt_primary_first) note(m, "the kick order is neither ascending nor primary threads first");
 }
 
-static gboolean build(CpuhpMeasured *m, ReplayInput *in, GError **error) {
+/* `simulated`: a run with nothing to bring up (one CPU) traces nothing, and that is no error. */
+static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GError **error) {
   guint n_cpuhp = 0;
   for (guint i = 0; i < in->recs->len; i++) n_cpuhp += !g_array_index(in->recs, ReplayRec, i).is_func;
-  if (!n_cpuhp) {
+  if (!n_cpuhp && !simulated) {
     if (in->panic)
       g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_EMPTY,
                   "%s: no cpuhp events: the boot died before its trace was dumped (\"%s\")", in->name, in->panic);
@@ -388,7 +389,7 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, GError **error) {
     m->window_end = m->trace_end;
   } else {
     m->method = CPUHP_MEASURE_TRACE;
-    m->window_start = m->window_end = g_array_index(in->recs, ReplayRec, 0).rec.ts;
+    m->window_start = m->window_end = in->recs->len ? g_array_index(in->recs, ReplayRec, 0).rec.ts : 0;
   }
   if (m->first_ap_event < 0) note(m, "no secondary CPU in the trace: nothing was brought up");
   m->bringup_ns = m->window_end - m->window_start;
@@ -440,9 +441,9 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, GError **error) {
   return TRUE;
 }
 
-static CpuhpMeasured *build_or_free(ReplayInput *in, GError **error) {
+static CpuhpMeasured *build_or_free(ReplayInput *in, gboolean simulated, GError **error) {
   CpuhpMeasured *m = measured_alloc(in->name);
-  gboolean ok = build(m, in, error);
+  gboolean ok = build(m, in, simulated, error);
   replay_input_clear(in);
   if (ok) return m;
   cpuhp_measured_free(m);
@@ -459,7 +460,7 @@ CpuhpMeasured *cpuhp_measured_new_from_file(const char *path, GError **error) {
     replay_input_clear(&in);
     return NULL;
   }
-  return build_or_free(&in, error);
+  return build_or_free(&in, FALSE, error);
 }
 
 CpuhpMeasured *cpuhp_measured_new_from_data(const char *name, const void *data, gsize len, GError **error) {
@@ -472,7 +473,7 @@ CpuhpMeasured *cpuhp_measured_new_from_data(const char *name, const void *data, 
     replay_input_clear(&in);
     return NULL;
   }
-  return build_or_free(&in, error);
+  return build_or_free(&in, FALSE, error);
 }
 
 CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **error) {
@@ -490,5 +491,5 @@ CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **err
   }
   in.cmdline = g_strdup("trace_clock=simulation"); /* ns since boot, like the global clock */
   in.cmdline_from = g_strdup("cpuhpsim run");
-  return build_or_free(&in, error);
+  return build_or_free(&in, TRUE, error);
 }

@@ -172,7 +172,7 @@ typedef struct {
 typedef struct {
   gboolean equal;             /* every CPU's sequence is the same */
   int first;                  /* index in cpus of the first differing CPU; -1 */
-  GArray *cpus;               /* CpuhpDiffCpu for every CPU on either side, by number */
+  GArray *cpus;               /* CpuhpDiffCpu for every CPU with steps on either side */
   GArray *states;             /* CpuhpDiffState for every (step, callback) on either side */
   CpuhpMeasureMethod method;  /* how both bringup times below were measured */
   int64_t real_bringup_ns, sim_bringup_ns;

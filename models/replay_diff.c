@@ -11,6 +11,7 @@ static gboolean same_step(const CpuhpMeasuredStep *a, const CpuhpMeasuredStep *b
 
 static void diff_cpu(CpuhpReplayDiff *d, guint cpu, const CpuhpMeasuredCpu *a, const CpuhpMeasuredCpu *b) {
   CpuhpDiffCpu dc = {.cpu = cpu, .real_len = a ? a->steps->len : 0, .sim_len = b ? b->steps->len : 0};
+  if (!dc.real_len && !dc.sim_len) return; /* only function-tracer lines ran there */
   guint k = 0, n = MIN(dc.real_len, dc.sim_len);
   while (k < n && same_step(&g_array_index(a->steps, CpuhpMeasuredStep, k), &g_array_index(b->steps, CpuhpMeasuredStep, k)))
     k++;

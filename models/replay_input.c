@@ -227,19 +227,33 @@ static gboolean split_prefix(const char *line, Prefix *p) {
 
 static gsize col_of(const char *line, const char *at) { return (gsize)(at - line) + 1; }
 
-/* Where in the body the parser's complaint points. */
+/* Where in the body the parser's complaint points: the field it names, the callback's '(' or,
+ * for trailing text, the end of the last field. */
 static const char *why_at(const char *body, const char *why) {
   static const struct {
     const char *why, *key;
   } keys[] = {{"bad cpu field", "cpu:"},   {"bad target field", "target:"}, {"bad state field", "state:"},
-              {"bad step field", "step:"}, {"bad ret field", "ret:"},       {"bad callback name", "step:"},
-              {"trailing text", ")"}};
+              {"bad step field", "step:"}, {"bad ret field", "ret:"}};
   for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
     if (strcmp(why, keys[i].why)) continue;
     const char *k = strstr(body, keys[i].key);
     return k ? k : body;
   }
-  return body;
+  const char *k = strstr(body, "ret:");
+  if (!strcmp(why, "trailing text") && k) {
+    for (k += 4; *k == ' '; k++) {}
+    if (*k == '-') k++;
+    while (g_ascii_isdigit(*k)) k++;
+    return k;
+  }
+  const char *step = strstr(body, "step:");
+  if (!step) return body;
+  for (k = step + 5; *k == ' ' || g_ascii_isdigit(*k); k++) {}
+  if (!strcmp(why, "trailing text")) {
+    const char *close = *k == '(' ? strchr(k, ')') : NULL;
+    return close ? close + 1 : k;
+  }
+  return k; /* "bad callback name": where the '(' should be or is */
 }
 
 static gboolean ts_consistent(Parser *ps, guint lineno, const char *line, const Prefix *p, gboolean raw) {
@@ -271,8 +285,10 @@ static int trace_line(Parser *ps, guint lineno, const char *line) {
     }
     return 0;
   }
-  if (!g_utf8_validate(line, -1, NULL))
-    return (fail(ps->error, CPUHP_REPLAY_ERROR_FORMAT, ps->in->name, lineno, 1, "invalid UTF-8 in a trace line"), -1);
+  const char *bad;
+  if (!g_utf8_validate(line, -1, &bad))
+    return (fail(ps->error, CPUHP_REPLAY_ERROR_FORMAT, ps->in->name, lineno, col_of(line, bad),
+                 "invalid UTF-8 in a trace line"), -1);
   gboolean raw;
   int64_t ts;
   parse_ts(p.ts, p.ts_len, &raw, &ts);
