@@ -131,7 +131,12 @@ static const ApStage pre_alive[] = {
 /* ---- after release --------------------------------------------------------------------- */
 
 static ApStep st_cpu_init(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.cpu_init, cpu, PURPOSE_CPU_INIT, 0), AP_NEXT, AP_WORK};
+  int64_t ns = machine_draw(m, &m->p->x86.cpu_init, cpu, PURPOSE_CPU_INIT, 0);
+  if (!m->cold_code_done) { /* the first AP past release runs this code first */
+    m->cold_code_done = TRUE;
+    ns += machine_draw(m, &m->p->host.first_ap_cold, cpu, PURPOSE_CPU_INIT, 1);
+  }
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 /* ap_starting(): identify_secondary_cpu() and friends, then set_cpu_sibling_map(), which puts

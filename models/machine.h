@@ -132,6 +132,7 @@ struct _CpuhpMachine {
   SimLock *tr_lock;       /* x86 trampoline lock */
   int32_t next_pid;
   guint n_kicked;
+  gboolean cold_code_done;  /* some AP already ran the post-release code */
 
   /* The control CPU. */
   struct {

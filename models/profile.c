@@ -121,6 +121,8 @@ static const Field fields[] = {
        "host CPUs the vCPU threads share (processor sharing); 0: bare metal, each CPU its own"),
   UINT("host.spin_load_pct", host.spin_load_pct, 0, 1000, "100",
        "host share a spinning vCPU takes, in % of a working one (a PAUSE exit may yield it)"),
+  DIST("host.first_ap_cold", host.first_ap_cold, "0",
+       "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
 
   DIST("platform.wakeup", platform.wakeup, "5us",
        "a sleeping task woken from another CPU until it runs"),

@@ -91,6 +91,8 @@ typedef struct _CpuhpProfile {
   struct {
     guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
     guint spin_load_pct;       /* host share a spinning vCPU takes, % of a working one */
+    SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
+                                  (QEMU TCG) translating the post-release AP code once */
   } host;
 
   struct {
