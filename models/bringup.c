@@ -18,6 +18,9 @@ static void ap_run(CpuhpMachine *m, guint cpu);
 
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
                      uint32_t draw) {
+  /* A fixed value needs no key: skip building one (the struct passed by value cost a store-
+   * forwarding stall per draw, a tenth of a run) and return what sim_dist_sample() would. */
+  if (d->kind == SIM_DIST_FIXED) return d->a;
   return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
 }
 
@@ -81,7 +84,25 @@ void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cp
 /* A startup callback's trace event (enter: its callback; exit: st->state). */
 static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
                   const CpuhpStep *s, int ret) {
+  if (m->mutation == CPUHP_MUTATE_PREPARE_ON_AP && s->section == CPUHP_SECTION_PREPARE &&
+      s->cost == CPUHP_COST_PROFILE)
+    exec_cpu = cpu;
   machine_trace(m, type, exec_cpu, cpu, target, s->step, s->startup, ret);
+}
+
+static const char *const mutation_names[] = {"none", "sibling-first", "release-two", "no-release-wait",
+                                             "prepare-on-ap", "skip-teardown"};
+G_STATIC_ASSERT(G_N_ELEMENTS(mutation_names) == CPUHP_MUTATE_N);
+
+const char *cpuhp_mutation_name(CpuhpMutation mu) { return mutation_names[mu]; }
+
+gboolean cpuhp_mutation_parse(const char *name, CpuhpMutation *out) {
+  for (guint i = 0; i < CPUHP_MUTATE_N; i++)
+    if (g_str_equal(name, mutation_names[i])) {
+      *out = (CpuhpMutation)i;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* ---- control CPU time accounting ------------------------------------------------------ */
@@ -328,7 +349,15 @@ static void bp_release(CpuhpMachine *m) {
   m->cpus[cpu].sync = SYNC_STATE_SHOULD_ONLINE;
   m->res->cpus[cpu].release = now(m);
   bp_phase(m, CPUHP_BP_WAIT_AP);
-  sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
+  if (!m->cpus[cpu].self_released) sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
+  if (m->mutation == CPUHP_MUTATE_RELEASE_TWO) /* wrong on purpose: a second AP let go */
+    for (guint c = 1; c < m->n_cpus; c++)
+      if (c != cpu && m->cpus[c].sync == SYNC_STATE_ALIVE) {
+        m->cpus[c].sync = SYNC_STATE_SHOULD_ONLINE;
+        m->res->cpus[c].release = now(m);
+        sim_engine_schedule(m->e, spin_notice(m, c), ev_ap_released, m, c);
+        break;
+      }
 }
 
 static void bp_alive_timeout(CpuhpMachine *m) {
@@ -383,6 +412,10 @@ void machine_ap_report_alive(CpuhpMachine *m, guint cpu) {
   c->sync = SYNC_STATE_ALIVE;
   m->res->cpus[cpu].alive = now(m);
   machine_spin(m, cpu, TRUE); /* cpuhp_ap_sync_alive(): cpu_relax() until released */
+  if (m->mutation == CPUHP_MUTATE_NO_RELEASE_WAIT) { /* wrong on purpose: no wait for release */
+    c->self_released = TRUE;
+    sim_engine_schedule(m->e, 0, ev_ap_released, m, cpu);
+  }
   if (m->bp.waiting_alive && m->bp.cpu == cpu && m->bp.spinning) {
     m->bp.token++; /* the poll loop sees it; its 1 ms deadline no longer matters */
     sim_engine_schedule(m->e, spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);
@@ -494,7 +527,7 @@ static void ap_online_idle(CpuhpMachine *m, guint cpu) {
   CpuhpCpuResult *r = &m->res->cpus[cpu];
   r->online_idle = now(m);
   r->starting_ns = now(m) - r->release;
-  g_assert(m->bp.cpu == cpu);
+  if (m->bp.cpu != cpu) return; /* only a mutated model gets here: nobody waits for this AP */
   sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
 }
 
@@ -649,7 +682,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   }
   g_autoptr(SimEngine) e = sim_engine_new();
   CpuhpMachine m = {.e = e, .p = p, .table = table, .arch = arch, .seed = opt->seed,
-                    .tracing = opt->trace};
+                    .tracing = opt->trace, .mutation = opt->mutation};
   m.topo = cpuhp_topology_new(p);
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
@@ -707,6 +740,17 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     cpuhp_result_free(m.res);
     m.res = NULL;
     goto out;
+  }
+  if (opt->mutation == CPUHP_MUTATE_SIBLING_FIRST) { /* wrong on purpose: siblings' calls first */
+    GArray *calls = m.bp.plan.calls;
+    g_autoptr(GArray) sorted = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpUpCall), calls->len);
+    for (int pass = 0; pass < 2; pass++)
+      for (guint i = 0; i < calls->len; i++) {
+        CpuhpUpCall c = g_array_index(calls, CpuhpUpCall, i);
+        if (m.cpus[c.cpu].topo->primary == (pass == 1)) g_array_append_val(sorted, c);
+      }
+    g_array_set_size(calls, 0);
+    g_array_append_vals(calls, sorted->data, sorted->len);
   }
   m.res->parallel = m.bp.plan.parallel;
   m.res->smt_aware = m.bp.plan.smt_aware;

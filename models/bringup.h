@@ -20,9 +20,26 @@ typedef struct {
   gboolean no_alive; /* the AP never runs after its kick: the BP times out */
 } CpuhpFault;
 
+/* Deliberately wrong variants of the model, each breaking one rule of kernel/cpu.c: they exist
+ * so that tests can show the invariant checker (and `verify`) catches each. Never for results. */
+typedef enum {
+  CPUHP_MUTATE_NONE,
+  CPUHP_MUTATE_SIBLING_FIRST,   /* SMT-aware bringup with the siblings' group first */
+  CPUHP_MUTATE_RELEASE_TWO,     /* the BP also releases the next AP that is already ALIVE */
+  CPUHP_MUTATE_NO_RELEASE_WAIT, /* an AP goes on past ALIVE without waiting to be released */
+  CPUHP_MUTATE_PREPARE_ON_AP,   /* PREPARE callbacks run on the AP being brought up */
+  CPUHP_MUTATE_SKIP_TEARDOWN,   /* a failed CPU is marked offline without its teardowns */
+  CPUHP_MUTATE_N,
+} CpuhpMutation;
+
+const char *cpuhp_mutation_name(CpuhpMutation m);
+/* By name ("sibling-first", ...); FALSE if unknown. */
+gboolean cpuhp_mutation_parse(const char *name, CpuhpMutation *out);
+
 typedef struct {
   uint64_t seed;
   gboolean trace; /* record cpuhp trace events in the result */
+  CpuhpMutation mutation;
   const CpuhpFault *faults;
   guint n_faults;
   const struct _CpuhpPolicy *policy; /* ordering policy (policy.h); NULL: "kernel" */

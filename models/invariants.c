@@ -61,7 +61,7 @@ static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GS
 static gboolean starting_after_alive(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   for (guint c = 1; c < r->n_cpus; c++) {
     const CpuhpCpuResult *x = &r->cpus[c];
-    if (x->release < 0) continue;
+    if (x->release < 0 && x->online_idle < 0) continue; /* never got past ALIVE */
     if (!(x->kick >= 0 && x->alive > x->kick && x->release >= x->alive &&
           (x->online_idle < 0 || x->online_idle > x->release))) {
       g_string_append_printf(why, "CPU%u: kick %" G_GINT64_FORMAT " alive %" G_GINT64_FORMAT
@@ -72,14 +72,19 @@ static gboolean starting_after_alive(const CpuhpProfile *p, const CpuhpResult *r
   return TRUE;
 }
 
+/* The end of an AP's released stretch: CPUHP_ONLINE, or as far as it got. */
+static int64_t released_until(const CpuhpCpuResult *x) {
+  return x->online >= 0 ? x->online : x->online_idle >= 0 ? x->online_idle : x->release;
+}
+
 /* The BP releases one AP at a time: between one AP's release and its CPUHP_ONLINE (or its
  * failure) no other AP is released. */
 static gboolean one_ap_released(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   for (guint a = 1; a < r->n_cpus; a++)
     for (guint b = a + 1; b < r->n_cpus; b++) {
       const CpuhpCpuResult *x = &r->cpus[a], *y = &r->cpus[b];
-      if (x->release < 0 || y->release < 0 || x->online < 0 || y->online < 0) continue;
-      if (!(x->online <= y->release || y->online <= x->release)) {
+      if (x->release < 0 || y->release < 0) continue;
+      if (!(released_until(x) <= y->release || released_until(y) <= x->release)) {
         g_string_append_printf(why, "CPU%u and CPU%u were between release and online together", a, b);
         return FALSE;
       }
@@ -87,17 +92,20 @@ static gboolean one_ap_released(const CpuhpProfile *p, const CpuhpResult *r, GSt
   return TRUE;
 }
 
-/* SMT-aware parallel bringup: no sibling is kicked before every primary thread was kicked. */
+/* SMT-aware parallel bringup: no sibling is kicked before every primary thread is up (each
+ * primary that ends online got there before the first sibling's kick). */
 static gboolean smt_primary_first(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   if (!r->smt_aware) return TRUE;
-  int64_t last_primary = -1;
-  guint lp = 0;
+  int64_t first_sibling = INT64_MAX;
+  guint fs = 0;
   for (guint c = 1; c < r->n_cpus; c++)
-    if (r->cpus[c].primary && r->cpus[c].kick > last_primary) last_primary = r->cpus[c].kick, lp = c;
+    if (!r->cpus[c].primary && r->cpus[c].kick >= 0 && r->cpus[c].kick < first_sibling)
+      first_sibling = r->cpus[c].kick, fs = c;
   for (guint c = 1; c < r->n_cpus; c++) {
-    if (r->cpus[c].primary || r->cpus[c].kick < 0) continue;
-    if (r->cpus[c].kick <= last_primary) {
-      g_string_append_printf(why, "sibling CPU%u kicked before primary CPU%u", c, lp);
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (!x->primary || x->status != CPUHP_CPU_ONLINE) continue;
+    if (x->online > first_sibling) {
+      g_string_append_printf(why, "sibling CPU%u kicked before primary CPU%u was online", fs, c);
       return FALSE;
     }
   }
@@ -191,7 +199,7 @@ static const CpuhpInvariant invariants[] = {
     {"states_monotonic", "a CPU's states move strictly up during bringup and strictly down during rollback", states_monotonic},
     {"starting_after_alive", "no AP runs STARTING before it reported ALIVE and was released", starting_after_alive},
     {"one_ap_released", "the control CPU releases one AP at a time", one_ap_released},
-    {"smt_primary_first", "with the SMT rule on, no secondary thread is kicked before every primary thread", smt_primary_first},
+    {"smt_primary_first", "with the SMT rule on, no secondary thread is kicked before every primary thread is online", smt_primary_first},
     {"microcode_before_release", "no AP is released before its microcode load finished", microcode_before_release},
     {"microcode_siblings_quiet", "no thread of a core runs while another thread of it writes microcode", microcode_siblings_quiet},
     {"rollback_ends_offline", "after a failure the states reached are torn down in reverse and the CPU ends offline", rollback_ends_offline},

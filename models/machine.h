@@ -110,6 +110,7 @@ typedef struct {
   SimHandler busy_fn;     /* machine_busy() continuation */
   uint64_t busy_arg;
   guint16 walk_step;      /* the teardown the AP thread is running */
+  gboolean self_released; /* mutation no-release-wait: went on without the BP */
   int64_t ucode_since;
 } CpuhpCpu;
 
@@ -123,6 +124,7 @@ struct _CpuhpMachine {
   CpuhpTopology *topo;
   uint64_t seed;
   gboolean tracing;
+  CpuhpMutation mutation;
   CpuhpResult *res;
 
   CpuhpCpu *cpus;

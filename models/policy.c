@@ -148,16 +148,21 @@ static gboolean plan_numa_first(Ctx *x, GError **error) { return plan_sorted(x, 
 static gboolean plan_socket_interleaved(Ctx *x, GError **error) { return plan_sorted(x, error, FALSE); }
 
 /* At most K APs kicked and not yet online: kick K ahead, then each online call frees a slot
- * for the next kick. Primary threads first, as the kernel's SMT rule wants. */
-static gboolean plan_waves(Ctx *x, GError **error) {
-  if (!need_split(x, error)) return FALSE;
-  g_autoptr(GArray) order = aps(x, 1), sib = aps(x, 0);
-  g_array_append_vals(order, sib->data, sib->len);
-  guint n = order->len, k = x->pol->k, kicked = 0;
+ * for the next kick. Within each group: the primary threads all come up before a sibling is
+ * kicked, as the kernel's SMT rule wants. */
+static void waves_group(Ctx *x, GArray *order, guint k) {
+  guint n = order->len, kicked = 0;
   for (guint i = 0; i < n; i++) {
     while (kicked < n && kicked < i + k) call(x, g_array_index(order, guint, kicked++), x->table->kick_ap);
     call(x, g_array_index(order, guint, i), x->table->online);
   }
+}
+
+static gboolean plan_waves(Ctx *x, GError **error) {
+  if (!need_split(x, error)) return FALSE;
+  g_autoptr(GArray) pri = aps(x, 1), sib = aps(x, 0);
+  waves_group(x, pri, x->pol->k);
+  waves_group(x, sib, x->pol->k);
   x->out->parallel = TRUE;
   x->out->smt_aware = sib->len > 0;
   return TRUE;
@@ -181,8 +186,9 @@ static gboolean plan_deferred(Ctx *x, GError **error) {
   g_array_set_size(calls, 0);
   g_array_append_vals(calls, boot->data, boot->len);
   x->out->boot_calls = calls->len;
-  for (guint c = 1; c < n; c++)
-    if (!at_boot[c]) call(x, c, x->table->online);
+  for (int primary = 1; primary >= 0; primary--) /* primaries first, as at boot */
+    for (guint c = 1; c < n; c++)
+      if (!at_boot[c] && cpuhp_topology_cpu(x->t, c)->primary == primary) call(x, c, x->table->online);
   return TRUE;
 }
 
@@ -224,8 +230,8 @@ static const PolicyKind kinds[] = {
     {"parallel-smt", NULL, "parallel, primary threads as a group before their siblings", plan_parallel_smt},
     {"numa-first", NULL, "parallel-smt with each group ordered NUMA node by node", plan_numa_first},
     {"socket-interleaved", NULL, "parallel-smt with each group ordered core i of every socket, then i+1", plan_socket_interleaved},
-    {"waves", "K", "at most K APs kicked and not yet online at once (primaries first)", plan_waves},
-    {"deferred", "K", "the kernel's bringup for K CPUs at boot, the rest onlined after init, one by one", plan_deferred},
+    {"waves", "K", "at most K APs kicked and not yet online at once (primaries, then siblings)", plan_waves},
+    {"deferred", "K", "the kernel's bringup for K CPUs at boot, the rest onlined after init, one by one, primaries first", plan_deferred},
     {"order", "C,C,...", "kick in this CPU order, then bring online in this order", plan_order},
 };
 

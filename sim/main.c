@@ -19,6 +19,7 @@ static const struct {
     {"sweep", cmd_sweep, "run a scenario's grid (axes x seeds) on all cores, or one shard of it"},
     {"merge", cmd_merge, "join sweep shards into the unsharded output"},
     {"explore", cmd_explore, "search the policy space for the lowest bringup time"},
+    {"verify", cmd_verify, "check the bringup rules over odd topologies, policies, faults and seeds"},
     {"import", cmd_import, "read a real boot's trace/console log: the measured bringup timeline"},
     {"diff", cmd_diff, "compare a real boot with another trace or a simulated profile"},
 };
