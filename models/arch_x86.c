@@ -217,6 +217,7 @@ static const ArchOps x86_ops = {
     .n_pre_alive = G_N_ELEMENTS(pre_alive),
     .post_release = post_release,
     .n_post_release = G_N_ELEMENTS(post_release),
+    .announce = TRUE,
 };
 
 const ArchOps *arch_x86_ops(void) { return &x86_ops; }

@@ -314,7 +314,7 @@ static void bp_kick(CpuhpMachine *m, guint cpu) {
   g_assert(c->sync == SYNC_STATE_DEAD || c->sync == SYNC_STATE_KICKED || c->sync == SYNC_STATE_ALIVE);
   c->sync = SYNC_STATE_KICKED;
   bp_phase(m, CPUHP_BP_KICK);
-  announce_cpu(m, cpu);
+  if (m->arch->announce) announce_cpu(m, cpu);
   m->res->cpus[cpu].kick_order = m->n_kicked++;
   int64_t ap_start = 0;
   int64_t cost = m->arch->kick(m, cpu, &ap_start);
@@ -437,6 +437,38 @@ static void bp_bringup(CpuhpMachine *m, guint cpu) {
   sim_engine_schedule(m->e, m->p->kernel.alive_spin, ev_bp_spin_deadline, m, m->bp.token);
 }
 
+/* -- state 86 without split startup: bringup_cpu() -> __cpu_up() -- */
+
+static void ev_bp_running_timeout(void *ctx, uint64_t token) {
+  /* "CPU%u: failed to come online": __cpu_up() returns -EIO after cpu_running timed out */
+  CpuhpMachine *m = ctx;
+  if (token != m->bp.token) return;
+  guint cpu = m->bp.cpu;
+  m->bp.token++;
+  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u: failed to come online", cpu);
+  g_strlcpy(m->res->cpus[cpu].failure, "failed to come online", sizeof m->res->cpus[cpu].failure);
+  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
+  machine_up_failed(m, cpu, m->bp.step, -EIO);
+}
+
+static void ev_bp_cpu_on_returned(void *ctx, uint64_t unused) {
+  CpuhpMachine *m = ctx;
+  bp_phase(m, CPUHP_BP_WAIT_AP); /* asleep in wait_for_completion_timeout(&cpu_running) */
+  m->bp.token++;
+  sim_engine_schedule(m->e, m->p->arm64.cpu_running_timeout, ev_bp_running_timeout, m, m->bp.token);
+}
+
+static void bp_bringup_cpu(CpuhpMachine *m, guint cpu) {
+  CpuhpCpu *c = &m->cpus[cpu];
+  c->sync = SYNC_STATE_KICKED; /* bookkeeping only: no CORE_SYNC_FULL handshake */
+  bp_phase(m, CPUHP_BP_KICK);
+  m->res->cpus[cpu].kick_order = m->n_kicked++;
+  int64_t ap_start = 0;
+  int64_t cost = m->arch->kick(m, cpu, &ap_start);
+  sim_engine_schedule(m->e, ap_start, ev_ap_begin, m, cpu);
+  machine_work(m, 0, cost, ev_bp_cpu_on_returned, 0);
+}
+
 static void ev_bp_online_done(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
@@ -450,6 +482,7 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
   if (c->state == m->table->online) {
     m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
     m->res->cpus[cpu].online = now(m);
+    if (m->host) sim_ps_set_load(m->host, cpu, m->p->host.idle_load_pct / 100.0); /* online, idle */
   }
   bp_next_step(m);
 }
@@ -507,6 +540,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
    * on done_up until the ONLINE states are through. */
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
+  m->bp.token++; /* a non-split bringup's cpu_running timeout no longer matters */
   if (!cpu_bootable(m, cpu)) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
     CpuhpCpuResult *r = &m->res->cpus[cpu];
     g_strlcpy(r->failure, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back", sizeof r->failure);
@@ -566,10 +600,17 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
       return;
     }
   }
-  if (c->stages == m->arch->pre_alive)
-    machine_ap_report_alive(m, cpu);
-  else
+  if (c->stages != m->arch->pre_alive) {
     ap_online_idle(m, cpu);
+  } else if (m->table->kick_ap) {
+    machine_ap_report_alive(m, cpu);
+  } else { /* no split startup: no handshake, the AP goes on into STARTING */
+    m->res->cpus[cpu].alive = m->res->cpus[cpu].release = now(m);
+    c->stages = m->arch->post_release;
+    c->n_stages = m->arch->n_post_release;
+    c->stage = 0;
+    ap_run(m, cpu);
+  }
 }
 
 /* -- one step of cpu_up() on the BP -- */
@@ -605,7 +646,8 @@ static void bp_next_step(CpuhpMachine *m) {
     return;
   case CPUHP_COST_BRINGUP:
     trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
-    bp_bringup(m, cpu);
+    if (m->table->kick_ap) bp_bringup(m, cpu);
+    else bp_bringup_cpu(m, cpu);
     return;
   case CPUHP_COST_NONE:
     break;
@@ -659,7 +701,7 @@ gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *
 /* ---- set-up ----------------------------------------------------------------------------- */
 
 static const ArchOps *arch_for(const char *arch) {
-  const ArchOps *all[] = {arch_x86_ops()};
+  const ArchOps *all[] = {arch_x86_ops(), arch_arm64_ops()};
   for (guint i = 0; i < G_N_ELEMENTS(all); i++)
     if (g_strcmp0(all[i]->arch, arch) == 0) return all[i];
   return NULL;

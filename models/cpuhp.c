@@ -4,8 +4,9 @@
 #include <string.h>
 
 extern const CpuhpTable cpuhp_table_x86_64_612;
+extern const CpuhpTable cpuhp_table_arm64_612;
 
-static const CpuhpTable *const tables[] = {&cpuhp_table_x86_64_612};
+static const CpuhpTable *const tables[] = {&cpuhp_table_x86_64_612, &cpuhp_table_arm64_612};
 
 const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version) {
   for (guint i = 0; i < G_N_ELEMENTS(tables); i++)

@@ -55,6 +55,7 @@ typedef struct {
   guint n_pre_alive;
   const ApStage *post_release;  /* ends just before cpuhp_online_idle() */
   guint n_post_release;
+  gboolean announce;            /* x86 announce_cpu() prints the kick order on the console */
 } ArchOps;
 
 /* Per-core state the SMT rules care about. */
@@ -193,3 +194,4 @@ int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t n
 void machine_ap_resume(CpuhpMachine *m, guint cpu, int64_t delay);
 
 const ArchOps *arch_x86_ops(void);
+const ArchOps *arch_arm64_ops(void);

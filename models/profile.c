@@ -47,6 +47,7 @@ typedef struct {
 } Field;
 
 static const char *const vendors[] = {"intel", "amd", "hygon", "other", NULL};
+static const char *const conduits[] = {"hvc", "smc", NULL};
 static const char *const enumerations[] = {"primaries_first", "interleaved", NULL};
 static const char *const hz_values[] = {"100", "250", "300", "1000", NULL};
 static const char *const nosmt_values[] = {"off", "on", "force", NULL};
@@ -121,6 +122,8 @@ static const Field fields[] = {
        "host CPUs the vCPU threads share (processor sharing); 0: bare metal, each CPU its own"),
   UINT("host.spin_load_pct", host.spin_load_pct, 0, 1000, "100",
        "host share a spinning vCPU takes, in % of a working one (a PAUSE exit may yield it)"),
+  UINT("host.idle_load_pct", host.idle_load_pct, 0, 1000, "0",
+       "host share an online, idle vCPU still takes, in % (timer ticks, translator housekeeping)"),
   DIST("host.first_ap_cold", host.first_ap_cold, "0",
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
 
@@ -164,6 +167,14 @@ static const Field fields[] = {
   UINT("x86.calibrate_jiffies", x86.calibrate_jiffies, 1, 1000, "20",
        "jiffies calibrate_delay() spends when it must measure"),
   DIST("x86.online_tail", x86.online_tail, "10us", "set_cpu_online .. cpuhp_online_idle"),
+
+  STR("arm64.conduit", arm64.conduit, 1, conduits, "hvc", "PSCI conduit: hvc (hypervisor) or smc (firmware)"),
+  DIST("arm64.psci_cpu_on", arm64.psci_cpu_on, "20us", "the BP's PSCI CPU_ON call until it returns"),
+  DIST("arm64.power_on", arm64.power_on, "100us", "CPU_ON accepted until the AP runs secondary_entry"),
+  DIST("arm64.secondary_startup", arm64.secondary_startup, "50us", "head.S: EL setup, MMU on, __secondary_switched"),
+  DIST("arm64.start_kernel", arm64.start_kernel, "100us", "secondary_start_kernel up to notify_cpu_starting"),
+  DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
+  DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, "5s", "__cpu_up waits this long for cpu_running"),
 };
 
 static const Field *field_by_key(const char *key) {

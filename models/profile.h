@@ -91,6 +91,7 @@ typedef struct _CpuhpProfile {
   struct {
     guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
     guint spin_load_pct;       /* host share a spinning vCPU takes, % of a working one */
+    guint idle_load_pct;       /* host share an online, idle vCPU still takes (ticks, housekeeping) */
     SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
                                   (QEMU TCG) translating the post-release AP code once */
   } host;
@@ -126,6 +127,16 @@ typedef struct _CpuhpProfile {
     guint calibrate_jiffies;   /* jiffies calibrate_delay() spends when it must measure */
     SimDist online_tail;       /* set_cpu_online .. cpuhp_online_idle */
   } x86;
+
+  struct {
+    char *conduit;             /* "hvc" (a hypervisor) or "smc" (firmware, TF-A) */
+    SimDist psci_cpu_on;       /* the BP's PSCI CPU_ON call until it returns */
+    SimDist power_on;          /* CPU_ON accepted until the AP runs secondary_entry */
+    SimDist secondary_startup; /* head.S: EL setup, MMU on, __secondary_switched */
+    SimDist start_kernel;      /* secondary_start_kernel() up to notify_cpu_starting() */
+    SimDist online_tail;       /* ipi_setup, numa, "Booted secondary processor", set_cpu_online */
+    int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
+  } arm64;
 
   CpuhpStateCost *states;
   guint n_states;

@@ -1,0 +1,63 @@
+/* arch_arm64.c — arm64 (6.12, no split startup): PSCI CPU_ON from the BP, the AP's path from
+ * secondary_entry to set_cpu_online(). There is no alive handshake: the BP sleeps in
+ * wait_for_completion_timeout(&cpu_running) until the AP completes it, so the whole AP path is
+ * one run, and the generic part runs it that way when the table has no CPUHP_BP_KICK_AP. No
+ * TSC-style sync, no delay calibration (the arch timer frequency is known), no microcode. */
+#include "models/machine.h"
+
+/* psci_cpu_on() -> invoke_psci_fn (HVC to the hypervisor or SMC to TF-A): the BP pays the
+ * call; the target starts after it, once powered on. */
+static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
+  int64_t ns = machine_draw(m, &m->p->arm64.psci_cpu_on, cpu, PURPOSE_KICK_SETUP, 0);
+  *ap_start = ns;
+  return ns;
+}
+
+static ApStep st_power_on(CpuhpMachine *m, guint cpu) {
+  int64_t ns = machine_draw(m, &m->p->arm64.power_on, cpu, PURPOSE_WAKEUP, 0);
+  m->res->cpus[cpu].wakeup_ns = ns;
+  return (ApStep){ns, AP_NEXT, AP_LATENCY};
+}
+
+static ApStep st_secondary_startup(CpuhpMachine *m, guint cpu) {
+  m->res->cpus[cpu].running = sim_engine_now(m->e);
+  return (ApStep){machine_draw(m, &m->p->arm64.secondary_startup, cpu, PURPOSE_EARLY_INIT, 0), AP_NEXT, AP_WORK};
+}
+
+static ApStep st_start_kernel(CpuhpMachine *m, guint cpu) {
+  int64_t ns = machine_draw(m, &m->p->arm64.start_kernel, cpu, PURPOSE_CPU_INIT, 0);
+  if (!m->cold_code_done) { /* the first AP to run this code (a translator meets it once) */
+    m->cold_code_done = TRUE;
+    ns += machine_draw(m, &m->p->host.first_ap_cold, cpu, PURPOSE_CPU_INIT, 1);
+  }
+  return (ApStep){ns, AP_NEXT, AP_WORK};
+}
+
+static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) { return machine_ap_notify_starting(m, cpu); }
+
+static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
+  return (ApStep){machine_draw(m, &m->p->arm64.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
+}
+
+/* Up to secondary_start_kernel(): what the RFC's split startup would put before ALIVE. */
+static const ApStage pre_alive[] = {
+    {"psci_power_on", st_power_on},
+    {"secondary_startup", st_secondary_startup},
+    {"secondary_start_kernel", st_start_kernel},
+};
+
+static const ApStage post_release[] = {
+    {"notify_cpu_starting", st_notify_starting},
+    {"set_cpu_online", st_online_tail},
+};
+
+static const ArchOps arm64_ops = {
+    .arch = "arm64",
+    .kick = arm64_kick,
+    .pre_alive = pre_alive,
+    .n_pre_alive = G_N_ELEMENTS(pre_alive),
+    .post_release = post_release,
+    .n_post_release = G_N_ELEMENTS(post_release),
+};
+
+const ArchOps *arch_arm64_ops(void) { return &arm64_ops; }
