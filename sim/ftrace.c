@@ -67,19 +67,17 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const 
   const char *p = ev;
   const char *ts_start = p;
   while (ts_start > line && ts_start[-1] != ' ') ts_start--;
+  /* "SECONDS.MICROS": digits only (strtoll would also take a sign or blanks), 6 after the dot */
+  const char *dot = ts_start;
+  while (dot < ev && g_ascii_isdigit(*dot)) dot++;
+  gboolean ok = dot > ts_start && dot - ts_start <= 10 && *dot == '.' && ev - (dot + 1) == 6;
+  for (const char *d = dot + 1; ok && d < ev; d++) ok = g_ascii_isdigit(*d);
+  if (!ok) {
+    *why = "bad timestamp";
+    return SIM_FTRACE_PARSE_MALFORMED;
+  }
   char *end;
-  errno = 0;
-  long long sec = strtoll(ts_start, &end, 10);
-  if (end == ts_start || *end != '.' || errno || sec < 0 || sec > 1000000000LL) {
-    *why = "bad timestamp";
-    return SIM_FTRACE_PARSE_MALFORMED;
-  }
-  const char *frac = end + 1;
-  long long usec = strtoll(frac, &end, 10);
-  if (end - frac != 6 || end != ev) {
-    *why = "bad timestamp";
-    return SIM_FTRACE_PARSE_MALFORMED;
-  }
+  long long sec = g_ascii_strtoll(ts_start, NULL, 10), usec = g_ascii_strtoll(dot + 1, NULL, 10);
   out->ts = sec * 1000000000LL + usec * 1000LL;
   const char *br = g_strrstr_len(line, ts_start - line, "] ");
   const char *ob = br ? g_strrstr_len(line, br - line, "[") : NULL;

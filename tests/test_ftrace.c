@@ -55,6 +55,9 @@ static void test_other_and_malformed(void **state) {
       "       swapper/0-xx      [000] .....     2.011746: cpuhp_exit:  cpu: 0001  state: 1 step: 1 ret: 0",
       "       swapper/0-1       [000] .....     2.011746: cpuhp_exit:  cpu: 0001  state: 1 step: 1 ret: 0 junk",
       "       swapper/0-1       [000] .....     2.011746: cpuhp_exit:  cpu: -1  state: 1 step: 1 ret: 0",
+      /* fuzzer finding: a sign inside the fraction made a negative timestamp */
+      "       swapper/0-1       [000] *.....     0.-00098: cpuhp_enter: cpu: 0001 target:  85 step:   2 (x)",
+      "       swapper/0-1       [000] .....    +2.011746: cpuhp_enter: cpu: 0001 target:  85 step:   2 (x)",
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     why = NULL;
