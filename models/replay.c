@@ -50,8 +50,14 @@ void cpuhp_measured_free(CpuhpMeasured *m) {
 }
 
 const CpuhpMeasuredCpu *cpuhp_measured_cpu(const CpuhpMeasured *m, guint cpu) {
-  for (guint i = 0; i < m->cpus->len; i++)
-    if (g_array_index(m->cpus, CpuhpMeasuredCpu, i).cpu == cpu) return &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
+  guint lo = 0, hi = m->cpus->len; /* sorted by number */
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, mid);
+    if (c->cpu == cpu) return c;
+    if (c->cpu < cpu) lo = mid + 1;
+    else hi = mid;
+  }
   return NULL;
 }
 
@@ -95,6 +101,16 @@ static void find_tsc(CpuhpMeasured *m, const ReplayInput *in) {
     }
 }
 
+static gboolean fail(GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static gboolean fail(GError **error, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error_literal(error, CPUHP_REPLAY_ERROR, code, msg);
+  return FALSE;
+}
+
 static gboolean decide_clock(CpuhpMeasured *m, const ReplayInput *in, GError **error) {
   const char *c = in->cmdline ? strstr(in->cmdline, "trace_clock=") : NULL;
   if (c && (c == in->cmdline || c[-1] == ' ')) {
@@ -108,13 +124,13 @@ static gboolean decide_clock(CpuhpMeasured *m, const ReplayInput *in, GError **e
   gboolean tsc_named = m->clock && !strcmp(m->clock, "x86-tsc");
   if (in->raw_ts) {
     if (m->clock && (!strcmp(m->clock, "counter") || !strcmp(m->clock, "uptime")))
-      return g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT,
-                         "%s: trace_clock=%s: its timestamps have no time unit", in->name, m->clock), FALSE;
+      return fail(error, CPUHP_REPLAY_ERROR_FORMAT, "%s: trace_clock=%s: its timestamps have no time unit", in->name,
+                  m->clock);
     if (!m->tsc_khz)
-      return g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT,
-                         "%s: the trace timestamps are raw counts (trace_clock=%s) and the log gives no TSC "
-                         "rate (\"tsc: Refined TSC clocksource calibration\" or \"tsc: Detected ... MHz\")",
-                         in->name, m->clock ? m->clock : "x86-tsc?"), FALSE;
+      return fail(error, CPUHP_REPLAY_ERROR_FORMAT,
+                  "%s: the trace timestamps are raw counts (trace_clock=%s) and the log gives no TSC rate "
+                  "(\"tsc: Refined TSC clocksource calibration\" or \"tsc: Detected ... MHz\")",
+                  in->name, m->clock ? m->clock : "x86-tsc?");
     if (!tsc_named) {
       note(m, "timestamps are raw counts and no trace_clock is named: read as x86-tsc cycles");
       g_free(m->clock);
@@ -355,29 +371,25 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   for (guint i = 0; i < in->recs->len; i++) n_cpuhp += !g_array_index(in->recs, ReplayRec, i).is_func;
   if (!n_cpuhp && !simulated) {
     if (in->panic)
-      g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_EMPTY,
-                  "%s: no cpuhp events: the boot died before its trace was dumped (\"%s\")", in->name, in->panic);
-    else
-      g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_EMPTY,
-                  "%s: no cpuhp events (no cpuhp_enter/cpuhp_exit trace lines; trace with trace_event=cpuhp:*)",
-                  in->name);
-    return FALSE;
+      return fail(error, CPUHP_REPLAY_ERROR_EMPTY, "%s: no cpuhp events: the boot died before its trace was dumped (\"%s\")",
+                  in->name, in->panic);
+    return fail(error, CPUHP_REPLAY_ERROR_EMPTY,
+                "%s: no cpuhp events (no cpuhp_enter/cpuhp_exit trace lines; trace with trace_event=cpuhp:*)", in->name);
   }
   if (!decide_clock(m, in, error)) return FALSE;
   for (guint i = 0; in->raw_ts && i < in->recs->len; i++) {
     ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);
     if (!cycles_to_ns(r->rec.ts, m->tsc_khz, &r->rec.ts))
-      return g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT,
-                         "%s:%u:1: timestamp too large for a %" G_GUINT64_FORMAT " kHz TSC", in->name, r->line,
-                         m->tsc_khz), FALSE;
+      return fail(error, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:1: timestamp too large for a %" G_GUINT64_FORMAT " kHz TSC",
+                  in->name, r->line, m->tsc_khz);
   }
   g_array_sort(in->recs, cmp_rec); /* the kernel merges CPU buffers by time; make sure */
   find_landmark_steps(m, in->recs);
+  gboolean assumed = !m->bringup_step;
+  if (assumed) m->bringup_step = 86; /* CPUHP_BRINGUP_CPU in 6.12 */
   find_trace_window(m, in->recs);
-  if (!m->bringup_step) {
-    m->bringup_step = 86;
-    if (m->first_ap_event >= 0) note(m, "no bringup callback (cpuhp_bringup_ap, bringup_cpu) in the trace: step 86 assumed");
-  }
+  if (assumed && m->first_ap_event >= 0)
+    note(m, "no bringup callback (cpuhp_bringup_ap, bringup_cpu) in the trace: step 86 assumed");
   find_dmesg(m, in->log);
   if (!in->raw_ts && m->dmesg_start >= 0 && m->dmesg_end >= 0) {
     m->method = CPUHP_MEASURE_DMESG;

@@ -189,6 +189,7 @@ typedef struct {
   const char *comm;
   gsize comm_len;
   long pid, cpu;
+  const char *cpu_at;
   const char *ts;
   gsize ts_len;
   const char *body;
@@ -215,7 +216,7 @@ static gboolean split_prefix(const char *line, Prefix *p) {
       int64_t v;
       if (r - t >= 2 && r[-1] == ':' && parse_ts(t, (gsize)(r - 1 - t), &raw, &v)) {
         *p = (Prefix){.comm = cs, .comm_len = (gsize)(pd - 1 - cs), .pid = strtol(pd, NULL, 10),
-                      .cpu = strtol(d, NULL, 10), .ts = t, .ts_len = (gsize)(r - 1 - t), .body = r};
+                      .cpu = strtol(d, NULL, 10), .cpu_at = d, .ts = t, .ts_len = (gsize)(r - 1 - t), .body = r};
         while (*p->body == ' ') p->body++;
         return TRUE;
       }
@@ -330,8 +331,8 @@ static int trace_line(Parser *ps, guint lineno, const char *line) {
       return 1;
     }
     if (p.cpu > (long)CPUHP_REPLAY_MAX_CPU)
-      return (fail(ps->error, CPUHP_REPLAY_ERROR_FORMAT, ps->in->name, lineno, 1, "cpu %ld out of range (at most %u)",
-                  p.cpu, CPUHP_REPLAY_MAX_CPU), -1);
+      return (fail(ps->error, CPUHP_REPLAY_ERROR_FORMAT, ps->in->name, lineno, col_of(line, p.cpu_at),
+                   "cpu %ld out of range (at most %u)", p.cpu, CPUHP_REPLAY_MAX_CPU), -1);
     r.is_func = TRUE;
     g_strlcpy(r.function, f, MIN((gsize)(fe - f) + 1, sizeof r.function));
     g_strlcpy(r.parent, pa, MIN((gsize)(pe - pa) + 1, sizeof r.parent));
@@ -394,7 +395,10 @@ static gboolean handle_line(Parser *ps, Ctx ctx, guint lineno, const char *line)
   }
   switch (ctx) {
   case CTX_TRACE: {
-    if (!*line || line[0] == '#' || is_log) return TRUE; /* header; console text interleaved */
+    /* header and annotations ("##### CPU 2 buffer started ####"), stack traces of the stacktrace
+     * option (" => fn", "<stack trace>"), console text interleaved with the dump */
+    const char *t = line + strspn(line, " \t");
+    if (!*t || *t == '#' || g_str_has_prefix(t, "=>") || g_str_has_prefix(t, "<stack trace>") || is_log) return TRUE;
     unsigned long cpu, n;
     if (sscanf(line, "CPU:%lu [LOST %lu EVENTS]", &cpu, &n) == 2) {
       in->lost += n;

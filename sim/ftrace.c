@@ -35,13 +35,16 @@ void sim_ftrace_header(GString *out, guint64 entries) {
                          entries, entries);
 }
 
-/* Reads "key: <int>" at *p (after skipping blanks); advances *p. */
-static gboolean field_int(const char **p, const char *key, long *val) {
+/* Reads "key: <int>" at *p (after skipping blanks); advances *p. Digits only, a '-' only
+ * where the kernel prints signed values (`signed_ok`: ret). */
+static gboolean field_int(const char **p, const char *key, long *val, gboolean signed_ok) {
   const char *s = *p;
   while (*s == ' ') s++;
   size_t n = strlen(key);
   if (strncmp(s, key, n) != 0) return FALSE;
   s += n;
+  while (*s == ' ') s++;
+  if (!(g_ascii_isdigit(*s) || (signed_ok && *s == '-' && g_ascii_isdigit(s[1])))) return FALSE;
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
@@ -99,17 +102,17 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const 
   /* Body. */
   p = ev + 2 + strlen(event_names[type]) + 2;
   long v;
-  if (!field_int(&p, "cpu:", &v) || v < 0) { *why = "bad cpu field"; return SIM_FTRACE_PARSE_MALFORMED; }
+  if (!field_int(&p, "cpu:", &v, FALSE)) { *why = "bad cpu field"; return SIM_FTRACE_PARSE_MALFORMED; }
   out->cpu = (uint32_t)v;
-  if (!field_int(&p, type == SIM_FTRACE_CPUHP_EXIT ? "state:" : "target:", &v)) {
+  if (!field_int(&p, type == SIM_FTRACE_CPUHP_EXIT ? "state:" : "target:", &v, FALSE)) {
     *why = type == SIM_FTRACE_CPUHP_EXIT ? "bad state field" : "bad target field";
     return SIM_FTRACE_PARSE_MALFORMED;
   }
   out->target = (int32_t)v;
-  if (!field_int(&p, "step:", &v)) { *why = "bad step field"; return SIM_FTRACE_PARSE_MALFORMED; }
+  if (!field_int(&p, "step:", &v, FALSE)) { *why = "bad step field"; return SIM_FTRACE_PARSE_MALFORMED; }
   out->step = (int32_t)v;
   if (type == SIM_FTRACE_CPUHP_EXIT) {
-    if (!field_int(&p, "ret:", &v)) { *why = "bad ret field"; return SIM_FTRACE_PARSE_MALFORMED; }
+    if (!field_int(&p, "ret:", &v, TRUE)) { *why = "bad ret field"; return SIM_FTRACE_PARSE_MALFORMED; }
     out->ret = (int32_t)v;
   } else {
     while (*p == ' ') p++;

@@ -11,7 +11,8 @@ static void text_ms(GString *out, int width, int64_t ns) {
   else g_string_append_printf(out, " %*.3f", width - 1, ms(ns));
 }
 
-static void json_str(GString *out, const char *s) {
+static void json_str(GString *out, const char *str) {
+  g_autofree char *s = g_utf8_make_valid(str, -1); /* file names need not be UTF-8 */
   g_string_append_c(out, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
@@ -63,8 +64,10 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
                              ? "dmesg: \"smp: Bringing up secondary CPUs\" to \"smp: Brought up\""
                              : "trace: first AP cpuhp event (or its _cpu_up) to the last AP's bringup-step exit");
   if (m->trace_bringup_ns >= 0)
-    g_string_append_printf(out, "  trace window       %12.3f ms   (first AP event%s to the last AP's step-%d exit)\n",
-                           ms(m->trace_bringup_ns), m->cpu_up_call >= 0 ? " (its _cpu_up)" : "", m->bringup_step);
+    g_string_append_printf(out, "  trace window       %12.3f ms   (%s to the last AP's step-%d exit)\n",
+                           ms(m->trace_bringup_ns),
+                           m->cpu_up_call >= 0 ? "the _cpu_up call before the first AP event" : "first AP event",
+                           m->bringup_step);
   g_string_append_printf(out, "  CPUs               %u", m->n_cpus);
   if (m->dmesg_cpus) g_string_append_printf(out, " (dmesg: %u brought up)", m->dmesg_cpus);
   g_string_append_printf(out, "\n  bringup mode       %s", m->parallel ? "parallel: APs kicked to " : "serial");
@@ -79,10 +82,10 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
                            m->functions_in_window, m->functions_outside);
   for (guint i = 0; i < m->notes->len; i++) g_string_append_printf(out, "  note: %s\n", (char *)m->notes->pdata[i]);
 
-  g_string_append(out, "\nper CPU, ms from the window start   steps  first event      kick  bringup exit  BP callbacks  AP callbacks\n");
+  g_string_append(out, "\nper CPU, ms from the window start  functions  steps  first event      kick  bringup exit  BP callbacks  AP callbacks\n");
   for (guint i = 0; i < m->cpus->len; i++) {
     const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
-    g_string_append_printf(out, "  cpu %-5u %26u", c->cpu, c->steps->len);
+    g_string_append_printf(out, "  cpu %-5u %35u %6u", c->cpu, c->functions->len, c->steps->len);
     text_ms(out, 13, c->first_event);
     text_ms(out, 10, c->kick);
     text_ms(out, 14, c->bringup_exit);
@@ -242,7 +245,7 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
                            s->parallel, s->seed);
   }
   if (d->equal) {
-    g_string_append_printf(out, "  sequences          equal on all %u CPUs\n", d->cpus->len);
+    g_string_append_printf(out, "  sequences          equal (%u CPU%s with cpuhp events)\n", d->cpus->len, d->cpus->len == 1 ? "" : "s");
   } else {
     const CpuhpDiffCpu *c = &g_array_index(d->cpus, CpuhpDiffCpu, d->first);
     g_string_append_printf(out, "  sequences          DIFFER: first divergence on cpu %u at position %u\n", c->cpu, c->position);

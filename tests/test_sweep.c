@@ -17,6 +17,7 @@ static int sh(char **out, const char *fmt, ...) {
   const char *argv[] = {"/bin/sh", "-c", full, NULL};
   int wait = 0;
   g_autofree char *err = NULL;
+  g_clear_pointer(out, g_free); /* callers reuse their output string */
   if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &wait, NULL)) fail_msg("spawn");
   return WIFEXITED(wait) ? WEXITSTATUS(wait) : 128;
 }
