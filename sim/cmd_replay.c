@@ -7,6 +7,7 @@
 #include "models/replay.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
+#include "sim/perfetto.h"
 #include "sim/replay_report.h"
 
 /* GOption parsing with `max_args` positionals; FALSE with *status set on a user error. */
@@ -48,9 +49,10 @@ static int emit(GString *out) {
 }
 
 int cmd_import(int argc, char **argv) {
-  g_autofree char *format = NULL;
+  g_autofree char *format = NULL, *perfetto = NULL;
   GOptionEntry entries[] = {
       {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
+      {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the measured timeline as Chrome trace-event JSON (Perfetto)", "OUT"},
       {NULL}};
   int status = 0;
   if (!parse("import", &argc, &argv, entries, "FILE",
@@ -66,8 +68,19 @@ int cmd_import(int argc, char **argv) {
   gboolean json = json_format("import", format, &status);
   if (status) return status;
   if (argc < 2) return cli_fail("import", "missing FILE");
+  if (perfetto && !*perfetto) return cli_fail("import", "--perfetto: empty file name");
   g_autoptr(CpuhpMeasured) m = import(argv[1]);
   if (!m) return 2;
+  if (perfetto) { /* sim/perfetto.c: the writer of `run --perfetto`, whole file or nothing */
+    g_autoptr(CpuhpResult) r = cpuhp_perfetto_result_from_measured(m);
+    g_autoptr(GString) t = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    cpuhp_perfetto_write(t, r);
+    if (!g_file_set_contents(perfetto, t->str, (gssize)t->len, &err)) {
+      fprintf(stderr, "cpuhpsim import: --perfetto: %s\n", err->message);
+      return 1;
+    }
+  }
   g_autoptr(GString) out = g_string_new(NULL);
   if (json) cpuhp_replay_json(out, m);
   else cpuhp_replay_text(out, m);

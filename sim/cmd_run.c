@@ -8,11 +8,13 @@
 #include "sim/cli.h"
 #include "sim/cmds.h"
 #include "sim/fingerprint.h"
+#include "sim/perfetto.h"
 #include "sim/report.h"
 #include "sim/stats.h"
 
 int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
+  g_autofree char *perfetto = NULL;
   GOptionEntry entries[] = {
       {"parallel", 0, 0, G_OPTION_ARG_STRING, &f.parallel, "cpuhp.parallel= on the kernel command line", "0|1"},
       {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
@@ -21,6 +23,7 @@ int cmd_run(int argc, char **argv) {
       {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "Seed of all random draws (default 1)", "S"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &f.format, "Report format on stdout (default text)", "text|json"},
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &f.ftrace, "Also write the cpuhp trace events in the kernel's trace text format", "FILE"},
+      {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the timeline as Chrome trace-event JSON (Perfetto, chrome://tracing)", "FILE"},
       {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
       {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
       {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
@@ -43,9 +46,10 @@ int cmd_run(int argc, char **argv) {
   if ((status = cli_common_values("run", &f, "text|json", &seed, &runs, &format))) return status;
   gboolean json = g_str_equal(format, "json");
   if (f.ftrace && !*f.ftrace) return cli_fail("run", "--ftrace: empty file name");
+  if (perfetto && !*perfetto) return cli_fail("run", "--perfetto: empty file name");
   if (f.policy && g_strv_length(f.policy) > 1) return cli_fail("run", "--policy: one policy per run (compare takes several)");
-  if (runs > 1 && (f.ftrace || f.fingerprint || f.check))
-    return cli_fail("run", "--runs: --ftrace, --fingerprint and --check describe one run; drop them or --runs");
+  if (runs > 1 && (f.ftrace || perfetto || f.fingerprint || f.check))
+    return cli_fail("run", "--runs: --ftrace, --perfetto, --fingerprint and --check describe one run; drop them or --runs");
   g_autoptr(GPtrArray) pols = cli_policies("run", &f);
   if (!pols) return 2;
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
@@ -63,7 +67,7 @@ int cmd_run(int argc, char **argv) {
       g_array_append_val(faults, fault);
     }
   }
-  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace || f.check || f.fingerprint, .faults = (const CpuhpFault *)faults->data,
+  CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace || perfetto || f.check || f.fingerprint, .faults = (const CpuhpFault *)faults->data,
                          .n_faults = faults->len, .policy = pols->pdata[0]};
   g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
   if (!r) {
@@ -84,6 +88,14 @@ int cmd_run(int argc, char **argv) {
     cpuhp_report_ftrace(t, r);
     if (!g_file_set_contents(f.ftrace, t->str, (gssize)t->len, &err)) {
       fprintf(stderr, "cpuhpsim run: --ftrace: %s\n", err->message);
+      return 1;
+    }
+  }
+  if (perfetto) { /* the same: whole or not at all */
+    g_autoptr(GString) t = g_string_new(NULL);
+    cpuhp_perfetto_write(t, r);
+    if (!g_file_set_contents(perfetto, t->str, (gssize)t->len, &err)) {
+      fprintf(stderr, "cpuhpsim run: --perfetto: %s\n", err->message);
       return 1;
     }
   }

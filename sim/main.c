@@ -22,6 +22,7 @@ static const struct {
     {"verify", cmd_verify, "check the bringup rules over odd topologies, policies, faults and seeds"},
     {"import", cmd_import, "read a real boot's trace/console log: the measured bringup timeline"},
     {"diff", cmd_diff, "compare a real boot with another trace or a simulated profile"},
+    {"plot", cmd_plot, "draw a figure (timeline, scaling, phases, cdf) with gnuplot or matplotlib"},
 };
 
 static void usage(FILE *f) {
