@@ -25,11 +25,11 @@ fi
 
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCPUHPSIM_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_profile fuzz_ftrace >/dev/null
+cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_profile fuzz_ftrace fuzz_import >/dev/null
 
-declare -A max_len=([fuzz_profile]=8192 [fuzz_ftrace]=4096) # largest seed: 4.2 KB / 2.2 KB
+declare -A max_len=([fuzz_profile]=8192 [fuzz_ftrace]=4096 [fuzz_import]=65536) # largest seeds: 4.2 KB / 2.2 KB / ~50 KB
 status=0
-for h in fuzz_profile fuzz_ftrace; do
+for h in fuzz_profile fuzz_ftrace fuzz_import; do
   [[ -z ${FUZZ_ONLY:-} || ${FUZZ_ONLY} == "$h" ]] || continue
   name=${h#fuzz_}
   mkdir -p "$build/corpus/$name" "$build/artifacts"
@@ -39,7 +39,7 @@ for h in fuzz_profile fuzz_ftrace; do
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/fuzz/$h" -max_total_time="$secs" -max_len="${max_len[$h]}" -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 -dict="$root/fuzz/$name.dict" \
+    -rss_limit_mb=2048 -print_final_stats=1 $([[ -f $root/fuzz/$name.dict ]] && echo -dict="$root/fuzz/$name.dict") \
     -artifact_prefix="$build/artifacts/$h-" "$build/corpus/$name" "$root/fuzz/corpus/$name" \
     >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

@@ -81,6 +81,10 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const 
   }
   char *end;
   long long sec = g_ascii_strtoll(ts_start, NULL, 10), usec = g_ascii_strtoll(dot + 1, NULL, 10);
+  if (sec > 1000000000LL) { /* 31 years of uptime; more would overflow ns (fuzzer finding) */
+    *why = "bad timestamp";
+    return SIM_FTRACE_PARSE_MALFORMED;
+  }
   out->ts = sec * 1000000000LL + usec * 1000LL;
   const char *br = g_strrstr_len(line, ts_start - line, "] ");
   const char *ob = br ? g_strrstr_len(line, br - line, "[") : NULL;

@@ -58,6 +58,7 @@ static void test_other_and_malformed(void **state) {
       /* fuzzer finding: a sign inside the fraction made a negative timestamp */
       "       swapper/0-1       [000] *.....     0.-00098: cpuhp_enter: cpu: 0001 target:  85 step:   2 (x)",
       "       swapper/0-1       [000] .....    +2.011746: cpuhp_enter: cpu: 0001 target:  85 step:   2 (x)",
+      "       swapper/0-1       [000] ..... 9474836482.000000: cpuhp_enter: cpu: 0001 target:  85 step:   2 (x)",
       "       swapper/0-1       [000] .....     2.011746: cpuhp_enter: cpu: 0001 target:  85 step:  -5 (x)",
       "       swapper/0-1       [000] .....     2.011746: cpuhp_enter: cpu: +001 target:  85 step:   5 (x)",
   };
