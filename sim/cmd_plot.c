@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "models/montecarlo.h"
+#include "models/scenario.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
 #include "sim/json.h"
@@ -92,8 +93,9 @@ static void params_gp(GString *out, GPtrArray *ps) {
     const Param *p = ps->pdata[i];
     if (p->list) {
       g_string_append_printf(out, "%s_n = %u\n", p->key, p->list->len);
-      if (!p->list->len) continue;
-      g_string_append_printf(out, "array %s[%u]\n", p->key, p->list->len);
+      /* gnuplot parses `title refs[i]` of an empty loop too: the array must exist */
+      g_string_append_printf(out, "array %s[%u]\n", p->key, MAX(p->list->len, 1));
+      if (!p->list->len) g_string_append_printf(out, "%s[1] = ''\n", p->key);
       for (guint k = 0; k < p->list->len; k++) {
         g_string_append_printf(out, "%s[%u] = ", p->key, k + 1);
         gp_str(out, p->list->pdata[k]);
@@ -189,6 +191,10 @@ static void ms(GString *out, int64_t ns) { /* exact decimal ms: ns / 1e6 with 6 
 
 static const char *mode_of(gboolean parallel, gboolean smt) {
   return parallel ? (smt ? "parallel, SMT primary threads first" : "parallel") : "serial";
+}
+
+static const char *mode_short(gboolean parallel, gboolean smt) { /* under a bar */
+  return parallel ? (smt ? "parallel, SMT-first" : "parallel") : "serial";
 }
 
 /* The machine with the shaping flags of `f` (plus `cpus`/`topology` when not NULL). */
@@ -359,7 +365,8 @@ static int phases(Job *j) {
   g_autoptr(GString) d = g_string_new("# bar");
   for (guint k = 0; k < CPUHP_BP_N_PHASES; k++) g_string_append_printf(d, "\t%s_ms", phase_keys[k]);
   g_string_append(d, "\tbringup_ms\n");
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free); /* bar label, first line */
+  g_autoptr(GPtrArray) modes = g_ptr_array_new_with_free_func(g_free);  /* second line */
   g_autofree char *profile = NULL;
   guint n_json = j->inputs ? g_strv_length(j->inputs) : 0;
   if (n_json && has_suffix(j->inputs[0], json_sfx)) {
@@ -374,7 +381,8 @@ static int phases(Job *j) {
                           phase_keys[k]);
       const SimJson *par = sim_json_get(js, "parallel"), *smt = sim_json_get(js, "smt_primary_first");
       const char *pol = sim_json_get_str(js, "policy");
-      g_ptr_array_add(labels, g_strdup_printf("%s (%s)", pol ? pol : "?", mode_of(par && par->boolean, smt && smt->boolean)));
+      g_ptr_array_add(labels, g_strdup(pol ? pol : "?"));
+      g_ptr_array_add(modes, g_strdup(mode_short(par && par->boolean, smt && smt->boolean)));
       phase_row(d, i, v, jint(js, "bringup_ns"));
       const char *prof = sim_json_get_str(js, "profile");
       if (!profile) profile = g_strdup(prof ? prof : "?");
@@ -396,8 +404,8 @@ static int phases(Job *j) {
       if (!p) return status;
       g_autoptr(CpuhpResult) r = run_one(p, j, pols->pdata[by_policy ? i : 0], &status);
       if (!r) return status;
-      if (by_policy) g_ptr_array_add(labels, g_strdup_printf("%s (%s)", r->policy, mode_of(r->parallel, r->smt_aware)));
-      else g_ptr_array_add(labels, g_strdup_printf("cpuhp.parallel=%u (%s)", i, mode_of(r->parallel, r->smt_aware)));
+      g_ptr_array_add(labels, by_policy ? g_strdup(r->policy) : g_strdup_printf("cpuhp.parallel=%u", i));
+      g_ptr_array_add(modes, g_strdup(mode_short(r->parallel, r->smt_aware)));
       phase_row(d, i, r->bp_phase_ns, r->bringup_ns);
       if (!profile) profile = g_strdup_printf("%s, %u CPUs, seed %" G_GUINT64_FORMAT, r->profile, r->n_cpus, r->seed);
     }
@@ -412,6 +420,7 @@ static int phases(Job *j) {
   pstr(j->params, "ylabel2", "share of bringup time (%)");
   plist(j->params, "phases", names);
   plist(j->params, "bars", labels);
+  plist(j->params, "modes", modes);
   return 0;
 }
 
@@ -464,8 +473,20 @@ static GPtrArray *csv_split(const char *line) {
   return f;
 }
 
-/* Reads sweep rows (JSON lines or CSV) as key -> value tables. */
-static GPtrArray *read_rows(const char *path, int *status) {
+/* What the rows are of: "PROFILE (sweep SCENARIO)" when the sweep's first line names a scenario
+ * that still loads from here, else the names we have. */
+static char *rows_name(const char *path, const char *sweep) {
+  if (!sweep) return g_path_get_basename(path);
+  g_autofree char *base = g_path_get_basename(sweep);
+  g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(sweep, NULL);
+  g_autoptr(CpuhpProfile) p = NULL;
+  if (sc)
+    p = sc->profile_path ? cpuhp_profile_load_file(sc->profile_path, NULL, NULL) : cpuhp_profile_load_default(NULL, NULL);
+  return p ? g_strdup_printf("%s (sweep %s)", p->name, base) : g_strdup_printf("sweep %s", base);
+}
+
+/* Reads sweep rows (JSON lines or CSV) as key -> value tables; *name says what they are of. */
+static GPtrArray *read_rows(const char *path, char **name, int *status) {
   g_autofree char *text = NULL;
   g_autoptr(GError) err = NULL;
   if (!g_file_get_contents(path, &text, NULL, &err)) {
@@ -476,8 +497,13 @@ static GPtrArray *read_rows(const char *path, int *status) {
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   gboolean csv = g_str_has_suffix(path, ".csv");
   g_autoptr(GPtrArray) header = NULL;
+  g_autofree char *sweep = NULL;
   for (guint ln = 0; lines[ln]; ln++) {
     const char *l = lines[ln];
+    if (g_str_has_prefix(l, "# {") && !sweep) { /* CSV: the sweep's description */
+      g_autoptr(SimJson) meta = sim_json_parse(l + 2, strlen(l + 2), NULL);
+      if (sim_json_get_str(meta, "sweep")) sweep = g_strdup(sim_json_get_str(meta, "sweep"));
+    }
     if (!*l || *l == '#') continue;
     GHashTable *row = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (csv) {
@@ -501,6 +527,7 @@ static GPtrArray *read_rows(const char *path, int *status) {
         return NULL;
       }
       if (sim_json_get(js, "sweep")) { /* the first line describes the sweep */
+        if (!sweep && sim_json_get_str(js, "sweep")) sweep = g_strdup(sim_json_get_str(js, "sweep"));
         g_hash_table_unref(row);
         continue;
       }
@@ -516,15 +543,17 @@ static GPtrArray *read_rows(const char *path, int *status) {
     *status = cli_fail("plot", "%s: no rows (expected the output of `cpuhpsim sweep`)", path);
     return NULL;
   }
+  *name = rows_name(path, sweep);
   return g_steal_pointer(&rows);
 }
 
-/* Samples of the rows that pass --where; series = the axis values (file order of the keys is
- * lost in a hash table, so the label lists policy first, then the others sorted). */
+/* Samples of the rows that pass --where; series = the policy and the other axis values that
+ * vary among those rows (one kept by --where says nothing), policy first, then sorted keys. */
 static GArray *samples_from_rows(Job *j, GPtrArray *rows, gboolean scaling, int *status) {
   GArray *out = g_array_new(FALSE, FALSE, sizeof(Sample));
   g_array_set_clear_func(out, sample_clear);
   const char *mkey = cpuhp_metric_key(j->metric);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new();
   for (guint i = 0; i < rows->len; i++) {
     GHashTable *row = rows->pdata[i];
     gboolean keep = TRUE;
@@ -533,7 +562,20 @@ static GArray *samples_from_rows(Job *j, GPtrArray *rows, gboolean scaling, int 
       const char *v = g_hash_table_lookup(row, kv[0]);
       keep = v && kv[1] && !strcmp(v, kv[1]);
     }
-    if (!keep) continue;
+    if (keep) g_ptr_array_add(kept, row);
+  }
+  g_autoptr(GHashTable) varies = g_hash_table_new(g_str_hash, g_str_equal); /* key -> key */
+  for (guint i = 1; i < kept->len; i++) {
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, kept->pdata[i]);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+      const char *v0 = g_hash_table_lookup(kept->pdata[0], k);
+      if (!v0 || strcmp(v0, v)) g_hash_table_add(varies, k);
+    }
+  }
+  for (guint i = 0; i < kept->len; i++) {
+    GHashTable *row = kept->pdata[i];
     const char *val = g_hash_table_lookup(row, mkey), *x = g_hash_table_lookup(row, "cpus_total");
     if (!val || !x) {
       *status = cli_fail("plot", "%s: a row without %s or cpus_total", j->inputs[0], val ? "cpus_total" : mkey);
@@ -544,7 +586,7 @@ static GArray *samples_from_rows(Job *j, GPtrArray *rows, gboolean scaling, int 
     g_autoptr(GString) label = g_string_new(g_hash_table_lookup(row, "policy"));
     for (GList *k = keys; k; k = k->next) {
       const char *key = k->data;
-      if (reserved_key(key, scaling) || !strcmp(key, "policy")) continue;
+      if (reserved_key(key, scaling) || !strcmp(key, "policy") || !g_hash_table_contains(varies, key)) continue;
       g_string_append_printf(label, "%s%s=%s", label->len ? ", " : "", key, (const char *)g_hash_table_lookup(row, key));
     }
     g_list_free(keys);
@@ -557,6 +599,14 @@ static GArray *samples_from_rows(Job *j, GPtrArray *rows, gboolean scaling, int 
     return NULL;
   }
   return out;
+}
+
+/* "rows.jsonl" or "rows.jsonl, rows with K=V and K2=V2": where a figure's data came from. */
+static char *rows_source(const Job *j) {
+  g_autofree char *base = g_path_get_basename(j->inputs[0]);
+  if (!j->where || !*j->where) return g_steal_pointer(&base);
+  g_autofree char *w = g_strjoinv(" and ", j->where);
+  return g_strdup_printf("%s, rows with %s", base, w);
 }
 
 static char *policy_label(const CpuhpProfile *p, const Job *j, const CpuhpPolicy *pol, int *status) {
@@ -629,6 +679,37 @@ static GPtrArray *series_of(GArray *samples) {
   return names;
 }
 
+/* Axis label of a metric: what it measures, with its unit. */
+static const char *metric_axis(CpuhpMetric m) {
+  static const char *const labels[] = {"bringup time, to \"smp: Brought up\" (ms)", "time until all CPUs are online (ms)",
+                                       "control CPU waiting (ms)", "control CPU busy-waiting (ms)",
+                                       "AP CPU time spinning at ALIVE, all APs (ms)"};
+  G_STATIC_ASSERT(G_N_ELEMENTS(labels) == CPUHP_METRIC_N);
+  return labels[m];
+}
+
+/* A metric in a title. */
+static const char *metric_title(CpuhpMetric m) {
+  static const char *const t[] = {"the bringup time", "the time until all CPUs are online", "the control CPU's waiting",
+                                  "the control CPU's busy-waiting", "the APs' spinning at ALIVE"};
+  G_STATIC_ASSERT(G_N_ELEMENTS(t) == CPUHP_METRIC_N);
+  return t[m];
+}
+
+/* Axis range with a margin, in the axis' own scale, so that no point sits on the frame. */
+static void range(GPtrArray *ps, const char *axis, double lo, double hi, gboolean logscale, gboolean from_zero) {
+  g_autofree char *kmin = g_strdup_printf("%smin", axis), *kmax = g_strdup_printf("%smax", axis);
+  if (logscale) {
+    double f = pow(hi / lo, 0.06) * 1.05;
+    pnum(ps, kmin, lo / f);
+    pnum(ps, kmax, hi * f);
+  } else {
+    double pad = (hi - lo) * 0.06 + (hi == lo ? MAX(hi * 0.1, 1) : 0);
+    pnum(ps, kmin, from_zero ? 0 : lo - pad);
+    pnum(ps, kmax, hi + pad);
+  }
+}
+
 static int cmp_double(gconstpointer a, gconstpointer b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -686,10 +767,9 @@ static int scaling(Job *j) {
   gboolean by_topology = FALSE;
   if (j->inputs && j->inputs[0] && has_suffix(j->inputs[0], rows_sfx)) {
     if (j->reference) return cli_fail("plot", "--reference: needs a PROFILE input (sweep rows do not name their profile)");
-    g_autoptr(GPtrArray) rows = read_rows(j->inputs[0], &status);
+    g_autoptr(GPtrArray) rows = read_rows(j->inputs[0], &profile, &status);
     if (!rows) return status;
     samples = samples_from_rows(j, rows, TRUE, &status);
-    profile = g_path_get_basename(j->inputs[0]);
   } else {
     samples = samples_simulated(j, TRUE, &xs, &by_topology, &profile, &status);
   }
@@ -732,23 +812,31 @@ static int scaling(Job *j) {
     if (!by_topology) return cli_fail("plot", "--reference: measured boots are matched by topology; use --topology=SxCxT,...");
     if ((status = reference(j, profile, xs, refs, &lo, &hi))) return status;
   }
-  g_autofree char *title = g_strdup_printf("Bringup time against CPU count: %s", profile);
-  g_autofree char *sub = g_strdup_printf("simulated: mean of %" G_GUINT64_FORMAT " run%s per point (seeds from %" G_GUINT64_FORMAT
-                                         "), bars min to max%s",
-                                         j->runs, j->runs > 1 ? "s" : "", j->seed, refs->len ? "; measured: real boots" : "");
+  g_autofree char *title = g_strdup_printf("%c%s against CPU count: %s", g_ascii_toupper(metric_title(j->metric)[4]),
+                                           metric_title(j->metric) + 5, profile);
+  g_autofree char *sub = g_strdup_printf("simulated: mean of %" G_GUINT64_FORMAT " run%s per point (seeds %" G_GUINT64_FORMAT
+                                         "..%" G_GUINT64_FORMAT "), bars min to max%s",
+                                         j->runs, j->runs > 1 ? "s" : "", j->seed, j->seed + j->runs - 1,
+                                         refs->len ? "; black markers: measured real boots" : "");
   if (!xs) { /* rows: the sweep chose runs and seeds */
     g_free(sub);
-    sub = g_strdup_printf("from %s: mean per point, bars min to max", j->inputs[0]);
+    g_autofree char *src = rows_source(j);
+    sub = g_strdup_printf("%s: mean per point, bars min to max", src);
   }
   pstr(j->params, "title", j->title ? j->title : title);
   pstr(j->params, "subtitle", sub);
-  pstr(j->params, "xlabel", !xs ? "CPUs" : by_topology ? "CPUs (sockets x cores x threads)" : "CPUs (nr_cpus=)");
-  g_autofree char *yl = g_strdup_printf("%s (ms)", cpuhp_metric_label(j->metric));
-  pstr(j->params, "ylabel", yl);
+  g_autofree char *xl = xs ? g_strdup_printf("logical CPUs (--%s=%s)", by_topology ? "topology" : "cpus",
+                                             by_topology ? j->f.topology : j->f.cpus)
+                          : g_strdup("logical CPUs");
+  pstr(j->params, "xlabel", xl);
+  pstr(j->params, "ylabel", metric_axis(j->metric));
   plist(j->params, "series", names);
   plist(j->params, "refs", refs);
-  pnum(j->params, "ylog", hi / MAX(lo, 1e-9) >= 20);
-  pnum(j->params, "xlog", xhi / MAX(xlo, 1) >= 8);
+  gboolean ylog = hi / MAX(lo, 1e-9) >= 20, xlog = xhi / MAX(xlo, 1) >= 8;
+  pnum(j->params, "ylog", ylog);
+  pnum(j->params, "xlog", xlog);
+  range(j->params, "x", xlo, xhi, xlog, FALSE);
+  range(j->params, "y", MAX(lo, 1e-6), hi, ylog, TRUE);
   return 0;
 }
 
@@ -760,10 +848,9 @@ static int cdf(Job *j) {
   g_autofree char *profile = NULL;
   gboolean by_topology = FALSE;
   if (j->inputs && j->inputs[0] && has_suffix(j->inputs[0], rows_sfx)) {
-    g_autoptr(GPtrArray) rows = read_rows(j->inputs[0], &status);
+    g_autoptr(GPtrArray) rows = read_rows(j->inputs[0], &profile, &status);
     if (!rows) return status;
     samples = samples_from_rows(j, rows, FALSE, &status);
-    profile = g_path_get_basename(j->inputs[0]);
   } else {
     if (j->f.cpus && strchr(j->f.cpus, ',')) return cli_fail("plot", "--cpus: cdf takes one machine size");
     if (j->f.topology && strchr(j->f.topology, ',')) return cli_fail("plot", "--topology: cdf takes one machine size");
@@ -781,6 +868,8 @@ static int cdf(Job *j) {
     }
     g_array_sort(v, cmp_i64);
     g_autoptr(GString) d = g_string_new("# value_ms\tfraction_of_runs_at_or_below\n");
+    ms(d, g_array_index(v, int64_t, 0)); /* the step up from 0 at the smallest value */
+    g_string_append(d, "\t0\n");
     for (guint k = 0; k < v->len; k++) {
       ms(d, g_array_index(v, int64_t, k));
       g_string_append_printf(d, "\t%.6f\n", (double)(k + 1) / v->len);
@@ -791,19 +880,21 @@ static int cdf(Job *j) {
     g_autofree char *fname = g_strdup_printf("cdf_%u.tsv", si);
     if (!put(j, fname, d)) return 1;
   }
-  g_autofree char *title = g_strdup_printf("Monte Carlo distribution of %s: %s", cpuhp_metric_label(j->metric), profile);
+  g_autofree char *title = g_strdup_printf("Monte Carlo distribution of %s: %s", metric_title(j->metric), profile);
+  g_autofree char *rows_src = j->inputs && j->inputs[0] && has_suffix(j->inputs[0], rows_sfx) ? rows_source(j) : NULL;
   g_autofree char *sub = j->inputs && j->inputs[0] && has_suffix(j->inputs[0], rows_sfx)
-                             ? g_strdup_printf("empirical CDF per series, from %s", j->inputs[0])
+                             ? g_strdup_printf("empirical CDF per series, %s", rows_src)
                              : g_strdup_printf("empirical CDF of %u runs per policy, seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
                                                " for every policy (common random numbers)",
                                                nmax, j->seed, j->seed + nmax - 1);
   pstr(j->params, "title", j->title ? j->title : title);
   pstr(j->params, "subtitle", sub);
-  g_autofree char *xl = g_strdup_printf("%s (ms)", cpuhp_metric_label(j->metric));
-  pstr(j->params, "xlabel", xl);
+  pstr(j->params, "xlabel", metric_axis(j->metric));
   pstr(j->params, "ylabel", "fraction of runs at or below");
   plist(j->params, "series", names);
-  pnum(j->params, "xlog", hi / MAX(lo, 1e-9) >= 10);
+  gboolean xlog = hi / MAX(lo, 1e-9) >= 10;
+  pnum(j->params, "xlog", xlog);
+  range(j->params, "x", MAX(lo, 1e-6), hi, xlog, FALSE);
   return 0;
 }
 

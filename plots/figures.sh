@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# figures.sh — regenerate every figure of docs/figures from the scenarios, offline: a PNG drawn
+# by gnuplot (for the README) and a PDF drawn by matplotlib (fonts embedded, for papers) of each.
+# Usage: plots/figures.sh CPUHPSIM OUTDIR   (what `cmake --build build --target figures` runs)
+# Needs gnuplot and python3-matplotlib; `cpuhpsim plot` says which package is missing.
+set -euo pipefail
+sim=$(realpath "$1")
+out=$(realpath -m "$2")
+cd "$(dirname "$0")/.."   # scenario paths below (and in the sweep's first line) are relative
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ref=plots/data/qemu-reference.tsv   # measured boots, copied from README.md (see its header)
+qemu_sizes=--topology=1x2x1,1x4x1,1x8x1,1x16x1
+
+fig() {
+  local name=$1
+  shift
+  "$sim" plot "$@" -o "$out/$name.png"
+  "$sim" plot "$@" --backend=matplotlib -o "$out/$name.pdf"
+  echo "  $out/$name.png, .pdf"
+}
+
+# (a) per-CPU timelines
+fig timeline-skl-parallel timeline scenarios/skl-2s-112t.yaml
+fig timeline-skl-serial timeline scenarios/skl-2s-112t.yaml --parallel=0
+fig timeline-mttcg-8-parallel timeline scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x8x1
+# (b) bringup time against CPU count: the policy sweep's rows; the QEMU profiles with the
+# real boots overlaid
+"$sim" sweep scenarios/sweeps/skl-policies.yaml -o "$tmp/skl-policies.jsonl"
+fig scaling-skl scaling "$tmp/skl-policies.jsonl" --where=x86.tsc_reliable=false
+fig scaling-qemu-icount scaling scenarios/qemu-tcg-icount-x86_64.yaml "$qemu_sizes" --reference="$ref"
+fig scaling-qemu-mttcg scaling scenarios/qemu-tcg-mttcg-x86_64.yaml "$qemu_sizes" --reference="$ref"
+# (c) the control CPU's time by phase, cpuhp.parallel=0 against =1
+fig phases-skl phases scenarios/skl-2s-112t.yaml
+fig phases-mttcg-16 phases scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x16x1
+# (d) Monte Carlo distributions per policy (200 runs each, common random numbers)
+fig cdf-mttcg-8 cdf scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x8x1 \
+  --policy=serial --policy=waves:2 --policy=waves:4 --policy=kernel

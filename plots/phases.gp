@@ -1,0 +1,41 @@
+# phases.gp — the control CPU's time by phase, stacked, one bar per run: in ms (left) and as a
+# share of the bringup time (right), one legend under both.
+# Data: phases.tsv (bar, 7 phases in ms, bringup_ms); params.gp: title, subtitle, ylabel,
+# ylabel2, phases[], bars[] and modes[] (the two lines of each bar's label).
+load dir . "/params.gp"
+height = 860
+load plots . "/style.gp"
+set style data histograms
+set style histogram rowstacked
+set style fill solid 1.0 border lc rgb "white"
+set boxwidth 0.55
+set grid ytics noxtics
+set xtics scale 0 font ",14"
+set xrange [-0.6 : bars_n - 0.4]
+set yrange [0 : *]
+unset key
+set multiplot title title . "\n" . subtitle
+label(i) = bars[i] . "\n" . modes[i]
+set size 0.5, 0.70
+set origin 0.0, 0.24
+set ylabel ylabel
+plot for [k = 2 : 8] dir . "/phases.tsv" using k : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle, \
+     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font ",14" notitle
+set origin 0.5, 0.24
+set ylabel ylabel2
+set yrange [0 : 100]
+plot for [k = 2 : 8] dir . "/phases.tsv" using (100 * column(k) / $9) : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle
+# the legend alone, under both panels
+set size 1, 0.22
+set origin 0, 0
+unset border
+unset tics
+unset xlabel
+unset ylabel
+unset grid
+unset title
+set yrange [0 : 1]
+set xrange [0 : 1]
+set key center center horizontal Left reverse maxrows 3 samplen 1.5 width 2
+plot for [k = 1 : phases_n] NaN with boxes fs solid 1.0 lc rgb pal[k] title phases[k]
+unset multiplot

@@ -1,0 +1,346 @@
+/* test_plot.c — `cpuhpsim plot`: one-line errors and exit 2 for bad input and for a missing
+ * plotting tool (naming the Debian package); with gnuplot installed, non-empty PNG and SVG
+ * figures from a profile, from run JSON and from sweep rows, the same bytes twice, an old
+ * figure left alone by a failing run; with matplotlib, a PDF with embedded TrueType fonts.
+ * And the measured points of plots/data: each row is the README's figure, recomputed from the
+ * real boots when shared/reference is beside the repository. */
+#include "tests/testutil.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sys/wait.h>
+
+#include <gio/gio.h>
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Ran;
+
+/* The program with `env` (NULL: ours) and arguments. */
+static Ran run_env(char **env, const char *first, ...) {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(argv, (gpointer)s);
+  va_end(ap);
+  g_ptr_array_add(argv, NULL);
+  Ran r = {0};
+  int wait = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &err))
+    fail_msg("spawn: %s", err->message);
+  r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : (WIFEXITED(wait) ? WEXITSTATUS(wait) : 128);
+  return r;
+}
+
+static void ran_clear(Ran *r) {
+  g_free(r->out);
+  g_free(r->err);
+}
+
+static void assert_one_line(const char *s) {
+  const char *nl = strchr(s, '\n');
+  if (!nl || nl[1]) fail_msg("not one line: %s", s);
+}
+
+static void expect_fail(int status, const char *want, Ran r) {
+  if (r.status != status) fail_msg("exit %d, want %d: %s", r.status, status, r.err);
+  assert_one_line(r.err);
+  if (!strstr(r.err, want)) fail_msg("error does not say %s: %s", want, r.err);
+  ran_clear(&r);
+}
+
+static void test_errors(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename(dir, "f.png", NULL);
+  g_autofree char *o = g_strconcat("--output=", png, NULL);
+  expect_fail(2, "KIND", run_env(NULL, "plot", NULL));
+  expect_fail(2, "unknown KIND 'pie'", run_env(NULL, "plot", "pie", o, NULL));
+  expect_fail(2, "-o", run_env(NULL, "plot", "timeline", NULL));
+  expect_fail(2, ".png, .svg or .pdf", run_env(NULL, "plot", "timeline", "-o", "x.jpg", NULL));
+  expect_fail(2, "--backend", run_env(NULL, "plot", "timeline", o, "--backend=excel", NULL));
+  expect_fail(2, "--metric", run_env(NULL, "plot", "cdf", o, "--metric=speed", NULL));
+  expect_fail(2, "--reference", run_env(NULL, "plot", "timeline", o, "--reference=plots/data/qemu-reference.tsv", NULL));
+  expect_fail(2, "--runs", run_env(NULL, "plot", "timeline", o, "--runs=3", NULL));
+  expect_fail(2, "--where", run_env(NULL, "plot", "cdf", o, "--where=nokey", NULL));
+  expect_fail(2, "unexpected argument", run_env(NULL, "plot", "timeline", "a.yaml", "b.yaml", o, NULL));
+  /* a missing tool: one line naming the package, exit 2, before any simulation */
+  g_auto(GStrv) env = g_get_environ();
+  env = g_environ_setenv(env, "PATH", dir, TRUE); /* an empty folder: no gnuplot */
+  env = g_environ_unsetenv(env, "CPUHPSIM_GNUPLOT");
+  expect_fail(2, "apt-get install gnuplot", run_env(env, "plot", "timeline", o, NULL));
+  env = g_environ_setenv(env, "CPUHPSIM_PYTHON", "/nonexistent/python3", TRUE);
+  expect_fail(2, "apt-get install python3-matplotlib", run_env(env, "plot", "timeline", o, "--backend=matplotlib", NULL));
+  assert_false(g_file_test(png, G_FILE_TEST_EXISTS));
+  g_rmdir(dir);
+}
+
+static gboolean have_gnuplot(void) {
+  g_autofree char *g = g_find_program_in_path("gnuplot");
+  return g != NULL;
+}
+
+/* Runs `plot ... -o DIR/NAME`, checks exit 0 and returns the figure's bytes. */
+static GBytes *figure(const char *dir, const char *name, const char *const *args) {
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_autofree char *o = g_strconcat("--output=", path, NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
+  g_ptr_array_add(argv, (gpointer) "plot");
+  for (const char *const *a = args; *a; a++) g_ptr_array_add(argv, (gpointer)*a);
+  g_ptr_array_add(argv, o);
+  g_ptr_array_add(argv, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int wait = 0;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, NULL) ||
+      !g_spawn_check_wait_status(wait, NULL))
+    fail_msg("plot %s failed: %s", name, err ? err : "");
+  assert_string_equal(out, "");
+  char *bytes;
+  gsize len;
+  assert_true(g_file_get_contents(path, &bytes, &len, NULL));
+  g_unlink(path);
+  return g_bytes_new_take(bytes, len);
+}
+
+static void assert_png(GBytes *b) {
+  gsize len;
+  const guint8 *d = g_bytes_get_data(b, &len);
+  assert_true(len > 2000);
+  assert_memory_equal(d, "\x89PNG\r\n\x1a\n", 8);
+}
+
+static void test_gnuplot(void **state) {
+  if (!have_gnuplot()) skip(); /* plotting is optional: apt-get install gnuplot */
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
+  /* from a profile, each kind */
+  const char *tl[] = {"timeline", "--cpus=8", NULL};
+  g_autoptr(GBytes) a = figure(dir, "t.png", tl);
+  assert_png(a);
+  g_autoptr(GBytes) b = figure(dir, "t.png", tl);
+  assert_true(g_bytes_equal(a, b)); /* same data, same figure */
+  const char *ph[] = {"phases", "--cpus=8", NULL};
+  g_autoptr(GBytes) c = figure(dir, "p.png", ph);
+  assert_png(c);
+  const char *cd[] = {"cdf", "--cpus=8", "--runs=20", "--policy=kernel", "--policy=waves:2", NULL};
+  g_autoptr(GBytes) d = figure(dir, "c.png", cd);
+  assert_png(d);
+  const char *sc[] = {"scaling", "scenarios/qemu-tcg-icount-x86_64.yaml", "--topology=1x2x1,1x4x1", "--runs=2",
+                      "--reference=plots/data/qemu-reference.tsv", NULL};
+  g_autoptr(GBytes) e = figure(dir, "s.svg", sc);
+  g_autofree char *svg = g_strndup(g_bytes_get_data(e, NULL), g_bytes_get_size(e));
+  assert_non_null(strstr(svg, "<svg"));
+  assert_non_null(strstr(svg, "measured, cpuhp.parallel=0 (real boots)"));
+  assert_non_null(strstr(svg, "Bringup time against CPU count: qemu-tcg-icount-x86_64"));
+
+  /* from files of ours: run JSON and sweep rows (JSON lines and CSV give the same series) */
+  g_autofree char *json = g_build_filename(dir, "run.json", NULL);
+  Ran r = run_env(NULL, "run", "--cpus=8", "--format=json", NULL);
+  assert_int_equal(r.status, 0);
+  assert_true(g_file_set_contents(json, r.out, -1, NULL));
+  ran_clear(&r);
+  const char *tj[] = {"timeline", json, NULL};
+  g_autoptr(GBytes) f = figure(dir, "tj.png", tj);
+  assert_png(f);
+  const char *pj[] = {"phases", json, json, NULL};
+  g_autoptr(GBytes) g = figure(dir, "pj.png", pj);
+  assert_png(g);
+  g_autofree char *yaml = g_build_filename(dir, "sweep.yaml", NULL);
+  g_autofree char *prof = g_build_filename(CPUHPSIM_SOURCE_DIR, "scenarios", "skl-2s-112t.yaml", NULL);
+  g_autofree char *sweep = g_strdup_printf("profile: %s\nseed: 1\nruns: 3\naxes:\n  cpus: [4, 8]\n  policy: [kernel, serial]\n", prof);
+  assert_true(g_file_set_contents(yaml, sweep, -1, NULL));
+  g_autofree char *rows = g_build_filename(dir, "rows.jsonl", NULL), *csv = g_build_filename(dir, "rows.csv", NULL);
+  Ran s1 = run_env(NULL, "sweep", yaml, "-o", rows, NULL), s2 = run_env(NULL, "sweep", yaml, "--format=csv", "-o", csv, NULL);
+  assert_int_equal(s1.status, 0);
+  assert_int_equal(s2.status, 0);
+  ran_clear(&s1);
+  ran_clear(&s2);
+  const char *sj[] = {"scaling", rows, NULL};
+  g_autoptr(GBytes) h = figure(dir, "sj.svg", sj);
+  const char *sv[] = {"scaling", csv, NULL};
+  g_autoptr(GBytes) k = figure(dir, "sv.svg", sv);
+  g_autofree char *hs = g_strndup(g_bytes_get_data(h, NULL), g_bytes_get_size(h));
+  g_autofree char *ks = g_strndup(g_bytes_get_data(k, NULL), g_bytes_get_size(k));
+  assert_non_null(strstr(hs, ">serial<"));
+  assert_non_null(strstr(ks, ">serial<"));
+  const char *cj[] = {"cdf", rows, "--where=cpus=8", NULL};
+  g_autoptr(GBytes) l = figure(dir, "cj.png", cj);
+  assert_png(l);
+
+  /* a failing plot leaves an existing figure alone */
+  g_autofree char *keep = g_build_filename(dir, "keep.png", NULL);
+  g_autofree char *o = g_strconcat("--output=", keep, NULL);
+  assert_true(g_file_set_contents(keep, "old", -1, NULL));
+  Ran bad = run_env(NULL, "plot", "timeline", "--cpus=0", o, NULL);
+  assert_int_equal(bad.status, 2);
+  ran_clear(&bad);
+  Ran bad2 = run_env(NULL, "plot", "scaling", rows, "--where=cpus=999", o, NULL);
+  assert_int_equal(bad2.status, 2);
+  assert_one_line(bad2.err);
+  ran_clear(&bad2);
+  g_autofree char *kept = NULL;
+  assert_true(g_file_get_contents(keep, &kept, NULL, NULL));
+  assert_string_equal(kept, "old");
+  const char *files[] = {keep, json, yaml, rows, csv};
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) g_unlink(files[i]);
+  assert_int_equal(g_rmdir(dir), 0); /* and nothing else was left in it */
+}
+
+/* The python3 `plot` would use: python3 on PATH, else Debian's. */
+static gboolean have_matplotlib(void) {
+  const char *cands[] = {"python3", "/usr/bin/python3"};
+  for (guint i = 0; i < G_N_ELEMENTS(cands); i++) {
+    g_autofree char *py = g_find_program_in_path(cands[i]);
+    if (!py) continue;
+    const char *argv[] = {py, "-c", "import matplotlib", NULL};
+    int wait = 0;
+    if (g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                     NULL, &wait, NULL) &&
+        g_spawn_check_wait_status(wait, NULL))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean contains(GBytes *b, const char *needle) {
+  gsize len, n = strlen(needle);
+  const char *d = g_bytes_get_data(b, &len);
+  for (gsize i = 0; i + n <= len; i++)
+    if (!memcmp(d + i, needle, n)) return TRUE;
+  return FALSE;
+}
+
+static void test_matplotlib(void **state) {
+  if (!have_matplotlib()) skip(); /* apt-get install python3-matplotlib */
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
+  const char *tl[] = {"timeline", "--cpus=8", "--backend=matplotlib", NULL};
+  g_autoptr(GBytes) a = figure(dir, "t.pdf", tl);
+  g_autoptr(GBytes) b = figure(dir, "t.pdf", tl);
+  assert_true(g_bytes_get_size(a) > 2000);
+  assert_memory_equal(g_bytes_get_data(a, NULL), "%PDF-", 5);
+  assert_true(contains(a, "/FontFile2"));  /* TrueType font program embedded */
+  assert_false(contains(a, "/Type3"));     /* no bitmap-ish Type 3 fonts */
+  assert_true(g_bytes_equal(a, b));        /* no creation date: same bytes */
+  const char *sc[] = {"scaling", "scenarios/qemu-tcg-mttcg-x86_64.yaml", "--topology=1x2x1,1x4x1", "--runs=2",
+                      "--reference=plots/data/qemu-reference.tsv", "--backend=matplotlib", NULL};
+  g_autoptr(GBytes) c = figure(dir, "s.png", sc);
+  assert_png(c);
+  const char *ph[] = {"phases", "--cpus=4", "--backend=matplotlib", NULL};
+  g_autoptr(GBytes) d = figure(dir, "p.svg", ph);
+  assert_true(contains(d, "<svg"));
+  const char *cd[] = {"cdf", "--cpus=4", "--runs=10", "--backend=matplotlib", NULL};
+  g_autoptr(GBytes) e = figure(dir, "c.pdf", cd);
+  assert_true(contains(e, "/FontFile2"));
+  assert_int_equal(g_rmdir(dir), 0);
+}
+
+/* ---- plots/data/qemu-reference.tsv --------------------------------------------------------- */
+
+static char *gunzip(const char *path) {
+  g_autoptr(GFile) f = g_file_new_for_path(path);
+  g_autoptr(GFileInputStream) fin = g_file_read(f, NULL, NULL);
+  if (!fin) return NULL;
+  g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new(G_INPUT_STREAM(fin), G_CONVERTER(dec));
+  g_autoptr(GByteArray) all = g_byte_array_new();
+  guint8 buf[65536];
+  gssize n;
+  while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0) g_byte_array_append(all, buf, (guint)n);
+  if (n < 0) return NULL;
+  g_byte_array_append(all, (const guint8 *)"", 1);
+  return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
+}
+
+/* The README's method for MTTCG (the one test_platforms uses): first cpuhp event of an AP to
+ * the exit of the last AP's step 86, TSC cycles at dmesg's "tsc: Detected ... MHz". */
+static double tsc_bringup_ms(const char *path) {
+  g_autofree char *text = gunzip(path);
+  if (!text) return -1;
+  const char *d = strstr(text, "tsc: Detected ");
+  double mhz = 0;
+  if (!d || sscanf(d, "tsc: Detected %lf MHz", &mhz) != 1 || mhz <= 0) return -1;
+  const char *tr = strstr(text, "@@TRACE-BEGIN");
+  if (!tr) return -1;
+  guint64 first = 0, last = 0;
+  g_auto(GStrv) lines = g_strsplit(tr, "\n", -1);
+  for (char **l = lines; *l && !strstr(*l, "@@TRACE-END"); l++) {
+    const char *ev = strstr(*l, ": cpuhp_");
+    if (!ev) continue;
+    const char *t = ev;
+    while (t > *l && g_ascii_isdigit(t[-1])) t--;
+    guint64 ts = g_ascii_strtoull(t, NULL, 10);
+    unsigned cpu = 0, st = 0, step = 0;
+    const char *c = strstr(ev, "cpu: ");
+    if (!c || sscanf(c, "cpu: %u", &cpu) != 1 || cpu == 0) continue;
+    if (!first) first = ts;
+    if (strstr(ev, "cpuhp_exit") && sscanf(strstr(ev, "state:"), "state: %u step: %u", &st, &step) == 2 && step == 86) last = ts;
+  }
+  return first && last > first ? (double)(last - first) / mhz / 1e3 : -1;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static void test_reference_data(void **state) {
+  g_autofree char *text = NULL, *readme = NULL;
+  assert_true(g_file_get_contents("plots/data/qemu-reference.tsv", &text, NULL, NULL));
+  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  guint rows = 0, recomputed = 0;
+  for (char **l = lines; *l; l++) {
+    if (!**l || **l == '#') continue;
+    g_auto(GStrv) f = g_strsplit(*l, "\t", -1);
+    assert_int_equal(g_strv_length(f), 6);
+    double v = g_ascii_strtod(f[3], NULL);
+    g_auto(GStrv) boots = g_strsplit(f[5], ",", -1);
+    /* the README row of this configuration ("| icount_2_p0 | role | real |") has this value */
+    g_autofree char *base = g_path_get_basename(boots[0]);
+    char *cut = strstr(base, "_noftrace");
+    if (!cut) cut = strstr(base, "_r1");
+    assert_non_null(cut);
+    *cut = '\0';
+    g_autofree char *row_start = g_strdup_printf("\n| %s | ", base);
+    const char *row = strstr(readme, row_start);
+    if (!row) fail_msg("README.md has no row for %s", base);
+    g_auto(GStrv) cells = g_strsplit(row + 1, "|", 5);
+    assert_true(g_strv_length(cells) >= 4);
+    if (fabs(g_ascii_strtod(g_strstrip(cells[3]), NULL) - v) > 1e-9)
+      fail_msg("%s: %s in plots/data, %s in README.md", base, f[3], cells[3]);
+    /* and, with the real boots at hand, the value recomputed from them */
+    double ms[3];
+    guint n = 0;
+    for (guint i = 0; boots[i]; i++) {
+      g_autofree char *path = g_build_filename("../shared/reference/traces", boots[i], NULL);
+      if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
+      if (!strcmp(f[4], "dmesg"))
+        ms[n++] = (double)(tu_dmesg_time(path, "smp: Brought up") - tu_dmesg_time(path, "smp: Bringing up secondary")) / 1e6;
+      else if (!strcmp(f[4], "tsc-median"))
+        ms[n++] = tsc_bringup_ms(path);
+      else
+        fail_msg("unknown method %s", f[4]);
+    }
+    rows++;
+    if (!n) continue;
+    if (n != g_strv_length(boots)) fail_msg("%s: only %u of its boots present", base, n);
+    qsort(ms, n, sizeof ms[0], cmp_double);
+    double real = ms[n / 2];
+    if (fabs(real - v) > 0.05 + 1e-9) fail_msg("%s: the boots give %.3f ms, plots/data says %.1f", base, real, v);
+    recomputed++;
+  }
+  assert_int_equal(rows, 20);
+  print_message("plots/data/qemu-reference.tsv: %u rows match README.md, %u recomputed from the real boots\n", rows, recomputed);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_gnuplot),
+      cmocka_unit_test(test_matplotlib),
+      cmocka_unit_test(test_reference_data),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
