@@ -9,7 +9,6 @@
  * Not a test (ctest never runs it): `cmake --build BUILD --target bench`. Exit status 1 only when
  * the SimPy model disagrees with cpuhpsim or something could not run; a missed performance
  * target is reported as MISS, not as a failure. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,7 +209,8 @@ static void bench_memory(void) {
 
 /* ---- profiles ----------------------------------------------------------------------------- */
 
-/* The embedded default profile (skl-2s-112t) with overrides; NULL-terminated `extra`. */
+/* The embedded default profile (skl-2s-112t) with overrides: the topology (cpus 0: as it is),
+ * cpuhp.parallel, then `extra`. */
 static CpuhpProfile *load_profile(guint cpus, gboolean parallel, const char *const *extra, guint n_extra) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   if (cpus) { /* 2 sockets x cpus/4 cores x 2 threads, one NUMA node per socket */
@@ -256,7 +256,7 @@ static int bringup_row_main(const char *spec) {
     fprintf(stderr, "cpuhpsim_bench: --row=%s: expected CPUS:0|1:REPS\n", spec);
     return 2;
   }
-  BringupRow row = {.ok = TRUE};
+  BringupRow row = {0};
   g_autoptr(CpuhpProfile) p = load_profile((guint)cpus, (gboolean)parallel, NULL, 0);
   if (cpus && reps) {
     g_autofree int64_t *wall = g_new(int64_t, reps);
@@ -290,7 +290,7 @@ static BringupRow bringup_in_child(guint cpus, gboolean parallel, guint reps) {
   g_autoptr(GError) err = NULL;
   if (!self || !g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &err) ||
       !g_spawn_check_wait_status(status, &err) ||
-      sscanf(out, "%" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT " %u %u %ld", &row.wall_ns,
+      sscanf(out, "%" G_GINT64_MODIFIER "d %" G_GINT64_MODIFIER "u %" G_GINT64_MODIFIER "d %u %u %ld", &row.wall_ns,
              &row.events, &row.bringup_ns, &row.online, &row.n_cpus, &row.maxrss_kb) != 6) {
     fprintf(stderr, "cpuhpsim_bench: %s: %s\n", spec, err ? err->message : "no result");
     failed = TRUE;
@@ -399,6 +399,7 @@ static char *simpy_params(const CpuhpProfile *p) {
   g_assert(t);
   GString *j = g_string_new("{");
   json_str(j, "name", p->name);
+  json_str(j, "arch", p->arch);
   g_string_append(j, "\"topology\": {");
   json_int(j, "sockets", p->topology.sockets);
   json_int(j, "cores_per_socket", p->topology.cores_per_socket);
@@ -484,10 +485,12 @@ static char *simpy_params(const CpuhpProfile *p) {
   return g_string_free(j, FALSE);
 }
 
-/* A python3 that can import simpy: $CPUHPSIM_PYTHON, python3 on PATH, then Debian's own
- * /usr/bin/python3 (where apt's python3-simpy3 installs, even when PATH finds another python). */
+/* A python3 that can import simpy: --python alone if given, else $CPUHPSIM_PYTHON, python3 on
+ * PATH, then Debian's own /usr/bin/python3 (where apt's python3-simpy3 installs, even when PATH
+ * finds another python first). */
 static char *find_python(const char *forced) {
-  const char *cands[] = {forced, g_getenv("CPUHPSIM_PYTHON"), "python3", "/usr/bin/python3"};
+  const char *cands[] = {forced, forced ? NULL : g_getenv("CPUHPSIM_PYTHON"), forced ? NULL : "python3",
+                         forced ? NULL : "/usr/bin/python3"};
   for (guint i = 0; i < G_N_ELEMENTS(cands); i++) {
     if (!cands[i] || !*cands[i]) continue;
     g_autofree char *path = g_find_program_in_path(cands[i]);

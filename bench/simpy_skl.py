@@ -63,8 +63,8 @@ class Bringup:
         self.P = P
         self.env = env = simpy.Environment()
         k, x, t = P["kernel"], P["x86"], P["table"]
-        if k["nosmt"] != "off" or P["host"]["pcpus"]:
-            raise SystemExit("simpy_skl.py: nosmt and shared host CPUs are not modelled")
+        if P["arch"] != "x86_64" or k["nosmt"] != "off" or P["host"]["pcpus"]:
+            raise SystemExit("simpy_skl.py: only x86_64, without nosmt or shared host CPUs, is modelled")
         self.k, self.x, self.pf = k, x, P["platform"]
         self.KICK_AP, self.BRINGUP = t["kick_ap"], t["bringup_cpu"]
         self.AP_ONLINE, self.AP_ONLINE_IDLE, self.ONLINE = t["ap_online"], t["ap_online_idle"], t["online"]

@@ -73,16 +73,6 @@ static void gp_str(GString *out, const char *s) { /* gnuplot single quotes: '' i
   g_string_append_c(out, '\'');
 }
 
-static void js_str(GString *out, const char *s) {
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
-    else g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
-}
-
 static void num(GString *out, double v) {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append(out, g_ascii_dtostr(buf, sizeof buf, v));
@@ -115,17 +105,17 @@ static void params_json(GString *out, GPtrArray *ps) {
   for (guint i = 0; i < ps->len; i++) {
     const Param *p = ps->pdata[i];
     g_string_append(out, i ? ",\n " : "\n ");
-    js_str(out, p->key);
+    sim_json_write_string(out, p->key);
     g_string_append(out, ": ");
     if (p->list) {
       g_string_append_c(out, '[');
       for (guint k = 0; k < p->list->len; k++) {
         if (k) g_string_append(out, ", ");
-        js_str(out, p->list->pdata[k]);
+        sim_json_write_string(out, p->list->pdata[k]);
       }
       g_string_append_c(out, ']');
     } else if (p->str) {
-      js_str(out, p->str);
+      sim_json_write_string(out, p->str);
     } else {
       num(out, p->num);
     }

@@ -14,6 +14,7 @@
 #include "sim/cli.h"
 #include "sim/cmds.h"
 #include "sim/stats.h"
+#include "sim/json.h"
 
 typedef struct {
   const CpuhpScenario *sc;
@@ -23,16 +24,6 @@ typedef struct {
   guint64 *points;   /* the grid points of this shard */
   gint done;         /* atomic */
 } Sweep;
-
-static void json_escaped(GString *out, const char *s) {
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
-    else g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
-}
 
 static void csv_field(GString *out, const char *s) {
   if (!strpbrk(s, ",\"\n")) {
@@ -104,9 +95,9 @@ static void run_point(gpointer data, gpointer user) {
                              opt.seed);
       for (guint a = 0; a < sc->axes->len; a++) {
         g_string_append(out, ", ");
-        json_escaped(out, g_array_index(sc->axes, CpuhpAxis, a).name);
+        sim_json_write_string(out, g_array_index(sc->axes, CpuhpAxis, a).name);
         g_string_append(out, ": ");
-        json_escaped(out, vals[a]);
+        sim_json_write_string(out, vals[a]);
       }
       g_string_append_printf(out, ", \"cpus_total\": %u, \"cpus_online\": %u", res->n_cpus, res->cpus_online);
       for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
@@ -124,7 +115,7 @@ done:
 static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint nshards) {
   g_autoptr(GString) m = g_string_new(NULL);
   g_string_append_printf(m, "%s{\"sweep\": ", csv ? "# " : "");
-  json_escaped(m, sc->source);
+  sim_json_write_string(m, sc->source);
   g_string_append_printf(m, ", \"points\": %" G_GUINT64_FORMAT ", \"runs\": %u, \"shard\": \"%u/%u\"}", sc->points,
                          sc->runs, shard, nshards);
   if (csv) {

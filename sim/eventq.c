@@ -24,6 +24,9 @@ typedef struct {
 
 #define NODE_ALIGN 64
 #define NODE_PAD 3 /* children 4i+1 .. 4i+4 of node i sit at base[4(i+1) .. 4(i+1)+3] */
+/* From this many nodes on the heap outgrows the L1 cache and sift-down prefetches: its
+ * conditional moves would otherwise wait for each level's line before asking for the next. */
+#define PREFETCH_FROM 4096
 
 struct _SimEventQ {
   Node *base;  /* cap + NODE_PAD nodes, NODE_ALIGN-aligned; node i at base[i + NODE_PAD] */
@@ -111,6 +114,12 @@ static void heap_pop(SimEventQ *q, SimEvent *out) {
     gsize c = 4 * i + 1;
     if (c >= n) break;
     gsize best = c, end = MIN(c + 4, n);
+    if (n >= PREFETCH_FROM && 4 * c + 1 < n) { /* all four candidates' children: one line each */
+      __builtin_prefetch(&h[4 * c + 1]);
+      __builtin_prefetch(&h[4 * c + 5]);
+      __builtin_prefetch(&h[4 * c + 9]);
+      __builtin_prefetch(&h[4 * c + 13]);
+    }
     for (gsize k = c + 1; k < end; k++) {
       /* Which child is smallest is a coin toss for the branch predictor: compare times into a
        * conditional move; equal times are rare and go to the slots for their seq. */
@@ -123,6 +132,7 @@ static void heap_pop(SimEventQ *q, SimEvent *out) {
     i = best;
   }
   if (n > 0) h[i] = last;
+  if (n >= PREFETCH_FROM) __builtin_prefetch(&q->slots[h[0].slot]); /* the next pop reads it */
 }
 
 gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {

@@ -299,3 +299,14 @@ double sim_json_double(const SimJson *j) {
   if (!j || j->type != SIM_JSON_NUMBER) return NAN;
   return g_ascii_strtod(j->text, NULL);
 }
+
+void sim_json_write_string(GString *out, const char *str) {
+  g_autofree char *s = g_utf8_make_valid(str, -1);
+  g_string_append_c(out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
+    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
+    else g_string_append_c(out, (char)*p);
+  }
+  g_string_append_c(out, '"');
+}

@@ -6,6 +6,7 @@
  * fixing; the check only guards against a broken input (an imported trace with lost events),
  * where an overlapping slice is cut at its parent's end and says so ("clipped"). */
 #include "sim/perfetto.h"
+#include "sim/json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +28,6 @@ typedef struct {
 typedef struct {
   GArray *slices; /* Slice */
 } Builder;
-
-static void json_str(GString *out, const char *str) {
-  g_autofree char *s = g_utf8_make_valid(str, -1); /* file names of imported traces may be anything */
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
-    else g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
-}
 
 /* Integer ns as microseconds with three decimals: exact, locale-free. */
 static void us(GString *out, int64_t ns) {
@@ -115,7 +105,7 @@ static char *callback_args(const SimFtraceRec *e, const SimFtraceRec *x, const c
   if (x) g_string_append_printf(a, ", \"state\": %d, \"ret\": %d", x->target, x->ret);
   if (extra) g_string_append_printf(a, ", %s", extra);
   g_string_append_printf(a, ", \"comm\": ");
-  json_str(a, e->comm);
+  sim_json_write_string(a, e->comm);
   g_string_append_printf(a, ", \"pid\": %d", e->pid);
   return g_string_free(a, FALSE);
 }
@@ -190,7 +180,7 @@ static const char *const ap_phase[] = {
 
 static char *failure_args(const CpuhpCpuResult *c) {
   GString *a = g_string_new("\"unfinished\": true, \"failure\": ");
-  json_str(a, c->failure);
+  sim_json_write_string(a, c->failure);
   return g_string_free(a, FALSE);
 }
 
@@ -255,7 +245,7 @@ static void counter(GString *out, const char *name, const char *key, int initial
   while (TRUE) { /* one sample per distinct time (the window start first): the value after it */
     for (; i < steps->len && g_array_index(steps, Step, i).ts <= ts; i++) v += g_array_index(steps, Step, i).delta;
     g_string_append(out, ",\n{\"name\": ");
-    json_str(out, name);
+    sim_json_write_string(out, name);
     g_string_append_printf(out, ", \"ph\": \"C\", \"pid\": %d, \"ts\": ", PID);
     us(out, ts);
     g_string_append_printf(out, ", \"args\": {\"%s\": %d}}", key, v);
@@ -278,9 +268,9 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   nest(&b);
 
   g_string_append(out, "{\"displayTimeUnit\": \"ns\", \"otherData\": {\"generator\": \"cpuhpsim\", \"profile\": ");
-  json_str(out, r->profile ? r->profile : "");
+  sim_json_write_string(out, r->profile ? r->profile : "");
   g_string_append(out, ", \"policy\": ");
-  json_str(out, r->policy ? r->policy : "");
+  sim_json_write_string(out, r->policy ? r->policy : "");
   g_string_append_printf(out, ", \"seed\": %" G_GUINT64_FORMAT ", \"parallel\": %s, \"cpus\": %u, \"cpus_online\": %u, "
                          "\"bringup_ns\": %" G_GINT64_FORMAT ", \"time_origin\": \"smp: Bringing up secondary CPUs\"},\n"
                          "\"traceEvents\": [\n",
@@ -289,14 +279,14 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   for (guint c = 0; c < r->n_cpus; c++) {
     g_string_append_printf(out, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %u, \"args\": {\"name\": ", PID, c);
     g_autofree char *tn = c ? g_strdup_printf("CPU%u (AP, cpuhp/%u)", c, c) : g_strdup("CPU0 (BP, swapper/0)");
-    json_str(out, tn);
+    sim_json_write_string(out, tn);
     g_string_append_printf(out, "}},\n{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": %d, \"tid\": %u, "
                            "\"args\": {\"sort_index\": %u}}", PID, c, c);
   }
   for (guint i = 0; i < b.slices->len; i++) {
     const Slice *s = &g_array_index(b.slices, Slice, i);
     g_string_append(out, ",\n{\"name\": ");
-    json_str(out, s->name);
+    sim_json_write_string(out, s->name);
     g_string_append_printf(out, ", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %u, \"ts\": ", s->cat, PID, s->tid);
     us(out, s->start);
     g_string_append(out, ", \"dur\": ");
@@ -306,7 +296,7 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   for (guint i = 0; i < r->log->len; i++) {
     const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
     g_string_append(out, ",\n{\"name\": ");
-    json_str(out, l->text);
+    sim_json_write_string(out, l->text);
     g_string_append_printf(out, ", \"cat\": \"console\", \"ph\": \"i\", \"s\": \"t\", \"pid\": %d, \"tid\": 0, \"ts\": ", PID);
     us(out, l->ts - r->smp_init_at);
     g_string_append(out, "}");

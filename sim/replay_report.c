@@ -1,5 +1,6 @@
 /* replay_report.c — `cpuhpsim import` and `cpuhpsim diff` outputs. */
 #include "sim/replay_report.h"
+#include "sim/json.h"
 
 #include <string.h>
 
@@ -9,17 +10,6 @@ static double ms(int64_t ns) { return (double)ns / 1e6; }
 static void text_ms(GString *out, int width, int64_t ns) {
   if (ns < 0) g_string_append_printf(out, " %*s", width - 1, "-");
   else g_string_append_printf(out, " %*.3f", width - 1, ms(ns));
-}
-
-static void json_str(GString *out, const char *str) {
-  g_autofree char *s = g_utf8_make_valid(str, -1); /* file names need not be UTF-8 */
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
-    else g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
 }
 
 static const char *ev_name(SimFtraceType t) {
@@ -131,20 +121,20 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
 
 static void json_step(GString *out, const CpuhpMeasuredStep *s) {
   g_string_append_printf(out, "{\"step\": %d, \"callback\": ", s->step);
-  json_str(out, s->callback);
+  sim_json_write_string(out, s->callback);
   g_string_append_printf(out, ", \"side\": \"%s\", \"multi\": %s, \"target\": %d", cpuhp_side_name(s->side),
                          s->multi ? "true" : "false", s->target);
 }
 
 void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
   g_string_append(out, "{\n  \"source\": ");
-  json_str(out, m->source);
+  sim_json_write_string(out, m->source);
   g_string_append(out, ",\n  \"clock\": ");
-  json_str(out, m->clock);
+  sim_json_write_string(out, m->clock);
   g_string_append(out, ",\n  \"clock_from\": ");
-  json_str(out, m->clock_from);
+  sim_json_write_string(out, m->clock_from);
   g_string_append_printf(out, ",\n  \"tsc_khz\": %" G_GUINT64_FORMAT ",\n  \"tsc_from\": ", m->tsc_khz);
-  if (m->tsc_from) json_str(out, m->tsc_from);
+  if (m->tsc_from) sim_json_write_string(out, m->tsc_from);
   else g_string_append(out, "null");
   g_string_append_printf(out,
                          ",\n  \"method\": \"%s\",\n  \"bringup_ns\": %" G_GINT64_FORMAT ",\n"
@@ -183,7 +173,7 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
       g_string_append(out, k ? ",\n       " : "\n       ");
       json_step(out, s);
       g_string_append_printf(out, ", \"exec_cpu\": %u, \"comm\": ", s->exec_cpu);
-      json_str(out, s->comm);
+      sim_json_write_string(out, s->comm);
       g_string_append_printf(out, ", \"pid\": %d, \"start_ns\": %" G_GINT64_FORMAT ", \"duration_ns\": %" G_GINT64_FORMAT
                              ", \"ret\": %d}", s->pid, s->start, s->duration, s->ret);
     }
@@ -191,11 +181,11 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
     for (guint k = 0; k < c->functions->len; k++) {
       const CpuhpMeasuredFunc *f = &g_array_index(c->functions, CpuhpMeasuredFunc, k);
       g_string_append_printf(out, "%s{\"ts_ns\": %" G_GINT64_FORMAT ", \"function\": ", k ? ",\n       " : "\n       ", f->ts);
-      json_str(out, f->function);
+      sim_json_write_string(out, f->function);
       g_string_append(out, ", \"parent\": ");
-      json_str(out, f->parent);
+      sim_json_write_string(out, f->parent);
       g_string_append(out, ", \"comm\": ");
-      json_str(out, f->comm);
+      sim_json_write_string(out, f->comm);
       g_string_append_printf(out, ", \"pid\": %d}", f->pid);
     }
     g_string_append(out, "]}");
@@ -204,7 +194,7 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
   for (guint i = 0; i < m->states->len; i++) {
     const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
     g_string_append_printf(out, "%s\n    {\"step\": %d, \"callback\": ", i ? "," : "", s->step);
-    json_str(out, s->callback);
+    sim_json_write_string(out, s->callback);
     g_string_append_printf(out, ", \"multi\": %s, \"count\": %u, \"timed\": %u, \"mean_ns\": %" G_GINT64_FORMAT
                            ", \"min_ns\": %" G_GINT64_FORMAT ", \"max_ns\": %" G_GINT64_FORMAT "}",
                            s->multi ? "true" : "false", s->count, s->timed, s->mean_ns, s->min_ns, s->max_ns);
@@ -214,13 +204,13 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
     const CpuhpMeasuredEvent *e = &g_array_index(m->outside, CpuhpMeasuredEvent, i);
     g_string_append_printf(out, "%s\n    {\"ts_ns\": %" G_GINT64_FORMAT ", \"event\": \"%s\", \"cpu\": %u, \"exec_cpu\": %u"
                            ", \"step\": %d, \"callback\": ", i ? "," : "", e->ts, ev_name(e->type), e->cpu, e->exec_cpu, e->step);
-    json_str(out, e->callback);
+    sim_json_write_string(out, e->callback);
     g_string_append_printf(out, ", \"line\": %u}", e->line);
   }
   g_string_append(out, "\n  ],\n  \"notes\": [");
   for (guint i = 0; i < m->notes->len; i++) {
     g_string_append(out, i ? ", " : "");
-    json_str(out, m->notes->pdata[i]);
+    sim_json_write_string(out, m->notes->pdata[i]);
   }
   g_string_append(out, "]\n}\n");
 }
@@ -301,18 +291,18 @@ static void json_step_or_null(GString *out, gboolean has, const CpuhpMeasuredSte
 void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, const CpuhpReplayDiff *d,
                      const CpuhpDiffSimulated *s) {
   g_string_append(out, "{\n  \"real\": ");
-  json_str(out, real_name);
+  sim_json_write_string(out, real_name);
   g_string_append(out, ",\n  \"sim\": ");
-  json_str(out, sim_name);
+  sim_json_write_string(out, sim_name);
   g_string_append(out, ",\n  \"simulated\": ");
   if (s) {
     g_string_append(out, "{\"profile\": ");
-    json_str(out, s->profile);
+    sim_json_write_string(out, s->profile);
     g_string_append_printf(out, ", \"cpus\": %u, \"threads_per_core\": %u, \"parallel\": %s, \"seed\": %" G_GUINT64_FORMAT
                            ", \"overrides\": [", s->cpus, s->threads_per_core, s->parallel ? "true" : "false", s->seed);
     for (guint i = 0; i < s->overrides->len; i++) {
       g_string_append(out, i ? ", " : "");
-      json_str(out, s->overrides->pdata[i]);
+      sim_json_write_string(out, s->overrides->pdata[i]);
     }
     g_string_append(out, "]}");
   } else {
@@ -340,7 +330,7 @@ void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, 
   for (guint i = 0; i < d->states->len; i++) {
     const CpuhpDiffState *st = &g_array_index(d->states, CpuhpDiffState, i);
     g_string_append_printf(out, "%s\n    {\"step\": %d, \"callback\": ", i ? "," : "", st->step);
-    json_str(out, st->callback);
+    sim_json_write_string(out, st->callback);
     g_string_append_printf(out, ", \"real_count\": %u, \"sim_count\": %u, \"real_mean_ns\": %" G_GINT64_FORMAT
                            ", \"sim_mean_ns\": %" G_GINT64_FORMAT ", \"error_ns\": ",
                            st->real_count, st->sim_count, st->real_mean_ns, st->sim_mean_ns);

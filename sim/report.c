@@ -4,6 +4,7 @@
 #include "models/invariants.h"
 #include "sim/ftrace.h"
 #include "sim/stats.h"
+#include "sim/json.h"
 
 static double ms(int64_t ns) { return (double)ns / 1e6; }
 
@@ -114,16 +115,6 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
   if (x && x->fingerprinted) g_string_append_printf(out, "\nfingerprint: %016" G_GINT64_MODIFIER "x\n", x->fingerprint);
 }
 
-static void json_str(GString *out, const char *s) {
-  g_string_append_c(out, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') g_string_append_printf(out, "\\%c", *p);
-    else if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
-    else g_string_append_c(out, (char)*p);
-  }
-  g_string_append_c(out, '"');
-}
-
 static const char *status_name(CpuhpCpuStatus s) {
   static const char *const names[] = {"boot", "online", "failed", "offline"};
   return names[s];
@@ -131,15 +122,15 @@ static const char *status_name(CpuhpCpuStatus s) {
 
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append(out, "{\n  \"profile\": ");
-  json_str(out, r->profile);
+  sim_json_write_string(out, r->profile);
   g_string_append(out, ",\n  \"arch\": ");
-  json_str(out, r->arch);
+  sim_json_write_string(out, r->arch);
   g_string_append(out, ",\n  \"kernel\": ");
-  json_str(out, r->kernel);
+  sim_json_write_string(out, r->kernel);
   g_string_append(out, ",\n  \"topology\": ");
-  json_str(out, r->topology);
+  sim_json_write_string(out, r->topology);
   g_string_append(out, ",\n  \"policy\": ");
-  json_str(out, r->policy);
+  sim_json_write_string(out, r->policy);
   g_string_append_printf(out,
                          ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"parallel\": %s,\n"
                          "  \"smt_primary_first\": %s,\n  \"cpus\": %u,\n  \"cpus_online\": %u,\n"
@@ -171,14 +162,14 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
         status_name(c->status), c->kick, c->alive, c->release, c->online_idle, c->online, c->wakeup_ns,
         c->microcode_ns, c->alive_spin_ns, c->tsc_sync_ns, c->calibrate_ns, c->online_cb_ns,
         c->failed_step, c->failed_ret);
-    json_str(out, c->failure);
+    sim_json_write_string(out, c->failure);
     g_string_append_printf(out, "}%s\n", i + 1 < r->n_cpus ? "," : "");
   }
   g_string_append(out, "  ],\n  \"log\": [\n");
   for (guint i = 0; i < r->log->len; i++) {
     const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
     g_string_append_printf(out, "    {\"ts_ns\": %" G_GINT64_FORMAT ", \"text\": ", l->ts);
-    json_str(out, l->text);
+    sim_json_write_string(out, l->text);
     g_string_append_printf(out, "}%s\n", i + 1 < r->log->len ? "," : "");
   }
   g_string_append(out, "  ]");
@@ -187,24 +178,24 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     for (guint i = 0; i < x->violations->len; i++) {
       const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
       g_string_append_printf(out, "%s{\"name\": \"%s\", \"detail\": ", i ? ", " : "", v->inv->name);
-      json_str(out, v->detail);
+      sim_json_write_string(out, v->detail);
       g_string_append_c(out, '}');
     }
     g_string_append(out, "]}");
   }
   if (x && x->cmdline && *x->cmdline) {
     g_string_append(out, ",\n  \"cmdline\": {\"text\": ");
-    json_str(out, x->cmdline);
+    sim_json_write_string(out, x->cmdline);
     g_string_append(out, ", \"whatif\": [");
     gboolean first = TRUE;
     for (guint i = 0; i < x->n_effects; i++) {
       const CpuhpCmdlineEffect *e = &x->effects[i];
       if (!e->modelled) continue;
       g_string_append_printf(out, "%s{\"param\": ", first ? "" : ", ");
-      json_str(out, e->param);
+      sim_json_write_string(out, e->param);
       g_string_append_printf(out, ", \"without_ns\": %" G_GINT64_FORMAT ", \"effect_ns\": %" G_GINT64_FORMAT ", \"mechanism\": ",
                              e->without_ns, r->bringup_ns - e->without_ns);
-      json_str(out, e->mechanism);
+      sim_json_write_string(out, e->mechanism);
       g_string_append_c(out, '}');
       first = FALSE;
     }
@@ -213,7 +204,7 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     for (guint i = 0; i < x->n_effects; i++) {
       if (x->effects[i].modelled) continue;
       if (!first) g_string_append(out, ", ");
-      json_str(out, x->effects[i].param);
+      sim_json_write_string(out, x->effects[i].param);
       first = FALSE;
     }
     g_string_append(out, "]}");
@@ -280,9 +271,9 @@ static void json_stats(GString *out, const SimStats *st) {
 
 void cpuhp_report_mc_json(GString *out, const CpuhpResult *first, const CpuhpSamples *s) {
   g_string_append(out, "{\n  \"profile\": ");
-  json_str(out, first->profile);
+  sim_json_write_string(out, first->profile);
   g_string_append(out, ",\n  \"policy\": ");
-  json_str(out, s->policy);
+  sim_json_write_string(out, s->policy);
   g_string_append_printf(out, ",\n  \"cpus\": %u,\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT
                          ",\n  \"cpus_online_min\": %u,\n  \"cpus_online_max\": %u,\n  \"stats\": {",
                          first->n_cpus, s->runs, s->first_seed, s->min_online, s->max_online);
@@ -301,7 +292,7 @@ void cpuhp_report_compare(GString *out, const char *format, const char *profile,
   gboolean json = g_str_equal(format, "json"), csv = g_str_equal(format, "csv");
   if (json) {
     g_string_append(out, "{\n  \"profile\": ");
-    json_str(out, profile);
+    sim_json_write_string(out, profile);
     g_string_append_printf(out, ",\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT ",\n  \"policies\": [",
                            base->runs, base->first_seed);
   } else if (csv) {
@@ -327,7 +318,7 @@ void cpuhp_report_compare(GString *out, const char *format, const char *profile,
     }
     if (json) {
       g_string_append_printf(out, "%s\n    {\"policy\": ", i ? "," : "");
-      json_str(out, s->policy);
+      sim_json_write_string(out, s->policy);
       for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
         g_string_append_printf(out, ", \"%s\": ", cpuhp_metric_key(k));
         json_stats(out, &st[k]);

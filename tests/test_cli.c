@@ -5,32 +5,11 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Ran;
+/* The program with arguments (NULL-terminated). */
+#define run(...) tu_run_env(NULL, __VA_ARGS__)
+typedef TuRan Ran;
+#define ran_clear tu_ran_clear
 
-static Ran run(const char *first, ...) {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
-  va_list ap;
-  va_start(ap, first);
-  for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(argv, (gpointer)s);
-  va_end(ap);
-  g_ptr_array_add(argv, NULL);
-  Ran r = {0};
-  int wait = 0;
-  g_autoptr(GError) err = NULL;
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &err))
-    fail_msg("spawn: %s", err->message);
-  r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : (WIFEXITED(wait) ? WEXITSTATUS(wait) : 128);
-  return r;
-}
-
-static void ran_clear(Ran *r) {
-  g_free(r->out);
-  g_free(r->err);
-}
 
 /* stderr is exactly one line */
 static void assert_one_line(const char *s) {

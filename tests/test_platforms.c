@@ -3,7 +3,6 @@
  * calibrated or predicted, must come out within the tolerance, from the mechanism. */
 #include "tests/testutil.h"
 
-#include <gio/gio.h>
 #include <math.h>
 
 typedef struct {
@@ -71,49 +70,6 @@ static void test_icount_arm64(void **state) {
   check_icount("scenarios/qemu-tcg-icount-arm64.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
 }
 
-static char *gunzip(const char *path) {
-  g_autoptr(GFile) f = g_file_new_for_path(path);
-  g_autoptr(GFileInputStream) fin = g_file_read(f, NULL, NULL);
-  if (!fin) return NULL;
-  g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  g_autoptr(GInputStream) in = g_converter_input_stream_new(G_INPUT_STREAM(fin), G_CONVERTER(dec));
-  g_autoptr(GByteArray) all = g_byte_array_new();
-  guint8 buf[65536];
-  gssize n;
-  while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0) g_byte_array_append(all, buf, (guint)n);
-  if (n < 0) return NULL;
-  g_byte_array_append(all, (const guint8 *)"", 1);
-  return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
-}
-
-/* mttcg: bringup = first cpuhp event of an AP .. exit of the last AP's step 86, on the TSC
- * (trace_clock=x86-tsc prints cycles; the rate is dmesg's "tsc: Detected ... MHz"). README. */
-static double mttcg_bringup_ms(const char *path) {
-  g_autofree char *text = gunzip(path);
-  if (!text) return -1;
-  const char *d = strstr(text, "tsc: Detected ");
-  double mhz = 0;
-  if (!d || sscanf(d, "tsc: Detected %lf MHz", &mhz) != 1 || mhz <= 0) return -1;
-  const char *tr = strstr(text, "@@TRACE-BEGIN");
-  if (!tr) return -1; /* an oopsed boot has no trace */
-  guint64 first = 0, last = 0;
-  g_auto(GStrv) lines = g_strsplit(tr, "\n", -1);
-  for (char **l = lines; *l && !strstr(*l, "@@TRACE-END"); l++) {
-    const char *ev = strstr(*l, ": cpuhp_");
-    if (!ev) continue;
-    const char *t = ev;
-    while (t > *l && g_ascii_isdigit(t[-1])) t--;
-    guint64 ts = g_ascii_strtoull(t, NULL, 10);
-    unsigned cpu = 0, state = 0, step = 0;
-    const char *c = strstr(ev, "cpu: ");
-    if (!c || sscanf(c, "cpu: %u", &cpu) != 1 || cpu == 0) continue;
-    if (!first) first = ts;
-    if (strstr(ev, "cpuhp_exit") && sscanf(strstr(ev, "state:"), "state: %u step: %u", &state, &step) == 2 && step == 86)
-      last = ts;
-  }
-  return first && last > first ? (double)(last - first) / mhz / 1e3 : -1;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -134,7 +90,7 @@ static void test_mttcg_x86(void **state) {
     guint n = 0;
     for (int r = 1; r <= 3; r++) {
       g_autofree char *path = g_strdup_printf("../shared/reference/traces/mttcg/%s_r%d.txt.gz", mttcg[i].file, r);
-      double ms = mttcg_bringup_ms(path);
+      double ms = tu_mttcg_bringup_ms(path);
       if (ms > 0) runs[n++] = ms;
     }
     if (n == 0) continue; /* no shared folder beside the repository */

@@ -12,67 +12,40 @@
 
 #include <gio/gio.h>
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Ran;
-
-/* The program with `env` (NULL: ours) and arguments. */
-static Ran run_env(char **env, const char *first, ...) {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
-  va_list ap;
-  va_start(ap, first);
-  for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(argv, (gpointer)s);
-  va_end(ap);
-  g_ptr_array_add(argv, NULL);
-  Ran r = {0};
-  int wait = 0;
-  g_autoptr(GError) err = NULL;
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &err))
-    fail_msg("spawn: %s", err->message);
-  r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : (WIFEXITED(wait) ? WEXITSTATUS(wait) : 128);
-  return r;
-}
-
-static void ran_clear(Ran *r) {
-  g_free(r->out);
-  g_free(r->err);
-}
 
 static void assert_one_line(const char *s) {
   const char *nl = strchr(s, '\n');
   if (!nl || nl[1]) fail_msg("not one line: %s", s);
 }
 
-static void expect_fail(int status, const char *want, Ran r) {
+static void expect_fail(int status, const char *want, TuRan r) {
   if (r.status != status) fail_msg("exit %d, want %d: %s", r.status, status, r.err);
   assert_one_line(r.err);
   if (!strstr(r.err, want)) fail_msg("error does not say %s: %s", want, r.err);
-  ran_clear(&r);
+  tu_ran_clear(&r);
 }
 
 static void test_errors(void **state) {
   g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
   g_autofree char *png = g_build_filename(dir, "f.png", NULL);
   g_autofree char *o = g_strconcat("--output=", png, NULL);
-  expect_fail(2, "KIND", run_env(NULL, "plot", NULL));
-  expect_fail(2, "unknown KIND 'pie'", run_env(NULL, "plot", "pie", o, NULL));
-  expect_fail(2, "-o", run_env(NULL, "plot", "timeline", NULL));
-  expect_fail(2, ".png, .svg or .pdf", run_env(NULL, "plot", "timeline", "-o", "x.jpg", NULL));
-  expect_fail(2, "--backend", run_env(NULL, "plot", "timeline", o, "--backend=excel", NULL));
-  expect_fail(2, "--metric", run_env(NULL, "plot", "cdf", o, "--metric=speed", NULL));
-  expect_fail(2, "--reference", run_env(NULL, "plot", "timeline", o, "--reference=plots/data/qemu-reference.tsv", NULL));
-  expect_fail(2, "--runs", run_env(NULL, "plot", "timeline", o, "--runs=3", NULL));
-  expect_fail(2, "--where", run_env(NULL, "plot", "cdf", o, "--where=nokey", NULL));
-  expect_fail(2, "unexpected argument", run_env(NULL, "plot", "timeline", "a.yaml", "b.yaml", o, NULL));
+  expect_fail(2, "KIND", tu_run_env(NULL, "plot", NULL));
+  expect_fail(2, "unknown KIND 'pie'", tu_run_env(NULL, "plot", "pie", o, NULL));
+  expect_fail(2, "-o", tu_run_env(NULL, "plot", "timeline", NULL));
+  expect_fail(2, ".png, .svg or .pdf", tu_run_env(NULL, "plot", "timeline", "-o", "x.jpg", NULL));
+  expect_fail(2, "--backend", tu_run_env(NULL, "plot", "timeline", o, "--backend=excel", NULL));
+  expect_fail(2, "--metric", tu_run_env(NULL, "plot", "cdf", o, "--metric=speed", NULL));
+  expect_fail(2, "--reference", tu_run_env(NULL, "plot", "timeline", o, "--reference=plots/data/qemu-reference.tsv", NULL));
+  expect_fail(2, "--runs", tu_run_env(NULL, "plot", "timeline", o, "--runs=3", NULL));
+  expect_fail(2, "--where", tu_run_env(NULL, "plot", "cdf", o, "--where=nokey", NULL));
+  expect_fail(2, "unexpected argument", tu_run_env(NULL, "plot", "timeline", "a.yaml", "b.yaml", o, NULL));
   /* a missing tool: one line naming the package, exit 2, before any simulation */
   g_auto(GStrv) env = g_get_environ();
   env = g_environ_setenv(env, "PATH", dir, TRUE); /* an empty folder: no gnuplot */
   env = g_environ_unsetenv(env, "CPUHPSIM_GNUPLOT");
-  expect_fail(2, "apt-get install gnuplot", run_env(env, "plot", "timeline", o, NULL));
+  expect_fail(2, "apt-get install gnuplot", tu_run_env(env, "plot", "timeline", o, NULL));
   env = g_environ_setenv(env, "CPUHPSIM_PYTHON", "/nonexistent/python3", TRUE);
-  expect_fail(2, "apt-get install python3-matplotlib", run_env(env, "plot", "timeline", o, "--backend=matplotlib", NULL));
+  expect_fail(2, "apt-get install python3-matplotlib", tu_run_env(env, "plot", "timeline", o, "--backend=matplotlib", NULL));
   assert_false(g_file_test(png, G_FILE_TEST_EXISTS));
   g_rmdir(dir);
 }
@@ -137,10 +110,10 @@ static void test_gnuplot(void **state) {
 
   /* from files of ours: run JSON and sweep rows (JSON lines and CSV give the same series) */
   g_autofree char *json = g_build_filename(dir, "run.json", NULL);
-  Ran r = run_env(NULL, "run", "--cpus=8", "--format=json", NULL);
+  TuRan r = tu_run_env(NULL, "run", "--cpus=8", "--format=json", NULL);
   assert_int_equal(r.status, 0);
   assert_true(g_file_set_contents(json, r.out, -1, NULL));
-  ran_clear(&r);
+  tu_ran_clear(&r);
   const char *tj[] = {"timeline", json, NULL};
   g_autoptr(GBytes) f = figure(dir, "tj.png", tj);
   assert_png(f);
@@ -152,11 +125,11 @@ static void test_gnuplot(void **state) {
   g_autofree char *sweep = g_strdup_printf("profile: %s\nseed: 1\nruns: 3\naxes:\n  cpus: [4, 8]\n  policy: [kernel, serial]\n", prof);
   assert_true(g_file_set_contents(yaml, sweep, -1, NULL));
   g_autofree char *rows = g_build_filename(dir, "rows.jsonl", NULL), *csv = g_build_filename(dir, "rows.csv", NULL);
-  Ran s1 = run_env(NULL, "sweep", yaml, "-o", rows, NULL), s2 = run_env(NULL, "sweep", yaml, "--format=csv", "-o", csv, NULL);
+  TuRan s1 = tu_run_env(NULL, "sweep", yaml, "-o", rows, NULL), s2 = tu_run_env(NULL, "sweep", yaml, "--format=csv", "-o", csv, NULL);
   assert_int_equal(s1.status, 0);
   assert_int_equal(s2.status, 0);
-  ran_clear(&s1);
-  ran_clear(&s2);
+  tu_ran_clear(&s1);
+  tu_ran_clear(&s2);
   const char *sj[] = {"scaling", rows, NULL};
   g_autoptr(GBytes) h = figure(dir, "sj.svg", sj);
   const char *sv[] = {"scaling", csv, NULL};
@@ -173,13 +146,13 @@ static void test_gnuplot(void **state) {
   g_autofree char *keep = g_build_filename(dir, "keep.png", NULL);
   g_autofree char *o = g_strconcat("--output=", keep, NULL);
   assert_true(g_file_set_contents(keep, "old", -1, NULL));
-  Ran bad = run_env(NULL, "plot", "timeline", "--cpus=0", o, NULL);
+  TuRan bad = tu_run_env(NULL, "plot", "timeline", "--cpus=0", o, NULL);
   assert_int_equal(bad.status, 2);
-  ran_clear(&bad);
-  Ran bad2 = run_env(NULL, "plot", "scaling", rows, "--where=cpus=999", o, NULL);
+  tu_ran_clear(&bad);
+  TuRan bad2 = tu_run_env(NULL, "plot", "scaling", rows, "--where=cpus=999", o, NULL);
   assert_int_equal(bad2.status, 2);
   assert_one_line(bad2.err);
-  ran_clear(&bad2);
+  tu_ran_clear(&bad2);
   g_autofree char *kept = NULL;
   assert_true(g_file_get_contents(keep, &kept, NULL, NULL));
   assert_string_equal(kept, "old");
@@ -238,47 +211,6 @@ static void test_matplotlib(void **state) {
 
 /* ---- plots/data/qemu-reference.tsv --------------------------------------------------------- */
 
-static char *gunzip(const char *path) {
-  g_autoptr(GFile) f = g_file_new_for_path(path);
-  g_autoptr(GFileInputStream) fin = g_file_read(f, NULL, NULL);
-  if (!fin) return NULL;
-  g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  g_autoptr(GInputStream) in = g_converter_input_stream_new(G_INPUT_STREAM(fin), G_CONVERTER(dec));
-  g_autoptr(GByteArray) all = g_byte_array_new();
-  guint8 buf[65536];
-  gssize n;
-  while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0) g_byte_array_append(all, buf, (guint)n);
-  if (n < 0) return NULL;
-  g_byte_array_append(all, (const guint8 *)"", 1);
-  return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
-}
-
-/* The README's method for MTTCG (the one test_platforms uses): first cpuhp event of an AP to
- * the exit of the last AP's step 86, TSC cycles at dmesg's "tsc: Detected ... MHz". */
-static double tsc_bringup_ms(const char *path) {
-  g_autofree char *text = gunzip(path);
-  if (!text) return -1;
-  const char *d = strstr(text, "tsc: Detected ");
-  double mhz = 0;
-  if (!d || sscanf(d, "tsc: Detected %lf MHz", &mhz) != 1 || mhz <= 0) return -1;
-  const char *tr = strstr(text, "@@TRACE-BEGIN");
-  if (!tr) return -1;
-  guint64 first = 0, last = 0;
-  g_auto(GStrv) lines = g_strsplit(tr, "\n", -1);
-  for (char **l = lines; *l && !strstr(*l, "@@TRACE-END"); l++) {
-    const char *ev = strstr(*l, ": cpuhp_");
-    if (!ev) continue;
-    const char *t = ev;
-    while (t > *l && g_ascii_isdigit(t[-1])) t--;
-    guint64 ts = g_ascii_strtoull(t, NULL, 10);
-    unsigned cpu = 0, st = 0, step = 0;
-    const char *c = strstr(ev, "cpu: ");
-    if (!c || sscanf(c, "cpu: %u", &cpu) != 1 || cpu == 0) continue;
-    if (!first) first = ts;
-    if (strstr(ev, "cpuhp_exit") && sscanf(strstr(ev, "state:"), "state: %u step: %u", &st, &step) == 2 && step == 86) last = ts;
-  }
-  return first && last > first ? (double)(last - first) / mhz / 1e3 : -1;
-}
 
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
@@ -319,7 +251,7 @@ static void test_reference_data(void **state) {
       if (!strcmp(f[4], "dmesg"))
         ms[n++] = (double)(tu_dmesg_time(path, "smp: Brought up") - tu_dmesg_time(path, "smp: Bringing up secondary")) / 1e6;
       else if (!strcmp(f[4], "tsc-median"))
-        ms[n++] = tsc_bringup_ms(path);
+        ms[n++] = tu_mttcg_bringup_ms(path);
       else
         fail_msg("unknown method %s", f[4]);
     }

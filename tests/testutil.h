@@ -1,6 +1,7 @@
 /* testutil.h — helpers shared by the cmocka tests (header-only, static). */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 /* cmocka.h needs the includes above first */
 #include <cmocka.h>
 
@@ -64,4 +66,77 @@ static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle)
   long long s = 0, us = 0;
   if (sscanf(br, "[ %lld.%lld]", &s, &us) != 2) return -1;
   return s * 1000000000LL + us * 1000LL;
+}
+
+/* A gzipped file's text (NUL-terminated), or NULL. */
+static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
+  g_autoptr(GFile) f = g_file_new_for_path(path);
+  g_autoptr(GFileInputStream) fin = g_file_read(f, NULL, NULL);
+  if (!fin) return NULL;
+  g_autoptr(GZlibDecompressor) dec = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new(G_INPUT_STREAM(fin), G_CONVERTER(dec));
+  g_autoptr(GByteArray) all = g_byte_array_new();
+  guint8 buf[65536];
+  gssize n;
+  while ((n = g_input_stream_read(in, buf, sizeof buf, NULL, NULL)) > 0) g_byte_array_append(all, buf, (guint)n);
+  if (n < 0) return NULL;
+  g_byte_array_append(all, (const guint8 *)"", 1);
+  return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
+}
+
+/* MTTCG bringup as shared/reference/README.md measures it: first cpuhp event of an AP .. exit
+ * of the last AP's step 86, on the TSC (trace_clock=x86-tsc prints cycles; the rate is dmesg's
+ * "tsc: Detected ... MHz"). -1 when the file is missing or has no trace (an oopsed boot). */
+static G_GNUC_UNUSED double tu_mttcg_bringup_ms(const char *path) {
+  g_autofree char *text = tu_gunzip(path);
+  if (!text) return -1;
+  const char *d = strstr(text, "tsc: Detected ");
+  double mhz = 0;
+  if (!d || sscanf(d, "tsc: Detected %lf MHz", &mhz) != 1 || mhz <= 0) return -1;
+  const char *tr = strstr(text, "@@TRACE-BEGIN");
+  if (!tr) return -1;
+  guint64 first = 0, last = 0;
+  g_auto(GStrv) lines = g_strsplit(tr, "\n", -1);
+  for (char **l = lines; *l && !strstr(*l, "@@TRACE-END"); l++) {
+    const char *ev = strstr(*l, ": cpuhp_");
+    if (!ev) continue;
+    const char *t = ev;
+    while (t > *l && g_ascii_isdigit(t[-1])) t--;
+    guint64 ts = g_ascii_strtoull(t, NULL, 10);
+    unsigned cpu = 0, state = 0, step = 0;
+    const char *c = strstr(ev, "cpu: ");
+    if (!c || sscanf(c, "cpu: %u", &cpu) != 1 || cpu == 0) continue;
+    if (!first) first = ts;
+    if (strstr(ev, "cpuhp_exit") && sscanf(strstr(ev, "state:"), "state: %u step: %u", &state, &step) == 2 && step == 86)
+      last = ts;
+  }
+  return first && last > first ? (double)(last - first) / mhz / 1e3 : -1;
+}
+
+/* The cpuhpsim binary run with `env` (NULL: ours) and arguments (NULL-terminated). */
+typedef struct {
+  int status;
+  char *out, *err;
+} TuRan;
+
+static G_GNUC_UNUSED TuRan tu_run_env(char **env, const char *first, ...) {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, (gpointer)CPUHPSIM_BINARY);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(argv, (gpointer)s);
+  va_end(ap);
+  g_ptr_array_add(argv, NULL);
+  TuRan r = {0};
+  int wait = 0;
+  g_autoptr(GError) err = NULL;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &err))
+    fail_msg("spawn: %s", err->message);
+  r.status = g_spawn_check_wait_status(wait, NULL) ? 0 : (WIFEXITED(wait) ? WEXITSTATUS(wait) : 128);
+  return r;
+}
+
+static G_GNUC_UNUSED void tu_ran_clear(TuRan *r) {
+  g_free(r->out);
+  g_free(r->err);
 }
