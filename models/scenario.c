@@ -56,11 +56,11 @@ static gboolean parse(CpuhpScenario *s, const YtNode *root, GError **error) {
     ERR(root, "a scenario is a mapping");
     return FALSE;
   }
-  static const char *const top[] = {"profile", "seed", "runs", "axes", NULL};
+  static const char *const top[] = {"profile", "seed", "runs", "axes", "faults", NULL};
   for (guint i = 0; i < root->keys->len; i++) {
     const YtNode *k = root->keys->pdata[i];
     if (!g_strv_contains(top, k->text)) {
-      ERR(k, "unknown key '%s' (expected profile, seed, runs, axes)", k->text);
+      ERR(k, "unknown key '%s' (expected profile, seed, runs, axes, faults)", k->text);
       return FALSE;
     }
   }
@@ -78,6 +78,21 @@ static gboolean parse(CpuhpScenario *s, const YtNode *root, GError **error) {
   if ((n = yt_mapping_get(root, "runs"))) {
     if (!uint_value(n, 1, 1000000, &v, error, "runs")) return FALSE;
     s->runs = (guint)v;
+  }
+  if ((n = yt_mapping_get(root, "faults"))) {
+    if (n->kind != YT_SEQUENCE) {
+      ERR(n, "faults: expected a list such as [\"fail=2:workqueue:prepare\", \"no-alive=3\"]");
+      return FALSE;
+    }
+    for (guint i = 0; i < n->items->len; i++) {
+      const YtNode *f = n->items->pdata[i];
+      if (!scalar(f, error, "faults")) return FALSE;
+      if (!g_str_has_prefix(f->text, "fail=") && !g_str_has_prefix(f->text, "no-alive=")) {
+        ERR(f, "faults: expected fail=CPU:STATE or no-alive=CPU, got '%s'", f->text);
+        return FALSE;
+      }
+      g_ptr_array_add(s->faults, g_strdup(f->text));
+    }
   }
   const YtNode *axes = yt_mapping_get(root, "axes");
   if (!axes) return TRUE;
@@ -133,6 +148,7 @@ CpuhpScenario *cpuhp_scenario_load(const char *path, GError **error) {
   s->runs = 1;
   s->points = 1;
   s->axes = g_array_new(FALSE, FALSE, sizeof(CpuhpAxis));
+  s->faults = g_ptr_array_new_with_free_func(g_free);
   g_array_set_clear_func(s->axes, axis_clear);
   if (!parse(s, root, error)) return NULL;
   return g_steal_pointer(&s);
@@ -143,6 +159,7 @@ void cpuhp_scenario_free(CpuhpScenario *s) {
   g_free(s->source);
   g_free(s->profile_path);
   if (s->axes) g_array_unref(s->axes);
+  if (s->faults) g_ptr_array_unref(s->faults);
   g_free(s);
 }
 

@@ -8,6 +8,7 @@
  *     cpus: [16, 64]
  *     set: {x86.tsc_reliable: [false, true], kernel.hz: [250, 1000]}
  *     policy: [kernel, serial, "waves:8"]
+ *   faults: ["fail=2:workqueue:prepare", "no-alive=3"]  # injected at every grid point
  *
  * Contract: parsing is strict (unknown keys, empty axes, bad values: FILE:LINE:COL errors);
  * point i of the grid is a pure function of the file, so any process can compute any shard. */
@@ -27,6 +28,7 @@ typedef struct {
   uint64_t seed;
   guint runs;
   GArray *axes;       /* CpuhpAxis, in grid order */
+  GPtrArray *faults;  /* char*: "fail=CPU:STATE" or "no-alive=CPU", as the run flags take them */
   guint64 points;     /* product of the axis lengths */
 } CpuhpScenario;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/bringup.h"
 #include "models/montecarlo.h"
 #include "models/scenario.h"
 #include "sim/cli.h"
@@ -73,8 +74,21 @@ static void run_point(gpointer data, gpointer user) {
     sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
     goto done;
   }
+  /* the scenario's faults, checked against this grid point's machine as the flags would be */
+  g_autoptr(GArray) faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
+  for (guint i = 0; i < sc->faults->len; i++) {
+    const char *spec = sc->faults->pdata[i];
+    gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
+    CpuhpFault fault;
+    if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
+      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      goto done;
+    }
+    g_array_append_val(faults, fault);
+  }
   for (guint r = 0; r < sc->runs; r++) {
-    CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol};
+    CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol, .faults = (CpuhpFault *)faults->data,
+                           .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
     if (!res) {
       sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);

@@ -31,6 +31,7 @@ static void test_bad_scenarios(void **state) {
       {"set_axis_name.yaml", ":3:5: set: 'cpus' is an axis name"}, {"mapping_value.yaml", ":2:20: policy: expected a scalar"},
       {"not_mapping.yaml", ":1:1: a scenario is a mapping"},    {"negative_seed.yaml", ":1:7: seed: expected a whole number"},
       {"axes_list.yaml", ":1:7: axes: expected a mapping"},
+      {"fault_kind.yaml", ":1:10: faults: expected fail=CPU:STATE or no-alive=CPU"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *path = g_build_filename("tests/data/bad-scenarios", cases[i].file, NULL);
@@ -96,6 +97,20 @@ static void test_threads_shards_merge(void **state) {
   assert_int_equal(sh(&out, "sweep tests/data/bad-scenarios/unknown_axis.yaml 2>/dev/null"), 2);
 }
 
+/* Faults from a scenario file act like --fail/--no-alive at every grid point, with the kernel's
+ * semantics: a CPU failed in the kick pass is retried by the parallel online pass, not serially. */
+static void test_scenario_faults(void **state) {
+  g_autofree char *out = NULL;
+  assert_int_equal(sh(&out, "sweep scenarios/sweeps/skl-faults.yaml --threads=2"), 0);
+  assert_non_null(strstr(out, "\"cpus\": \"8\", \"policy\": \"kernel\", \"cpus_total\": 8, \"cpus_online\": 7,"));
+  assert_non_null(strstr(out, "\"cpus\": \"8\", \"policy\": \"serial\", \"cpus_total\": 8, \"cpus_online\": 6,"));
+  /* the AP that never comes alive costs the control CPU the kernel's 10 s */
+  assert_non_null(strstr(out, "\"bringup_ns\": 100"));
+  g_autofree char *bad = NULL;
+  assert_int_equal(sh(&bad, "sweep tests/data/bad-scenarios/fault_no_cpu.yaml 2>&1"), 2);
+  assert_non_null(strstr(bad, "no such CPU"));
+}
+
 /* explore's best is at least as good as the kernel's own parallel bringup */
 static void test_explore(void **state) {
   g_autofree char *out = NULL;
@@ -118,6 +133,7 @@ int main(void) {
       cmocka_unit_test(test_grid_order),
       cmocka_unit_test(test_threads_shards_merge),
       cmocka_unit_test(test_explore),
+      cmocka_unit_test(test_scenario_faults),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
