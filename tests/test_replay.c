@@ -14,21 +14,6 @@
 
 #define REF "../shared/reference/traces"
 
-static CpuhpMeasured *imp(const char *path) {
-  g_autoptr(GError) err = NULL;
-  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
-  if (!m) fail_msg("%s", err->message);
-  return m;
-}
-
-static const CpuhpMeasuredState *state_of(const CpuhpMeasured *m, int step, const char *callback) {
-  for (guint i = 0; i < m->states->len; i++) {
-    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
-    if (s->step == step && !strcmp(s->callback, callback)) return s;
-  }
-  fail_msg("%s: no state %d %s", m->source, step, callback);
-  return NULL;
-}
 
 static void assert_kick_order(const CpuhpMeasured *m, const guint *want, guint n) {
   assert_int_equal(m->kick_order->len, n);
@@ -61,14 +46,14 @@ static void assert_x86_aps(const CpuhpMeasured *m) {
   }
   assert_int_equal(aps, m->n_cpus - 1);
   assert_int_equal(m->events_in_window, 54 * aps);
-  if (aps) assert_int_equal(state_of(m, 56, "trace_rb_cpu_prepare")->count, 3 * aps);
-  if (aps) assert_true(state_of(m, 56, "trace_rb_cpu_prepare")->multi);
+  if (aps) assert_int_equal(tu_state_of(m, 56, "trace_rb_cpu_prepare")->count, 3 * aps);
+  if (aps) assert_true(tu_state_of(m, 56, "trace_rb_cpu_prepare")->multi);
 }
 
 /* ---- the excerpts ----------------------------------------------------------------------- */
 
 static void test_excerpt_parallel(void **state) {
-  g_autoptr(CpuhpMeasured) m = imp("tests/data/traces/icount_4_p1_r1.txt");
+  g_autoptr(CpuhpMeasured) m = tu_import("tests/data/traces/icount_4_p1_r1.txt");
   assert_int_equal(m->method, CPUHP_MEASURE_DMESG);
   assert_int_equal(m->window_start, 2011597000LL); /* [    2.011597] smp: Bringing up secondary CPUs */
   assert_int_equal(m->window_end, 2301713000LL);   /* [    2.301713] smp: Brought up 1 node, 4 CPUs */
@@ -95,15 +80,15 @@ static void test_excerpt_parallel(void **state) {
   assert_int_equal(s->start, 149000);     /* 2.011746 - 2.011597 */
   assert_int_equal(s->duration, 3027000); /* exit at 2.014773 */
   assert_string_equal(s->comm, "swapper/0");
-  const CpuhpMeasuredState *rb = state_of(m, 56, "trace_rb_cpu_prepare");
+  const CpuhpMeasuredState *rb = tu_state_of(m, 56, "trace_rb_cpu_prepare");
   assert_int_equal(rb->count, 9);
   assert_int_equal(rb->timed, 9);
   assert_true(rb->min_ns <= rb->mean_ns && rb->mean_ns <= rb->max_ns);
-  assert_int_equal(state_of(m, 86, "cpuhp_bringup_ap")->count, 3);
+  assert_int_equal(tu_state_of(m, 86, "cpuhp_bringup_ap")->count, 3);
 }
 
 static void test_excerpt_serial(void **state) {
-  g_autoptr(CpuhpMeasured) m = imp("tests/data/traces/icount_4_p0_r1.txt");
+  g_autoptr(CpuhpMeasured) m = tu_import("tests/data/traces/icount_4_p0_r1.txt");
   assert_int_equal(m->bringup_ns, 2311333000LL - 2013212000LL);
   assert_false(m->parallel);
   assert_kick_order(m, (const guint[]){1, 2, 3}, 3);
@@ -116,7 +101,7 @@ static void test_excerpt_serial(void **state) {
 }
 
 static void test_excerpt_smt(void **state) {
-  g_autoptr(CpuhpMeasured) m = imp("tests/data/traces/icount_8s1c4t2_p1_r1.txt");
+  g_autoptr(CpuhpMeasured) m = tu_import("tests/data/traces/icount_8s1c4t2_p1_r1.txt");
   assert_int_equal(m->bringup_ns, 2708588000LL - 2032622000LL);
   assert_int_equal(m->n_cpus, 8);
   assert_true(m->parallel);
@@ -125,13 +110,13 @@ static void test_excerpt_smt(void **state) {
   assert_kick_order(m, (const guint[]){2, 4, 6, 1, 3, 5, 7}, 7);
   assert_int_equal(m->events_in_window, 378);
   assert_x86_aps(m);
-  assert_int_equal(state_of(m, 56, "trace_rb_cpu_prepare")->count, 21);
+  assert_int_equal(tu_state_of(m, 56, "trace_rb_cpu_prepare")->count, 21);
 }
 
 /* x86-tsc: raw cycles, the TSC rate from dmesg, the window from the _cpu_up call the function
  * tracer shows; function-tracer lines kept per CPU; CRLF; gzip. */
 static void test_excerpt_tsc(void **state) {
-  g_autoptr(CpuhpMeasured) m = imp("tests/data/replay/mttcg_2_p1_r1.txt.gz");
+  g_autoptr(CpuhpMeasured) m = tu_import("tests/data/replay/mttcg_2_p1_r1.txt.gz");
   assert_string_equal(m->clock, "x86-tsc");
   assert_int_equal(m->tsc_khz, 2596126);
   assert_non_null(strstr(m->tsc_from, "tsc: Detected 2596.126 MHz"));
@@ -226,8 +211,8 @@ static void test_crlf_and_gzip(void **state) {
   assert_non_null(c);
   assert_false(same_timeline(plain, c));
   assert_int_equal(c->events_in_window, plain->events_in_window - 1);
-  assert_int_equal(state_of(c, 56, "trace_rb_cpu_prepare")->count, 21); /* the enter stays, untimed */
-  assert_int_equal(state_of(c, 56, "trace_rb_cpu_prepare")->timed, 20);
+  assert_int_equal(tu_state_of(c, 56, "trace_rb_cpu_prepare")->count, 21); /* the enter stays, untimed */
+  assert_int_equal(tu_state_of(c, 56, "trace_rb_cpu_prepare")->timed, 20);
 }
 
 /* Other shapes of the same data: `trace-cmd report` (no flags column, ns timestamps), the
@@ -338,7 +323,7 @@ static void check_x86_icount(const char *path, const char *smp, guint par) {
   guint i = 0;
   while (i < G_N_ELEMENTS(icount_names) && strcmp(icount_names[i], smp)) i++;
   if (i == G_N_ELEMENTS(icount_names)) fail_msg("%s: no table entry", path);
-  g_autoptr(CpuhpMeasured) m = imp(path);
+  g_autoptr(CpuhpMeasured) m = tu_import(path);
   double got = (double)m->bringup_ns / 1e6, want = icount_ms[par][i];
   print_message("%-28s %10.3f ms   README %8.2f\n", path + strlen(REF) + 1, got, want);
   assert_string_equal(m->clock, "global");
@@ -372,7 +357,7 @@ static void test_reference_files(void **state) {
       guint i = 0;
       while (i < G_N_ELEMENTS(arm_cpus) && arm_cpus[i] != cpus) i++;
       assert_true(i < G_N_ELEMENTS(arm_cpus));
-      g_autoptr(CpuhpMeasured) m = imp(path);
+      g_autoptr(CpuhpMeasured) m = tu_import(path);
       print_message("%-28s %10.3f ms   README %8.2f\n", f, (double)m->bringup_ns / 1e6, arm_icount[i]);
       assert_true(fabs((double)m->bringup_ns / 1e6 - arm_icount[i]) <= 0.1);
       arm++;
@@ -380,14 +365,14 @@ static void test_reference_files(void **state) {
       guint i = 0;
       while (i < G_N_ELEMENTS(arm_cpus) && arm_cpus[i] != cpus) i++;
       assert_true(i < G_N_ELEMENTS(arm_cpus));
-      g_autoptr(CpuhpMeasured) m = imp(path);
+      g_autoptr(CpuhpMeasured) m = tu_import(path);
       print_message("%-28s %10.3f ms   README %8.2f\n", f, (double)m->bringup_ns / 1e6, arm_mttcg[i][run - 1]);
       assert_true(fabs((double)m->bringup_ns / 1e6 - arm_mttcg[i][run - 1]) <= 0.1);
       /* arm64 6.12: no HOTPLUG_PARALLEL, no kick state; step 86 is bringup_cpu */
       assert_string_equal(m->clock, "global");
       assert_false(m->parallel);
       assert_int_equal(m->kick_step, 0);
-      assert_int_equal(state_of(m, 86, "bringup_cpu")->count, cpus - 1);
+      assert_int_equal(tu_state_of(m, 86, "bringup_cpu")->count, cpus - 1);
       assert_int_equal(m->n_cpus, cpus);
       arm++;
     } else {
@@ -423,7 +408,7 @@ static void test_reference_mttcg(void **state) {
       failed++;
       continue;
     }
-    g_autoptr(CpuhpMeasured) m = imp(path);
+    g_autoptr(CpuhpMeasured) m = tu_import(path);
     assert_string_equal(m->clock, "x86-tsc");
     assert_int_equal(m->method, CPUHP_MEASURE_TRACE);
     assert_true(m->tsc_khz >= 999000 && m->tsc_khz <= 2600000);

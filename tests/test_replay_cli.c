@@ -10,21 +10,6 @@
 
 #define REF "../shared/reference/traces"
 
-static CpuhpMeasured *imp(const char *path) {
-  g_autoptr(GError) err = NULL;
-  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
-  if (!m) fail_msg("%s", err->message);
-  return m;
-}
-
-static const CpuhpMeasuredState *state_of(const CpuhpMeasured *m, int step, const char *callback) {
-  for (guint i = 0; i < m->states->len; i++) {
-    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
-    if (s->step == step && !strcmp(s->callback, callback)) return s;
-  }
-  fail_msg("%s: no state %d %s", m->source, step, callback);
-  return NULL;
-}
 
 /* ---- diff -------------------------------------------------------------------------------- */
 
@@ -51,8 +36,8 @@ static CpuhpMeasured *simulated(const CpuhpMeasured *real, const char *extra) {
 }
 
 static void test_diff_library(void **state) {
-  g_autoptr(CpuhpMeasured) p1 = imp("tests/data/traces/icount_4_p1_r1.txt");
-  g_autoptr(CpuhpMeasured) p0 = imp("tests/data/traces/icount_4_p0_r1.txt");
+  g_autoptr(CpuhpMeasured) p1 = tu_import("tests/data/traces/icount_4_p1_r1.txt");
+  g_autoptr(CpuhpMeasured) p0 = tu_import("tests/data/traces/icount_4_p0_r1.txt");
   g_autoptr(CpuhpMeasured) sim = simulated(p1, NULL);
   g_autoptr(CpuhpReplayDiff) same = cpuhp_replay_diff(p1, sim);
   assert_true(same->equal);
@@ -67,7 +52,7 @@ static void test_diff_library(void **state) {
   assert_non_null(rb);
   assert_int_equal(rb->real_count, 9);
   assert_int_equal(rb->sim_count, 9);
-  assert_int_equal(rb->real_mean_ns, state_of(p1, 56, "trace_rb_cpu_prepare")->mean_ns);
+  assert_int_equal(rb->real_mean_ns, tu_state_of(p1, 56, "trace_rb_cpu_prepare")->mean_ns);
   /* serial against parallel: the very first step differs in its target (236 vs 85) */
   g_autoptr(CpuhpReplayDiff) d = cpuhp_replay_diff(p0, p1);
   assert_false(d->equal);
@@ -101,7 +86,7 @@ static void test_diff_reference(void **state) {
     for (const char *f; (f = g_dir_read_name(d));) {
       g_autofree char *path = g_build_filename(dirs[k], f, NULL);
       if (g_file_test(path, G_FILE_TEST_IS_DIR) || strstr(f, ".fail1.")) continue;
-      g_autoptr(CpuhpMeasured) real = imp(path);
+      g_autoptr(CpuhpMeasured) real = tu_import(path);
       g_autoptr(CpuhpMeasured) sim = simulated(real, NULL);
       g_autoptr(CpuhpReplayDiff) diff = cpuhp_replay_diff(real, sim);
       if (g_str_has_prefix(f, "a_")) {

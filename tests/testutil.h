@@ -16,6 +16,7 @@
 
 #include "models/bringup.h"
 #include "models/profile.h"
+#include "models/replay.h"
 #include "sim/ftrace.h"
 
 /* The default profile plus overrides given as a NULL-terminated list. */
@@ -139,4 +140,22 @@ static G_GNUC_UNUSED TuRan tu_run_env(char **env, const char *first, ...) {
 static G_GNUC_UNUSED void tu_ran_clear(TuRan *r) {
   g_free(r->out);
   g_free(r->err);
+}
+
+/* A real or simulated trace imported, or the test fails with the importer's message. */
+static G_GNUC_UNUSED CpuhpMeasured *tu_import(const char *path) {
+  g_autoptr(GError) err = NULL;
+  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
+  if (!m) fail_msg("%s", err->message);
+  return m;
+}
+
+/* The per-state statistics of (step, callback) in an imported timeline. */
+static G_GNUC_UNUSED const CpuhpMeasuredState *tu_state_of(const CpuhpMeasured *m, int step, const char *callback) {
+  for (guint i = 0; i < m->states->len; i++) {
+    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
+    if (s->step == step && !strcmp(s->callback, callback)) return s;
+  }
+  fail_msg("%s: no state %d %s", m->source, step, callback);
+  return NULL;
 }
