@@ -12,7 +12,7 @@ const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version) {
   for (guint i = 0; i < G_N_ELEMENTS(tables); i++)
     if (g_strcmp0(tables[i]->arch, arch) == 0 && g_strcmp0(tables[i]->version, version) == 0)
       return tables[i];
-  return NULL;
+  return arch && version ? cpuhp_table_registered(arch, version) : NULL; /* loaded from YAML */
 }
 
 const char *cpuhp_table_known(void) {

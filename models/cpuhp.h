@@ -71,5 +71,12 @@ const CpuhpStep *cpuhp_table_find(const CpuhpTable *t, const char *name);
 /* Row by step number; NULL if absent. */
 const CpuhpStep *cpuhp_table_at(const CpuhpTable *t, guint step);
 
+/* A state table from YAML (models/cpuhp_yaml.c): a shipped base with states removed, added or
+ * moved; registered so that cpuhp_table_lookup() finds it. Errors as FILE:LINE:COL. */
+const CpuhpTable *cpuhp_table_load(const char *path, GError **error);
+const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version);
+/* "- removed", "+ added", "~ moved or changed" lines, from a to b; nothing when equal. */
+void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b);
+
 const char *cpuhp_section_name(CpuhpSection s);
 const char *cpuhp_runner_name(CpuhpRunner r);

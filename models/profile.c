@@ -80,6 +80,8 @@ static const Field fields[] = {
 
   STR("kernel.version", kernel.version, 1, NULL, "\"6.12\"",
       "kernel version: selects the state table"),
+  STR("kernel.state_table", kernel.state_table, 0, NULL, "\"\"",
+      "a state table in YAML, relative to the profile (base table + added/removed/moved states)"),
   BOOL("kernel.hotplug_parallel", kernel.hotplug_parallel, "true", "CONFIG_HOTPLUG_PARALLEL"),
   BOOL("kernel.cpuhp_parallel", kernel.cpuhp_parallel, "true", "cpuhp.parallel="),
   BOOL("kernel.smt_primary_first", kernel.smt_primary_first, "true",
@@ -691,7 +693,26 @@ static gboolean check_topology(CpuhpProfile *p, const YtNode *root, GError **err
   return TRUE;
 }
 
+/* kernel.state_table: load it (relative to the profile) and use its version. */
+static gboolean load_state_table(CpuhpProfile *p, const YtNode *root, GError **error) {
+  if (!*p->kernel.state_table) return TRUE;
+  g_autofree char *dir = g_str_has_prefix(p->source, "<") ? g_strdup(".") : g_path_get_dirname(p->source);
+  g_autofree char *path = g_path_is_absolute(p->kernel.state_table)
+                              ? g_strdup(p->kernel.state_table)
+                              : g_build_filename(dir, p->kernel.state_table, NULL);
+  g_autoptr(GError) e = NULL;
+  const CpuhpTable *t = cpuhp_table_load(path, &e);
+  if (!t) return FAIL(where(root, "kernel.state_table", NULL), VALUE, "kernel.state_table: %s", e->message);
+  if (!g_str_equal(t->arch, p->arch))
+    return FAIL(where(root, "kernel.state_table", NULL), VALUE, "kernel.state_table: a table for %s, not %s", t->arch,
+                p->arch);
+  g_free(p->kernel.version);
+  p->kernel.version = g_strdup(t->version);
+  return TRUE;
+}
+
 static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **error) {
+  if (!load_state_table(p, root, error)) return FALSE;
   if (!arch_known(p->arch)) {
     g_autofree char *q = yt_quote(p->arch);
     return FAIL(where(root, "arch", NULL), VALUE, "no state table for arch %s (known: %s)", q,

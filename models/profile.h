@@ -66,6 +66,7 @@ typedef struct _CpuhpProfile {
 
   struct {
     char *version;             /* selects the state table */
+    char *state_table;         /* a state table in YAML; its version replaces kernel.version */
     gboolean hotplug_parallel; /* CONFIG_HOTPLUG_PARALLEL */
     gboolean cpuhp_parallel;   /* cpuhp.parallel= */
     gboolean smt_primary_first;/* CONFIG_HOTPLUG_SMT: cpuhp_smt_aware() */

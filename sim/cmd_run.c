@@ -169,10 +169,42 @@ int cmd_check(int argc, char **argv) {
                       TRUE, show_check);
 }
 
+/* "arch/version" of a shipped table, or a state table YAML file. */
+static const CpuhpTable *table_arg(const char *arg, GError **error) {
+  if (!g_file_test(arg, G_FILE_TEST_EXISTS) && strchr(arg, '/')) {
+    g_auto(GStrv) av = g_strsplit(arg, "/", 2);
+    const CpuhpTable *t = cpuhp_table_lookup(av[0], av[1]);
+    if (!t)
+      g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "%s: no such table (known: %s) and no such file",
+                  arg, cpuhp_table_known());
+    return t;
+  }
+  return cpuhp_table_load(arg, error);
+}
+
+static int states_diff(int argc, char **argv) {
+  if (argc != 4) return cli_fail("states", "--diff takes two tables: ARCH/VERSION or a state table file each");
+  g_autoptr(GError) err = NULL;
+  const CpuhpTable *a = table_arg(argv[2], &err), *b = a ? table_arg(argv[3], &err) : NULL;
+  if (!a || !b) {
+    fprintf(stderr, "%s\n", err->message);
+    return 2;
+  }
+  g_autoptr(GString) out = g_string_new(NULL);
+  cpuhp_table_diff(out, a, b);
+  if (!out->len) g_string_append_printf(out, "%s/%s and %s/%s: the same states\n", a->arch, a->version, b->arch, b->version);
+  fwrite(out->str, 1, out->len, stdout);
+  if (fflush(stdout) != 0) return 1;
+  return strstr(out->str, "the same states") ? 0 : 1; /* like diff(1) */
+}
+
 int cmd_states(int argc, char **argv) {
+  if (argc > 1 && g_str_equal(argv[1], "--diff")) return states_diff(argc, argv);
   return profile_only("states", argc, argv,
                       "Print the cpuhp state table of PROFILE's kernel and arch, with which states\n"
-                      "run at boot and what each costs in this profile.",
+                      "run at boot and what each costs in this profile. `states --diff A B` shows\n"
+                      "what changed between two tables (ARCH/VERSION or state table files):\n"
+                      "- removed, + added, ~ moved or changed; exit 0 if the same, 1 if not.",
                       FALSE, cpuhp_report_states);
 }
 

@@ -112,11 +112,66 @@ static void test_at_boot_rows_are_seen(void **state) {
   }
 }
 
+/* A developer's table change in YAML: it runs, and --diff says what changed. */
+static void test_yaml_table(void **state) {
+  g_autoptr(GError) err = NULL;
+  const CpuhpTable *t = cpuhp_table_load("tests/data/tables/foo.yaml", &err);
+  if (!t) fail_msg("%s", err->message);
+  assert_ptr_equal(cpuhp_table_lookup("x86_64", "6.12+foo"), t);
+  assert_ptr_equal(cpuhp_table_load("tests/data/tables/foo.yaml", NULL), t); /* loaded once */
+  assert_null(cpuhp_table_find(t, "relay:prepare"));
+  assert_int_equal(cpuhp_table_find(t, "tmigr:prepare")->step, 39);
+  const CpuhpStep *foo = cpuhp_table_find(t, "foo:prepare"), *on = cpuhp_table_find(t, "foo:online");
+  assert_true(foo->step == 63 && foo->runs_on == CPUHP_RUNS_BP && on->runs_on == CPUHP_RUNS_AP_THREAD);
+  for (guint i = 1; i < t->n_steps; i++) assert_true(t->steps[i].step > t->steps[i - 1].step);
+  g_autoptr(GString) d = g_string_new(NULL);
+  cpuhp_table_diff(d, x86(), t);
+  assert_non_null(strstr(d->str, "-  43 relay:prepare"));
+  assert_non_null(strstr(d->str, "~ tmigr:prepare"));
+  assert_non_null(strstr(d->str, "+  63 foo:prepare"));
+  g_autoptr(GString) same = g_string_new(NULL);
+  cpuhp_table_diff(same, x86(), x86());
+  assert_int_equal(same->len, 0);
+  /* a profile on it: the new states run where their numbers put them */
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file("tests/data/tables/foo-profile.yaml", NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  assert_string_equal(p->kernel.version, "6.12+foo");
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+  gboolean saw63 = FALSE, saw191 = FALSE, saw43 = FALSE;
+  for (guint i = 0; i < r->trace->len; i++) {
+    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    saw63 |= e->step == 63 && e->exec_cpu == 0;
+    saw191 |= e->step == 191 && e->exec_cpu == e->cpu;
+    saw43 |= e->step == 43;
+  }
+  assert_true(saw63 && saw191 && !saw43);
+}
+
+static void test_yaml_table_errors(void **state) {
+  static const struct {
+    const char *file, *want;
+  } cases[] = {
+      {"bad_fixed_step.yaml", ":4:12: step 86 is one of the kernel's fixed states"},
+      {"bad_remove_kick.yaml", ":3:10: remove: no removable state 'cpu:kick_ap'"},
+      {"bad_base.yaml", ":1:7: no state table 'riscv/6.12'"},
+      {"bad_collision.yaml", ":1:1: two states at step 40"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *path = g_build_filename("tests/data/tables", cases[i].file, NULL);
+    g_autoptr(GError) err = NULL;
+    assert_null(cpuhp_table_load(path, &err));
+    g_autofree char *want = g_strconcat(path, cases[i].want, NULL);
+    if (!g_str_has_prefix(err->message, want)) fail_msg("got %s, want %s", err->message, want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table_shape),
       cmocka_unit_test(test_table_covers_reference_traces),
       cmocka_unit_test(test_at_boot_rows_are_seen),
+      cmocka_unit_test(test_yaml_table),
+      cmocka_unit_test(test_yaml_table_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

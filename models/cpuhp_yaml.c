@@ -1,0 +1,207 @@
+/* cpuhp_yaml.c — state tables from YAML: a shipped table with states removed, added or moved,
+ * as a kernel developer changes include/linux/cpuhotplug.h; and the difference between two.
+ *
+ *   base: x86_64/6.12
+ *   version: "6.12+foo"
+ *   remove: ["relay:prepare"]
+ *   move: {"tmigr:prepare": 39}
+ *   add:
+ *     - {step: 63, name: "foo:prepare", enum: CPUHP_FOO_PREPARE, startup: foo_prepare_cpu,
+ *        teardown: foo_dead_cpu}
+ *
+ * The section and who runs a state follow from its number, as in the kernel
+ * (cpuhp_is_ap_state, cpuhp_is_atomic_state). A loaded table is registered for the process's
+ * lifetime, so cpuhp_table_lookup(arch, version) finds it like a shipped one. */
+#include <string.h>
+
+#include "models/cpuhp.h"
+#include "models/profile.h"
+#include "models/yamltree.h"
+
+#define ERR(at, ...) yt_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, at, __VA_ARGS__)
+
+static gint by_step(gconstpointer a, gconstpointer b) {
+  return (gint)((const CpuhpStep *)a)->step - (gint)((const CpuhpStep *)b)->step;
+}
+
+static const char *text_of(const YtNode *map, const char *key, GError **error, gboolean required) {
+  const YtNode *n = yt_mapping_get(map, key);
+  if (!n) {
+    if (required) ERR(map, "missing '%s'", key);
+    return NULL;
+  }
+  if (n->kind != YT_SCALAR || yt_is_null(n)) {
+    ERR(n, "'%s': expected a scalar", key);
+    return NULL;
+  }
+  return n->text;
+}
+
+static gboolean step_value(const YtNode *n, const CpuhpTable *base, guint *out, GError **error) {
+  guint64 v;
+  if (n->kind != YT_SCALAR || !g_ascii_string_to_unsigned(n->text, 10, 1, base->online - 1, &v, NULL)) {
+    ERR(n, "expected a step number from 1 to %u", base->online - 1);
+    return FALSE;
+  }
+  if (v == base->kick_ap || v == base->bringup_cpu || v == base->ap_idle_dead || v == base->ap_online ||
+      v == base->teardown_cpu || v == base->ap_online_idle) {
+    ERR(n, "step %u is one of the kernel's fixed states", (guint)v);
+    return FALSE;
+  }
+  *out = (guint)v;
+  return TRUE;
+}
+
+static void place(CpuhpStep *s, const CpuhpTable *base) {
+  if (s->step <= base->bringup_cpu) s->section = CPUHP_SECTION_PREPARE, s->runs_on = CPUHP_RUNS_BP;
+  else if (s->step <= base->ap_online) s->section = CPUHP_SECTION_STARTING, s->runs_on = CPUHP_RUNS_AP_ATOMIC;
+  else s->section = CPUHP_SECTION_ONLINE, s->runs_on = CPUHP_RUNS_AP_THREAD;
+}
+
+static gint row_named(GArray *rows, const char *name) {
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal(g_array_index(rows, CpuhpStep, i).name, name)) return (gint)i;
+  return -1;
+}
+
+static GMutex registry_lock;
+static GPtrArray *registry; /* CpuhpTable*, never freed: profiles and results point into them */
+
+const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version) {
+  g_mutex_lock(&registry_lock);
+  const CpuhpTable *found = NULL;
+  for (guint i = 0; registry && i < registry->len && !found; i++) {
+    const CpuhpTable *t = registry->pdata[i];
+    if (g_str_equal(t->arch, arch) && g_str_equal(t->version, version)) found = t;
+  }
+  g_mutex_unlock(&registry_lock);
+  return found;
+}
+
+const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(path, &data, &len, &io)) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, "%s: %s", path, io->message);
+    return NULL;
+  }
+  g_autoptr(YtNode) root = yt_parse(path, FALSE, data, len, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, error);
+  if (!root) {
+    if (error && !*error) g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, "%s: empty state table", path);
+    return NULL;
+  }
+  if (root->kind != YT_MAPPING) {
+    ERR(root, "a state table is a mapping");
+    return NULL;
+  }
+  static const char *const keys[] = {"base", "version", "remove", "move", "add", NULL};
+  for (guint i = 0; i < root->keys->len; i++)
+    if (!g_strv_contains(keys, ((YtNode *)root->keys->pdata[i])->text)) {
+      ERR(root->keys->pdata[i], "unknown key '%s' (expected base, version, remove, move, add)",
+          ((YtNode *)root->keys->pdata[i])->text);
+      return NULL;
+    }
+  const char *base_name = text_of(root, "base", error, TRUE), *version = text_of(root, "version", error, TRUE);
+  if (!base_name || !version) return NULL;
+  g_auto(GStrv) av = g_strsplit(base_name, "/", 2);
+  const CpuhpTable *base = g_strv_length(av) == 2 ? cpuhp_table_lookup(av[0], av[1]) : NULL;
+  if (!base) {
+    ERR(yt_mapping_get(root, "base"), "no state table '%s' (known: %s)", base_name, cpuhp_table_known());
+    return NULL;
+  }
+  if (cpuhp_table_lookup(base->arch, version)) {
+    const CpuhpTable *again = cpuhp_table_registered(base->arch, version);
+    if (again) return again; /* the same file loaded again (several profiles, sweeps) */
+    ERR(yt_mapping_get(root, "version"), "version '%s' is a shipped table's", version);
+    return NULL;
+  }
+  g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(CpuhpStep));
+  g_array_append_vals(rows, base->steps, base->n_steps);
+  const YtNode *n;
+  if ((n = yt_mapping_get(root, "remove"))) {
+    if (n->kind != YT_SEQUENCE) return ERR(n, "remove: expected a list of state names"), NULL;
+    for (guint i = 0; i < n->items->len; i++) {
+      const YtNode *x = n->items->pdata[i];
+      gint r = x->kind == YT_SCALAR ? row_named(rows, x->text) : -1;
+      if (r < 0 || g_array_index(rows, CpuhpStep, r).cost != CPUHP_COST_PROFILE)
+        return ERR(x, "remove: no removable state '%s'", x->kind == YT_SCALAR ? x->text : "?"), NULL;
+      g_array_remove_index(rows, (guint)r);
+    }
+  }
+  if ((n = yt_mapping_get(root, "move"))) {
+    if (n->kind != YT_MAPPING) return ERR(n, "move: expected a mapping of state names to steps"), NULL;
+    for (guint i = 0; i < n->keys->len; i++) {
+      const YtNode *k = n->keys->pdata[i];
+      gint r = row_named(rows, k->text);
+      if (r < 0 || g_array_index(rows, CpuhpStep, r).cost != CPUHP_COST_PROFILE)
+        return ERR(k, "move: no movable state '%s'", k->text), NULL;
+      guint step;
+      if (!step_value(n->items->pdata[i], base, &step, error)) return NULL;
+      CpuhpStep *s = &g_array_index(rows, CpuhpStep, r);
+      s->step = (uint16_t)step;
+      place(s, base);
+    }
+  }
+  if ((n = yt_mapping_get(root, "add"))) {
+    if (n->kind != YT_SEQUENCE) return ERR(n, "add: expected a list of states"), NULL;
+    for (guint i = 0; i < n->items->len; i++) {
+      const YtNode *x = n->items->pdata[i];
+      if (x->kind != YT_MAPPING) return ERR(x, "add: expected a mapping"), NULL;
+      static const char *const akeys[] = {"step", "name", "enum", "startup", "teardown", NULL};
+      for (guint k = 0; k < x->keys->len; k++)
+        if (!g_strv_contains(akeys, ((YtNode *)x->keys->pdata[k])->text))
+          return ERR(x->keys->pdata[k], "add: unknown key '%s'", ((YtNode *)x->keys->pdata[k])->text), NULL;
+      const YtNode *sn = yt_mapping_get(x, "step");
+      if (!sn) return ERR(x, "add: missing 'step'"), NULL;
+      guint step;
+      if (!step_value(sn, base, &step, error)) return NULL;
+      const char *name = text_of(x, "name", error, TRUE), *startup = text_of(x, "startup", error, TRUE);
+      if (!name || !startup) return NULL;
+      if (row_named(rows, name) >= 0) return ERR(x, "add: a state named '%s' exists", name), NULL;
+      const char *en = text_of(x, "enum", error, FALSE), *td = text_of(x, "teardown", error, FALSE);
+      CpuhpStep s = {.step = (uint16_t)step, .enum_name = g_intern_string(en ? en : "CPUHP_DYN"),
+                     .name = g_intern_string(name), .startup = g_intern_string(startup),
+                     .teardown = td ? g_intern_string(td) : NULL, .cost = CPUHP_COST_PROFILE, .at_boot = TRUE};
+      place(&s, base);
+      g_array_append_val(rows, s);
+    }
+  }
+  g_array_sort(rows, by_step);
+  for (guint i = 1; i < rows->len; i++)
+    if (g_array_index(rows, CpuhpStep, i).step == g_array_index(rows, CpuhpStep, i - 1).step) {
+      ERR(root, "two states at step %u: '%s' and '%s'", g_array_index(rows, CpuhpStep, i).step,
+          g_array_index(rows, CpuhpStep, i - 1).name, g_array_index(rows, CpuhpStep, i).name);
+      return NULL;
+    }
+  CpuhpTable *t = g_new(CpuhpTable, 1);
+  *t = *base;
+  t->version = g_intern_string(version);
+  t->n_steps = rows->len;
+  t->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
+  g_mutex_lock(&registry_lock);
+  if (!registry) registry = g_ptr_array_new();
+  g_ptr_array_add(registry, t);
+  g_mutex_unlock(&registry_lock);
+  return t;
+}
+
+void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b) {
+  for (guint i = 0; i < a->n_steps; i++) {
+    const CpuhpStep *s = &a->steps[i], *o = cpuhp_table_find(b, s->name);
+    if (!o) g_string_append_printf(out, "- %3u %-40s %s\n", s->step, s->name, s->startup ? s->startup : "-");
+    else if (o->step != s->step)
+      g_string_append_printf(out, "~ %-46s step %u -> %u (%s -> %s)\n", s->name, s->step, o->step,
+                             cpuhp_section_name(s->section), cpuhp_section_name(o->section));
+    else if (g_strcmp0(s->startup, o->startup) || g_strcmp0(s->teardown, o->teardown))
+      g_string_append_printf(out, "~ %-46s callbacks %s/%s -> %s/%s\n", s->name, s->startup ? s->startup : "-",
+                             s->teardown ? s->teardown : "-", o->startup ? o->startup : "-",
+                             o->teardown ? o->teardown : "-");
+  }
+  for (guint i = 0; i < b->n_steps; i++) {
+    const CpuhpStep *s = &b->steps[i];
+    if (!cpuhp_table_find(a, s->name))
+      g_string_append_printf(out, "+ %3u %-40s %s (%s, %s)\n", s->step, s->name, s->startup ? s->startup : "-",
+                             cpuhp_section_name(s->section), cpuhp_runner_name(s->runs_on));
+  }
+}
