@@ -75,6 +75,11 @@ const CpuhpStep *cpuhp_table_at(const CpuhpTable *t, guint step);
  * moved; registered so that cpuhp_table_lookup() finds it. Errors as FILE:LINE:COL. */
 const CpuhpTable *cpuhp_table_load(const char *path, GError **error);
 const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version);
+/* The state table a real boot's trace shows (models/replay.h import), as state-table YAML
+ * against the shipped table of its kernel: states it ran that the base lacks are added (named
+ * after callback and step), renumbered ones moved, at-boot ones it never ran removed. */
+struct _CpuhpMeasured;
+gboolean cpuhp_table_from_trace(const struct _CpuhpMeasured *m, GString *out, GError **error);
 /* "- removed", "+ added", "~ moved or changed" lines, from a to b; nothing when equal. */
 void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b);
 

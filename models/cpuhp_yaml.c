@@ -16,6 +16,7 @@
 
 #include "models/cpuhp.h"
 #include "models/profile.h"
+#include "models/replay.h"
 #include "models/yamltree.h"
 
 #define ERR(at, ...) yt_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, at, __VA_ARGS__)
@@ -204,4 +205,59 @@ void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b) {
       g_string_append_printf(out, "+ %3u %-40s %s (%s, %s)\n", s->step, s->name, s->startup ? s->startup : "-",
                              cpuhp_section_name(s->section), cpuhp_runner_name(s->runs_on));
   }
+}
+
+/* Traced states are (step, callback) pairs; names are not in a trace, so an added state is
+ * called after its callback and step. */
+static gboolean seen(const CpuhpMeasured *m, guint step, const char *cb) {
+  for (guint i = 0; i < m->states->len; i++) {
+    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
+    if (s->step == (int32_t)step && g_str_equal(s->callback, cb)) return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean cpuhp_table_from_trace(const CpuhpMeasured *m, GString *out, GError **error) {
+  /* the kernel is told by its bringup: a kick state is split startup (x86 6.12), else arm64 */
+  const CpuhpTable *base = cpuhp_table_lookup(m->kick_step ? "x86_64" : "arm64", "6.12");
+  g_assert(base);
+  if ((guint)m->bringup_step != base->bringup_cpu || (m->kick_step && (guint)m->kick_step != base->kick_ap)) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s: bringup at step %d (kick %d): no shipped table numbers its states that way", m->source,
+                m->bringup_step, m->kick_step);
+    return FALSE;
+  }
+  g_autoptr(GString) add = g_string_new(NULL), move = g_string_new(NULL), rm = g_string_new(NULL);
+  for (guint i = 0; i < m->states->len; i++) {
+    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
+    if ((guint)s->step == base->kick_ap || (guint)s->step == base->bringup_cpu) continue;
+    const CpuhpStep *at = cpuhp_table_at(base, (guint)s->step);
+    if (at && g_strcmp0(at->startup, s->callback) == 0) continue;
+    const CpuhpStep *same = NULL; /* the same callback at another number: renumbered */
+    for (guint k = 0; k < base->n_steps && !same; k++)
+      if (g_strcmp0(base->steps[k].startup, s->callback) == 0 && !seen(m, base->steps[k].step, s->callback))
+        same = &base->steps[k];
+    if (same) g_string_append_printf(move, "%s\"%s\": %d", move->len ? ", " : "", same->name, s->step);
+    else g_string_append_printf(add, "  - {step: %d, name: \"%s@%d\", startup: %s}\n", s->step, s->callback, s->step,
+                                s->callback);
+  }
+  for (guint k = 0; k < base->n_steps; k++) { /* at-boot, traceable, absent: removed */
+    const CpuhpStep *b = &base->steps[k];
+    if (!b->at_boot || b->cost != CPUHP_COST_PROFILE || b->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
+    gboolean found = seen(m, b->step, b->startup);
+    for (guint i = 0; i < m->states->len && !found; i++) /* moved elsewhere counts as found */
+      found = g_str_equal(g_array_index(m->states, CpuhpMeasuredState, i).callback, b->startup) &&
+              !cpuhp_table_at(base, (guint)g_array_index(m->states, CpuhpMeasuredState, i).step);
+    if (!found) g_string_append_printf(rm, "%s\"%s\"", rm->len ? ", " : "", b->name);
+  }
+  g_autofree char *stem = g_path_get_basename(m->source);
+  g_string_append_printf(out,
+                         "# State table taken from %s (cpuhpsim states --from-trace): the states its\n"
+                         "# secondary CPUs went through during bringup, against %s/%s. STARTING states are\n"
+                         "# never traced, so they are the base table's.\nbase: %s/%s\nversion: \"%s+%s\"\n",
+                         m->source, base->arch, base->version, base->arch, base->version, base->version, stem);
+  if (rm->len) g_string_append_printf(out, "remove: [%s]\n", rm->str);
+  if (move->len) g_string_append_printf(out, "move: {%s}\n", move->str);
+  if (add->len) g_string_append_printf(out, "add:\n%s", add->str);
+  return TRUE;
 }

@@ -4,6 +4,7 @@
 
 #include "models/bringup.h"
 #include "models/cmdline.h"
+#include "models/replay.h"
 #include "models/invariants.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
@@ -198,13 +199,35 @@ static int states_diff(int argc, char **argv) {
   return strstr(out->str, "the same states") ? 0 : 1; /* like diff(1) */
 }
 
+/* states --from-trace FILE [-o OUT]: the table a real boot shows, as state-table YAML. */
+static int states_from_trace(int argc, char **argv) {
+  if (argc != 3 && !(argc == 5 && g_str_equal(argv[3], "-o")))
+    return cli_fail("states", "--from-trace takes a trace or console log, and optionally -o OUT.yaml");
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(argv[2], &err);
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!m || !cpuhp_table_from_trace(m, out, &err)) {
+    fprintf(stderr, "%s\n", err->message);
+    return 2;
+  }
+  if (argc == 5) { /* whole or not at all */
+    if (g_file_set_contents(argv[4], out->str, (gssize)out->len, &err)) return 0;
+    fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
+    return 1;
+  }
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int cmd_states(int argc, char **argv) {
   if (argc > 1 && g_str_equal(argv[1], "--diff")) return states_diff(argc, argv);
+  if (argc > 1 && g_str_equal(argv[1], "--from-trace")) return states_from_trace(argc, argv);
   return profile_only("states", argc, argv,
                       "Print the cpuhp state table of PROFILE's kernel and arch, with which states\n"
                       "run at boot and what each costs in this profile. `states --diff A B` shows\n"
                       "what changed between two tables (ARCH/VERSION or state table files):\n"
-                      "- removed, + added, ~ moved or changed; exit 0 if the same, 1 if not.",
+                      "- removed, + added, ~ moved or changed; exit 0 if the same, 1 if not.\n"
+                      "`states --from-trace FILE [-o OUT]` writes the table a real boot shows.",
                       FALSE, cpuhp_report_states);
 }
 

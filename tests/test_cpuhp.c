@@ -3,6 +3,10 @@
 #include "tests/testutil.h"
 
 #include "models/cpuhp.h"
+#include "models/replay.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 static const CpuhpTable *x86(void) {
   const CpuhpTable *t = cpuhp_table_lookup("x86_64", "6.12");
@@ -165,6 +169,62 @@ static void test_yaml_table_errors(void **state) {
   }
 }
 
+/* A real boot's states as a table: the reference trace is 6.12 itself; a kernel whose trace
+ * shows a renamed callback and a renumbered state gives remove/add/move that load and diff. */
+static char *replace(const char *text, const char *from, const char *to) {
+  GString *s = g_string_new(text);
+  assert_true(g_string_replace(s, from, to, 0) > 0);
+  return g_string_free(s, FALSE);
+}
+
+static const CpuhpTable *table_from(const char *name, const char *text, GString *yaml) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_data(name, text, strlen(text), &err);
+  if (!m) fail_msg("%s", err->message);
+  g_string_truncate(yaml, 0);
+  if (!cpuhp_table_from_trace(m, yaml, &err)) fail_msg("%s", err->message);
+  g_autofree char *path = g_build_filename(g_get_tmp_dir(), "cpuhpsim-XXXXXX.yaml", NULL);
+  int fd = g_mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_true(g_file_set_contents(path, yaml->str, (gssize)yaml->len, NULL));
+  const CpuhpTable *t = cpuhp_table_load(path, &err);
+  g_unlink(path);
+  if (!t) fail_msg("%s\n%s", err->message, yaml->str);
+  return t;
+}
+
+static void test_table_from_trace(void **state) {
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents("tests/data/traces/icount_4_p0_r1.txt", &text, NULL, NULL));
+  g_autoptr(GString) yaml = g_string_new(NULL), d = g_string_new(NULL);
+  const CpuhpTable *same = table_from("real.txt", text, yaml);
+  assert_string_equal(same->version, "6.12+real.txt");
+  assert_null(strstr(yaml->str, "remove:"));
+  assert_null(strstr(yaml->str, "add:"));
+  cpuhp_table_diff(d, x86(), same);
+  assert_int_equal(d->len, 0);
+  /* the same boot from a kernel where relay became foo and hrtimers moved to 39 */
+  g_autofree char *a = replace(text, "(relay_prepare_cpu)", "(foo_prepare_cpu)");
+  g_autofree char *b = replace(a, "step:  40 (hrtimers", "step:  39 (hrtimers");
+  g_autofree char *c = replace(b, "state:  40 step:  40", "state:  39 step:  39");
+  const CpuhpTable *t = table_from("mod.txt", c, yaml);
+  g_string_truncate(d, 0);
+  cpuhp_table_diff(d, x86(), t);
+  assert_non_null(strstr(d->str, "-  43 relay:prepare"));
+  assert_non_null(strstr(d->str, "+  43 foo_prepare_cpu@43"));
+  assert_non_null(strstr(d->str, "~ hrtimers:prepare"));
+  assert_int_equal(cpuhp_table_find(t, "hrtimers:prepare")->step, 39);
+  assert_int_equal(cpuhp_table_find(t, "foo_prepare_cpu@43")->runs_on, CPUHP_RUNS_BP);
+  /* bringup at a number no shipped table uses: said, not guessed */
+  g_autofree char *e = replace(text, "step:  86 (cpuhp_bringup_ap)", "step:  87 (cpuhp_bringup_ap)");
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_data("odd.txt", e, strlen(e), &err);
+  if (!m) fail_msg("%s", err->message);
+  assert_false(cpuhp_table_from_trace(m, yaml, &err));
+  assert_non_null(strstr(err->message, "odd.txt: bringup at step 87 (kick 85): no shipped table"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table_shape),
@@ -172,6 +232,7 @@ int main(void) {
       cmocka_unit_test(test_at_boot_rows_are_seen),
       cmocka_unit_test(test_yaml_table),
       cmocka_unit_test(test_yaml_table_errors),
+      cmocka_unit_test(test_table_from_trace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
