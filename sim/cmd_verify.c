@@ -35,6 +35,13 @@ typedef struct {
   guint64 seed;
 } Point;
 
+/* What is verified: a profile (NULL: embedded) with the user's --set overrides, a model. */
+typedef struct {
+  const char *profile;
+  char **set;
+  CpuhpMutation mu;
+} Target;
+
 static guint topo_cpus(const Topo *t) {
   guint s, c, th;
   sscanf(t->topology, "%ux%ux%u", &s, &c, &th);
@@ -42,18 +49,18 @@ static guint topo_cpus(const Topo *t) {
 }
 
 /* Runs one point; NULL if it does not apply (e.g. a fault on a CPU that does not exist). */
-static CpuhpResult *run_point(const char *profile, const Point *pt, CpuhpMutation mu, CpuhpProfile **prof_out,
-                              GError **error) {
+static CpuhpResult *run_point(const Target *tg, const Point *pt, CpuhpProfile **prof_out, GError **error) {
   const Topo *t = &topos[pt->topo];
   guint n = topo_cpus(t);
   g_auto(CliFlags) f = {0};
   f.topology = g_strdup(t->topology);
+  f.set = g_strdupv(tg->set); /* the user's first: the point's topology and timing win */
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   if (cli_overrides("verify", &f, ov)) return NULL;
   if (t->cut) g_ptr_array_add(ov, g_strdup_printf("topology.nr_cpus=%u", t->cut));
   if (t->pcpus) g_ptr_array_add(ov, g_strdup_printf("host.pcpus=%u", t->pcpus));
   if (*timings[pt->timing]) g_ptr_array_add(ov, g_strdup(timings[pt->timing]));
-  g_autoptr(CpuhpProfile) p = cli_load(profile, ov);
+  g_autoptr(CpuhpProfile) p = cli_load(tg->profile, ov);
   if (!p) return NULL;
   g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(policies[pt->policy], error);
   g_autoptr(GArray) fl = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
@@ -68,7 +75,7 @@ static CpuhpResult *run_point(const char *profile, const Point *pt, CpuhpMutatio
     if (!cpuhp_fault_parse(p, "fault", resolved, no_alive, &fault, NULL)) return NULL;
     g_array_append_val(fl, fault);
   }
-  CpuhpRunOptions opt = {.seed = pt->seed, .trace = TRUE, .mutation = mu, .policy = pol,
+  CpuhpRunOptions opt = {.seed = pt->seed, .trace = TRUE, .mutation = tg->mu, .policy = pol,
                          .faults = (CpuhpFault *)fl->data, .n_faults = fl->len};
   CpuhpResult *r = cpuhp_bringup_run(p, &opt, NULL); /* NULL: the policy cannot plan here */
   if (r && prof_out) *prof_out = g_steal_pointer(&p);
@@ -82,11 +89,11 @@ static const CpuhpViolation *first_violation(const CpuhpProfile *p, const CpuhpR
 }
 
 /* Whether `pt` with one of the seeds 1..runs breaks rule `inv`; the seed that does goes in pt. */
-static gboolean breaks_with_some_seed(const char *profile, Point *pt, guint64 runs, CpuhpMutation mu, const char *inv) {
+static gboolean breaks_with_some_seed(const Target *tg, Point *pt, guint64 runs, const char *inv) {
   for (guint64 s = 1; s <= runs; s++) {
     pt->seed = s;
     CpuhpProfile *p = NULL;
-    g_autoptr(CpuhpResult) r = run_point(profile, pt, mu, &p, NULL);
+    g_autoptr(CpuhpResult) r = run_point(tg, pt, &p, NULL);
     g_autoptr(CpuhpProfile) owned = p;
     if (!r) continue;
     g_autoptr(GArray) v = NULL;
@@ -96,8 +103,9 @@ static gboolean breaks_with_some_seed(const char *profile, Point *pt, guint64 ru
   return FALSE;
 }
 
-static void describe(GString *out, const Point *pt) {
+static void describe(GString *out, const Target *tg, const Point *pt) {
   const Topo *t = &topos[pt->topo];
+  for (char **s = tg->set; s && *s; s++) g_string_append_printf(out, "--set %s ", *s);
   g_string_append_printf(out, "--topology=%s", t->topology);
   if (t->cut) g_string_append_printf(out, " --cpus=%u", t->cut);
   if (t->pcpus) g_string_append_printf(out, " --set host.pcpus=%u", t->pcpus);
@@ -113,7 +121,9 @@ static void describe(GString *out, const Point *pt) {
 
 int cmd_verify(int argc, char **argv) {
   g_autofree char *runs_s = NULL, *mutate = NULL, *ftrace = NULL;
+  g_auto(GStrv) set = NULL;
   GOptionEntry entries[] = {
+      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable), e.g. kernel.smt_primary_first=false", "KEY=VALUE"},
       {"runs", 0, 0, G_OPTION_ARG_STRING, &runs_s, "Seeds per configuration (default 3)", "N"},
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &ftrace, "Where the counterexample's trace goes (default verify-counterexample.trace)", "FILE"},
       {"mutate", 0, 0, G_OPTION_ARG_STRING, &mutate, "Verify a deliberately broken model (sibling-first, release-two, no-release-wait, prepare-on-ap, skip-teardown): the checker must catch it", "NAME"},
@@ -122,7 +132,7 @@ int cmd_verify(int argc, char **argv) {
   if (!cli_parse("verify", &argc, &argv, entries, "[PROFILE]",
                  "Check the kernel's bringup rules (see `run --check`) on every combination of odd\n"
                  "topologies (1 CPU, a sibling cut off, more vCPUs than host CPUs ...), policies,\n"
-                 "injected faults, timings and seeds. Exit 0: every rule held; 1: a rule broke — the\n"
+                 "injected faults, timings and seeds. Exit 0: every rule held; 1: a rule broke; the\n"
                  "smallest configuration that breaks it is printed, with a trace that replays it.",
                  &status))
     return status;
@@ -131,8 +141,11 @@ int cmd_verify(int argc, char **argv) {
   CpuhpMutation mu = CPUHP_MUTATE_NONE;
   if (mutate && !cpuhp_mutation_parse(mutate, &mu)) return cli_fail("verify", "--mutate: unknown mutation '%s'", mutate);
   const char *profile = argc > 1 ? argv[1] : NULL;
-  { /* a bad profile is a usage error, before any run */
-    g_autoptr(GPtrArray) ov = g_ptr_array_new();
+  const Target tg = {profile, set, mu};
+  { /* a bad profile or --set is a usage error, before any run */
+    g_auto(CliFlags) f = {.set = g_strdupv(set)};
+    g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+    if ((status = cli_overrides("verify", &f, ov))) return status;
     g_autoptr(CpuhpProfile) p = cli_load(profile, ov);
     if (!p) return 2;
   }
@@ -147,7 +160,7 @@ int cmd_verify(int argc, char **argv) {
           for (guint64 s = 1; s <= runs && !bad_inv; s++) {
             Point pt = {t, po, fa, ti, s};
             CpuhpProfile *p = NULL;
-            g_autoptr(CpuhpResult) r = run_point(profile, &pt, mu, &p, NULL);
+            g_autoptr(CpuhpResult) r = run_point(&tg, &pt, &p, NULL);
             g_autoptr(CpuhpProfile) owned = p;
             if (!r) continue;
             ran = TRUE;
@@ -170,22 +183,22 @@ int cmd_verify(int argc, char **argv) {
   for (guint t = 0; t <= bad.topo; t++) {
     if (t == best.topo || topo_cpus(&topos[t]) > topo_cpus(&topos[best.topo])) continue;
     Point pt = {t, bad.policy, bad.fault, bad.timing, 0};
-    if (breaks_with_some_seed(profile, &pt, runs, mu, bad_inv)) best = pt;
+    if (breaks_with_some_seed(&tg, &pt, runs, bad_inv)) best = pt;
   }
   if (best.timing) {
     Point pt = best;
     pt.timing = 0;
-    if (breaks_with_some_seed(profile, &pt, runs, mu, bad_inv)) best = pt;
+    if (breaks_with_some_seed(&tg, &pt, runs, bad_inv)) best = pt;
   }
   CpuhpProfile *p = NULL;
-  g_autoptr(CpuhpResult) r = run_point(profile, &best, mu, &p, NULL);
+  g_autoptr(CpuhpResult) r = run_point(&tg, &best, &p, NULL);
   g_autoptr(CpuhpProfile) owned = p;
   g_assert(r);
   g_autoptr(GArray) v = NULL;
   const CpuhpViolation *viol = first_violation(p, r, &v);
   g_assert(viol);
   g_autoptr(GString) how = g_string_new(NULL);
-  describe(how, &best);
+  describe(how, &tg, &best);
   g_autoptr(GString) t = g_string_new(NULL);
   cpuhp_report_ftrace(t, r);
   const char *path = ftrace ? ftrace : "verify-counterexample.trace";

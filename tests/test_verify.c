@@ -66,11 +66,37 @@ static void test_finds_smt4_dead_primary(void **state) {
   g_rmdir(dir);
 }
 
+/* The arm64 RFC's change (no primary-first rule) as a --set: verify passes it on the arm64
+ * profile (no microcode loader) and fails it on bare-metal x86 with the microcode rule, with a
+ * small counterexample whose run line carries the same override. */
+static void test_smt_rule_off(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-verify-XXXXXX", NULL);
+  g_autofree char *trace = g_strdup_printf("%s/cx.trace", dir);
+  g_autofree char *arm = NULL, *x86 = NULL;
+  g_autofree char *a_args = g_strdup_printf("scenarios/qemu-tcg-icount-arm64.yaml --runs=1 --set "
+                                            "kernel.smt_primary_first=false --ftrace=%s", trace);
+  assert_int_equal(verify(&arm, a_args), 0);
+  assert_non_null(strstr(arm, "all 9 invariants hold"));
+  assert_false(g_file_test(trace, G_FILE_TEST_EXISTS));
+  g_autofree char *x_args = g_strdup_printf("--runs=1 --set kernel.smt_primary_first=false --ftrace=%s", trace);
+  assert_int_equal(verify(&x86, x_args), 1);
+  assert_non_null(strstr(x86, "VIOLATED microcode_siblings_quiet"));
+  assert_non_null(strstr(x86, "minimal counterexample (4 CPUs): cpuhpsim run --set kernel.smt_primary_first=false"));
+  g_autoptr(GArray) ev = tu_read_trace(trace);
+  assert_true(ev && ev->len > 0);
+  g_unlink(trace);
+  g_rmdir(dir);
+  g_autofree char *bad = NULL;
+  assert_int_equal(verify(&bad, "--set kernel.smt_primary_first=maybe 2>&1"), 2);
+  assert_non_null(strstr(bad, "kernel.smt_primary_first"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model_holds),
       cmocka_unit_test(test_mutants_caught),
       cmocka_unit_test(test_finds_smt4_dead_primary),
+      cmocka_unit_test(test_smt_rule_off),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
