@@ -80,18 +80,9 @@ const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version) 
 }
 
 const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
-  g_autofree char *data = NULL;
-  gsize len;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &data, &len, &io)) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, "%s: %s", path, io->message);
-    return NULL;
-  }
-  g_autoptr(YtNode) root = yt_parse(path, FALSE, data, len, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, error);
-  if (!root) {
-    if (error && !*error) g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, "%s: empty state table", path);
-    return NULL;
-  }
+  g_autoptr(YtNode) root =
+      yt_parse_file(path, "state table", CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, CPUHP_PROFILE_ERROR_SYNTAX, error);
+  if (!root) return NULL;
   if (root->kind != YT_MAPPING) {
     ERR(root, "a state table is a mapping");
     return NULL;

@@ -130,18 +130,9 @@ static gboolean parse(CpuhpScenario *s, const YtNode *root, GError **error) {
 }
 
 CpuhpScenario *cpuhp_scenario_load(const char *path, GError **error) {
-  g_autofree char *data = NULL;
-  gsize len;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &data, &len, &io)) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, "%s: %s", path, io->message);
-    return NULL;
-  }
-  g_autoptr(YtNode) root = yt_parse(path, FALSE, data, len, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, error);
-  if (!root) {
-    if (error && !*error) g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, "%s: empty scenario", path);
-    return NULL;
-  }
+  g_autoptr(YtNode) root =
+      yt_parse_file(path, "scenario", CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, CPUHP_PROFILE_ERROR_SYNTAX, error);
+  if (!root) return NULL;
   g_autoptr(CpuhpScenario) s = g_new0(CpuhpScenario, 1);
   s->source = g_strdup(path);
   s->seed = 1;

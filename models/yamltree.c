@@ -334,3 +334,18 @@ YtNode *yt_parse(const char *source, gboolean from_override, const char *data, g
   if (!ok) g_clear_pointer(&b.root, yt_node_free);
   return b.root;
 }
+
+YtNode *yt_parse_file(const char *path, const char *what, GQuark domain, gint io_code, gint code, GError **error) {
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(path, &data, &len, &io)) {
+    g_set_error(error, domain, io_code, "%s: %s", path, io->message);
+    return NULL;
+  }
+  g_autoptr(GError) err = NULL;
+  YtNode *root = yt_parse(path, FALSE, data, len, domain, code, &err);
+  if (!root && !err) g_set_error(&err, domain, code, "%s: empty %s", path, what);
+  if (err) g_propagate_error(error, g_steal_pointer(&err));
+  return root;
+}

@@ -33,6 +33,9 @@ struct YtNode {
  * "SOURCE:LINE:COL: problem", or "--set SOURCE: problem" when from_override. */
 YtNode *yt_parse(const char *source, gboolean from_override, const char *data, gsize len,
                  GQuark domain, gint code, GError **error);
+/* The one document in file `path` (a WHAT: "state table", "scenario"); an unreadable file is
+ * `io_code`, a bad or empty document `code`, so no caller gets NULL without an error. */
+YtNode *yt_parse_file(const char *path, const char *what, GQuark domain, gint io_code, gint code, GError **error);
 
 /* New nodes located where `like` is (same source, line, column, origin). */
 YtNode *yt_scalar_new(const char *text, const YtNode *like);
