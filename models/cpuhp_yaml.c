@@ -219,6 +219,7 @@ gboolean cpuhp_table_from_trace(const CpuhpMeasured *m, GString *out, GError **e
     return FALSE;
   }
   g_autoptr(GString) add = g_string_new(NULL), move = g_string_new(NULL), rm = g_string_new(NULL);
+  g_autoptr(GHashTable) moved = g_hash_table_new(g_str_hash, g_str_equal); /* base names */
   for (guint i = 0; i < m->states->len; i++) {
     const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
     if ((guint)s->step == base->kick_ap || (guint)s->step == base->bringup_cpu) continue;
@@ -228,18 +229,17 @@ gboolean cpuhp_table_from_trace(const CpuhpMeasured *m, GString *out, GError **e
     for (guint k = 0; k < base->n_steps && !same; k++)
       if (g_strcmp0(base->steps[k].startup, s->callback) == 0 && !seen(m, base->steps[k].step, s->callback))
         same = &base->steps[k];
-    if (same) g_string_append_printf(move, "%s\"%s\": %d", move->len ? ", " : "", same->name, s->step);
-    else g_string_append_printf(add, "  - {step: %d, name: \"%s@%d\", startup: %s}\n", s->step, s->callback, s->step,
-                                s->callback);
+    if (same && g_hash_table_add(moved, (gpointer)same->name)) /* a second new number is a new state */
+      g_string_append_printf(move, "%s\"%s\": %d", move->len ? ", " : "", same->name, s->step);
+    else
+      g_string_append_printf(add, "  - {step: %d, name: \"%s@%d\", startup: %s}\n", s->step, s->callback, s->step,
+                             s->callback);
   }
   for (guint k = 0; k < base->n_steps; k++) { /* at-boot, traceable, absent: removed */
     const CpuhpStep *b = &base->steps[k];
     if (!b->at_boot || b->cost != CPUHP_COST_PROFILE || b->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
-    gboolean found = seen(m, b->step, b->startup);
-    for (guint i = 0; i < m->states->len && !found; i++) /* moved elsewhere counts as found */
-      found = g_str_equal(g_array_index(m->states, CpuhpMeasuredState, i).callback, b->startup) &&
-              !cpuhp_table_at(base, (guint)g_array_index(m->states, CpuhpMeasuredState, i).step);
-    if (!found) g_string_append_printf(rm, "%s\"%s\"", rm->len ? ", " : "", b->name);
+    if (!seen(m, b->step, b->startup) && !g_hash_table_contains(moved, b->name))
+      g_string_append_printf(rm, "%s\"%s\"", rm->len ? ", " : "", b->name);
   }
   g_autofree char *stem = g_path_get_basename(m->source);
   g_string_append_printf(out,
