@@ -54,8 +54,8 @@ void machine_spin(CpuhpMachine *m, guint cpu, gboolean on) {
 }
 
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
-  return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP,
-                      m->cpus[cpu].n_wakeups++);
+  return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP, m->cpus[cpu].n_wakeups++) +
+         machine_vcpu_wake(m, cpu); /* in a VM the sleeper's vCPU may have to be woken first */
 }
 
 static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
@@ -118,6 +118,7 @@ static void bp_phase(CpuhpMachine *m, CpuhpBpPhase ph) {
 static void ev_bp_load(void *ctx, uint64_t on) {
   CpuhpMachine *m = ctx;
   sim_ps_set_load(m->host, 0, on ? 1.0 : 0);
+  if (!on) machine_vcpu_halt(m, 0, 0); /* back to sleep in its wait */
 }
 
 int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
@@ -249,6 +250,7 @@ static void bp_finish(CpuhpMachine *m) {
   }
   m->bp.done = TRUE;
   m->res->all_online_ns = now(m);
+  machine_vm_finish(m);
 }
 
 static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
@@ -349,6 +351,7 @@ static void bp_release(CpuhpMachine *m) {
   m->cpus[cpu].sync = SYNC_STATE_SHOULD_ONLINE;
   m->res->cpus[cpu].release = now(m);
   bp_phase(m, CPUHP_BP_WAIT_AP);
+  machine_vcpu_halt(m, 0, 0);
   if (!m->cpus[cpu].self_released) sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
   if (m->mutation == CPUHP_MUTATE_RELEASE_TWO) /* wrong on purpose: a second AP let go */
     for (guint c = 1; c < m->n_cpus; c++)
@@ -454,6 +457,7 @@ static void ev_bp_running_timeout(void *ctx, uint64_t token) {
 static void ev_bp_cpu_on_returned(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   bp_phase(m, CPUHP_BP_WAIT_AP); /* asleep in wait_for_completion_timeout(&cpu_running) */
+  machine_vcpu_halt(m, 0, 0);
   m->bp.token++;
   sim_engine_schedule(m->e, m->p->arm64.cpu_running_timeout, ev_bp_running_timeout, m, m->bp.token);
 }
@@ -483,6 +487,7 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
     m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
     m->res->cpus[cpu].online = now(m);
     if (m->host) sim_ps_set_load(m->host, cpu, m->p->host.idle_load_pct / 100.0); /* online, idle */
+    machine_vcpu_halt(m, cpu, m->p->host.idle_load_pct / 100.0);
   }
   bp_next_step(m);
 }
@@ -550,6 +555,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
     return;
   }
   bp_phase(m, CPUHP_BP_WAIT_ONLINE);
+  machine_vcpu_halt(m, 0, 0);
   sim_engine_schedule(m->e, machine_task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
 }
 
@@ -561,6 +567,7 @@ static void ap_online_idle(CpuhpMachine *m, guint cpu) {
   CpuhpCpuResult *r = &m->res->cpus[cpu];
   r->online_idle = now(m);
   r->starting_ns = now(m) - r->release;
+  machine_vcpu_halt(m, cpu, 0); /* the idle task runs until cpuhp/N is woken */
   if (m->bp.cpu != cpu) return; /* only a mutated model gets here: nobody waits for this AP */
   sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
 }
@@ -659,7 +666,7 @@ static void bp_next_step(CpuhpMachine *m) {
 
 gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *spec,
                            gboolean no_alive, CpuhpFault *out, GError **error) {
-  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const CpuhpTable *t = cpuhp_profile_table(p);
   g_assert(t);
   g_auto(GStrv) parts = g_strsplit(spec, ":", 2);
   guint n_parts = g_strv_length(parts);
@@ -714,7 +721,7 @@ static void ev_bp_start(void *ctx, uint64_t unused) {
 }
 
 CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error) {
-  const CpuhpTable *table = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const CpuhpTable *table = cpuhp_profile_table(p);
   const ArchOps *arch = arch_for(p->arch);
   if (!table || !arch) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
@@ -733,6 +740,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
+  m.vm_lock = sim_lock_new(e);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
   m.bp.node_of_line = -1;
@@ -816,6 +824,7 @@ out:
   g_free(m.cpus);
   g_free(m.pkg_booted);
   sim_lock_free(m.tr_lock);
+  sim_lock_free(m.vm_lock);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   cpuhp_topology_free(m.topo);

@@ -15,6 +15,10 @@ const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version) {
   return arch && version ? cpuhp_table_registered(arch, version) : NULL; /* loaded from YAML */
 }
 
+const CpuhpTable *cpuhp_table_for_config(const CpuhpTable *t, gboolean hotplug_parallel) {
+  return t && hotplug_parallel && t->split_startup ? t->split_startup : t;
+}
+
 const char *cpuhp_table_known(void) {
   static char *known;
   if (g_once_init_enter(&known)) {

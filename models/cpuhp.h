@@ -47,7 +47,7 @@ typedef struct {
                               with its pages (trace_buf_size, tracing at boot) */
 } CpuhpStep;
 
-typedef struct {
+typedef struct _CpuhpTable {
   const char *arch;    /* "x86_64" */
   const char *version; /* "6.12" */
   const CpuhpStep *steps;
@@ -60,10 +60,16 @@ typedef struct {
   uint16_t teardown_cpu;   /* CPUHP_TEARDOWN_CPU: takedown_cpu(), teardown only, on the BP */
   uint16_t ap_online_idle; /* CPUHP_AP_ONLINE_IDLE */
   uint16_t online;         /* CPUHP_ONLINE */
+  /* The same kernel built with CONFIG_HOTPLUG_PARALLEL where the arch only gets split startup
+   * with it (arm64: the 2026 RFC); NULL when the config changes no row. */
+  const struct _CpuhpTable *split_startup;
 } CpuhpTable;
 
 /* NULL when no table is shipped for that pair. */
 const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version);
+/* The table a kernel built with that config runs: `t`, or its split-startup twin when
+ * hotplug_parallel (CONFIG_HOTPLUG_PARALLEL selects HOTPLUG_SPLIT_STARTUP). */
+const CpuhpTable *cpuhp_table_for_config(const CpuhpTable *t, gboolean hotplug_parallel);
 /* Comma-separated "arch/version" list of shipped tables, for error messages; static string. */
 const char *cpuhp_table_known(void);
 /* Row by name string; NULL if absent. */

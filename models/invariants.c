@@ -4,7 +4,7 @@
 #include "models/cpuhp.h"
 
 static const CpuhpTable *table_of(const CpuhpProfile *p) {
-  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const CpuhpTable *t = cpuhp_profile_table(p);
   g_assert(t);
   return t;
 }

@@ -81,6 +81,9 @@ enum {
   PURPOSE_IDENTIFY,
   PURPOSE_TSC_SYNC,
   PURPOSE_ONLINE_TAIL,
+  PURPOSE_VCPU_WAKEUP,             /* draw = the CPU's exit draw counter */
+  PURPOSE_VCPU_RESET,
+  PURPOSE_VM_EXIT,                 /* + exit type */
 };
 
 /* A state table row as this profile has it: present or not, and what each instance costs.
@@ -113,6 +116,12 @@ typedef struct {
   guint16 walk_step;      /* the teardown the AP thread is running */
   gboolean self_released; /* mutation no-release-wait: went on without the BP */
   int64_t ucode_since;
+  /* hypervisor.c: the vCPU executed WFI and has not been woken since */
+  gboolean halted;
+  int64_t halted_at;
+  guint halt_token;       /* invalidates a stale end-of-poll event */
+  double rest_load;       /* host load once the poll is over */
+  guint n_exit_draws;
 } CpuhpCpu;
 
 struct _CpuhpMachine {
@@ -133,6 +142,7 @@ struct _CpuhpMachine {
   CpuhpCore *cores;
   guint *pkg_booted;      /* CPUs per package that got past set_cpu_sibling_map */
   SimLock *tr_lock;       /* x86 trampoline lock */
+  SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */
@@ -192,6 +202,19 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu); /* one STARTING s
 int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns);
 /* Resume an AP blocked in a stage, `delay` ns from now. */
 void machine_ap_resume(CpuhpMachine *m, guint cpu, int64_t delay);
+
+/* The hypervisor (hypervisor.c); no-ops returning 0 when host.hypervisor is none. */
+void machine_vm_exit_record(CpuhpMachine *m, CpuhpVmExit x, guint64 n, int64_t ns);
+int64_t machine_vm_exits(CpuhpMachine *m, guint cpu, CpuhpVmExit x, guint64 n); /* their cost */
+int64_t machine_vm_ap_exits(CpuhpMachine *m, guint cpu, CpuhpVmExit x);        /* host.ap_exits */
+/* The vCPU idles (WFI): halt polling, then blocked; `rest_load` is its host load once blocked. */
+void machine_vcpu_halt(CpuhpMachine *m, guint cpu, double rest_load);
+/* Woken by an IPI: extra latency until it runs (0 if it was not halted). */
+int64_t machine_vcpu_wake(CpuhpMachine *m, guint cpu);
+/* An AP stage: the vCPU's first entry after CPU_ON, on the host-wide lock. */
+ApStep machine_vcpu_first_entry(CpuhpMachine *m, guint cpu);
+/* End of the window: IRQ exits from host ticks. */
+void machine_vm_finish(CpuhpMachine *m);
 
 const ArchOps *arch_x86_ops(void);
 const ArchOps *arch_arm64_ops(void);

@@ -50,8 +50,10 @@ static const char *const vendors[] = {"intel", "amd", "hygon", "other", NULL};
 static const char *const conduits[] = {"hvc", "smc", NULL};
 static const char *const enumerations[] = {"primaries_first", "interleaved", NULL};
 static const char *const hz_values[] = {"100", "250", "300", "1000", NULL};
+static const char *const hypervisors[] = {"none", "kvm", "hyperv", NULL};
 static const char *const nosmt_values[] = {"off", "on", "force", NULL};
 G_STATIC_ASSERT(CPUHP_NOSMT_OFF == 0 && CPUHP_NOSMT_ON == 1 && CPUHP_NOSMT_FORCE == 2);
+G_STATIC_ASSERT(CPUHP_HYP_NONE == 0 && CPUHP_HYP_KVM == 1 && CPUHP_HYP_HYPERV == 2);
 G_STATIC_ASSERT(CPUHP_ENUM_PRIMARIES_FIRST == 0 && CPUHP_ENUM_INTERLEAVED == 1);
 
 #define OFF(f) offsetof(CpuhpProfile, f)
@@ -120,6 +122,8 @@ static const Field fields[] = {
   UINT("kernel.kthreads_per_cpu", kernel.kthreads_per_cpu, 1, 1000, "6",
        "kthreads created per CPU in PREPARE"),
 
+  {"host.hypervisor", T_ENUM, OFF(host.hypervisor), 0, 0, hypervisors, "none",
+   "what runs the vCPUs: none (bare metal or a translator), kvm, hyperv; the last two count VM exits"},
   UINT("host.pcpus", host.pcpus, 0, CPUS, "0",
        "host CPUs the vCPU threads share (processor sharing); 0: bare metal, each CPU its own"),
   UINT("host.spin_load_pct", host.spin_load_pct, 0, 1000, "100",
@@ -128,6 +132,28 @@ static const Field fields[] = {
        "host share an online, idle vCPU still takes, in % (timer ticks, translator housekeeping)"),
   DIST("host.first_ap_cold", host.first_ap_cold, "0",
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
+  UINT("host.tick_hz", host.tick_hz, 0, 100000, "250",
+       "host timer ticks/s on a busy host CPU; each one that lands on a running vCPU is an IRQ exit"),
+  DUR("host.halt_poll", host.halt_poll, 0, "0",
+      "halt_poll_ns: a halted vCPU polls (burning a host CPU) this long before it blocks"),
+  DIST("host.vcpu_wakeup", host.vcpu_wakeup, "0",
+       "a blocked vCPU woken by an IPI or timer until it runs again (host wake-up, switch, entry)"),
+  DIST("host.vcpu_reset", host.vcpu_reset, "0",
+       "a vCPU's first entry after CPU_ON (reset), serialised on one host-wide lock"),
+  DIST("host.exit_cost.wfx", host.exit_cost[CPUHP_EXIT_WFX], "0",
+       "WFx exit whose wake-up the halt poll catches"),
+  DIST("host.exit_cost.irq", host.exit_cost[CPUHP_EXIT_IRQ], "0", "one IRQ exit"),
+  DIST("host.exit_cost.dabt_low", host.exit_cost[CPUHP_EXIT_DABT_LOW], "0",
+       "one stage-2 data abort (fault-in or MMIO emulation)"),
+  DIST("host.exit_cost.sys64", host.exit_cost[CPUHP_EXIT_SYS64], "0",
+       "one trapped system register access (also each IPI sent)"),
+  DIST("host.exit_cost.iabt_low", host.exit_cost[CPUHP_EXIT_IABT_LOW], "0", "one stage-2 instruction abort"),
+  UINT("host.ap_exits.dabt_low", host.ap_exits[CPUHP_EXIT_DABT_LOW], 0, 1000000, "0",
+       "DABT_LOW exits on each AP's way to ALIVE (first touch, redistributor MMIO)"),
+  UINT("host.ap_exits.sys64", host.ap_exits[CPUHP_EXIT_SYS64], 0, 1000000, "0",
+       "SYS64 exits in each AP's secondary_start_kernel (trapped ID registers)"),
+  UINT("host.ap_exits.iabt_low", host.ap_exits[CPUHP_EXIT_IABT_LOW], 0, 1000000, "0",
+       "IABT_LOW exits on each AP's way to ALIVE"),
 
   DIST("platform.wakeup", platform.wakeup, "5us",
        "a sleeping task woken from another CPU until it runs"),
@@ -718,13 +744,16 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
     return FAIL(where(root, "arch", NULL), VALUE, "no state table for arch %s (known: %s)", q,
                 cpuhp_table_known());
   }
-  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const CpuhpTable *t = cpuhp_profile_table(p);
   if (!t) {
     g_autofree char *v = unquoted(p->kernel.version);
     return FAIL(where(root, "kernel.version", "arch"), VALUE,
                 "no state table for %s/%s (known: %s)", p->arch, v, cpuhp_table_known());
   }
   if (!check_topology(p, root, error)) return FALSE;
+  if (p->host.hypervisor != CPUHP_HYP_NONE && !p->host.pcpus)
+    return FAIL(where(root, "host.hypervisor", NULL), VALUE,
+                "host.hypervisor: a hypervisor runs the vCPUs on host CPUs: set host.pcpus");
   if (p->kernel.alive_spin > p->kernel.alive_timeout) {
     char spin[32], timeout[32];
     return FAIL(where(root, "kernel.alive_spin", "kernel.alive_timeout"), VALUE,
@@ -950,4 +979,14 @@ void cpuhp_profile_schema_text(GString *out) {
     g_string_append_printf(out, "%-*s  %-*s  %-*s  %s\n", (int)w[0], r[0], (int)w[1], r[1],
                            (int)w[2], r[2], r[3]);
   }
+}
+
+const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p) {
+  return cpuhp_table_for_config(cpuhp_table_lookup(p->arch, p->kernel.version), p->kernel.hotplug_parallel);
+}
+
+const char *cpuhp_vm_exit_name(CpuhpVmExit x) {
+  static const char *const names[] = {"HVC64", "WFx", "IRQ", "DABT_LOW", "SYS64", "IABT_LOW"};
+  G_STATIC_ASSERT(G_N_ELEMENTS(names) == CPUHP_EXIT_N);
+  return names[x];
 }

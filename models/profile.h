@@ -38,6 +38,25 @@ typedef enum {
   CPUHP_ENUM_INTERLEAVED,     /* siblings adjacent: cpu = (pkg, core, thread) row-major (QEMU) */
 } CpuhpEnumeration;
 
+/* What runs the vCPUs (host.hypervisor). */
+typedef enum {
+  CPUHP_HYP_NONE,   /* bare metal, or a translator (QEMU TCG): no VM exits */
+  CPUHP_HYP_KVM,
+  CPUHP_HYP_HYPERV,
+} CpuhpHypervisor;
+
+/* VM exit types, as `perf kvm stat` names them on arm64 (x86 maps onto the same classes). */
+typedef enum {
+  CPUHP_EXIT_HVC64,    /* hypercall: PSCI CPU_ON */
+  CPUHP_EXIT_WFX,      /* WFI/WFE (x86 HLT): the vCPU idles, e.g. a sleeping BP */
+  CPUHP_EXIT_IRQ,      /* a host interrupt (tick) while the vCPU ran */
+  CPUHP_EXIT_DABT_LOW, /* stage-2 data abort: first touch of memory, MMIO (GIC redistributor) */
+  CPUHP_EXIT_SYS64,    /* trapped system register: ID registers, ICC_SGI1R (every IPI sent) */
+  CPUHP_EXIT_IABT_LOW, /* stage-2 instruction abort */
+  CPUHP_EXIT_N,
+} CpuhpVmExit;
+const char *cpuhp_vm_exit_name(CpuhpVmExit x);
+
 typedef enum {
   CPUHP_NOSMT_OFF,   /* SMT on */
   CPUHP_NOSMT_ON,    /* nosmt: siblings booted once (x86 CR4.MCE), then rolled back */
@@ -90,11 +109,18 @@ typedef struct _CpuhpProfile {
   } kernel;
 
   struct {
+    CpuhpHypervisor hypervisor;
     guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
     guint spin_load_pct;       /* host share a spinning vCPU takes, % of a working one */
     guint idle_load_pct;       /* host share an online, idle vCPU still takes (ticks, housekeeping) */
     SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
                                   (QEMU TCG) translating the post-release AP code once */
+    guint tick_hz;             /* host timer ticks per second on a busy host CPU: IRQ exits */
+    int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking */
+    SimDist vcpu_wakeup;       /* a blocked vCPU, woken (IPI or timer), until it runs again */
+    SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */
+    SimDist exit_cost[CPUHP_EXIT_N]; /* host time of one exit (HVC64: arm64.psci_cpu_on) */
+    guint ap_exits[CPUHP_EXIT_N];    /* exits on each AP's own boot path, by type */
   } host;
 
   struct {
@@ -156,6 +182,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpProfile, cpuhp_profile_free)
 
 /* The profile's entry for a state name, or NULL. */
 const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name);
+/* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
+const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
 /* Number of logical CPUs that exist (topology product, cut by nr_cpus). */
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p);
 /* The profile format, one key a line with type, default and meaning. */

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "models/profile.h"
 #include "sim/ftrace.h"
 
 typedef enum {
@@ -81,6 +82,11 @@ typedef struct {
   int64_t ap_spin_ns;      /* all APs' spinning at ALIVE: CPU time burnt waiting */
   int64_t smp_init_at;     /* trace clock at window start */
   uint64_t events;         /* engine events run */
+  gboolean vm;             /* a hypervisor ran the vCPUs: the VM-exit figures below count */
+  guint64 vm_exits[CPUHP_EXIT_N];   /* by type, in the window */
+  int64_t vm_exit_ns[CPUHP_EXIT_N]; /* host time of those exits */
+  guint64 vcpu_blocked_wakeups;     /* wake-ups that came after the halt poll gave up */
+  int64_t host_busy_ns;             /* host CPU time the vCPUs took (work, spinning, polling) */
   CpuhpCpuResult *cpus;    /* n_cpus entries, index = cpu */
   GArray *trace;           /* SimFtraceRec, when tracing was asked for; else NULL */
   GArray *log;             /* CpuhpLogLine: the console lines of the window */

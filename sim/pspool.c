@@ -23,6 +23,7 @@ struct _SimPsPool {
   double rate;
   guint token;       /* invalidates scheduled completion checks */
   double spin_ns;
+  double busy_ns;
 };
 
 SimPsPool *sim_ps_pool_new(SimEngine *e, double servers, guint n_clients) {
@@ -47,10 +48,12 @@ static void advance(SimPsPool *p) {
   int64_t now = sim_engine_now(p->e);
   double dt = (double)(now - p->t);
   p->v += p->rate * dt;
-  double spinning = 0;
+  double spinning = 0, load = 0;
   for (guint i = 0; i < p->n; i++)
     if (!p->c[i].working) spinning += p->c[i].idle_load;
+    else load += 1;
   p->spin_ns += spinning * p->rate * dt;
+  p->busy_ns += (spinning + load) * p->rate * dt;
   p->t = now;
 }
 
@@ -104,3 +107,7 @@ void sim_ps_set_load(SimPsPool *p, guint c, double load) {
 
 double sim_ps_rate(const SimPsPool *p) { return p->rate; }
 double sim_ps_spin_ns(const SimPsPool *p) { return p->spin_ns; }
+double sim_ps_busy_ns(SimPsPool *p) {
+  advance(p);
+  return p->busy_ns;
+}

@@ -22,5 +22,7 @@ void sim_ps_work(SimPsPool *p, guint c, int64_t work, SimHandler fn, void *ctx, 
 void sim_ps_set_load(SimPsPool *p, guint c, double load);
 /* Current service rate of a working client (1 when there is no contention). */
 double sim_ps_rate(const SimPsPool *p);
+/* Host CPU time all clients have taken so far (work, spinning, polling), ns. */
+double sim_ps_busy_ns(SimPsPool *p);
 /* Total host CPU time spent by clients' loads other than work (spinning), ns. */
 double sim_ps_spin_ns(const SimPsPool *p);

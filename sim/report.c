@@ -50,6 +50,24 @@ static void mean_of(const CpuhpResult *r, CpuField f, gboolean primary, double *
   *mean = *n ? sum / *n : 0;
 }
 
+/* In the shape of `perf kvm stat report` (the arm64 RFC's "KVM event statistics"). */
+static void vm_exit_table(GString *out, const CpuhpResult *r) {
+  guint64 n = 0;
+  int64_t t = 0;
+  for (CpuhpVmExit x = 0; x < CPUHP_EXIT_N; x++) {
+    n += r->vm_exits[x];
+    t += r->vm_exit_ns[x];
+  }
+  g_string_append(out, "\nVM exits in the window      Samples  Sample%      Time (ns)   Time%  Mean Time (ns)\n");
+  for (CpuhpVmExit x = 0; x < CPUHP_EXIT_N; x++)
+    g_string_append_printf(out, "  %-24s %9" G_GUINT64_FORMAT " %7.2f%% %14" G_GINT64_FORMAT " %6.2f%% %15.0f\n",
+                           cpuhp_vm_exit_name(x), r->vm_exits[x], n ? 100.0 * (double)r->vm_exits[x] / (double)n : 0,
+                           r->vm_exit_ns[x], t ? 100.0 * (double)r->vm_exit_ns[x] / (double)t : 0,
+                           r->vm_exits[x] ? (double)r->vm_exit_ns[x] / (double)r->vm_exits[x] : 0);
+  g_string_append_printf(out, "  vCPU wake-ups after the halt poll gave up %" G_GUINT64_FORMAT
+                         "; host CPU time taken by vCPUs %.3f ms\n", r->vcpu_blocked_wakeups, ms(r->host_busy_ns));
+}
+
 void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", r->profile, r->arch, r->kernel,
                          r->topology);
@@ -71,6 +89,7 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     double pct = r->bringup_ns ? 100.0 * (double)r->bp_phase_ns[ph] / (double)r->bringup_ns : 0;
     g_string_append_printf(out, "  %-36s %10.3f %8.1f\n", cpuhp_bp_phase_name(ph), ms(r->bp_phase_ns[ph]), pct);
   }
+  if (r->vm) vm_exit_table(out, r);
   g_string_append(out, "\nper-AP means                          primaries     siblings   (ms)\n");
   for (guint i = 0; i < G_N_ELEMENTS(per_ap_rows); i++) {
     double mp, msib;
@@ -146,7 +165,16 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
   G_STATIC_ASSERT(G_N_ELEMENTS(keys) == CPUHP_BP_N_PHASES);
   for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++)
     g_string_append_printf(out, "%s\"%s\": %" G_GINT64_FORMAT, ph ? ", " : "", keys[ph], r->bp_phase_ns[ph]);
-  g_string_append(out, "},\n  \"per_cpu\": [\n");
+  g_string_append(out, "},\n");
+  if (r->vm) {
+    g_string_append(out, "  \"vm_exits\": {");
+    for (CpuhpVmExit v = 0; v < CPUHP_EXIT_N; v++)
+      g_string_append_printf(out, "%s\"%s\": {\"count\": %" G_GUINT64_FORMAT ", \"time_ns\": %" G_GINT64_FORMAT "}",
+                             v ? ", " : "", cpuhp_vm_exit_name(v), r->vm_exits[v], r->vm_exit_ns[v]);
+    g_string_append_printf(out, "},\n  \"vcpu_blocked_wakeups\": %" G_GUINT64_FORMAT ",\n  \"host_busy_ns\": %" G_GINT64_FORMAT ",\n",
+                           r->vcpu_blocked_wakeups, r->host_busy_ns);
+  }
+  g_string_append(out, "  \"per_cpu\": [\n");
   for (guint i = 0; i < r->n_cpus; i++) {
     const CpuhpCpuResult *c = &r->cpus[i];
     g_string_append_printf(
@@ -222,7 +250,7 @@ void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {
 }
 
 void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
-  const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
+  const CpuhpTable *t = cpuhp_profile_table(p);
   g_assert(t); /* the profile loader accepted the pair */
   g_string_append_printf(out, "cpuhp states, %s, Linux %s, profile %s\n", t->arch, t->version, p->name);
   g_string_append_printf(out, "%4s  %-36s %-30s %-28s %-9s %-13s %-4s %s\n", "step", "enum", "name",

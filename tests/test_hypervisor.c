@@ -1,0 +1,147 @@
+/* test_hypervisor.c — the hypervisor model (models/hypervisor.c) against the arm64 RFC's tables
+ * (seed 002, targets T5-T8), and the mechanisms that make them: one profile per machine, only
+ * the kernel setting changes; the order of the three kernels must come out of the wait
+ * mechanism and the host contention, which the ablations below switch off one at a time. */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "sim/report.h"
+
+#define KVM "scenarios/qemu-arm64-kvm-128.yaml"
+#define HYPERV "scenarios/hyperv-arm64-96.yaml"
+
+typedef enum { NO_PATCH, PARALLEL0, PARALLEL1 } Kernel;
+
+/* The RFC kernel variant `k` of `yaml`, plus extra overrides (NULL-terminated). */
+static CpuhpResult *run_variant(const char *yaml, Kernel k, const char *extra, ...) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("kernel.hotplug_parallel=%s", k == NO_PATCH ? "false" : "true"));
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", k == PARALLEL1 ? "true" : "false"));
+  va_list ap;
+  va_start(ap, extra);
+  for (const char *s = extra; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
+  va_end(ap);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(yaml, ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  CpuhpResult *r = tu_run(p, 1, FALSE);
+  assert_int_equal(r->cpus_online, r->n_cpus);
+  assert_true(r->vm);
+  return r;
+}
+
+static double ms_of(const CpuhpResult *r) { return (double)r->bringup_ns / 1e6; }
+
+static void assert_within(double got, double want, double tol, const char *what) {
+  if (fabs(got - want) > tol * want) fail_msg("%s: %.3f ms, want %.3f ms +- %.0f %%", what, got, want, tol * 100);
+}
+
+/* T5, T6: 155.672 / 62.897 / 166.703 ms, and IRQ exits at least doubled by parallel=1. */
+static void test_kvm_rfc_table(void **state) {
+  (void)state;
+  g_autoptr(CpuhpResult) none = run_variant(KVM, NO_PATCH, NULL);
+  g_autoptr(CpuhpResult) p0 = run_variant(KVM, PARALLEL0, NULL);
+  g_autoptr(CpuhpResult) p1 = run_variant(KVM, PARALLEL1, NULL);
+  assert_within(ms_of(none), 155.672, 0.15, "without the patch");
+  assert_within(ms_of(p0), 62.897, 0.15, "cpuhp.parallel=0");
+  assert_within(ms_of(p1), 166.703, 0.15, "cpuhp.parallel=1");
+  assert_true(p0->bringup_ns < none->bringup_ns && none->bringup_ns < p1->bringup_ns);
+  assert_false(none->parallel || p0->parallel);
+  assert_true(p1->parallel);
+  assert_true(p1->vm_exits[CPUHP_EXIT_IRQ] >= 2 * p0->vm_exits[CPUHP_EXIT_IRQ]);
+  /* one CPU_ON hypercall per AP in every kernel */
+  assert_int_equal(none->vm_exits[CPUHP_EXIT_HVC64], 127);
+  assert_int_equal(p0->vm_exits[CPUHP_EXIT_HVC64], 127);
+  assert_int_equal(p1->vm_exits[CPUHP_EXIT_HVC64], 127);
+  /* the sleeping kernel's waits outlast the halt poll; the spinning one's do not */
+  assert_true(none->vcpu_blocked_wakeups >= 127);
+  assert_int_equal(p0->vcpu_blocked_wakeups, 0);
+}
+
+/* Ablations: the gap between "without the patch" and parallel=0 is the blocked vCPU wake-up
+ * (a halt poll that never gives up closes it); parallel=1's loss is the spinning APs on too
+ * few host CPUs (a host CPU per vCPU turns it into a gain). */
+static void test_kvm_order_from_mechanism(void **state) {
+  (void)state;
+  g_autoptr(CpuhpResult) none = run_variant(KVM, NO_PATCH, "host.halt_poll=1s", NULL);
+  g_autoptr(CpuhpResult) p0 = run_variant(KVM, PARALLEL0, "host.halt_poll=1s", NULL);
+  assert_int_equal(none->vcpu_blocked_wakeups, 0);
+  assert_true(fabs(ms_of(none) - ms_of(p0)) < 0.1 * ms_of(p0));
+
+  g_autoptr(CpuhpResult) none_big = run_variant(KVM, NO_PATCH, "host.pcpus=256", NULL);
+  g_autoptr(CpuhpResult) p1_big = run_variant(KVM, PARALLEL1, "host.pcpus=256", NULL);
+  assert_true(p1_big->bringup_ns < none_big->bringup_ns);
+
+  /* IRQ exits follow busy host CPU time: many spinning vCPUs, many ticks */
+  g_autoptr(CpuhpResult) p1 = run_variant(KVM, PARALLEL1, NULL);
+  assert_true(p1->host_busy_ns > 10 * p1->bringup_ns); /* > 10 host CPUs busy on average */
+  double ticks = (double)p1->host_busy_ns * 250 / 1e9;
+  assert_true(fabs((double)p1->vm_exits[CPUHP_EXIT_IRQ] - ticks) <= 1);
+}
+
+/* T8: ~140 ms without the series, ~130 ms with it (cpuhp.parallel on). */
+static void test_hyperv(void **state) {
+  (void)state;
+  g_autoptr(CpuhpResult) none = run_variant(HYPERV, NO_PATCH, NULL);
+  g_autoptr(CpuhpResult) p1 = run_variant(HYPERV, PARALLEL1, NULL);
+  assert_within(ms_of(none), 140, 0.15, "Hyper-V without the series");
+  assert_within(ms_of(p1), 130, 0.15, "Hyper-V with the series");
+  assert_true(p1->bringup_ns < none->bringup_ns);
+}
+
+/* Bare metal has no VM exits and its reports do not mention them; a VM's JSON has vm_exits. */
+static void test_exit_reporting(void **state) {
+  (void)state;
+  g_autoptr(CpuhpProfile) bare = tu_profile(NULL);
+  g_autoptr(CpuhpResult) rb = tu_run(bare, 1, FALSE);
+  assert_false(rb->vm);
+  for (CpuhpVmExit x = 0; x < CPUHP_EXIT_N; x++) assert_int_equal(rb->vm_exits[x], 0);
+  g_autoptr(GString) jb = g_string_new(NULL);
+  cpuhp_report_json(jb, rb, NULL);
+  assert_null(strstr(jb->str, "vm_exits"));
+
+  g_autoptr(CpuhpResult) rv = run_variant(KVM, PARALLEL0, "topology.cores_per_socket=4", NULL);
+  g_autoptr(GString) jv = g_string_new(NULL);
+  cpuhp_report_json(jv, rv, NULL);
+  assert_non_null(strstr(jv->str, "\"vm_exits\": {\"HVC64\": {\"count\": 3, \"time_ns\": 207000}"));
+  g_autoptr(GString) tv = g_string_new(NULL);
+  cpuhp_report_text(tv, rv, NULL);
+  assert_non_null(strstr(tv->str, "VM exits in the window"));
+  assert_non_null(strstr(tv->str, "  HVC64                            3"));
+}
+
+/* The halt poll itself: a wake-up inside the window costs a WFx exit, after it a blocked
+ * vCPU's wake-up; a poll burns host CPU time. */
+static void test_halt_poll(void **state) {
+  (void)state;
+  g_autoptr(CpuhpResult) never = run_variant(KVM, NO_PATCH, "topology.cores_per_socket=2", "host.halt_poll=0", NULL);
+  g_autoptr(CpuhpResult) always = run_variant(KVM, NO_PATCH, "topology.cores_per_socket=2", "host.halt_poll=1s", NULL);
+  assert_int_equal(never->vcpu_blocked_wakeups, never->vm_exits[CPUHP_EXIT_WFX]);
+  assert_int_equal(always->vcpu_blocked_wakeups, 0);
+  assert_true(always->vm_exits[CPUHP_EXIT_WFX] == never->vm_exits[CPUHP_EXIT_WFX]);
+  assert_true(never->bringup_ns > always->bringup_ns);
+  /* the blocked wake-ups are exactly what separates the two runs */
+  int64_t gap = never->bringup_ns - always->bringup_ns;
+  assert_true(gap > 0 && gap <= never->vm_exit_ns[CPUHP_EXIT_WFX]);
+  assert_true(always->host_busy_ns > never->host_busy_ns); /* polling takes host CPU */
+}
+
+static void test_hypervisor_needs_host(void **state) {
+  (void)state;
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup("host.hypervisor=kvm"));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(ov, &err);
+  assert_null(p);
+  assert_non_null(strstr(err->message, "set host.pcpus"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_kvm_rfc_table),  cmocka_unit_test(test_kvm_order_from_mechanism),
+      cmocka_unit_test(test_hyperv),         cmocka_unit_test(test_exit_reporting),
+      cmocka_unit_test(test_halt_poll),      cmocka_unit_test(test_hypervisor_needs_host),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
