@@ -37,7 +37,9 @@ static int64_t x86_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
     if (sipi == 0) *ap_start = t;
     t += post;
   }
-  return t;
+  /* In a VM each ICR write is a trapped register write (x2APIC WRMSR: the SYS64 class). */
+  int64_t traps = machine_vm_exits(m, cpu, CPUHP_EXIT_SYS64, icr);
+  return t + traps;
 }
 
 /* ---- before ALIVE ---------------------------------------------------------------------- */
@@ -74,8 +76,11 @@ static ApStep st_trampoline_unlock(CpuhpMachine *m, guint cpu) {
   return (ApStep){0, AP_NEXT, AP_WORK};
 }
 
+/* In a VM the AP's first touches are EPT violations (the DABT_LOW/IABT_LOW classes). */
 static ApStep st_early_init(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.early_init, cpu, PURPOSE_EARLY_INIT, 0), AP_NEXT, AP_WORK};
+  int64_t ns = machine_draw(m, &m->p->x86.early_init, cpu, PURPOSE_EARLY_INIT, 0) +
+               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_DABT_LOW) + machine_vm_ap_exits(m, cpu, CPUHP_EXIT_IABT_LOW);
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 /* load_ucode_ap(): the first thread of a core to get here writes the patch; a sibling finds
@@ -141,8 +146,10 @@ static ApStep st_cpu_init(CpuhpMachine *m, guint cpu) {
 
 /* ap_starting(): identify_secondary_cpu() and friends, then set_cpu_sibling_map(), which puts
  * the CPU into its package mask (what the TSC sync test later looks at). */
-static ApStep st_identify(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.identify, cpu, PURPOSE_IDENTIFY, 0), AP_NEXT, AP_WORK};
+static ApStep st_identify(CpuhpMachine *m, guint cpu) { /* in a VM every CPUID and MSR read exits */
+  int64_t ns = machine_draw(m, &m->p->x86.identify, cpu, PURPOSE_IDENTIFY, 0) +
+               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_SYS64);
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 static ApStep st_sibling_map(CpuhpMachine *m, guint cpu) {

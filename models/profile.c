@@ -149,9 +149,9 @@ static const Field fields[] = {
        "one trapped system register access (also each IPI sent)"),
   DIST("host.exit_cost.iabt_low", host.exit_cost[CPUHP_EXIT_IABT_LOW], "0", "one stage-2 instruction abort"),
   UINT("host.ap_exits.dabt_low", host.ap_exits[CPUHP_EXIT_DABT_LOW], 0, 1000000, "0",
-       "DABT_LOW exits on each AP's way to ALIVE (first touch, redistributor MMIO)"),
+       "DABT_LOW exits on each AP's way to ALIVE (first touch, MMIO; x86: EPT violations)"),
   UINT("host.ap_exits.sys64", host.ap_exits[CPUHP_EXIT_SYS64], 0, 1000000, "0",
-       "SYS64 exits in each AP's secondary_start_kernel (trapped ID registers)"),
+       "SYS64 exits on each AP's way after release (arm64 ID registers; x86 CPUID/MSR in identify)"),
   UINT("host.ap_exits.iabt_low", host.ap_exits[CPUHP_EXIT_IABT_LOW], 0, 1000000, "0",
        "IABT_LOW exits on each AP's way to ALIVE"),
 

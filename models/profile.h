@@ -45,7 +45,9 @@ typedef enum {
   CPUHP_HYP_HYPERV,
 } CpuhpHypervisor;
 
-/* VM exit types, as `perf kvm stat` names them on arm64 (x86 maps onto the same classes). */
+/* VM exit types, as `perf kvm stat` names them on arm64. x86 maps onto the same classes:
+ * VMCALL -> HVC64, HLT -> WFx, external interrupt -> IRQ, EPT violation -> DABT_LOW/IABT_LOW,
+ * WRMSR/RDMSR/CPUID (ICR writes, identify) -> SYS64. */
 typedef enum {
   CPUHP_EXIT_HVC64,    /* hypercall: PSCI CPU_ON */
   CPUHP_EXIT_WFX,      /* WFI/WFE (x86 HLT): the vCPU idles, e.g. a sleeping BP */
