@@ -207,18 +207,12 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
 
 /* Pages of one CPU's global trace buffer: trace_buf_size once the command line asked for
  * tracing at boot, else the minimal buffer; ring_buffer_alloc() rounds up and takes at least 2. */
-static guint64 ring_buffer_pages(const CpuhpProfile *p) {
-  const guint64 page = 4096 - 16; /* BUF_PAGE_SIZE: a page less its header */
-  guint64 bytes = p->kernel.tracing_at_boot ? p->kernel.trace_buf_size : 1;
-  return MAX((bytes + page - 1) / page, 2);
-}
-
 static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
   uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;
   int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0);
   if (s->ring_buffer && inst == m->p->kernel.trace_rb_global)
-    ns += (int64_t)ring_buffer_pages(m->p) * machine_draw(m, &m->p->kernel.trace_rb_page, cpu, purpose, 1);
+    ns += (int64_t)cpuhp_ring_buffer_pages(m->p) * machine_draw(m, &m->p->kernel.trace_rb_page, cpu, purpose, 1);
   return ns;
 }
 

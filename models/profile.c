@@ -990,3 +990,9 @@ const char *cpuhp_vm_exit_name(CpuhpVmExit x) {
   G_STATIC_ASSERT(G_N_ELEMENTS(names) == CPUHP_EXIT_N);
   return names[x];
 }
+
+guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p) {
+  const guint64 page = 4096 - 16; /* BUF_PAGE_SIZE: a page less its header */
+  guint64 bytes = p->kernel.tracing_at_boot ? p->kernel.trace_buf_size : 1;
+  return MAX((bytes + page - 1) / page, 2);
+}

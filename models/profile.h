@@ -186,6 +186,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpProfile, cpuhp_profile_free)
 const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name);
 /* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
 const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
+/* Pages of the global trace ring buffer trace/RB:prepare allocates per CPU (trace_buf_size
+ * once tracing is on at boot, else the minimal buffer). */
+guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p);
 /* Number of logical CPUs that exist (topology product, cut by nr_cpus). */
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p);
 /* The profile format, one key a line with type, default and meaning. */

@@ -1,9 +1,11 @@
-/* cmd_replay.c — `cpuhpsim import` (a real boot's measured timeline) and `cpuhpsim diff` (a real
- * boot against another trace or a simulated profile). */
+/* cmd_replay.c — `cpuhpsim import` (a real boot's measured timeline), `cpuhpsim diff` (a real
+ * boot against another trace or a simulated profile) and `cpuhpsim calibrate` (a profile's
+ * callback costs fitted on real boots). */
 #include <stdio.h>
 #include <string.h>
 
 #include "models/bringup.h"
+#include "models/calibrate.h"
 #include "models/replay.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
@@ -158,4 +160,72 @@ int cmd_diff(int argc, char **argv) {
   else cpuhp_diff_text(out, argv[1], sim_name, d, profile ? &s : NULL);
   if (emit(out)) return 1;
   return d->equal ? 0 : 1;
+}
+
+int cmd_calibrate(int argc, char **argv) {
+  g_autofree char *base = NULL, *output = NULL, *fit_s = NULL;
+  GOptionEntry entries[] = {
+      {"base", 0, 0, G_OPTION_ARG_FILENAME, &base, "Profile whose platform parameters are kept and whose states get the fits (required)", "PROFILE"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the profile here, whole or not at all (default stdout)", "OUT.yaml"},
+      {"fit", 0, 0, G_OPTION_ARG_STRING, &fit_s, "Cost per state: the median (default), a lognormal, or the empirical samples", "median|lognormal|empirical"},
+      {NULL}};
+  int status = 0;
+  if (!parse("calibrate", &argc, &argv, entries, "TRACE...",
+             "Fit the callback costs of --base's state table on the real boots in TRACE... (console logs or\n"
+             "trace files, as `import` reads them): each state timed inside a bringup window gets its median\n"
+             "(or a lognormal or empirical fit), one per instance of a multi-instance state, and\n"
+             "kernel.trace_rb_page comes from the global ring buffer's extra cost. Waits and totals are\n"
+             "never fitted; every other number stays the base's. The profile is written with a comment per\n"
+             "fitted state (samples, boots, median, p10, p90) and checked by the profile loader; then each\n"
+             "boot is simulated with it on its own shape and the bringup time error printed on stderr.\n"
+             "Exit status: 0 ok, 1 output could not be written, 2 bad input.",
+             G_MAXUINT - 1, &status))
+    return status;
+  CpuhpFit fit = CPUHP_FIT_MEDIAN;
+  if (fit_s && !cpuhp_fit_parse(fit_s, &fit))
+    return cli_fail("calibrate", "--fit: expected median|lognormal|empirical, got '%s'", fit_s);
+  if (!base || !*base) return cli_fail("calibrate", "missing --base=PROFILE");
+  if (argc < 2) return cli_fail("calibrate", "missing TRACE: one or more real boots");
+  if (output && !*output) return cli_fail("calibrate", "--output: empty file name");
+  g_autoptr(CpuhpProfile) p = cli_load(base, NULL);
+  if (!p) return 2;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) err = NULL;
+  if (!g_file_get_contents(base, &text, NULL, &err)) return cli_fail("calibrate", "--base: %s", err->message);
+  g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_measured_free);
+  for (int i = 1; i < argc; i++) {
+    CpuhpMeasured *m = import(argv[i]);
+    if (!m) return 2;
+    g_ptr_array_add(boots, m);
+  }
+  g_autoptr(GString) out = g_string_new(NULL);
+  CpuhpCalibrateStats st;
+  if (!cpuhp_calibrate(p, text, (CpuhpMeasured *const *)boots->pdata, (const char *const *)argv + 1, boots->len, fit,
+                       out, &st, &err))
+    return cli_fail("calibrate", "%s", err->message);
+  /* The loader is the judge: a profile it refuses is never written. */
+  const char *where = output ? output : "<calibrated>";
+  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(where, out->str, out->len, NULL, &err);
+  if (!check) return cli_fail("calibrate", "the fitted profile does not load: %s", err->message);
+  if (output) {
+    if (!g_file_set_contents(output, out->str, (gssize)out->len, &err)) {
+      fprintf(stderr, "cpuhpsim calibrate: %s\n", err->message);
+      return 1;
+    }
+  } else if (emit(out)) {
+    return 1;
+  }
+  fprintf(stderr, "calibrate: %u states fitted from %u timed callbacks in %u boots%s\n", st.states_fitted, st.samples,
+          boots->len, st.unmatched ? " (some callbacks not in the table: see the header)" : "");
+  if (!output) return 0;
+  for (guint b = 0; b < boots->len; b++) { /* the check: each boot simulated on its own shape */
+    const CpuhpMeasured *real = g_ptr_array_index(boots, b);
+    g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *name = NULL;
+    g_autoptr(CpuhpMeasured) sim = simulate(real, output, NULL, 1, ov, &name);
+    if (!sim) return 2;
+    double r = (double)real->bringup_ns / 1e6, s = (double)sim->bringup_ns / 1e6;
+    fprintf(stderr, "  %s: real %.3f ms, simulated %.3f ms (%+.1f %%)\n", argv[b + 1], r, s, r > 0 ? 100 * (s - r) / r : 0);
+  }
+  return 0;
 }

@@ -15,4 +15,5 @@ int cmd_explore(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

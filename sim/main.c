@@ -22,6 +22,7 @@ static const struct {
     {"verify", cmd_verify, "check the bringup rules over odd topologies, policies, faults and seeds"},
     {"import", cmd_import, "read a real boot's trace/console log: the measured bringup timeline"},
     {"diff", cmd_diff, "compare a real boot with another trace or a simulated profile"},
+    {"calibrate", cmd_calibrate, "fit a profile's callback costs on real boots, write the profile"},
     {"plot", cmd_plot, "draw a figure (timeline, scaling, phases, cdf) with gnuplot or matplotlib"},
 };
 
@@ -30,7 +31,7 @@ static void usage(FILE *f) {
              "Deterministic discrete-event simulation of Linux SMP CPU bringup (kernel/cpu.c).\n\n"
              "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-    fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\nPROFILE is a YAML machine profile (see scenarios/); without one, the embedded\n"
              "default (scenarios/skl-2s-112t.yaml) is used.\n"
              "`cpuhpsim COMMAND --help` shows a command's options.\n");

@@ -1,0 +1,133 @@
+/* test_calibrate.c — `cpuhpsim calibrate`: callback costs fitted on some real boots must predict
+ * the others (the fit carries no total), the written profile is loadable and annotated, the
+ * output is deterministic, and bad input is refused whole. */
+#include "tests/testutil.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "models/calibrate.h"
+
+#define TRACES "../shared/reference/traces/"
+#define BASE "scenarios/qemu-tcg-icount-x86_64.yaml"
+
+static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *st, const char *first, ...) {
+  g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_measured_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new();
+  va_list ap;
+  va_start(ap, first);
+  for (const char *f = first; f; f = va_arg(ap, const char *)) {
+    g_autofree char *path = g_strconcat(TRACES, f, NULL);
+    g_ptr_array_add(boots, tu_import(path));
+    g_ptr_array_add(names, (gpointer)f);
+  }
+  va_end(ap);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(base, NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents(base, &text, NULL, NULL));
+  GString *out = g_string_new(NULL);
+  if (!cpuhp_calibrate(p, text, (CpuhpMeasured *const *)boots->pdata, (const char *const *)names->pdata, boots->len,
+                       fit, out, st, &err))
+    fail_msg("%s", err->message);
+  return out;
+}
+
+static double simulate(const GString *yaml, guint cpus, gboolean parallel) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", cpus));
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("scenarios/calibrated.yaml", yaml->str, yaml->len, ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
+  return (double)r->bringup_ns / 1e6;
+}
+
+/* Fitted on two serial boots, the profile predicts boots it never saw within 10 %. */
+static void test_fit_predicts_other_boots(void **state) {
+  (void)state;
+  CpuhpCalibrateStats st;
+  g_autoptr(GString) y = calibrate(BASE, CPUHP_FIT_MEDIAN, &st, "icount_2_p0_r1.txt", "icount_8_p0_r1.txt", NULL);
+  assert_true(st.states_fitted >= 20);
+  assert_int_equal(st.samples, 200); /* 25 callbacks x 8 APs; kick and bringup waits excluded */
+  static const struct { const char *file; guint cpus; gboolean parallel; } held_out[] = {
+      {"icount_4_p0_r1.txt", 4, FALSE}, {"icount_16_p0_r1.txt", 16, FALSE}, {"icount_4_p1_r1.txt", 4, TRUE}};
+  for (guint i = 0; i < G_N_ELEMENTS(held_out); i++) {
+    g_autofree char *path = g_strconcat(TRACES, held_out[i].file, NULL);
+    g_autoptr(CpuhpMeasured) real = tu_import(path);
+    double want = (double)real->bringup_ns / 1e6, got = simulate(y, held_out[i].cpus, held_out[i].parallel);
+    if (fabs(got - want) > 0.10 * want) fail_msg("%s: real %.1f ms, calibrated profile %.1f ms", held_out[i].file, want, got);
+  }
+  /* each fitted line says where its number came from */
+  assert_non_null(strstr(y->str, "  threads:prepare: "));
+  assert_non_null(strstr(y->str, "# n=8 from 2 boots: median "));
+  assert_non_null(strstr(y->str, "trace_rb_page: "));
+  assert_non_null(strstr(y->str, "#   icount_8_p0_r1.txt (bringup 687.964 ms, 8 CPUs, cpuhp.parallel=0)"));
+  /* everything else is the base's, comments included */
+  assert_non_null(strstr(y->str, "vendor: amd                 # \"AMD QEMU TCG CPU version 2.5+"));
+}
+
+/* The fit is the median of the timed invocations: check one state against the importer. */
+static void test_fit_is_the_median(void **state) {
+  (void)state;
+  CpuhpCalibrateStats st;
+  g_autoptr(GString) y = calibrate(BASE, CPUHP_FIT_MEDIAN, &st, "icount_2_p0_r1.txt", NULL);
+  g_autoptr(CpuhpMeasured) m = tu_import(TRACES "icount_2_p0_r1.txt");
+  const CpuhpMeasuredState *s = tu_state_of(m, 190, "rcutree_online_cpu"); /* one AP: one sample */
+  char want[64], d[32];
+  g_snprintf(want, sizeof want, "  RCU/tree:online: %s   # n=1 from 1 boot", sim_format_duration(s->mean_ns, d, sizeof d));
+  if (!strstr(y->str, want)) fail_msg("want '%s' in the fitted profile", want);
+}
+
+static void test_other_fits_load(void **state) {
+  (void)state;
+  CpuhpCalibrateStats st;
+  g_autoptr(GString) ln = calibrate(BASE, CPUHP_FIT_LOGNORMAL, &st, "icount_8_p0_r1.txt", NULL);
+  g_autoptr(GString) em = calibrate(BASE, CPUHP_FIT_EMPIRICAL, &st, "icount_8_p0_r1.txt", NULL);
+  assert_non_null(strstr(ln->str, "{dist: lognormal, median: "));
+  assert_non_null(strstr(em->str, "{dist: empirical, samples: ["));
+  assert_true(simulate(ln, 8, FALSE) > 0 && simulate(em, 8, FALSE) > 0);
+  /* deterministic */
+  g_autoptr(GString) again = calibrate(BASE, CPUHP_FIT_EMPIRICAL, &st, "icount_8_p0_r1.txt", NULL);
+  assert_string_equal(em->str, again->str);
+}
+
+/* The command: writes a loadable file and checks it on each boot; refuses bad input whole. */
+static void test_cli(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-cal-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename(dir, "cal.yaml", NULL);
+  TuRan r = tu_run_env(NULL, "calibrate", "--base=" BASE, TRACES "icount_2_p0_r1.txt", "-o", out, NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.err, "icount_2_p0_r1.txt: real 98.767 ms, simulated "));
+  tu_ran_clear(&r);
+  r = tu_run_env(NULL, "check", out, NULL);
+  assert_int_equal(r.status, 0);
+  tu_ran_clear(&r);
+  g_autofree char *none = g_build_filename(dir, "none.yaml", NULL);
+  static const char *const bad[][4] = {
+      {"calibrate", TRACES "icount_2_p0_r1.txt", NULL},                               /* no --base */
+      {"calibrate", "--base=" BASE, "--fit=mean", TRACES "icount_2_p0_r1.txt"},       /* bad --fit */
+      {"calibrate", "--base=" BASE, "tests/data/no-such-trace.txt", NULL},             /* unreadable */
+      {"calibrate", "--base=tests/data/bad/alias.yaml", TRACES "icount_2_p0_r1.txt", NULL},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    r = tu_run_env(NULL, bad[i][0], bad[i][1], bad[i][2], bad[i][3], "-o", none, NULL);
+    if (r.status != 2) fail_msg("case %u: exit %d, stderr %s", i, r.status, r.err);
+    guint lines = 0;
+    for (const char *c = r.err; *c; c++) lines += *c == '\n';
+    assert_int_equal(lines, 1); /* one line */
+    tu_ran_clear(&r);
+    assert_false(g_file_test(none, G_FILE_TEST_EXISTS));
+  }
+  g_unlink(out);
+  g_rmdir(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_fit_predicts_other_boots), cmocka_unit_test(test_fit_is_the_median),
+                                     cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_cli)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
