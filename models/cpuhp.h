@@ -86,6 +86,12 @@ const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version);
  * after callback and step), renumbered ones moved, at-boot ones it never ran removed. */
 struct _CpuhpMeasured;
 gboolean cpuhp_table_from_trace(const struct _CpuhpMeasured *m, GString *out, GError **error);
+/* The state table of a kernel's source: include/linux/cpuhotplug.h (numbering), kernel/cpu.c
+ * (static entries: names, callbacks), both preprocessed with `config` (.config text; NULL: all
+ * off), states registered elsewhere from the shipped `arch` table by enum name. Whole-table
+ * YAML for cpuhp_table_load(); `sources` names the inputs in its header comment. */
+gboolean cpuhp_table_from_source(const char *header, const char *cpu_c, const char *config, const char *arch,
+                                 const char *version, const char *sources, GString *out, GError **error);
 /* "- removed", "+ added", "~ moved or changed" lines, from a to b; nothing when equal. */
 void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b);
 

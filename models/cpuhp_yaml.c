@@ -1,5 +1,6 @@
 /* cpuhp_yaml.c — state tables from YAML: a shipped table with states removed, added or moved,
- * as a kernel developer changes include/linux/cpuhotplug.h; and the difference between two.
+ * as a kernel developer changes include/linux/cpuhotplug.h; or a whole table (`states:`, what
+ * `states --from-source` writes); and the difference between two.
  *
  *   base: x86_64/6.12
  *   version: "6.12+foo"
@@ -9,9 +10,18 @@
  *     - {step: 63, name: "foo:prepare", enum: CPUHP_FOO_PREPARE, startup: foo_prepare_cpu,
  *        teardown: foo_dead_cpu}
  *
+ * The whole form lists every row, landmarks (CPUHP_BRINGUP_CPU ...) known by their enum names:
+ *
+ *   arch: x86_64
+ *   version: "6.13-src"
+ *   states:
+ *     - {step: 0, enum: CPUHP_OFFLINE, name: offline}
+ *     - {step: 1, enum: CPUHP_CREATE_THREADS, name: "threads:prepare", startup: smpboot_create_threads}
+ *
  * The section and who runs a state follow from its number, as in the kernel
  * (cpuhp_is_ap_state, cpuhp_is_atomic_state). A loaded table is registered for the process's
  * lifetime, so cpuhp_table_lookup(arch, version) finds it like a shipped one. */
+#include <stddef.h>
 #include <string.h>
 
 #include "models/cpuhp.h"
@@ -79,6 +89,120 @@ const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version) 
   return found;
 }
 
+static const CpuhpTable *register_table(CpuhpTable *t) {
+  g_mutex_lock(&registry_lock);
+  if (!registry) registry = g_ptr_array_new();
+  g_ptr_array_add(registry, t);
+  g_mutex_unlock(&registry_lock);
+  return t;
+}
+
+/* A bool key of an added row; FALSE with *ok cleared on a bad value. */
+static gboolean flag_of(const YtNode *x, const char *key, gboolean def, gboolean *ok, GError **error) {
+  const YtNode *n = yt_mapping_get(x, key);
+  if (!n) return def;
+  if (n->kind == YT_SCALAR && (g_str_equal(n->text, "true") || g_str_equal(n->text, "false")))
+    return g_str_equal(n->text, "true");
+  ERR(n, "'%s': expected true or false", key);
+  *ok = FALSE;
+  return FALSE;
+}
+
+static const struct {
+  const char *enum_name;
+  size_t field;
+  CpuhpSection section;
+  CpuhpRunner runs_on;
+  CpuhpCostModel cost;
+} landmark_rows[] = {
+    {"CPUHP_OFFLINE", 0, CPUHP_SECTION_PREPARE, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE},
+    {"CPUHP_BP_KICK_AP", offsetof(CpuhpTable, kick_ap), CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_KICK},
+    {"CPUHP_BRINGUP_CPU", offsetof(CpuhpTable, bringup_cpu), CPUHP_SECTION_PREPARE, CPUHP_RUNS_BP, CPUHP_COST_BRINGUP},
+    {"CPUHP_AP_IDLE_DEAD", offsetof(CpuhpTable, ap_idle_dead), CPUHP_SECTION_STARTING, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE},
+    {"CPUHP_AP_ONLINE", offsetof(CpuhpTable, ap_online), CPUHP_SECTION_STARTING, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE},
+    {"CPUHP_TEARDOWN_CPU", offsetof(CpuhpTable, teardown_cpu), CPUHP_SECTION_ONLINE, CPUHP_RUNS_BP, CPUHP_COST_NONE},
+    {"CPUHP_AP_ONLINE_IDLE", offsetof(CpuhpTable, ap_online_idle), CPUHP_SECTION_ONLINE, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE},
+    {"CPUHP_ONLINE", offsetof(CpuhpTable, online), CPUHP_SECTION_ONLINE, CPUHP_RUNS_NOBODY, CPUHP_COST_NONE},
+};
+
+static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
+  static const char *const keys[] = {"arch", "version", "states", NULL};
+  for (guint i = 0; i < root->keys->len; i++)
+    if (!g_strv_contains(keys, ((YtNode *)root->keys->pdata[i])->text))
+      return ERR(root->keys->pdata[i], "unknown key '%s' (a whole table has arch, version, states)",
+                 ((YtNode *)root->keys->pdata[i])->text), NULL;
+  const char *arch = text_of(root, "arch", error, TRUE), *version = arch ? text_of(root, "version", error, TRUE) : NULL;
+  if (!version) return NULL;
+  if (!cpuhp_table_lookup(arch, "6.12"))
+    return ERR(yt_mapping_get(root, "arch"), "no model for arch '%s' (known: %s)", arch, cpuhp_table_known()), NULL;
+  if (cpuhp_table_lookup(arch, version)) {
+    const CpuhpTable *again = cpuhp_table_registered(arch, version);
+    if (again) return again;
+    return ERR(yt_mapping_get(root, "version"), "version '%s' is a shipped table's", version), NULL;
+  }
+  const YtNode *n = yt_mapping_get(root, "states");
+  if (n->kind != YT_SEQUENCE || !n->items->len) return ERR(n, "states: expected a list of rows"), NULL;
+  CpuhpTable t = {.arch = g_intern_string(arch), .version = g_intern_string(version)};
+  gboolean have[G_N_ELEMENTS(landmark_rows)] = {FALSE};
+  g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(CpuhpStep));
+  for (guint i = 0; i < n->items->len; i++) {
+    const YtNode *x = n->items->pdata[i];
+    if (x->kind != YT_MAPPING) return ERR(x, "states: expected a mapping"), NULL;
+    static const char *const rkeys[] = {"step", "enum", "name", "startup", "teardown", "multi_instance", "ring_buffer", "at_boot", NULL};
+    for (guint k = 0; k < x->keys->len; k++)
+      if (!g_strv_contains(rkeys, ((YtNode *)x->keys->pdata[k])->text))
+        return ERR(x->keys->pdata[k], "states: unknown key '%s'", ((YtNode *)x->keys->pdata[k])->text), NULL;
+    const YtNode *sn = yt_mapping_get(x, "step");
+    guint64 step;
+    if (!sn || sn->kind != YT_SCALAR || !g_ascii_string_to_unsigned(sn->text, 10, 0, G_MAXUINT16, &step, NULL))
+      return ERR(sn ? sn : x, "states: 'step' must be a number from 0 to %u", G_MAXUINT16), NULL;
+    const char *en = text_of(x, "enum", error, TRUE), *name = en ? text_of(x, "name", error, TRUE) : NULL;
+    if (!name) return NULL;
+    const char *startup = text_of(x, "startup", error, FALSE), *td = text_of(x, "teardown", error, FALSE);
+    gboolean ok = TRUE;
+    CpuhpStep s = {.step = (uint16_t)step, .enum_name = g_intern_string(en), .name = g_intern_string(name),
+                   .startup = startup ? g_intern_string(startup) : NULL, .teardown = td ? g_intern_string(td) : NULL,
+                   .cost = CPUHP_COST_PROFILE, .multi_instance = flag_of(x, "multi_instance", FALSE, &ok, error),
+                   .ring_buffer = flag_of(x, "ring_buffer", FALSE, &ok, error), .at_boot = flag_of(x, "at_boot", TRUE, &ok, error)};
+    if (!ok) return NULL;
+    guint lm = 0;
+    while (lm < G_N_ELEMENTS(landmark_rows) && strcmp(landmark_rows[lm].enum_name, en)) lm++;
+    if (lm < G_N_ELEMENTS(landmark_rows)) {
+      if (have[lm]) return ERR(x, "states: %s twice", en), NULL;
+      have[lm] = TRUE;
+      s.section = landmark_rows[lm].section, s.runs_on = landmark_rows[lm].runs_on, s.cost = landmark_rows[lm].cost;
+      if (landmark_rows[lm].field) *(uint16_t *)((char *)&t + landmark_rows[lm].field) = s.step;
+      else if (step != 0) return ERR(sn, "states: CPUHP_OFFLINE is step 0"), NULL;
+    } else if (!startup) {
+      return ERR(x, "states: '%s' has no startup callback: bringup never runs it", name), NULL;
+    }
+    g_array_append_val(rows, s);
+  }
+  for (guint lm = 0; lm < G_N_ELEMENTS(landmark_rows); lm++)
+    if (!have[lm] && strcmp(landmark_rows[lm].enum_name, "CPUHP_BP_KICK_AP"))
+      return ERR(n, "states: no %s row", landmark_rows[lm].enum_name), NULL;
+  if ((t.kick_ap && t.kick_ap >= t.bringup_cpu) || t.bringup_cpu >= t.ap_idle_dead || t.ap_idle_dead >= t.ap_online ||
+      t.ap_online >= t.teardown_cpu || t.teardown_cpu >= t.ap_online_idle || t.ap_online_idle >= t.online)
+    return ERR(n, "states: the landmarks are out of the kernel's order (kick < bringup < idle-dead < ap-online < "
+                  "teardown < online-idle < online)"), NULL;
+  for (guint i = 0; i < rows->len; i++) {
+    CpuhpStep *s = &g_array_index(rows, CpuhpStep, i);
+    if (s->cost == CPUHP_COST_PROFILE) place(s, &t);
+    if (s->step > t.online) return ERR(n, "states: '%s' at step %u is past CPUHP_ONLINE", s->name, s->step), NULL;
+    for (guint k = 0; k < i; k++)
+      if (g_str_equal(g_array_index(rows, CpuhpStep, k).name, s->name)) return ERR(n, "states: two states named '%s'", s->name), NULL;
+  }
+  g_array_sort(rows, by_step);
+  for (guint i = 1; i < rows->len; i++)
+    if (g_array_index(rows, CpuhpStep, i).step == g_array_index(rows, CpuhpStep, i - 1).step)
+      return ERR(n, "states: two states at step %u", g_array_index(rows, CpuhpStep, i).step), NULL;
+  CpuhpTable *nt = g_new(CpuhpTable, 1);
+  *nt = t;
+  nt->n_steps = rows->len;
+  nt->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
+  return register_table(nt);
+}
+
 const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   g_autoptr(YtNode) root =
       yt_parse_file(path, "state table", CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_IO, CPUHP_PROFILE_ERROR_SYNTAX, error);
@@ -87,6 +211,7 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
     ERR(root, "a state table is a mapping");
     return NULL;
   }
+  if (yt_mapping_get(root, "states")) return load_whole(root, error);
   static const char *const keys[] = {"base", "version", "remove", "move", "add", NULL};
   for (guint i = 0; i < root->keys->len; i++)
     if (!g_strv_contains(keys, ((YtNode *)root->keys->pdata[i])->text)) {
@@ -171,11 +296,8 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   t->version = g_intern_string(version);
   t->n_steps = rows->len;
   t->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
-  g_mutex_lock(&registry_lock);
-  if (!registry) registry = g_ptr_array_new();
-  g_ptr_array_add(registry, t);
-  g_mutex_unlock(&registry_lock);
-  return t;
+  t->split_startup = NULL; /* a table from YAML is what it says */
+  return register_table(t);
 }
 
 void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b) {

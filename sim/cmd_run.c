@@ -1,6 +1,9 @@
 /* cmd_run.c — run, check, states, schema: profile to result, result to outputs. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "models/bringup.h"
 #include "models/cmdline.h"
@@ -219,15 +222,67 @@ static int states_from_trace(int argc, char **argv) {
   return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* states --from-source CPUHOTPLUG_H CPU_C [--config=F] [--arch=A] [--version=V] [-o OUT]. */
+static int states_from_source(int argc, char **argv) {
+  g_autofree char *config = NULL, *arch = NULL, *version = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+      {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "The kernel's .config: decides #if/#ifdef CONFIG_... (default: all off)", "FILE"},
+      {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "x86_64 or arm64 (default: CONFIG_X86_64 / CONFIG_ARM64 of --config)", "ARCH"},
+      {"version", 0, 0, G_OPTION_ARG_STRING, &version, "The table's version name (default \"source\")", "V"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the table here, whole or not at all (default stdout)", "OUT.yaml"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("--from-source CPUHOTPLUG_H CPU_C");
+  g_option_context_set_summary(ctx,
+                               "Read the state table of a kernel's source: the numbering of include/linux/cpuhotplug.h, the\n"
+                               "names and callbacks of kernel/cpu.c's static entries, #if/#ifdef decided by --config. States\n"
+                               "registered outside kernel/cpu.c come from the shipped table of the arch, by enum name. Writes\n"
+                               "a whole state table (YAML) that kernel.state_table and `states --diff` accept; checked by the\n"
+                               "table loader before it is written.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) err = NULL;
+  argv[1] = argv[0]; /* options and files follow --from-source */
+  argv++, argc--;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("states", "%s", err->message);
+  if (argc != 3) return cli_fail("states", "--from-source takes CPUHOTPLUG_H and CPU_C");
+  if (output && !*output) return cli_fail("states", "-o: empty file name");
+  g_autofree char *h = NULL, *c = NULL, *cfg = NULL;
+  if (!g_file_get_contents(argv[1], &h, NULL, &err) || !g_file_get_contents(argv[2], &c, NULL, &err) ||
+      (config && !g_file_get_contents(config, &cfg, NULL, &err)))
+    return cli_fail("states", "%s", err->message);
+  if (!arch) arch = g_strdup(cfg && strstr(cfg, "\nCONFIG_ARM64=y") ? "arm64" : cfg && strstr(cfg, "\nCONFIG_X86_64=y") ? "x86_64" : "");
+  if (!*arch) return cli_fail("states", "--arch: not given and not in --config (CONFIG_X86_64=y or CONFIG_ARM64=y)");
+  g_autofree char *sources = g_strdup_printf("%s, %s, config %s", argv[1], argv[2], config ? config : "none (all off)");
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!cpuhp_table_from_source(h, c, cfg, arch, version ? version : "source", sources, out, &err))
+    return cli_fail("states", "--from-source: %s", err->message);
+  /* the loader is the judge: a table it refuses is never written */
+  g_autofree char *tmp = NULL;
+  int fd = g_file_open_tmp("cpuhpsim-table-XXXXXX.yaml", &tmp, &err);
+  if (fd < 0) return cli_fail("states", "%s", err->message);
+  close(fd);
+  gboolean ok = g_file_set_contents(tmp, out->str, (gssize)out->len, &err) && cpuhp_table_load(tmp, &err);
+  g_unlink(tmp);
+  if (!ok) return cli_fail("states", "--from-source: the table does not load: %s", err->message);
+  if (output) {
+    if (g_file_set_contents(output, out->str, (gssize)out->len, &err)) return 0;
+    fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
+    return 1;
+  }
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int cmd_states(int argc, char **argv) {
   if (argc > 1 && g_str_equal(argv[1], "--diff")) return states_diff(argc, argv);
   if (argc > 1 && g_str_equal(argv[1], "--from-trace")) return states_from_trace(argc, argv);
+  if (argc > 1 && g_str_equal(argv[1], "--from-source")) return states_from_source(argc, argv);
   return profile_only("states", argc, argv,
                       "Print the cpuhp state table of PROFILE's kernel and arch, with which states\n"
                       "run at boot and what each costs in this profile. `states --diff A B` shows\n"
                       "what changed between two tables (ARCH/VERSION or state table files):\n"
                       "- removed, + added, ~ moved or changed; exit 0 if the same, 1 if not.\n"
-                      "`states --from-trace FILE [-o OUT]` writes the table a real boot shows.",
+                      "`states --from-trace FILE [-o OUT]` writes the table a real boot shows;\n"
+                      "`states --from-source CPUHOTPLUG_H CPU_C [--config=F] [-o OUT]` a kernel source's.",
                       FALSE, cpuhp_report_states);
 }
 

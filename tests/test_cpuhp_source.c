@@ -1,0 +1,134 @@
+/* test_cpuhp_source.c — state tables read from kernel source (`states --from-source`), on a
+ * synthetic cpuhotplug.h / cpu.c pair in tests/data/kernel-src written in the kernel's layout:
+ * numbering from the enum, names and callbacks from cpu.c as the .config decides them, the rest
+ * from the shipped table; the whole-table YAML loads, runs, and diffs against 6.12. */
+#include "tests/testutil.h"
+
+#include <glib/gstdio.h>
+
+#define SRC "tests/data/kernel-src/"
+
+static char *slurp(const char *path) {
+  char *t = NULL;
+  if (!g_file_get_contents(path, &t, NULL, NULL)) fail_msg("cannot read %s", path);
+  return t;
+}
+
+/* The table for `config` (a .config text), written to a file and loaded. */
+static const CpuhpTable *table_for(const char *config, const char *version, char **path_out) {
+  g_autofree char *h = slurp(SRC "cpuhotplug.h"), *c = slurp(SRC "cpu.c");
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_table_from_source(h, c, config, "x86_64", version, "test", out, &err)) fail_msg("%s", err->message);
+  int fd = g_file_open_tmp("cpuhpsim-src-XXXXXX.yaml", path_out, &err);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_true(g_file_set_contents(*path_out, out->str, (gssize)out->len, NULL));
+  const CpuhpTable *t = cpuhp_table_load(*path_out, &err);
+  if (!t) fail_msg("%s", err->message);
+  return t;
+}
+
+static void test_split_startup_config(void **state) {
+  (void)state;
+  g_autofree char *path = NULL, *cfg = slurp(SRC "config");
+  const CpuhpTable *t = table_for(cfg, "src-split", &path);
+  /* the enum's implicit numbering moved every landmark */
+  assert_int_equal(t->kick_ap, 38);
+  assert_int_equal(t->bringup_cpu, 39);
+  assert_int_equal(t->ap_idle_dead, 40);
+  assert_int_equal(t->ap_online, 50);
+  assert_int_equal(t->teardown_cpu, 51);
+  assert_int_equal(t->ap_online_idle, 52);
+  assert_int_equal(t->online, 106); /* CPUHP_AP_ONLINE_DYN + 40 + 3 */
+  assert_string_equal(cpuhp_table_at(t, 39)->startup, "cpuhp_bringup_ap");
+  const CpuhpStep *foo = cpuhp_table_find(t, "foo:prepare"); /* CONFIG_FOO && !FOO_LEGACY */
+  assert_non_null(foo);
+  assert_int_equal(foo->step, 13);
+  assert_int_equal(foo->section, CPUHP_SECTION_PREPARE);
+  /* registered outside cpu.c: from the shipped table, renumbered, flags kept */
+  const CpuhpStep *rb = cpuhp_table_find(t, "trace/RB:prepare");
+  assert_true(rb && rb->step == 14 && rb->multi_instance && rb->ring_buffer);
+  assert_int_equal(cpuhp_table_find(t, "mm/vmstat:online")->step, 64); /* CPUHP_AP_ONLINE_DYN+1 */
+  assert_false(cpuhp_table_find(t, "perf/x86:prepare")->at_boot);
+  /* teardown-only entries never run at bringup: left out */
+  assert_null(cpuhp_table_find(t, "RCU/tree:dying"));
+  assert_null(cpuhp_table_find(t, "ap:offline"));
+
+  /* a profile runs on it, and only the numbers differ from 6.12 */
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("kernel.state_table=%s", path));
+  g_ptr_array_add(ov, g_strdup("topology.sockets=1"));
+  g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=4"));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+  assert_int_equal(r->cpus_online, 8);
+  gboolean saw_kick = FALSE;
+  for (guint i = 0; i < r->trace->len; i++) {
+    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    if (e->type == SIM_FTRACE_CPUHP_ENTER && e->step == 38) saw_kick = g_str_equal(e->fn, "cpuhp_kick_ap_alive");
+    assert_true(e->step <= 106);
+  }
+  assert_true(saw_kick);
+  g_autoptr(GString) d = g_string_new(NULL);
+  cpuhp_table_diff(d, cpuhp_table_lookup("x86_64", "6.12"), t);
+  assert_non_null(strstr(d->str, "+  13 foo:prepare"));
+  assert_non_null(strstr(d->str, "~ cpu:bringup                                    step 86 -> 39"));
+  g_unlink(path);
+}
+
+static void test_config_decides(void **state) {
+  (void)state;
+  g_autofree char *path = NULL;
+  /* no split startup, no FOO: bringup_cpu, no kick state, no foo */
+  const CpuhpTable *t = table_for("CONFIG_SMP=y\nCONFIG_FOO=y\nCONFIG_FOO_LEGACY=m\n", "src-plain", &path);
+  assert_int_equal(t->kick_ap, 0);
+  assert_string_equal(cpuhp_table_at(t, t->bringup_cpu)->startup, "bringup_cpu");
+  assert_null(cpuhp_table_find(t, "foo:prepare"));
+  assert_null(cpuhp_table_find(t, "cpu:kick_ap"));
+  g_unlink(path);
+}
+
+static void test_errors(void **state) {
+  (void)state;
+  g_autofree char *h = slurp(SRC "cpuhotplug.h"), *c = slurp(SRC "cpu.c");
+  static const struct { const char *header, *cpu_c, *config, *want; } cases[] = {
+      {"int x;", NULL, "", "cpuhotplug.h: no `enum cpuhp_state { ... }`"},
+      {NULL, "int y;", "", "cpu.c: no `cpuhp_hp_states[]` array"},
+      {NULL, NULL, "", "cpu.c: no [CPUHP_BRINGUP_CPU] entry for this config"}, /* CONFIG_SMP off */
+      {"enum cpuhp_state { CPUHP_OFFLINE = 0, CPUHP_X = CPUHP_NOPE + 1, };", NULL, "", "cpuhotplug.h: CPUHP_X = CPUHP_NOPE: unknown value"},
+      {NULL, "static struct cpuhp_step cpuhp_hp_states[] = {\n [CPUHP_NOT_THERE] = { .name = \"x\", },\n};", "", "cpu.c: [CPUHP_NOT_THERE] is not in enum cpuhp_state"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GError) err = NULL;
+    assert_false(cpuhp_table_from_source(cases[i].header ? cases[i].header : h, cases[i].cpu_c ? cases[i].cpu_c : c,
+                                         cases[i].config, "x86_64", "e", "test", out, &err));
+    if (!strstr(err->message, cases[i].want)) fail_msg("case %u: '%s', want '%s'", i, err->message, cases[i].want);
+  }
+  /* the command: one line, exit 2, nothing written */
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-src-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename(dir, "t.yaml", NULL);
+  TuRan r = tu_run_env(NULL, "states", "--from-source", SRC "cpuhotplug.h", SRC "cpu.c", "-o", out, NULL);
+  assert_int_equal(r.status, 2); /* no --config and no --arch */
+  assert_non_null(strstr(r.err, "--arch"));
+  assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+  tu_ran_clear(&r);
+  r = tu_run_env(NULL, "states", "--from-source", SRC "cpuhotplug.h", SRC "cpu.c", "--config=" SRC "config", "-o", out, NULL);
+  assert_int_equal(r.status, 0);
+  tu_ran_clear(&r);
+  r = tu_run_env(NULL, "states", "--diff", "x86_64/6.12", out, NULL);
+  assert_int_equal(r.status, 1); /* they differ */
+  assert_non_null(strstr(r.out, "foo:prepare"));
+  tu_ran_clear(&r);
+  g_unlink(out);
+  g_rmdir(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_split_startup_config), cmocka_unit_test(test_config_decides),
+                                     cmocka_unit_test(test_errors)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
