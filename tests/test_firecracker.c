@@ -1,0 +1,90 @@
+/* test_firecracker.c — the Firecracker microVM profile (scenarios/firecracker-x86_64.yaml, seed
+ * 004, target T9: "boot time goes up by roughly 2.5ms per existing core") from 1 to 8 vCPUs,
+ * topology.cores_per_socket the only thing changed.
+ *
+ * What the mechanism gives with the guest CPUID Firecracker really has (TSC_ADJUST set, one
+ * package): no AP runs the TSC warp test, and each added vCPU costs well under the seed's
+ * 2.5 ms, so the profile does NOT reproduce T9 inside the smp_init window. The counterfactual
+ * guest without TSC_ADJUST (every AP runs tsc_sync.c's 2 ms warp test) is checked against the
+ * T9 band too, so the size of the gap and its cause are both pinned here. */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#define PROFILE "scenarios/firecracker-x86_64.yaml"
+#define MAX_VCPUS 8
+
+/* Bringup (ms) of N vCPUs; `extra` is one more --set override or NULL. Fills *tsc_aps with the
+ * number of APs that ran the TSC warp test. */
+static double simulate(guint n, const char *extra, guint *tsc_aps) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
+  if (extra) g_ptr_array_add(ov, g_strdup(extra));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(PROFILE, ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
+  assert_int_equal(r->cpus_online, n);
+  *tsc_aps = 0;
+  for (guint c = 1; c < r->n_cpus; c++) {
+    *tsc_aps += r->cpus[c].tsc_sync_ns > 0;
+    assert_true(r->cpus[c].calibrate_ns <= 0); /* kvmclock lpj / constant TSC: no calibration */
+  }
+  return (double)r->bringup_ns / 1e6;
+}
+
+/* Bringup for 1..MAX_VCPUS; returns the least-squares slope in ms per vCPU. */
+static double sweep(const char *extra, double ms[MAX_VCPUS + 1], guint tsc_aps[MAX_VCPUS + 1]) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (guint n = 1; n <= MAX_VCPUS; n++) {
+    ms[n] = simulate(n, extra, &tsc_aps[n]);
+    sx += n, sy += ms[n], sxx += (double)n * n, sxy += n * ms[n];
+  }
+  double k = MAX_VCPUS;
+  double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  for (guint n = 1; n <= MAX_VCPUS; n++)
+    print_message("%-22s %u vCPU  bringup %7.3f ms  step %+6.3f ms  TSC warp tests %u\n", extra ? extra : "profile", n,
+                  ms[n], n > 1 ? ms[n] - ms[n - 1] : 0.0, tsc_aps[n]);
+  print_message("%-22s slope %.3f ms/vCPU\n", extra ? extra : "profile", slope);
+  return slope;
+}
+
+/* The shipped profile: 1 vCPU has nothing to bring up; every added vCPU costs about the same
+ * (linear growth from per-AP work), and no AP runs the TSC warp test: TSC_ADJUST lets
+ * tsc_store_and_check_tsc_adjust() skip it for every CPU of the one package. */
+static void test_profile(void **state) {
+  double ms[MAX_VCPUS + 1];
+  guint tsc[MAX_VCPUS + 1];
+  double slope = sweep(NULL, ms, tsc);
+  assert_true(ms[1] < 0.001);
+  for (guint n = 2; n <= MAX_VCPUS; n++) {
+    double step = ms[n] - ms[n - 1];
+    assert_true(step > 0);
+    assert_true(fabs(step - slope) <= 0.25 * slope); /* linear in the vCPUs */
+    assert_int_equal(tsc[n], 0);
+  }
+  /* Recorded, not a target: the mechanism with Firecracker's real CPUID stays far below T9's
+   * 2.0-3.0 ms/vCPU band (see the profile header). */
+  assert_true(slope > 0 && slope < 2.0);
+}
+
+/* Counterfactual: a guest CPUID without TSC_ADJUST (not Firecracker's). Every AP then runs the
+ * warp test with loop_timeout() = 2 ms (the BP already sits in the package), and the growth
+ * lands in T9's band: each step 2.0-3.0 ms and the slope within 20 % of 2.5 ms. */
+static void test_without_tsc_adjust(void **state) {
+  double ms[MAX_VCPUS + 1];
+  guint tsc[MAX_VCPUS + 1];
+  double slope = sweep("x86.tsc_adjust=false", ms, tsc);
+  assert_true(ms[1] < 0.001);
+  for (guint n = 2; n <= MAX_VCPUS; n++) {
+    double step = ms[n] - ms[n - 1];
+    assert_true(step >= 2.0 && step <= 3.0);
+    assert_int_equal(tsc[n], n - 1);
+  }
+  assert_true(fabs(slope - 2.5) <= 0.2 * 2.5);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_profile), cmocka_unit_test(test_without_tsc_adjust)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
