@@ -34,6 +34,8 @@ fig scaling-qemu-mttcg scaling scenarios/qemu-tcg-mttcg-x86_64.yaml "$qemu_sizes
 # (c) the control CPU's time by phase, cpuhp.parallel=0 against =1
 fig phases-skl phases scenarios/skl-2s-112t.yaml
 fig phases-mttcg-16 phases scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x16x1
+# (e) VM exits by type: the arm64 RFC's three kernels on its KVM guest
+fig vmexits-kvm-128 vmexits scenarios/qemu-arm64-kvm-128.yaml
 # (d) Monte Carlo distributions per policy (200 runs each, common random numbers)
 fig cdf-mttcg-8 cdf scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x8x1 \
   --policy=serial --policy=waves:2 --policy=waves:4 --policy=kernel

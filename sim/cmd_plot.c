@@ -23,8 +23,8 @@
 #define CPUHPSIM_PLOTS_DIR "plots"
 #endif
 
-typedef enum { KIND_TIMELINE, KIND_SCALING, KIND_PHASES, KIND_CDF, KIND_N } Kind;
-static const char *const kind_names[] = {"timeline", "scaling", "phases", "cdf"};
+typedef enum { KIND_TIMELINE, KIND_SCALING, KIND_PHASES, KIND_CDF, KIND_VMEXITS, KIND_N } Kind;
+static const char *const kind_names[] = {"timeline", "scaling", "phases", "cdf", "vmexits"};
 
 /* ---- parameters handed to the scripts ----------------------------------------------------- */
 
@@ -411,6 +411,109 @@ static int phases(Job *j) {
   plist(j->params, "phases", names);
   plist(j->params, "bars", labels);
   plist(j->params, "modes", modes);
+  return 0;
+}
+
+/* ---- vmexits ------------------------------------------------------------------------------ */
+
+typedef struct {
+  char *label;
+  guint64 count[CPUHP_EXIT_N];
+  int64_t ns[CPUHP_EXIT_N];
+  int64_t bringup;
+} ExitBar;
+
+static void exit_bar_clear(gpointer p) { g_free(((ExitBar *)p)->label); }
+
+/* Exits by type, one bar per run: run JSON files (labelled by file name), or a profile run
+ * without HOTPLUG_PARALLEL, with cpuhp.parallel=0 and with =1 (the arm64 RFC's three kernels). */
+static int vmexits(Job *j) {
+  int status = 0;
+  g_autoptr(GArray) bars = g_array_new(FALSE, TRUE, sizeof(ExitBar));
+  g_array_set_clear_func(bars, exit_bar_clear);
+  g_autofree char *profile = NULL;
+  guint n_in = j->inputs ? g_strv_length(j->inputs) : 0;
+  if (n_in && has_suffix(j->inputs[0], json_sfx)) {
+    for (guint i = 0; i < n_in; i++) {
+      g_autoptr(SimJson) js = read_json(j->inputs[i], &status);
+      if (!js) return status;
+      const SimJson *vx = sim_json_get(js, "vm_exits");
+      if (!vx) return cli_fail("plot", "%s: no vm_exits: not a `cpuhpsim run --format=json` of a profile with host.hypervisor", j->inputs[i]);
+      ExitBar b = {.bringup = jint(js, "bringup_ns")};
+      for (CpuhpVmExit x = 0; x < CPUHP_EXIT_N; x++) {
+        const SimJson *e = sim_json_get(vx, cpuhp_vm_exit_name(x));
+        int64_t c, t;
+        if (!e || !sim_json_int(sim_json_get(e, "count"), &c) || !sim_json_int(sim_json_get(e, "time_ns"), &t))
+          return cli_fail("plot", "%s: vm_exits.%s: expected {count, time_ns}", j->inputs[i], cpuhp_vm_exit_name(x));
+        b.count[x] = (guint64)c, b.ns[x] = t;
+      }
+      g_autofree char *base = g_path_get_basename(j->inputs[i]);
+      b.label = g_strndup(base, strlen(base) - 5); /* less ".json" */
+      g_array_append_val(bars, b);
+      const char *prof = sim_json_get_str(js, "profile");
+      if (!profile) profile = g_strdup(prof ? prof : "?");
+    }
+  } else {
+    if (n_in > 1) return cli_fail("plot", "vmexits: one PROFILE, or run JSON files (.json)");
+    if (j->f.parallel) return cli_fail("plot", "--parallel: vmexits draws the three kernel settings");
+    static const char *const kernels[][2] = {{"false", "0"}, {"true", "0"}, {"true", "1"}};
+    static const char *const labels[] = {"no HOTPLUG_PARALLEL", "cpuhp.parallel=0", "cpuhp.parallel=1"};
+    for (guint i = 0; i < G_N_ELEMENTS(kernels); i++) {
+      Job k = *j; /* shallow: the same flags plus one --set */
+      guint n = j->f.set ? g_strv_length(j->f.set) : 0;
+      g_autofree char **set = g_new0(char *, n + 2);
+      for (guint s = 0; s < n; s++) set[s] = j->f.set[s];
+      g_autofree char *hp = g_strdup_printf("kernel.hotplug_parallel=%s", kernels[i][0]);
+      set[n] = hp;
+      k.f.set = set;
+      g_autoptr(CpuhpProfile) p = load(&k, NULL, NULL, kernels[i][1], &status);
+      if (!p) return status;
+      if (p->host.hypervisor == CPUHP_HYP_NONE)
+        return cli_fail("plot", "vmexits: %s has no hypervisor (host.hypervisor: none): no VM exits to draw", p->name);
+      g_autoptr(GPtrArray) pols = cli_policies("plot", &j->f);
+      if (!pols) return 2;
+      if (pols->len > 1) return cli_fail("plot", "--policy: vmexits draws one policy");
+      g_autoptr(CpuhpResult) r = run_one(p, j, pols->pdata[0], &status);
+      if (!r) return status;
+      ExitBar b = {.label = g_strdup(labels[i]), .bringup = r->bringup_ns};
+      memcpy(b.count, r->vm_exits, sizeof b.count);
+      memcpy(b.ns, r->vm_exit_ns, sizeof b.ns);
+      g_array_append_val(bars, b);
+      if (!profile) profile = g_strdup_printf("%s, %u CPUs, seed %" G_GUINT64_FORMAT, r->profile, r->n_cpus, r->seed);
+    }
+  }
+  /* one row per exit type, one column per bar: counts and host time (ms) */
+  g_autoptr(GString) dc = g_string_new("# exit"), dt = g_string_new("# exit");
+  for (guint b = 0; b < bars->len; b++) {
+    g_string_append_printf(dc, "\tbar%u", b);
+    g_string_append_printf(dt, "\tbar%u_ms", b);
+  }
+  g_string_append_c(dc, '\n');
+  g_string_append_c(dt, '\n');
+  for (CpuhpVmExit x = 0; x < CPUHP_EXIT_N; x++) {
+    g_string_append(dc, cpuhp_vm_exit_name(x));
+    g_string_append(dt, cpuhp_vm_exit_name(x));
+    for (guint b = 0; b < bars->len; b++) {
+      const ExitBar *e = &g_array_index(bars, ExitBar, b);
+      g_string_append_printf(dc, "\t%" G_GUINT64_FORMAT, e->count[x]);
+      g_string_append_c(dt, '\t');
+      ms(dt, e->ns[x]);
+    }
+    g_string_append_c(dc, '\n');
+    g_string_append_c(dt, '\n');
+  }
+  if (!put(j, "vmexits_count.tsv", dc) || !put(j, "vmexits_time.tsv", dt)) return 1;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (guint b = 0; b < bars->len; b++) {
+    const ExitBar *e = &g_array_index(bars, ExitBar, b);
+    g_ptr_array_add(names, g_strdup_printf("%s (bringup %.1f ms)", e->label, (double)e->bringup / 1e6));
+  }
+  g_autofree char *title = g_strdup_printf("VM exits during bringup: %s", profile);
+  pstr(j->params, "title", j->title ? j->title : title);
+  pstr(j->params, "subtitle", "exits in the bringup window by type, as perf kvm stat names them");
+  pstr(j->params, "ylabel", "exits (count, log scale)");
+  pstr(j->params, "ylabel2", "host time in those exits (ms)");
+  plist(j->params, "bars", names);
   return 0;
 }
 
@@ -1001,17 +1104,19 @@ int cmd_plot(int argc, char **argv) {
       "                lists), measured boots overlaid with --reference\n"
       "      phases    the control CPU's time by phase, stacked: cpuhp.parallel=0 against =1\n"
       "      cdf       Monte Carlo distribution (empirical CDF) per policy\n"
-      "INPUT: a profile (default: the embedded skl-2s-112t), simulated here; or for timeline and\n"
-      "phases `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
+      "      vmexits   VM exits by type (count and host time) without HOTPLUG_PARALLEL, with\n"
+      "                cpuhp.parallel=0 and =1: a profile with host.hypervisor, or run JSON files\n"
+      "INPUT: a profile (default: the embedded skl-2s-112t), simulated here; or for timeline,\n"
+      "phases and vmexits `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
       "rows (.jsonl or .csv). Exit status: 0 ok, 1 the figure could not be made or written, 2 bad\n"
       "input or a missing plotting tool (the error names the Debian package).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("plot", "%s", err->message);
-  if (argc < 2) return cli_fail("plot", "missing KIND (timeline, scaling, phases, cdf)");
+  if (argc < 2) return cli_fail("plot", "missing KIND (timeline, scaling, phases, cdf, vmexits)");
   for (j.kind = 0; j.kind < KIND_N && strcmp(argv[1], kind_names[j.kind]); j.kind++) {}
-  if (j.kind == KIND_N) return cli_fail("plot", "unknown KIND '%s' (timeline, scaling, phases, cdf)", argv[1]);
-  if (argc > 3 && j.kind != KIND_PHASES) return cli_fail("plot", "unexpected argument '%s' (one INPUT at most)", argv[3]);
+  if (j.kind == KIND_N) return cli_fail("plot", "unknown KIND '%s' (timeline, scaling, phases, cdf, vmexits)", argv[1]);
+  if (argc > 3 && j.kind != KIND_PHASES && j.kind != KIND_VMEXITS) return cli_fail("plot", "unexpected argument '%s' (one INPUT at most)", argv[3]);
   j.inputs = g_new0(char *, (gsize)argc);
   for (int i = 2; i < argc; i++) j.inputs[i - 2] = g_strdup(argv[i]);
   if (!j.output || !*j.output) return cli_fail("plot", "-o: give the figure's file name (.png, .svg or .pdf)");
@@ -1033,7 +1138,7 @@ int cmd_plot(int argc, char **argv) {
   const char *format;
   int status;
   if ((status = cli_common_values("plot", &j.f, "text", &j.seed, &j.runs, &format))) return status;
-  if (j.runs > 1 && (j.kind == KIND_TIMELINE || j.kind == KIND_PHASES))
+  if (j.runs > 1 && (j.kind == KIND_TIMELINE || j.kind == KIND_PHASES || j.kind == KIND_VMEXITS))
     return cli_fail("plot", "--runs: %s draws one run", kind_names[j.kind]);
   if (j.kind != KIND_SCALING) {
     if (j.f.cpus && strchr(j.f.cpus, ',') && j.kind != KIND_CDF) return cli_fail("plot", "--cpus: one value for %s", kind_names[j.kind]);
@@ -1055,7 +1160,7 @@ int cmd_plot(int argc, char **argv) {
   }
   j.written = g_ptr_array_new_with_free_func(g_free);
   j.params = g_ptr_array_new_with_free_func(param_free);
-  static int (*const make[])(Job *) = {timeline, scaling, phases, cdf};
+  static int (*const make[])(Job *) = {timeline, scaling, phases, cdf, vmexits};
   if ((status = make[j.kind](&j))) return status;
   return draw(&j, tool, ext);
 }

@@ -39,6 +39,8 @@ static void test_errors(void **state) {
   expect_fail(2, "--runs", tu_run_env(NULL, "plot", "timeline", o, "--runs=3", NULL));
   expect_fail(2, "--where", tu_run_env(NULL, "plot", "cdf", o, "--where=nokey", NULL));
   expect_fail(2, "unexpected argument", tu_run_env(NULL, "plot", "timeline", "a.yaml", "b.yaml", o, NULL));
+  expect_fail(2, "no hypervisor", tu_run_env(NULL, "plot", "vmexits", o, NULL)); /* bare metal */
+  expect_fail(2, "--parallel", tu_run_env(NULL, "plot", "vmexits", "scenarios/qemu-arm64-kvm-128.yaml", "--parallel=1", o, NULL));
   /* a missing tool: one line naming the package, exit 2, before any simulation */
   g_auto(GStrv) env = g_get_environ();
   env = g_environ_setenv(env, "PATH", dir, TRUE); /* an empty folder: no gnuplot */
@@ -53,6 +55,14 @@ static void test_errors(void **state) {
 static gboolean have_gnuplot(void) {
   g_autofree char *g = g_find_program_in_path("gnuplot");
   return g != NULL;
+}
+
+static gboolean contains(GBytes *b, const char *needle) {
+  gsize len, n = strlen(needle);
+  const char *d = g_bytes_get_data(b, &len);
+  for (gsize i = 0; i + n <= len; i++)
+    if (!memcmp(d + i, needle, n)) return TRUE;
+  return FALSE;
 }
 
 /* Runs `plot ... -o DIR/NAME`, checks exit 0 and returns the figure's bytes. */
@@ -100,6 +110,10 @@ static void test_gnuplot(void **state) {
   const char *cd[] = {"cdf", "--cpus=8", "--runs=20", "--policy=kernel", "--policy=waves:2", NULL};
   g_autoptr(GBytes) d = figure(dir, "c.png", cd);
   assert_png(d);
+  const char *vx[] = {"vmexits", "scenarios/qemu-arm64-kvm-128.yaml", "--set=topology.cores_per_socket=8", NULL};
+  g_autoptr(GBytes) vxa = figure(dir, "vx.svg", vx);
+  assert_true(contains(vxa, "cpuhp.parallel=1 (bringup "));
+  assert_true(contains(vxa, "HVC64"));
   const char *sc[] = {"scaling", "scenarios/qemu-tcg-icount-x86_64.yaml", "--topology=1x2x1,1x4x1", "--runs=2",
                       "--reference=plots/data/qemu-reference.tsv", NULL};
   g_autoptr(GBytes) e = figure(dir, "s.svg", sc);
@@ -177,13 +191,6 @@ static gboolean have_matplotlib(void) {
   return FALSE;
 }
 
-static gboolean contains(GBytes *b, const char *needle) {
-  gsize len, n = strlen(needle);
-  const char *d = g_bytes_get_data(b, &len);
-  for (gsize i = 0; i + n <= len; i++)
-    if (!memcmp(d + i, needle, n)) return TRUE;
-  return FALSE;
-}
 
 static void test_matplotlib(void **state) {
   if (!have_matplotlib()) skip(); /* apt-get install python3-matplotlib */

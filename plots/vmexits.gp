@@ -1,0 +1,39 @@
+# vmexits.gp — VM exits by type in the bringup window, one bar per run (kernel setting): counts
+# on a log scale (left) and the host time in them (right), one legend under both.
+# Data: vmexits_count.tsv, vmexits_time.tsv (exit name, one column per bar); params.gp: title,
+# subtitle, ylabel, ylabel2, bars[].
+load dir . "/params.gp"
+height = 860
+load plots . "/style.gp"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 1.0 border lc rgb "white"
+set grid ytics noxtics
+set xtics scale 0 font ",12" rotate by 30 right
+unset key
+set multiplot title title . "\n" . subtitle
+set size 0.5, 0.72
+set origin 0.0, 0.22
+set ylabel ylabel
+set logscale y
+set yrange [0.8 : *]
+plot for [k = 1 : bars_n] dir . "/vmexits_count.tsv" using (column(k + 1) > 0 ? column(k + 1) : NaN) : xtic(1) lc rgb pal[k] notitle
+unset logscale y
+set origin 0.5, 0.22
+set ylabel ylabel2
+set yrange [0 : *]
+plot for [k = 1 : bars_n] dir . "/vmexits_time.tsv" using k + 1 : xtic(1) lc rgb pal[k] notitle
+# the legend alone, under both panels
+set size 1, 0.2
+set origin 0, 0
+unset border
+unset tics
+unset xlabel
+unset ylabel
+unset grid
+unset title
+set yrange [0 : 1]
+set xrange [0 : 1]
+set key center center horizontal Left reverse maxrows 3 samplen 1.5 width 2
+plot for [k = 1 : bars_n] NaN with boxes fs solid 1.0 lc rgb pal[k] title bars[k]
+unset multiplot
