@@ -67,7 +67,7 @@ static void test_icount_x86(void **state) {
 }
 
 static void test_icount_arm64(void **state) {
-  check_icount("scenarios/qemu-tcg-icount-arm64.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
+  check_icount("scenarios/qemu-arm64-tcg-icount.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
 }
 
 static int cmp_double(const void *a, const void *b) {
