@@ -67,7 +67,7 @@ static void test_icount_x86(void **state) {
 }
 
 static void test_icount_arm64(void **state) {
-  check_icount("scenarios/qemu-tcg-icount-arm64.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
+  check_icount("scenarios/qemu-arm64-tcg-icount.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -107,8 +107,77 @@ static void test_mttcg_x86(void **state) {
   if (checked) assert_true(training * 2 <= G_N_ELEMENTS(mttcg));
 }
 
+/* arm64 MTTCG (scenarios/qemu-arm64-tcg-mttcg.yaml): a_mttcg_N_r{1,2,3}.txt, bringup by dmesg
+ * (the arch timer's counter follows the host clock under MTTCG: dmesg does not run slow here,
+ * it equals the trace window). `within` marks the configurations the model meets within 20 %
+ * of the median of 3 runs. The others are known gaps, all from a mechanism the model lacks
+ * (README, "QEMU MTTCG arm64"): ~6 ms stalls of the BP inside PREPARE allocations
+ * (trace_rb_cpu_prepare, workqueue_prepare_cpu, smpboot_create_threads) at the same 9 of 15 APs
+ * in every 16-vCPU boot and once in 2 of the 3 2-vCPU boots, plus an 11-17 ms stall in the
+ * last AP's ONLINE callbacks at 16; and, at 4, APs slower than at 8 without a stall. Those only
+ * add time: a gap must stay an underestimate, bounded so that a change of the model shows. */
+typedef struct {
+  guint cpus;
+  gboolean training; /* used to calibrate the profile */
+  gboolean within;   /* within 20 % of the median */
+  double floor_pct;  /* known gap: the error must stay in [floor_pct, 0) */
+} Arm64Mttcg;
+
+static const Arm64Mttcg arm64_mttcg[] = {
+    {2, TRUE, FALSE, -50.0},
+    {4, FALSE, FALSE, -30.0},
+    {8, TRUE, TRUE, 0},
+    {16, FALSE, FALSE, -60.0},
+};
+
+static void test_mttcg_arm64(void **state) {
+  const char *profile = "scenarios/qemu-arm64-tcg-mttcg.yaml";
+  guint checked = 0, training = 0;
+  for (guint i = 0; i < G_N_ELEMENTS(arm64_mttcg); i++) {
+    const Arm64Mttcg *a = &arm64_mttcg[i];
+    const Config c = {NULL, a->cpus, 1, FALSE, a->training};
+    double runs[3];
+    guint n = 0;
+    for (int r = 1; r <= 3; r++) {
+      g_autofree char *path = g_strdup_printf("../shared/reference/traces/a_mttcg_%u_r%d.txt", a->cpus, r);
+      if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
+      int64_t t0 = tu_dmesg_time(path, "smp: Bringing up secondary"), t1 = tu_dmesg_time(path, "smp: Brought up");
+      assert_true(t0 > 0 && t1 > t0);
+      runs[n++] = (double)(t1 - t0) / 1e6;
+      /* the per-CPU callback sequences (step, callback, side, multi-instance, target) */
+      g_autoptr(CpuhpMeasured) real = tu_import(path);
+      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+      g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", a->cpus));
+      g_autoptr(GError) err = NULL;
+      g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(profile, ov, &err);
+      if (!p) fail_msg("%s", err->message);
+      g_autoptr(CpuhpResult) res = tu_run(p, 1, TRUE);
+      g_autoptr(CpuhpMeasured) sim = cpuhp_measured_new_from_result(res, &err);
+      if (!sim) fail_msg("%s", err->message);
+      g_autoptr(CpuhpReplayDiff) d = cpuhp_replay_diff(real, sim);
+      if (!d->equal) fail_msg("%s: callback sequence differs from the simulation's (cpuhpsim diff %s --profile=%s)", path, path, profile);
+      assert_int_equal(d->cpus->len, a->cpus - 1);
+    }
+    if (n == 0) continue; /* no shared folder beside the repository */
+    qsort(runs, n, sizeof runs[0], cmp_double);
+    double real = runs[n / 2];
+    double sim = simulate(profile, &c);
+    double err = (sim - real) / real * 100;
+    print_message("a_mttcg_%-3u %-10s median of %u %8.1f ms  sim %8.1f ms  %+5.1f %%%s\n", a->cpus,
+                  a->training ? "training" : "predicted", n, real, sim, err, a->within ? "" : "  (known gap)");
+    if (a->within) {
+      assert_true(fabs(err) <= 20.0);
+    } else {
+      assert_true(err < 0 && err >= a->floor_pct);
+    }
+    checked++;
+    training += a->training;
+  }
+  if (checked) assert_true(training * 2 <= G_N_ELEMENTS(arm64_mttcg));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_icount_arm64),
-                                     cmocka_unit_test(test_mttcg_x86)};
+                                     cmocka_unit_test(test_mttcg_x86), cmocka_unit_test(test_mttcg_arm64)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

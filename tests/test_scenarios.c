@@ -154,7 +154,7 @@ static void test_replay_reference_sequences(void **state) {
     char plat[16], rest[64];
     if (sscanf(f, "a_%15[a-z]_%u_r%u%63s", plat, &cpus, &run, rest) != 4 || strcmp(rest, ".txt")) continue;
     g_autofree char *path = g_build_filename("../shared/reference/traces", f, NULL);
-    compare_sequences_with("scenarios/qemu-tcg-icount-arm64.yaml", path, cpus, 1, FALSE);
+    compare_sequences_with("scenarios/qemu-arm64-tcg-icount.yaml", path, cpus, 1, FALSE);
     n_arm++;
   }
   assert_true(n_arm >= 8);

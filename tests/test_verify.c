@@ -73,7 +73,7 @@ static void test_smt_rule_off(void **state) {
   g_autofree char *dir = g_dir_make_tmp("cpuhpsim-verify-XXXXXX", NULL);
   g_autofree char *trace = g_strdup_printf("%s/cx.trace", dir);
   g_autofree char *arm = NULL, *x86 = NULL;
-  g_autofree char *a_args = g_strdup_printf("scenarios/qemu-tcg-icount-arm64.yaml --runs=1 --set "
+  g_autofree char *a_args = g_strdup_printf("scenarios/qemu-arm64-tcg-icount.yaml --runs=1 --set "
                                             "kernel.smt_primary_first=false --ftrace=%s", trace);
   assert_int_equal(verify(&arm, a_args), 0);
   assert_non_null(strstr(arm, "all 9 invariants hold"));
