@@ -176,8 +176,50 @@ static void test_mttcg_arm64(void **state) {
   if (checked) assert_true(training * 2 <= G_N_ELEMENTS(arm64_mttcg));
 }
 
+/* README's "Predictions beyond the reference data": every row is what the profile predicts now. */
+static void test_readme_predictions(void **state) {
+  (void)state;
+  g_autofree char *readme = NULL;
+  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
+  const char *sec = strstr(readme, "### Predictions beyond the reference data");
+  assert_non_null(sec);
+  const char *end = strstr(sec + 4, "\n### ");
+  g_autofree char *body = g_strndup(sec, end ? (gsize)(end - sec) : strlen(sec));
+  g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+  guint rows = 0;
+  for (char **l = lines; *l; l++) {
+    if (!g_str_has_prefix(*l, "| `")) continue;
+    g_auto(GStrv) f = g_strsplit(*l, "|", -1); /* "", profile, smp, parallel, ms, "" */
+    assert_true(g_strv_length(f) >= 5);
+    g_autofree char *prof = g_strndup(g_strstrip(f[1]) + 1, strlen(g_strstrip(f[1])) - 2);
+    g_autofree char *smp = g_strndup(g_strstrip(f[2]) + 1, strlen(g_strstrip(f[2])) - 2);
+    guint n = 0, sk = 1, co = 0, th = 1;
+    if (sscanf(smp, "%u,sockets=%u,cores=%u,threads=%u", &n, &sk, &co, &th) != 4) {
+      assert_int_equal(sscanf(smp, "%u", &n), 1);
+      co = n;
+    }
+    assert_int_equal(sk * co * th, n);
+    g_autofree char *path = g_strdup_printf("scenarios/%s.yaml", prof);
+    g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(ov, g_strdup_printf("topology.sockets=%u", sk));
+    g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", co));
+    g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", th));
+    g_ptr_array_add(ov, g_strdup("topology.numa_nodes=1"));
+    const char *par = g_strstrip(f[3]);
+    if (*par != '-') g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", *par == '1' ? "true" : "false"));
+    g_autoptr(GError) err = NULL;
+    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, ov, &err);
+    if (!p) fail_msg("%s", err->message);
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
+    g_autofree char *got = g_strdup_printf("%.1f", (double)r->bringup_ns / 1e6);
+    if (strcmp(got, g_strstrip(f[4]))) fail_msg("README says %s %s p%s: %s ms; the profile predicts %s ms", prof, smp, par, f[4], got);
+    rows++;
+  }
+  assert_true(rows >= 18);
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_icount_arm64),
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_readme_predictions), cmocka_unit_test(test_icount_arm64),
                                      cmocka_unit_test(test_mttcg_x86), cmocka_unit_test(test_mttcg_arm64)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
