@@ -79,31 +79,22 @@ static const CpuhpStep arm64_612_split[] = {
   ARM64_612_AP
 };
 
+/* The landmarks both builds share (HOTPLUG_PARALLEL adds a kick state and renumbers nothing). */
+#define ARM64_612_LANDMARKS \
+  .arch = "arm64", .version = "6.12", .bringup_cpu = 86, .ap_idle_dead = 87, .ap_online = 144, \
+  .teardown_cpu = 145, .ap_online_idle = 146, .online = 236
+
 static const CpuhpTable arm64_612_split_table = {
-  .arch = "arm64",
-  .version = "6.12",
+  ARM64_612_LANDMARKS,
   .steps = arm64_612_split,
   .n_steps = G_N_ELEMENTS(arm64_612_split),
   .kick_ap = 85,
-  .bringup_cpu = 86,
-  .ap_idle_dead = 87,
-  .ap_online = 144,
-  .teardown_cpu = 145,
-  .ap_online_idle = 146,
-  .online = 236,
 };
 
 const CpuhpTable cpuhp_table_arm64_612 = {
-  .arch = "arm64",
-  .version = "6.12",
+  ARM64_612_LANDMARKS,
   .steps = arm64_612,
   .n_steps = G_N_ELEMENTS(arm64_612),
   .kick_ap = 0, /* no HOTPLUG_SPLIT_STARTUP */
-  .bringup_cpu = 86,
-  .ap_idle_dead = 87,
-  .ap_online = 144,
-  .teardown_cpu = 145,
-  .ap_online_idle = 146,
-  .online = 236,
   .split_startup = &arm64_612_split_table,
 };

@@ -202,6 +202,18 @@ static int states_diff(int argc, char **argv) {
   return strstr(out->str, "the same states") ? 0 : 1; /* like diff(1) */
 }
 
+/* A state table to -o (whole or not at all) or stdout: 0, or 1 when it could not be written. */
+static int write_table(const char *output, const GString *out) {
+  g_autoptr(GError) err = NULL;
+  if (output) {
+    if (g_file_set_contents(output, out->str, (gssize)out->len, &err)) return 0;
+    fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
+    return 1;
+  }
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* states --from-trace FILE [-o OUT]: the table a real boot shows, as state-table YAML. */
 static int states_from_trace(int argc, char **argv) {
   if (argc != 3 && !(argc == 5 && g_str_equal(argv[3], "-o")))
@@ -213,13 +225,7 @@ static int states_from_trace(int argc, char **argv) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
-  if (argc == 5) { /* whole or not at all */
-    if (g_file_set_contents(argv[4], out->str, (gssize)out->len, &err)) return 0;
-    fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
-    return 1;
-  }
-  fwrite(out->str, 1, out->len, stdout);
-  return fflush(stdout) == 0 ? 0 : 1;
+  return write_table(argc == 5 ? argv[4] : NULL, out);
 }
 
 /* states --from-source CPUHOTPLUG_H CPU_C [--config=F] [--arch=A] [--version=V] [-o OUT]. */
@@ -263,13 +269,7 @@ static int states_from_source(int argc, char **argv) {
   gboolean ok = g_file_set_contents(tmp, out->str, (gssize)out->len, &err) && cpuhp_table_load(tmp, &err);
   g_unlink(tmp);
   if (!ok) return cli_fail("states", "--from-source: the table does not load: %s", err->message);
-  if (output) {
-    if (g_file_set_contents(output, out->str, (gssize)out->len, &err)) return 0;
-    fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
-    return 1;
-  }
-  fwrite(out->str, 1, out->len, stdout);
-  return fflush(stdout) == 0 ? 0 : 1;
+  return write_table(output, out);
 }
 
 int cmd_states(int argc, char **argv) {
