@@ -8,6 +8,7 @@
 
 #include "models/cpuhp.h"
 #include "models/profile.h"
+#include "models/yamltree.h"
 
 #define FAIL(...) (g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, __VA_ARGS__), FALSE)
 
@@ -28,7 +29,10 @@ static GHashTable *read_config(const char *text) {
 typedef struct {
   const char *p;
   GHashTable *config;
+  guint depth; /* nesting of ( and !: bounded, so no input can exhaust the stack */
 } Expr;
+
+#define MAX_EXPR_DEPTH 64
 
 static void skip_ws(Expr *x) {
   while (*x->p == ' ' || *x->p == '\t') x->p++;
@@ -51,13 +55,22 @@ static long expr_or(Expr *x);
  * any other identifier is 0, as in C. */
 static long expr_unary(Expr *x) {
   skip_ws(x);
+  if ((*x->p == '!' || *x->p == '(') && x->depth >= MAX_EXPR_DEPTH) { /* deeper than any kernel #if */
+    x->p += strlen(x->p);
+    return 0;
+  }
   if (*x->p == '!') {
     x->p++;
-    return !expr_unary(x);
+    x->depth++;
+    long v = !expr_unary(x);
+    x->depth--;
+    return v;
   }
   if (*x->p == '(') {
     x->p++;
+    x->depth++;
     long v = expr_or(x);
+    x->depth--;
     skip_ws(x);
     if (*x->p == ')') x->p++;
     return v;
@@ -194,18 +207,25 @@ static gboolean parse_enum(const char *src, GHashTable *values, GPtrArray *order
       char *rhs = g_strstrip(eq + 1), *name = g_strstrip(s);
       long add = 0;
       char *op = strpbrk(rhs, "+-");
-      if (op && op != rhs) {
-        add = strtol(op + 1, NULL, 0) * (*op == '-' ? -1 : 1);
+      if (op && op != rhs) { /* literals are clamped far outside the enum's range: no overflow */
+        add = CLAMP(strtol(op + 1, NULL, 0), 0, 1L << 20) * (*op == '-' ? -1 : 1);
         *op = '\0';
         rhs = g_strstrip(rhs);
       }
-      if (g_ascii_isdigit(*rhs) || (*rhs == '-' && g_ascii_isdigit(rhs[1]))) next = strtol(rhs, NULL, 0) + add;
+      if (g_ascii_isdigit(*rhs) || (*rhs == '-' && g_ascii_isdigit(rhs[1])))
+        next = CLAMP(strtol(rhs, NULL, 0), -(1L << 20), 1L << 20) + add;
       else if (g_hash_table_contains(values, rhs)) next = GPOINTER_TO_INT(g_hash_table_lookup(values, rhs)) + add;
-      else return FAIL("cpuhotplug.h: %s = %s: unknown value", name, rhs);
+      else {
+        g_autofree char *qn = yt_quote(name), *qr = yt_quote(rhs);
+        return FAIL("cpuhotplug.h: %s = %s: unknown value", qn, qr);
+      }
       s = name;
     }
     for (char *c = s; *c; c++)
-      if (!g_ascii_isalnum(*c) && *c != '_') return FAIL("cpuhotplug.h: enum item '%s' is not a name", s);
+      if (!g_ascii_isalnum(*c) && *c != '_') {
+        g_autofree char *q = yt_quote(s);
+        return FAIL("cpuhotplug.h: enum item %s is not a name", q);
+      }
     if (next < -1 || next > G_MAXUINT16) return FAIL("cpuhotplug.h: %s = %ld is out of range", s, next);
     if (!g_hash_table_contains(values, s)) g_ptr_array_add(order, g_strdup(s));
     g_hash_table_replace(values, g_strdup(s), GINT_TO_POINTER((gint)next));
@@ -271,14 +291,22 @@ static gboolean parse_cpu_c(const char *src, GArray *entries, GError **error) {
     if (!close || !eq || eq > open) break;
     g_autofree char *en = g_strstrip(g_strndup(p + 1, (gsize)(rb - p - 1)));
     if (strncmp(en, "CPUHP_", 6)) break; /* past the array */
+    for (const char *c = en; *c; c++)
+      if (!g_ascii_isalnum(*c) && *c != '_') {
+        g_autofree char *q = yt_quote(en);
+        return FAIL("cpu.c: [%s] is not an enum cpuhp_state name", q);
+      }
     g_autofree char *body = g_strndup(open + 1, (gsize)(close - open - 1));
     Entry e = {.enum_name = g_steal_pointer(&en), .name = field(body, ".name"),
                .startup = field(body, ".startup.single"), .teardown = field(body, ".teardown.single")};
     if (!e.startup) e.startup = field(body, ".startup.multi");
-    if (!e.name) {
-      g_autofree char *which = g_strdup(e.enum_name);
+    gboolean plain = e.name != NULL;
+    for (const char *c = e.name; c && *c; c++) plain &= g_ascii_isprint(*c) && *c != '\\';
+    if (!plain) {
+      g_autofree char *which = g_strdup(e.enum_name), *q = e.name ? yt_quote(e.name) : NULL;
       entry_clear(&e);
-      return FAIL("cpu.c: entry [%s] has no .name", which);
+      return q ? FAIL("cpu.c: entry [%s] has a .name YAML cannot carry plainly: %s", which, q)
+               : FAIL("cpu.c: entry [%s] has no .name", which);
     }
     g_array_append_val(entries, e);
     p = close + 1;
