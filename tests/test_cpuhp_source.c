@@ -127,8 +127,52 @@ static void test_errors(void **state) {
   g_rmdir(dir);
 }
 
+/* The whole-table form refuses what the kernel could not have, with FILE:LINE:COL. */
+static void test_whole_table_errors(void **state) {
+  (void)state;
+  static const char *const head = "arch: x86_64\nversion: \"w%u\"\nstates:\n";
+  static const char *const marks =
+      "  - {step: 0, enum: CPUHP_OFFLINE, name: offline}\n"
+      "  - {step: 10, enum: CPUHP_BRINGUP_CPU, name: \"cpu:bringup\", startup: bringup_cpu}\n"
+      "  - {step: 11, enum: CPUHP_AP_IDLE_DEAD, name: \"idle:dead\"}\n"
+      "  - {step: 20, enum: CPUHP_AP_ONLINE, name: \"ap:online\"}\n"
+      "  - {step: 21, enum: CPUHP_TEARDOWN_CPU, name: \"cpu:teardown\", teardown: takedown_cpu}\n"
+      "  - {step: 22, enum: CPUHP_AP_ONLINE_IDLE, name: \"ap:online_idle\"}\n";
+  static const struct { const char *rows, *want; } cases[] = {
+      {"", ":4:3: states: no CPUHP_ONLINE row"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online}\n  - {step: 5, enum: CPUHP_FOO, name: foo}\n",
+       "'foo' has no startup callback"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online}\n  - {step: 5, enum: CPUHP_FOO, name: offline, startup: f}\n",
+       "two states named 'offline'"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online}\n  - {step: 10, enum: CPUHP_FOO, name: foo, startup: f}\n",
+       "two states at step 10"},
+      {"  - {step: 9, enum: CPUHP_ONLINE, name: online}\n", "out of the kernel's order"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online}\n  - {step: 99999, enum: CPUHP_FOO, name: foo, startup: f}\n",
+       "'step' must be a number from 0 to 65535"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online, colour: red}\n", "unknown key 'colour'"},
+      {"  - {step: 30, enum: CPUHP_ONLINE, name: online}\n  - {step: 5, enum: CPUHP_FOO, name: foo, startup: f, at_boot: maybe}\n",
+       "'at_boot': expected true or false"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *h = g_strdup_printf(head, i);
+    g_autofree char *text = g_strconcat(h, marks, cases[i].rows, NULL);
+    g_autofree char *path = NULL;
+    int fd = g_file_open_tmp("cpuhpsim-whole-XXXXXX.yaml", &path, NULL);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_true(g_file_set_contents(path, text, -1, NULL));
+    g_autoptr(GError) err = NULL;
+    const CpuhpTable *t = cpuhp_table_load(path, &err);
+    g_unlink(path);
+    if (t) fail_msg("case %u loaded", i);
+    if (!strstr(err->message, cases[i].want) || !g_str_has_prefix(err->message, path) || strchr(err->message, '\n'))
+      fail_msg("case %u: '%s', want '%s' after the file name", i, err->message, cases[i].want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_split_startup_config), cmocka_unit_test(test_config_decides),
-                                     cmocka_unit_test(test_errors)};
+                                     cmocka_unit_test(test_errors),
+                                     cmocka_unit_test(test_whole_table_errors)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
