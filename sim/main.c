@@ -23,7 +23,7 @@ static const struct {
     {"import", cmd_import, "read a real boot's trace/console log: the measured bringup timeline"},
     {"diff", cmd_diff, "compare a real boot with another trace or a simulated profile"},
     {"calibrate", cmd_calibrate, "fit a profile's callback costs on real boots, write the profile"},
-    {"plot", cmd_plot, "draw a figure (timeline, scaling, phases, cdf) with gnuplot or matplotlib"},
+    {"plot", cmd_plot, "draw a figure (timeline, scaling, phases, cdf, vmexits) with gnuplot or matplotlib"},
 };
 
 static void usage(FILE *f) {
