@@ -40,7 +40,8 @@ int cmd_run(int argc, char **argv) {
   if (!cli_parse("run", &argc, &argv, entries, "[PROFILE]",
                     "Simulate one SMP bringup of the machine in PROFILE (default: the embedded\n"
                     "skl-2s-112t) and report bringup time, control-CPU waiting and a per-phase\n"
-                    "breakdown. Faults can be injected with the kernel's semantics (--fail,\n"
+                    "breakdown; with host.hypervisor, VM exits by type (perf kvm stat's shape; JSON\n"
+                    "vm_exits). Faults can be injected with the kernel's semantics (--fail,\n"
                     "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input,\n"
                     "3 an invariant was violated (--check).",
                     &status))
