@@ -54,6 +54,11 @@ check 2 run --set 'x86.icr_write={dist: uniform, min: 1us'
 check 2 run --bogus
 check 2 run --topology=2x0x2
 check 2 check no/such/file.yaml
+check 0 run scenarios/qemu-arm64-kvm-128.yaml --topology=1x8x1 --format=json
+check 0 run scenarios/qemu-arm64-kvm-128.yaml --topology=1x8x1 --set kernel.hotplug_parallel=false
+check 0 calibrate --base=scenarios/qemu-tcg-icount-x86_64.yaml tests/data/traces/icount_4_p0_r1.txt -o "$tmp/cal.yaml"
+check 0 states --from-source tests/data/kernel-src/cpuhotplug.h tests/data/kernel-src/cpu.c --config=tests/data/kernel-src/config
+check 2 states --from-source tests/data/kernel-src/cpu.c tests/data/kernel-src/cpuhotplug.h --arch=x86_64
 
 # The loader's and the parser's own suites walk every error path (tests/data/bad included).
 for t in test_profile test_ftrace; do
