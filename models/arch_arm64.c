@@ -11,13 +11,14 @@
 
 /* psci_cpu_on() -> invoke_psci_fn (HVC to the hypervisor or SMC to TF-A): the BP pays the
  * call; the target starts after it, once powered on. Under a hypervisor the call is an HVC64
- * exit and its time is that exit's. */
+ * exit, as long as the call took on the (possibly contended) host. */
 static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
   int64_t ns = machine_draw(m, &m->p->arm64.psci_cpu_on, cpu, PURPOSE_KICK_SETUP, 0);
-  if (g_str_equal(m->p->arm64.conduit, "hvc")) machine_vm_exit_record(m, CPUHP_EXIT_HVC64, 1, ns);
   *ap_start = ns;
   return ns;
 }
+
+static gboolean arm64_kick_is_hypercall(const CpuhpMachine *m) { return g_str_equal(m->p->arm64.conduit, "hvc"); }
 
 static ApStep st_power_on(CpuhpMachine *m, guint cpu) {
   int64_t ns = machine_draw(m, &m->p->arm64.power_on, cpu, PURPOSE_WAKEUP, 0);
@@ -68,6 +69,7 @@ static const ApStage post_release[] = {
 static const ArchOps arm64_ops = {
     .arch = "arm64",
     .kick = arm64_kick,
+    .kick_is_hypercall = arm64_kick_is_hypercall,
     .pre_alive = pre_alive,
     .n_pre_alive = G_N_ELEMENTS(pre_alive),
     .post_release = post_release,

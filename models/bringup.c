@@ -286,8 +286,15 @@ static void ev_bp_callback_done(void *ctx, uint64_t inst) {
   bp_next_step(m);
 }
 
+/* The kick's hypercall exit, if it is one: from the kick's start (its phase) to now. */
+static void kick_exit(CpuhpMachine *m) {
+  if (m->arch->kick_is_hypercall && m->arch->kick_is_hypercall(m))
+    machine_vm_exit_record(m, CPUHP_EXIT_HVC64, 1, now(m) - m->bp.phase_since);
+}
+
 static void ev_bp_kick_done(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
+  kick_exit(m);
   trace(m, SIM_FTRACE_CPUHP_EXIT, 0, m->bp.cpu, m->cpus[m->bp.cpu].state, m->bp.step, 0);
   bp_next_step(m);
 }
@@ -450,6 +457,7 @@ static void ev_bp_running_timeout(void *ctx, uint64_t token) {
 
 static void ev_bp_cpu_on_returned(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
+  kick_exit(m);
   bp_phase(m, CPUHP_BP_WAIT_AP); /* asleep in wait_for_completion_timeout(&cpu_running) */
   machine_vcpu_halt(m, 0, 0);
   m->bp.token++;

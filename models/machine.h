@@ -56,6 +56,9 @@ typedef struct {
   const ApStage *post_release;  /* ends just before cpuhp_online_idle() */
   guint n_post_release;
   gboolean announce;            /* x86 announce_cpu() prints the kick order on the console */
+  /* The kick is one hypercall in a VM (arm64 PSCI CPU_ON over HVC): its exit lasts as long as
+   * the kick took, stretched by host contention. NULL: no such exit. */
+  gboolean (*kick_is_hypercall)(const CpuhpMachine *m);
 } ArchOps;
 
 /* Per-core state the SMT rules care about. */
