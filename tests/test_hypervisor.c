@@ -127,6 +127,25 @@ static void test_halt_poll(void **state) {
   assert_true(always->host_busy_ns > never->host_busy_ns); /* polling takes host CPU */
 }
 
+static gint cmp_i64(gconstpointer a, gconstpointer b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* A started vCPU's first entry on the host-wide lock (pre-6.3 KVM): APs kicked together queue,
+ * so they report ALIVE at least the hold time apart, and a long hold delays the bringup. */
+static void test_vcpu_reset_lock(void **state) {
+  (void)state;
+  g_autoptr(CpuhpResult) free_ = run_variant(KVM, PARALLEL1, "topology.cores_per_socket=16", NULL);
+  g_autoptr(CpuhpResult) locked = run_variant(KVM, PARALLEL1, "topology.cores_per_socket=16", "host.vcpu_reset=2ms", NULL);
+  assert_true(locked->bringup_ns > free_->bringup_ns);
+  g_autoptr(GArray) alive = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  for (guint c = 1; c < locked->n_cpus; c++) g_array_append_val(alive, locked->cpus[c].alive);
+  g_array_sort(alive, cmp_i64);
+  for (guint k = 1; k < alive->len; k++)
+    assert_true(g_array_index(alive, int64_t, k) - g_array_index(alive, int64_t, k - 1) >= 2000000);
+}
+
 static void test_hypervisor_needs_host(void **state) {
   (void)state;
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
@@ -142,6 +161,7 @@ int main(void) {
       cmocka_unit_test(test_kvm_rfc_table),  cmocka_unit_test(test_kvm_order_from_mechanism),
       cmocka_unit_test(test_hyperv),         cmocka_unit_test(test_exit_reporting),
       cmocka_unit_test(test_halt_poll),      cmocka_unit_test(test_hypervisor_needs_host),
+      cmocka_unit_test(test_vcpu_reset_lock),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
