@@ -4,6 +4,7 @@
 #include "models/calibrate.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define MAX_EMPIRICAL 32u
@@ -159,6 +160,165 @@ static void append_unwritten(GString *body, const CpuhpTable *t, GHashTable *ent
   }
 }
 
+/* ---- scalar keys: a line under a block ---- */
+
+typedef struct {
+  const char *block, *key;
+  char *line;
+  gboolean done;
+} KeyEdit;
+
+static void key_edit_free(gpointer p) {
+  KeyEdit *e = p;
+  g_free(e->line);
+  g_free(e);
+}
+
+static KeyEdit *key_edit_new(const char *block, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static KeyEdit *key_edit_new(const char *block, const char *key, const char *fmt, ...) {
+  KeyEdit *e = g_new0(KeyEdit, 1);
+  e->block = block, e->key = key;
+  va_list ap;
+  va_start(ap, fmt);
+  e->line = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  return e;
+}
+
+/* The edits of `block` not placed yet, each on its own line. */
+static void flush_edits(GString *body, GPtrArray *edits, const char *block) {
+  for (guint k = 0; k < edits->len; k++) {
+    KeyEdit *e = edits->pdata[k];
+    if (e->done || strcmp(e->block, block)) continue;
+    if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
+    g_string_append_printf(body, "%s\n", e->line);
+    e->done = TRUE;
+  }
+}
+
+/* The base text with fitted state entries and key lines in place. */
+static gboolean rebuild(GStrv lines, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits, GString *body, GError **error) {
+  guint n = g_strv_length(lines), sb = 0, se = 0;
+  gboolean has_states = find_block(lines, "states", &sb, &se);
+  if (has_states && !block_opener(lines[sb] + 7)) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "the base profile's states: must be a block mapping (one key a line)");
+    return FALSE;
+  }
+  /* where each edited block starts and ends */
+  g_autoptr(GHashTable) bounds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  for (guint k = 0; k < edits->len; k++) {
+    const KeyEdit *e = edits->pdata[k];
+    guint *be = g_new(guint, 2);
+    if (!find_block(lines, e->block, &be[0], &be[1])) {
+      g_free(be);
+      continue;
+    }
+    if (!block_opener(lines[be[0]] + strlen(e->block) + 1)) {
+      g_free(be);
+      g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "the base profile's %s: must be a block mapping (one key a line)",
+                  e->block);
+      return FALSE;
+    }
+    g_hash_table_replace(bounds, (gpointer)e->block, be);
+  }
+  g_autoptr(GHashTable) written = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i <= n; i++) {
+    /* a block ending here gets its edits not placed yet (and states: its new entries) */
+    GHashTableIter it;
+    gpointer bk, bv;
+    g_hash_table_iter_init(&it, bounds);
+    while (g_hash_table_iter_next(&it, &bk, &bv))
+      if (((guint *)bv)[1] == i) flush_edits(body, edits, bk);
+    if (has_states && i == se) {
+      if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
+      append_unwritten(body, t, entry, written);
+    }
+    if (i == n) break;
+    g_autofree char *k = entry_key(lines[i]);
+    gboolean replaced = FALSE;
+    for (guint e = 0; k && e < edits->len && !replaced; e++) {
+      KeyEdit *ke = edits->pdata[e];
+      const guint *be = g_hash_table_lookup(bounds, ke->block);
+      if (!ke->done && be && i > be[0] && i < be[1] && !strcmp(k, ke->key)) {
+        g_string_append_printf(body, "%s\n", ke->line);
+        ke->done = replaced = TRUE;
+      }
+    }
+    if (replaced) continue;
+    if (has_states && i > sb && i < se) {
+      const char *fitted = k ? g_hash_table_lookup(entry, k) : NULL;
+      if (fitted) {
+        g_string_append_printf(body, "%s\n", fitted);
+        g_hash_table_add(written, (gpointer)cpuhp_table_find(t, k)->name);
+        while (i + 1 < se && indent(lines[i + 1]) > 2) i++; /* the entry's own continuation lines */
+        continue;
+      }
+    }
+    g_string_append(body, lines[i]);
+    if (i + 1 < n) g_string_append_c(body, '\n');
+  }
+  for (guint k = 0; k < edits->len; k++) { /* blocks the base does not have */
+    KeyEdit *e = edits->pdata[k];
+    if (e->done) continue;
+    g_string_append_printf(body, "%s%s:\n", body->len && body->str[body->len - 1] == '\n' ? "\n" : "\n\n", e->block);
+    flush_edits(body, edits, e->block);
+  }
+  if (!has_states) {
+    g_string_append(body, "\nstates:\n");
+    append_unwritten(body, t, entry, written);
+  }
+  return TRUE;
+}
+
+/* ---- x86: the AP's own path, from the function tracer's milestones (where it was on) ---- */
+
+/* Per AP, the time between two traced functions' first calls; each pair is one model stage. */
+static const struct {
+  const char *from, *to, *key, *what;
+  gboolean minus_loop; /* the TSC warp test: less its loop_timeout, what is left is overhead */
+} x86_stages[] = {
+    {"fpu__init_cpu", "smp_store_cpu_info", "cpu_init", "released: cpu_init .. identify", FALSE},
+    {"smp_store_cpu_info", "set_cpu_sibling_map", "identify", "smp_store_cpu_info .. set_cpu_sibling_map", FALSE},
+    {"check_tsc_sync_target", "calibrate_delay", "tsc_sync_overhead", "check_tsc_sync_target .. calibrate_delay, less the 2 ms loop", TRUE},
+    {"set_cpu_online", "cpuhp_online_idle", "online_tail", "set_cpu_online .. cpuhp_online_idle", FALSE},
+};
+
+static int64_t first_call(const CpuhpMeasuredCpu *c, const char *fn) {
+  for (guint i = 0; c->functions && i < c->functions->len; i++) {
+    const CpuhpMeasuredFunc *f = &g_array_index(c->functions, CpuhpMeasuredFunc, i);
+    if (!strcmp(f->function, fn)) return f->ts;
+  }
+  return -1;
+}
+
+static guint fit_x86_path(CpuhpMeasured *const *boots, guint n_boots, GPtrArray *edits) {
+  guint fitted = 0;
+  char b1[32], b2[32], b3[32];
+  for (guint k = 0; k < G_N_ELEMENTS(x86_stages); k++) {
+    g_autoptr(GArray) ns = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    for (guint b = 0; b < n_boots; b++)
+      for (guint c = 0; c < boots[b]->cpus->len; c++) {
+        const CpuhpMeasuredCpu *mc = &g_array_index(boots[b]->cpus, CpuhpMeasuredCpu, c);
+        int64_t a = first_call(mc, x86_stages[k].from), z = first_call(mc, x86_stages[k].to);
+        if (mc->cpu == 0 || a < 0 || z < a) continue;
+        int64_t d = z - a;
+        if (x86_stages[k].minus_loop) {
+          if (d < 2000000) continue; /* the test did not run on this AP */
+          d -= 2000000;              /* check_tsc_warp's loop_timeout for a non-first CPU */
+          if (d > 2000000) continue; /* a package's first CPU: its 20 ms loop */
+        }
+        g_array_append_val(ns, d);
+      }
+    if (ns->len < 2) continue;
+    g_array_sort(ns, cmp_i64);
+    g_ptr_array_add(edits, key_edit_new("x86", x86_stages[k].key, "  %s: %s   # fitted: %s, n=%u, p10 %s, p90 %s", x86_stages[k].key,
+                                        dur(median(ns), b1), x86_stages[k].what, ns->len, dur(quantile(ns, 0.1), b2),
+                                        dur(quantile(ns, 0.9), b3)));
+    fitted++;
+  }
+  return fitted;
+}
+
 gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpMeasured *const *boots,
                          const char *const *names, guint n_boots, CpuhpFit fit, GString *out,
                          CpuhpCalibrateStats *stats, GError **error) {
@@ -249,60 +409,16 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
     stats->states_fitted++;
   }
 
+  /* scalar keys the fit sets, as whole lines under their block */
+  g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func(key_edit_free);
+  if (rb_page >= 0)
+    g_ptr_array_add(edits, key_edit_new("kernel", "trace_rb_page", "  trace_rb_page: %s   # fitted: global ring buffer over the others, per page",
+                                        dur(rb_page, b1)));
+  guint platform = g_str_equal(base->arch, "x86_64") ? fit_x86_path(boots, n_boots, edits) : 0;
   GString *body = g_string_new(NULL);
-  guint sb = 0, se = 0, kb = 0, ke = 0;
-  gboolean has_states = find_block(lines, "states", &sb, &se), has_kernel = find_block(lines, "kernel", &kb, &ke);
-  if ((has_states && !block_opener(lines[sb] + 7)) || (has_kernel && rb_page >= 0 && !block_opener(lines[kb] + 7))) {
+  if (!rebuild(lines, t, entry, edits, body, error)) {
     g_string_free(body, TRUE);
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                "the base profile's states: and kernel: must be block mappings (one key a line)");
     return FALSE;
-  }
-  g_autoptr(GHashTable) written = g_hash_table_new(g_str_hash, g_str_equal);
-  gboolean rb_done = rb_page < 0;
-  guint n = g_strv_length(lines);
-  for (guint i = 0; i < n; i++) {
-    if (has_kernel && i > kb && i < ke && !rb_done) {
-      g_autofree char *k = entry_key(lines[i]);
-      if (k && !strcmp(k, "trace_rb_page")) {
-        g_string_append_printf(body, "  trace_rb_page: %s   # fitted: global ring buffer over the others, per page\n",
-                               dur(rb_page, b1));
-        rb_done = TRUE;
-        continue;
-      }
-    }
-    if (has_kernel && i == ke && !rb_done) {
-      g_string_append_printf(body, "  trace_rb_page: %s   # fitted: global ring buffer over the others, per page\n",
-                             dur(rb_page, b1));
-      rb_done = TRUE;
-    }
-    if (has_states && i == se) append_unwritten(body, t, entry, written);
-    if (has_states && i > sb && i < se) {
-      g_autofree char *k = entry_key(lines[i]);
-      const char *fitted = k ? g_hash_table_lookup(entry, k) : NULL;
-      if (fitted) {
-        g_string_append_printf(body, "%s\n", fitted);
-        g_hash_table_add(written, (gpointer)cpuhp_table_find(t, k)->name);
-        while (i + 1 < se && indent(lines[i + 1]) > 2) i++; /* the entry's own continuation lines */
-        continue;
-      }
-    }
-    g_string_append(body, lines[i]);
-    if (i + 1 < n) g_string_append_c(body, '\n');
-  }
-  if (has_states && se >= n) { /* the block ends the file */
-    if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
-    append_unwritten(body, t, entry, written);
-  }
-  if (has_kernel && ke >= n && !rb_done) {
-    if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
-    g_string_append_printf(body, "  trace_rb_page: %s   # fitted: global ring buffer over the others, per page\n", dur(rb_page, b1));
-    rb_done = TRUE;
-  }
-  if (!rb_done) g_string_append_printf(body, "\nkernel:\n  trace_rb_page: %s   # fitted: global ring buffer over the others, per page\n", dur(rb_page, b1));
-  if (!has_states) {
-    g_string_append(body, "\nstates:\n");
-    append_unwritten(body, t, entry, written);
   }
 
   static const char *const fit_names[] = {"median", "lognormal", "empirical"};
@@ -311,9 +427,11 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
   for (guint b = 0; b < n_boots; b++)
     g_string_append_printf(out, "#   %s (bringup %.3f ms, %u CPUs, cpuhp.parallel=%d)\n", names[b],
                            (double)boots[b]->bringup_ns / 1e6, boots[b]->n_cpus, boots[b]->parallel);
-  g_string_append_printf(out, "# Fitted: %u states' callback costs (%u timed invocations)%s; every other number is the\n"
-                         "# base profile's. Waits (kick, bringup step) and totals are never fitted.\n",
-                         stats->states_fitted, stats->samples, rb_page >= 0 ? " and kernel.trace_rb_page" : "");
+  g_string_append_printf(out, "# Fitted: %u states' callback costs (%u timed invocations)%s", stats->states_fitted, stats->samples,
+                         rb_page >= 0 ? ", kernel.trace_rb_page" : "");
+  if (platform) g_string_append_printf(out, ", %u AP-path costs from the function tracer's milestones", platform);
+  g_string_append(out, "; every\n# other number is the base profile's. Waits (kick, bringup step) and totals are never fitted.\n");
+  stats->platform_fitted = platform;
   if (g_hash_table_size(unmatched)) {
     g_autoptr(GPtrArray) keys = g_ptr_array_new();
     GHashTableIter it;

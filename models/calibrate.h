@@ -5,8 +5,11 @@
  *   or more real boots (models/replay.h). Only callbacks are fitted: every state the traces
  *   timed inside the bringup window whose callback is in the base profile's state table, one
  *   cost per instance of a multi-instance state, plus kernel.trace_rb_page from the global
- *   ring buffer's extra cost over the other instances. The waits (kick, bringup step) are never
- *   fitted, and nothing is fitted on a total: platform parameters stay the base's.
+ *   ring buffer's extra cost over the other instances; on x86, where the function tracer recorded
+ *   the AP's own path, the medians of its post-release stages (x86.cpu_init, identify,
+ *   tsc_sync_overhead, online_tail) between the traced functions that bound them. The waits
+ *   (kick, bringup step) are never fitted and nothing is fitted on a total: the other platform
+ *   parameters stay the base's.
  * - Output: the base YAML text with each fitted state's line replaced (or added) and a comment
  *   saying how many samples from which boots gave it (median, p10, p90); other lines are kept
  *   as they are. The caller loads the result through the strict loader before using it.
@@ -30,6 +33,7 @@ typedef struct {
   guint states_fitted;   /* profile states given a new cost */
   guint samples;         /* callback durations used */
   guint unmatched;       /* timed callbacks with no row in the table (listed in the output) */
+  guint platform_fitted; /* AP-path costs fitted from function-tracer milestones (x86) */
 } CpuhpCalibrateStats;
 
 gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpMeasured *const *boots,

@@ -174,8 +174,10 @@ int cmd_calibrate(int argc, char **argv) {
              "Fit the callback costs of --base's state table on the real boots in TRACE... (console logs or\n"
              "trace files, as `import` reads them): each state timed inside a bringup window gets its median\n"
              "(or a lognormal or empirical fit), one per instance of a multi-instance state, and\n"
-             "kernel.trace_rb_page comes from the global ring buffer's extra cost. Waits and totals are\n"
-             "never fitted; every other number stays the base's. The profile is written with a comment per\n"
+             "kernel.trace_rb_page comes from the global ring buffer's extra cost; on x86, where the\n"
+             "function tracer recorded the AP's path, x86.cpu_init, identify, tsc_sync_overhead and\n"
+             "online_tail are its medians between the traced functions. Waits and totals are never\n"
+             "fitted; every other number stays the base's. The profile is written with a comment per\n"
              "fitted state (samples, boots, median, p10, p90) and checked by the profile loader; then each\n"
              "boot is simulated with it on its own shape and the bringup time error printed on stderr.\n"
              "Exit status: 0 ok, 1 output could not be written, 2 bad input.",

@@ -9,6 +9,11 @@
 #include "models/calibrate.h"
 
 #define TRACES "../shared/reference/traces/"
+static gint cmp_double(gconstpointer a, gconstpointer b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 #define BASE "scenarios/qemu-tcg-icount-x86_64.yaml"
 
 static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *st, const char *first, ...) {
@@ -94,6 +99,42 @@ static void test_other_fits_load(void **state) {
   assert_string_equal(em->str, again->str);
 }
 
+/* Where the function tracer recorded the AP's own path (the MTTCG boots), the x86 post-release
+ * stages are fitted too: identify is the median of smp_store_cpu_info .. set_cpu_sibling_map. */
+static void test_fit_x86_path(void **state) {
+  (void)state;
+  CpuhpCalibrateStats st;
+  g_autoptr(GString) y = calibrate("scenarios/qemu-tcg-mttcg-x86_64.yaml", CPUHP_FIT_MEDIAN, &st, "mttcg/mttcg_8_p0_r1.txt.gz", NULL);
+  assert_int_equal(st.platform_fitted, 4);
+  g_autoptr(CpuhpMeasured) m = tu_import(TRACES "mttcg/mttcg_8_p0_r1.txt.gz");
+  g_autoptr(GArray) d = g_array_new(FALSE, FALSE, sizeof(double));
+  for (guint c = 0; c < m->cpus->len; c++) {
+    const CpuhpMeasuredCpu *mc = &g_array_index(m->cpus, CpuhpMeasuredCpu, c);
+    int64_t a = -1, z = -1;
+    for (guint f = 0; mc->cpu && f < mc->functions->len; f++) {
+      const CpuhpMeasuredFunc *fn = &g_array_index(mc->functions, CpuhpMeasuredFunc, f);
+      if (a < 0 && !strcmp(fn->function, "smp_store_cpu_info")) a = fn->ts;
+      if (z < 0 && !strcmp(fn->function, "set_cpu_sibling_map")) z = fn->ts;
+    }
+    if (a >= 0 && z >= a) {
+      double v = (double)(z - a);
+      g_array_append_val(d, v);
+    }
+  }
+  assert_int_equal(d->len, 7);
+  g_array_sort(d, (GCompareFunc)cmp_double);
+  double want = g_array_index(d, double, 3);
+  const char *line = strstr(y->str, "\n  identify: ");
+  assert_non_null(line);
+  g_autofree char *val = g_strndup(line + 13, strcspn(line + 13, " "));
+  int64_t got;
+  const char *why;
+  assert_true(sim_parse_duration(val, &got, &why));
+  if (fabs((double)got - want) > 0.005 * want) fail_msg("identify fitted %s, median of the boot %.0f ns", val, want);
+  assert_non_null(strstr(line, "# fitted: smp_store_cpu_info .. set_cpu_sibling_map, n=7"));
+  assert_null(strstr(y->str, "identify: 100us")); /* the base's value is replaced, not kept beside */
+}
+
 /* The command: writes a loadable file and checks it on each boot; refuses bad input whole. */
 static void test_cli(void **state) {
   (void)state;
@@ -128,6 +169,7 @@ static void test_cli(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fit_predicts_other_boots), cmocka_unit_test(test_fit_is_the_median),
-                                     cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_cli)};
+                                     cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_fit_x86_path),
+                                     cmocka_unit_test(test_cli)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
