@@ -310,6 +310,23 @@ static void ev_ap_begin(void *ctx, uint64_t cpu) {
   ap_run(m, (guint)cpu);
 }
 
+static void ev_bp_kick_ap_starts(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  sim_engine_schedule(m->e, 0, ev_ap_begin, m, cpu);
+  machine_work(m, 0, m->bp.kick_rest, m->bp.kick_done, 0);
+}
+
+/* The arch kick on the BP: the AP starts `ap_start` into it, as far as the BP got (a vCPU's kick
+ * stretches on a contended host, and the AP cannot start before the BP has sent the wake-up). */
+static void bp_kick_work(CpuhpMachine *m, guint cpu, SimHandler done) {
+  int64_t ap_start = 0;
+  int64_t cost = m->arch->kick(m, cpu, &ap_start);
+  g_assert(ap_start >= 0 && ap_start <= cost);
+  m->bp.kick_rest = cost - ap_start;
+  m->bp.kick_done = done;
+  machine_work(m, 0, ap_start, ev_bp_kick_ap_starts, cpu);
+}
+
 static void bp_kick(CpuhpMachine *m, guint cpu) {
   /* cpuhp_kick_ap_alive(): cpuhp_can_boot_ap() moves DEAD/KICKED/ALIVE to KICKED, then the arch
    * sends the wake-up and returns without waiting. */
@@ -319,11 +336,7 @@ static void bp_kick(CpuhpMachine *m, guint cpu) {
   bp_phase(m, CPUHP_BP_KICK);
   if (m->arch->announce) announce_cpu(m, cpu);
   m->res->cpus[cpu].kick_order = m->n_kicked++;
-  int64_t ap_start = 0;
-  int64_t cost = m->arch->kick(m, cpu, &ap_start);
-  g_assert(ap_start >= 0 && ap_start <= cost);
-  sim_engine_schedule(m->e, ap_start, ev_ap_begin, m, cpu);
-  machine_work(m, 0, cost, ev_bp_kick_done, 0);
+  bp_kick_work(m, cpu, ev_bp_kick_done);
 }
 
 /* -- state 86: cpuhp_bringup_ap() -- */
@@ -469,10 +482,7 @@ static void bp_bringup_cpu(CpuhpMachine *m, guint cpu) {
   c->sync = SYNC_STATE_KICKED; /* bookkeeping only: no CORE_SYNC_FULL handshake */
   bp_phase(m, CPUHP_BP_KICK);
   m->res->cpus[cpu].kick_order = m->n_kicked++;
-  int64_t ap_start = 0;
-  int64_t cost = m->arch->kick(m, cpu, &ap_start);
-  sim_engine_schedule(m->e, ap_start, ev_ap_begin, m, cpu);
-  machine_work(m, 0, cost, ev_bp_cpu_on_returned, 0);
+  bp_kick_work(m, cpu, ev_bp_cpu_on_returned);
 }
 
 static void ev_bp_online_done(void *ctx, uint64_t unused) {

@@ -162,6 +162,8 @@ struct _CpuhpMachine {
     const CpuhpStep *step;
     guint instance;
     guint token;          /* invalidates stale timers */
+    int64_t kick_rest;    /* the kick's work after the AP was started */
+    SimHandler kick_done; /* ... and where the BP goes when it is over */
     int64_t wait_start;
     guint sleeps;
     gboolean waiting_alive;   /* polling on cpu's sync state */
