@@ -197,11 +197,13 @@ static void flush_edits(GString *body, GPtrArray *edits, const char *block) {
 }
 
 /* The base text with fitted state entries and key lines in place. */
-static gboolean rebuild(GStrv lines, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits, GString *body, GError **error) {
+static gboolean rebuild(const char *source, GStrv lines, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits, GString *body,
+                        GError **error) {
   guint n = g_strv_length(lines), sb = 0, se = 0;
   gboolean has_states = find_block(lines, "states", &sb, &se);
   if (has_states && !block_opener(lines[sb] + 7)) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "the base profile's states: must be a block mapping (one key a line)");
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s:%u:1: states: must be a block mapping (one key a line) for calibrate to edit it", source, sb + 1);
     return FALSE;
   }
   /* where each edited block starts and ends */
@@ -214,9 +216,9 @@ static gboolean rebuild(GStrv lines, const CpuhpTable *t, GHashTable *entry, GPt
       continue;
     }
     if (!block_opener(lines[be[0]] + strlen(e->block) + 1)) {
+      g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                  "%s:%u:1: %s: must be a block mapping (one key a line) for calibrate to edit it", source, be[0] + 1, e->block);
       g_free(be);
-      g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "the base profile's %s: must be a block mapping (one key a line)",
-                  e->block);
       return FALSE;
     }
     g_hash_table_replace(bounds, (gpointer)e->block, be);
@@ -416,7 +418,7 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
                                         dur(rb_page, b1)));
   guint platform = g_str_equal(base->arch, "x86_64") ? fit_x86_path(boots, n_boots, edits) : 0;
   GString *body = g_string_new(NULL);
-  if (!rebuild(lines, t, entry, edits, body, error)) {
+  if (!rebuild(base->source, lines, t, entry, edits, body, error)) {
     g_string_free(body, TRUE);
     return FALSE;
   }

@@ -163,6 +163,18 @@ static void test_cli(void **state) {
     tu_ran_clear(&r);
     assert_false(g_file_test(none, G_FILE_TEST_EXISTS));
   }
+  /* a base it cannot edit line by line: the file, line and column of the block */
+  g_autofree char *flow = g_build_filename(dir, "flow.yaml", NULL);
+  assert_true(g_file_set_contents(flow, "name: flow\narch: x86_64\ntopology: {sockets: 1, cores_per_socket: 2, "
+                                        "threads_per_core: 1}\nstates: {threads:prepare: 1ms}\n", -1, NULL));
+  g_autofree char *base_flag = g_strconcat("--base=", flow, NULL);
+  r = tu_run_env(NULL, "calibrate", base_flag, TRACES "icount_2_p0_r1.txt", "-o", none, NULL);
+  assert_int_equal(r.status, 2);
+  g_autofree char *want = g_strconcat(flow, ":4:1: states: must be a block mapping", NULL);
+  assert_non_null(strstr(r.err, want));
+  assert_false(g_file_test(none, G_FILE_TEST_EXISTS));
+  tu_ran_clear(&r);
+  g_unlink(flow);
   g_unlink(out);
   g_rmdir(dir);
 }
