@@ -25,11 +25,11 @@ fi
 
 cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DCPUHPSIM_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_profile fuzz_ftrace fuzz_import fuzz_source >/dev/null
+cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target fuzz_profile fuzz_ftrace fuzz_import fuzz_source fuzz_calibrate >/dev/null
 
-declare -A max_len=([fuzz_profile]=8192 [fuzz_ftrace]=4096 [fuzz_import]=65536 [fuzz_source]=16384) # largest seeds: 4.2 KB / 2.2 KB / ~50 KB / 8.6 KB
+declare -A max_len=([fuzz_profile]=8192 [fuzz_ftrace]=4096 [fuzz_import]=65536 [fuzz_source]=16384 [fuzz_calibrate]=8192) # largest seeds: 4.2 KB / 2.2 KB / ~50 KB / 8.6 KB
 status=0
-for h in fuzz_profile fuzz_ftrace fuzz_import fuzz_source; do
+for h in fuzz_profile fuzz_ftrace fuzz_import fuzz_source fuzz_calibrate; do
   [[ -z ${FUZZ_ONLY:-} || ${FUZZ_ONLY} == "$h" ]] || continue
   name=${h#fuzz_}
   mkdir -p "$build/corpus/$name" "$build/artifacts"

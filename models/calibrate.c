@@ -3,6 +3,8 @@
  * everything the fit does not touch (comments included) stays as the author wrote it. */
 #include "models/calibrate.h"
 
+#include "models/yamltree.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -100,56 +102,75 @@ static guint popcount64(guint64 v) {
   return c;
 }
 
-/* ---- the YAML text ---- */
-
-static gboolean blank(const char *line) {
-  while (*line == ' ' || *line == '\t' || *line == '\r') line++;
-  return !*line;
-}
-
-static guint indent(const char *line) {
-  guint i = 0;
-  while (line[i] == ' ') i++;
-  return i;
-}
-
-/* After "key:": nothing, or a comment. */
-static gboolean block_opener(const char *rest) {
-  while (*rest == ' ') rest++;
-  return !*rest || *rest == '#' || *rest == '\r';
-}
+/* ---- the YAML text ----
+ * Where things are comes from the parser, not from the look of a line: a top-level key's block
+ * runs from its key to the next top-level key, and an entry of a block mapping from its key to
+ * the next key of that mapping. So a multi-line string that happens to hold "states:" at the
+ * start of a line cannot mislead the editor. */
 
 static gint cmp_strp(gconstpointer a, gconstpointer b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* [begin, end) of the top-level block `key:` (its key line first); FALSE if absent. */
-static gboolean find_block(GStrv lines, const char *key, guint *begin, guint *end) {
-  guint n = g_strv_length(lines), klen = (guint)strlen(key);
-  for (guint i = 0; i < n; i++) {
-    if (strncmp(lines[i], key, klen) || lines[i][klen] != ':') continue;
-    guint j = i + 1;
-    while (j < n && (lines[j][0] == ' ' || lines[j][0] == '#' || lines[j][0] == '\0')) j++;
-    while (j > i + 1 && blank(lines[j - 1])) j--; /* trailing blank lines */
-    *begin = i;
-    *end = j;
-    return TRUE;
-  }
-  return FALSE;
+typedef struct {
+  gboolean present;
+  guint start, end;   /* 0-based lines: the key's line, and where the next top-level key is */
+  GArray *entry_line; /* guint: 0-based line of each key of the block mapping, in order */
+  GPtrArray *entry;   /* char *: those keys (borrowed from the tree) */
+} Block;
+
+static void block_clear(Block *b) {
+  if (b->entry_line) g_array_unref(b->entry_line);
+  if (b->entry) g_ptr_array_unref(b->entry);
 }
 
-/* The key of a block entry line "  name: value" (2-space indent), or NULL. */
-static char *entry_key(const char *line) {
-  if (strncmp(line, "  ", 2) || line[2] == ' ' || line[2] == '#' || line[2] == '\0') return NULL;
-  const char *p = line + 2, *colon = NULL;
-  for (const char *c = p; *c; c++)
-    if (*c == ':' && (c[1] == ' ' || c[1] == '\0')) { colon = c; break; }
-  if (!colon) return NULL;
-  char *k = g_strstrip(g_strndup(p, (gsize)(colon - p)));
-  gsize l = strlen(k);
-  if (l >= 2 && (k[0] == '"' || k[0] == '\'') && k[l - 1] == k[0]) {
-    memmove(k, k + 1, l - 2);
-    k[l - 2] = '\0';
+/* The top-level block `name`; FALSE (error set) when it is there but not a block mapping. */
+static gboolean block_of(const char *source, const YtNode *root, const char *name, guint n_lines, Block *b, GError **error) {
+  *b = (Block){.entry_line = g_array_new(FALSE, FALSE, sizeof(guint)), .entry = g_ptr_array_new()};
+  gint k = root && root->kind == YT_MAPPING ? yt_mapping_index(root, name) : -1;
+  if (k < 0) return TRUE;
+  const YtNode *key = root->keys->pdata[k], *val = root->items->pdata[k];
+  b->present = TRUE;
+  b->start = key->line - 1;
+  b->end = n_lines;
+  for (guint i = 0; i < root->keys->len; i++) {
+    guint l = ((const YtNode *)root->keys->pdata[i])->line - 1;
+    if (l > b->start && l < b->end) b->end = l;
   }
-  return k;
+  if (val->kind == YT_SCALAR && yt_is_null(val)) return TRUE; /* "name:" with nothing under it */
+  if (val->kind != YT_MAPPING || val->line - 1 == b->start) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s:%u:%u: %s: must be a block mapping (one key a line) for calibrate to edit it", source, key->line,
+                key->col, name);
+    return FALSE;
+  }
+  for (guint i = 0; i < val->keys->len; i++) {
+    const YtNode *ek = val->keys->pdata[i];
+    guint l = ek->line - 1;
+    g_array_append_val(b->entry_line, l);
+    g_ptr_array_add(b->entry, ek->text);
+  }
+  return TRUE;
+}
+
+/* The entry of `b` whose key is on line `i`, or -1. */
+static gint entry_at(const Block *b, guint i) {
+  if (!b->present || i <= b->start || i >= b->end) return -1;
+  for (guint e = 0; e < b->entry_line->len; e++)
+    if (g_array_index(b->entry_line, guint, e) == i) return (gint)e;
+  return -1;
+}
+
+static gboolean blank_or_comment(const char *line) {
+  while (*line == ' ' || *line == '\t' || *line == '\r') line++;
+  return !*line || *line == '#';
+}
+
+/* Where entry `e` of `b` ends: the next entry's key line, or the block's end, less the blank and
+ * comment lines before it (they stay: they are about what follows). */
+static guint entry_end(const Block *b, guint e, GStrv lines) {
+  guint start = g_array_index(b->entry_line, guint, e);
+  guint end = e + 1 < b->entry_line->len ? g_array_index(b->entry_line, guint, e + 1) : b->end;
+  while (end > start + 1 && blank_or_comment(lines[end - 1])) end--;
+  return end;
 }
 
 /* Fitted entries the base's states: block did not have, in table order. */
@@ -185,91 +206,82 @@ static KeyEdit *key_edit_new(const char *block, const char *key, const char *fmt
   return e;
 }
 
+static void newline(GString *body) {
+  if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
+}
+
 /* The edits of `block` not placed yet, each on its own line. */
 static void flush_edits(GString *body, GPtrArray *edits, const char *block) {
   for (guint k = 0; k < edits->len; k++) {
     KeyEdit *e = edits->pdata[k];
     if (e->done || strcmp(e->block, block)) continue;
-    if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
+    newline(body);
     g_string_append_printf(body, "%s\n", e->line);
     e->done = TRUE;
   }
 }
 
 /* The base text with fitted state entries and key lines in place. */
-static gboolean rebuild(const char *source, GStrv lines, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits, GString *body,
-                        GError **error) {
-  guint n = g_strv_length(lines), sb = 0, se = 0;
-  gboolean has_states = find_block(lines, "states", &sb, &se);
-  if (has_states && !block_opener(lines[sb] + 7)) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                "%s:%u:1: states: must be a block mapping (one key a line) for calibrate to edit it", source, sb + 1);
-    return FALSE;
-  }
-  /* where each edited block starts and ends */
-  g_autoptr(GHashTable) bounds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-  for (guint k = 0; k < edits->len; k++) {
-    const KeyEdit *e = edits->pdata[k];
-    guint *be = g_new(guint, 2);
-    if (!find_block(lines, e->block, &be[0], &be[1])) {
-      g_free(be);
-      continue;
-    }
-    if (!block_opener(lines[be[0]] + strlen(e->block) + 1)) {
-      g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                  "%s:%u:1: %s: must be a block mapping (one key a line) for calibrate to edit it", source, be[0] + 1, e->block);
-      g_free(be);
-      return FALSE;
-    }
-    g_hash_table_replace(bounds, (gpointer)e->block, be);
-  }
+static gboolean rebuild(const char *source, const char *text, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits,
+                        GString *body, GError **error) {
+  g_autoptr(YtNode) root = yt_parse(source, FALSE, text, strlen(text), CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, error);
+  if (!root && error && *error) return FALSE;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  guint n = g_strv_length(lines);
+  /* the blocks: states, then each block an edit names (kernel, x86) */
+  static const char *const names[] = {"states", "kernel", "x86"};
+  Block blocks[G_N_ELEMENTS(names)];
+  gboolean ok = TRUE;
+  guint nb = 0;
+  for (; nb < G_N_ELEMENTS(names) && ok; nb++) ok = block_of(source, root, names[nb], n, &blocks[nb], error);
+  const Block *states = &blocks[0];
   g_autoptr(GHashTable) written = g_hash_table_new(g_str_hash, g_str_equal);
-  for (guint i = 0; i <= n; i++) {
-    /* a block ending here gets its edits not placed yet (and states: its new entries) */
-    GHashTableIter it;
-    gpointer bk, bv;
-    g_hash_table_iter_init(&it, bounds);
-    while (g_hash_table_iter_next(&it, &bk, &bv))
-      if (((guint *)bv)[1] == i) flush_edits(body, edits, bk);
-    if (has_states && i == se) {
-      if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
-      append_unwritten(body, t, entry, written);
+  for (guint i = 0; ok && i <= n; i++) {
+    for (guint bi = 0; bi < nb; bi++) { /* a block ending here: what it did not have yet */
+      if (!blocks[bi].present || blocks[bi].end != i) continue;
+      newline(body);
+      if (bi == 0) append_unwritten(body, t, entry, written);
+      else flush_edits(body, edits, names[bi]);
     }
     if (i == n) break;
-    g_autofree char *k = entry_key(lines[i]);
     gboolean replaced = FALSE;
-    for (guint e = 0; k && e < edits->len && !replaced; e++) {
-      KeyEdit *ke = edits->pdata[e];
-      const guint *be = g_hash_table_lookup(bounds, ke->block);
-      if (!ke->done && be && i > be[0] && i < be[1] && !strcmp(k, ke->key)) {
-        g_string_append_printf(body, "%s\n", ke->line);
-        ke->done = replaced = TRUE;
+    for (guint bi = 0; bi < nb && !replaced; bi++) {
+      gint e = entry_at(&blocks[bi], i);
+      if (e < 0) continue;
+      const char *k = g_ptr_array_index(blocks[bi].entry, e);
+      const char *line = NULL;
+      if (bi == 0) {
+        line = g_hash_table_lookup(entry, k);
+        if (line) g_hash_table_add(written, (gpointer)cpuhp_table_find(t, k)->name);
+      } else {
+        for (guint x = 0; x < edits->len && !line; x++) {
+          KeyEdit *ke = edits->pdata[x];
+          if (!ke->done && !strcmp(ke->block, names[bi]) && !strcmp(ke->key, k)) line = ke->line, ke->done = TRUE;
+        }
       }
+      if (!line) continue;
+      g_string_append_printf(body, "%s\n", line);
+      i = entry_end(&blocks[bi], (guint)e, lines) - 1; /* the entry's own continuation lines go */
+      replaced = TRUE;
     }
     if (replaced) continue;
-    if (has_states && i > sb && i < se) {
-      const char *fitted = k ? g_hash_table_lookup(entry, k) : NULL;
-      if (fitted) {
-        g_string_append_printf(body, "%s\n", fitted);
-        g_hash_table_add(written, (gpointer)cpuhp_table_find(t, k)->name);
-        while (i + 1 < se && indent(lines[i + 1]) > 2) i++; /* the entry's own continuation lines */
-        continue;
-      }
-    }
     g_string_append(body, lines[i]);
     if (i + 1 < n) g_string_append_c(body, '\n');
   }
-  for (guint k = 0; k < edits->len; k++) { /* blocks the base does not have */
+  for (guint k = 0; ok && k < edits->len; k++) { /* blocks the base does not have */
     KeyEdit *e = edits->pdata[k];
     if (e->done) continue;
-    g_string_append_printf(body, "%s%s:\n", body->len && body->str[body->len - 1] == '\n' ? "\n" : "\n\n", e->block);
+    newline(body);
+    g_string_append_printf(body, "\n%s:\n", e->block);
     flush_edits(body, edits, e->block);
   }
-  if (!has_states) {
+  if (ok && !states->present) {
+    newline(body);
     g_string_append(body, "\nstates:\n");
     append_unwritten(body, t, entry, written);
   }
-  return TRUE;
+  for (guint bi = 0; bi < nb; bi++) block_clear(&blocks[bi]);
+  return ok;
 }
 
 /* ---- x86: the AP's own path, from the function tracer's milestones (where it was on) ---- */
@@ -367,7 +379,6 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
   }
 
   /* One entry line per fitted state, in table order. */
-  g_auto(GStrv) lines = g_strsplit(base_yaml, "\n", -1);
   g_autoptr(GHashTable) entry = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   int64_t rb_page = -1;
   char b1[32], b2[32], b3[32];
@@ -418,7 +429,7 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
                                         dur(rb_page, b1)));
   guint platform = g_str_equal(base->arch, "x86_64") ? fit_x86_path(boots, n_boots, edits) : 0;
   GString *body = g_string_new(NULL);
-  if (!rebuild(base->source, lines, t, entry, edits, body, error)) {
+  if (!rebuild(base->source, base_yaml, t, entry, edits, body, error)) {
     g_string_free(body, TRUE);
     return FALSE;
   }
@@ -451,5 +462,14 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
   }
   g_string_append_len(out, body->str, (gssize)body->len);
   g_string_free(body, TRUE);
+  /* the loader is the judge of the edit: a profile it refuses is never handed out */
+  g_autoptr(GError) why = NULL;
+  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(base->source, out->str, out->len, NULL, &why);
+  if (!check) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s: calibrate could not edit this profile line by line (the result reads: %s)", base->source, why->message);
+    g_string_truncate(out, 0);
+    return FALSE;
+  }
   return TRUE;
 }

@@ -12,7 +12,8 @@
  *   parameters stay the base's.
  * - Output: the base YAML text with each fitted state's line replaced (or added) and a comment
  *   saying how many samples from which boots gave it (median, p10, p90); other lines are kept
- *   as they are. The caller loads the result through the strict loader before using it.
+ *   as they are. Positions come from the YAML parser; the result is loaded through the strict
+ *   loader before it is returned, and an edit it refuses is an error, never an output.
  * - Deterministic: the same inputs in the same order give the same bytes. */
 #pragma once
 
