@@ -191,9 +191,19 @@ static char *preprocess(const char *text, GHashTable *config) {
 
 /* ---- the enum ---- */
 
+/* The first `what` followed (after white space) by `next`, or NULL: a definition, not one of the
+ * forward declarations and uses around it ("cpuhp_hp_states[];", "enum cpuhp_state state"). */
+static const char *find_followed(const char *src, const char *what, char next) {
+  for (const char *p = strstr(src, what); p; p = strstr(p + 1, what)) {
+    const char *q = p + strlen(what);
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
+    if (*q == next) return q;
+  }
+  return NULL;
+}
+
 static gboolean parse_enum(const char *src, GHashTable *values, GPtrArray *order, GError **error) {
-  const char *e = strstr(src, "enum cpuhp_state");
-  const char *open = e ? strchr(e, '{') : NULL, *close = open ? strchr(open, '}') : NULL;
+  const char *open = find_followed(src, "enum cpuhp_state", '{'), *close = open ? strchr(open, '}') : NULL;
   if (!close) return FAIL("cpuhotplug.h: no `enum cpuhp_state { ... }`");
   g_autofree char *body = g_strndup(open + 1, (gsize)(close - open - 1));
   g_auto(GStrv) items = g_strsplit(body, ",", -1);
@@ -283,8 +293,8 @@ static char *field(const char *body, const char *key) {
 }
 
 static gboolean parse_cpu_c(const char *src, GArray *entries, GError **error) {
-  const char *arr = strstr(src, "cpuhp_hp_states[]");
-  if (!arr) return FAIL("cpu.c: no `cpuhp_hp_states[]` array");
+  const char *arr = find_followed(src, "cpuhp_hp_states[]", '=');
+  if (!arr) return FAIL("cpu.c: no `cpuhp_hp_states[] = { ... }` array");
   for (const char *p = strchr(arr, '{'); p && (p = strchr(p, '[')); ) {
     const char *rb = strchr(p, ']'), *open = rb ? strchr(rb, '{') : NULL, *close = open ? strchr(open, '}') : NULL;
     const char *eq = rb ? strchr(rb, '=') : NULL;

@@ -96,7 +96,7 @@ static void test_errors(void **state) {
   g_autofree char *h = slurp(SRC "cpuhotplug.h"), *c = slurp(SRC "cpu.c");
   static const struct { const char *header, *cpu_c, *config, *want; } cases[] = {
       {"int x;", NULL, "", "cpuhotplug.h: no `enum cpuhp_state { ... }`"},
-      {NULL, "int y;", "", "cpu.c: no `cpuhp_hp_states[]` array"},
+      {NULL, "int y;", "", "cpu.c: no `cpuhp_hp_states[] = { ... }` array"},
       {NULL, NULL, "", "cpu.c: no [CPUHP_BRINGUP_CPU] entry for this config"}, /* CONFIG_SMP off */
       {"enum cpuhp_state { CPUHP_OFFLINE = 0, CPUHP_X = CPUHP_NOPE + 1, };", NULL, "", "cpuhotplug.h: 'CPUHP_X' = 'CPUHP_NOPE': unknown value"},
       {NULL, "static struct cpuhp_step cpuhp_hp_states[] = {\n [CPUHP_NOT_THERE] = { .name = \"x\", },\n};", "", "cpu.c: [CPUHP_NOT_THERE] is not in enum cpuhp_state"},

@@ -4,6 +4,12 @@
 #include <linux/cpuhotplug.h>
 
 static int cpuhp_kick_ap_alive(unsigned int cpu);
+static struct cpuhp_step cpuhp_hp_states[];
+
+static struct cpuhp_step *cpuhp_get_step(enum cpuhp_state state)
+{
+	return cpuhp_hp_states + state;
+}
 
 /* Boot processor state steps */
 static struct cpuhp_step cpuhp_hp_states[] = {

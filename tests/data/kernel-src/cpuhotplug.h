@@ -8,6 +8,7 @@
 /*
  * enum cpuhp_state in a comment is not the enum: [CPUHP_NOT_A_STATE] = {
  */
+enum cpuhp_state;	/* a forward declaration first, as a test of the reader */
 enum cpuhp_state {
 	CPUHP_INVALID = -1,
 
