@@ -205,8 +205,7 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
   return &m->rows[s - m->table->steps];
 }
 
-/* Pages of one CPU's global trace buffer: trace_buf_size once the command line asked for
- * tracing at boot, else the minimal buffer; ring_buffer_alloc() rounds up and takes at least 2. */
+/* A callback's cost; the global trace ring buffer also pays per page it allocates. */
 static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
   uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;

@@ -991,6 +991,8 @@ const char *cpuhp_vm_exit_name(CpuhpVmExit x) {
   return names[x];
 }
 
+/* trace_buf_size once the command line asked for tracing at boot, else the minimal buffer;
+ * ring_buffer_alloc() rounds up and takes at least 2 pages. */
 guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p) {
   const guint64 page = 4096 - 16; /* BUF_PAGE_SIZE: a page less its header */
   guint64 bytes = p->kernel.tracing_at_boot ? p->kernel.trace_buf_size : 1;
