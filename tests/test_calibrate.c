@@ -79,6 +79,21 @@ static void test_fit_predicts_other_boots(void **state) {
   assert_non_null(strstr(y->str, "vendor: amd                 # \"AMD QEMU TCG CPU version 2.5+"));
 }
 
+/* The line the fit wrote for `key` (an entry under a block, two spaces in); its value must be
+ * `want` ns within 0.5 % (the output rounds to three significant digits). */
+static const char *assert_fitted(const GString *y, const char *key, double want) {
+  g_autofree char *needle = g_strdup_printf("\n  %s: ", key);
+  const char *line = strstr(y->str, needle);
+  if (!line) fail_msg("no fitted line for %s", key);
+  const char *v = line + strlen(needle);
+  g_autofree char *val = g_strndup(v, strcspn(v, " "));
+  int64_t got;
+  const char *why;
+  assert_true(sim_parse_duration(val, &got, &why));
+  if (fabs((double)got - want) > 0.005 * want) fail_msg("%s fitted %s, median %.0f ns", key, val, want);
+  return line;
+}
+
 /* The fit is the median of the timed invocations: check one state against the importer. */
 static void test_fit_is_the_median(void **state) {
   (void)state;
@@ -99,15 +114,7 @@ static void test_fit_is_the_median(void **state) {
   assert_int_equal(d->len, 3); /* one RCU/tree:online per AP */
   g_array_sort(d, (GCompareFunc)cmp_double);
   double want = g_array_index(d, double, 1);
-  static const char key[] = "\n  RCU/tree:online: ";
-  const char *line = strstr(y->str, key);
-  assert_non_null(line);
-  const char *v = line + strlen(key);
-  g_autofree char *val = g_strndup(v, strcspn(v, " "));
-  int64_t got;
-  const char *why;
-  assert_true(sim_parse_duration(val, &got, &why));
-  if (fabs((double)got - want) > 0.005 * want) fail_msg("RCU/tree:online fitted %s, median %.0f ns", val, want);
+  const char *line = assert_fitted(y, "RCU/tree:online", want);
   assert_non_null(strstr(line, "# n=3 from 1 boot: median "));
 }
 
@@ -150,15 +157,7 @@ static void test_fit_x86_path(void **state) {
   assert_int_equal(d->len, 7);
   g_array_sort(d, (GCompareFunc)cmp_double);
   double want = g_array_index(d, double, 3);
-  static const char key[] = "\n  identify: ";
-  const char *line = strstr(y->str, key);
-  assert_non_null(line);
-  const char *v = line + strlen(key);
-  g_autofree char *val = g_strndup(v, strcspn(v, " "));
-  int64_t got;
-  const char *why;
-  assert_true(sim_parse_duration(val, &got, &why));
-  if (fabs((double)got - want) > 0.005 * want) fail_msg("identify fitted %s, median of the boot %.0f ns", val, want);
+  const char *line = assert_fitted(y, "identify", want);
   assert_non_null(strstr(line, "# fitted: smp_store_cpu_info .. set_cpu_sibling_map, n=7"));
   assert_null(strstr(y->str, "identify: 100us")); /* the base's value is replaced, not kept beside */
 }
