@@ -193,12 +193,15 @@ static guint row_after(const CpuhpTable *t, guint from, guint hint) {
   return lo;
 }
 
-/* Next row after `from` up to `limit` that this CPU really runs in `section`. */
+G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((RowCost *)NULL)->next_run));
+
+/* Next row after `from` up to `limit` that this CPU really runs in `section`: rows are sorted
+ * by step, so the first run row from there on is the one, if it is within the limit. */
 static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint hint) {
-  const CpuhpStep *steps = m->table->steps;
-  for (guint i = row_after(m->table, from, hint); i < m->table->n_steps && steps[i].step <= limit; i++)
-    if (steps[i].section == section && steps[i].startup && m->rows[i].present) return &steps[i];
-  return NULL;
+  guint i = row_after(m->table, from, hint);
+  if (i >= m->table->n_steps) return NULL;
+  guint j = m->rows[i].next_run[section];
+  return j < m->table->n_steps && m->table->steps[j].step <= limit ? &m->table->steps[j] : NULL;
 }
 
 static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
@@ -764,6 +767,12 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     m.rows[i].costs = sc && sc->n_costs ? sc->costs : &zero_cost;
     m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
   }
+  for (guint sec = 0; sec < G_N_ELEMENTS(m.rows[0].next_run); sec++)
+    for (guint i = table->n_steps, next = table->n_steps; i-- > 0;) {
+      const CpuhpStep *s = &table->steps[i];
+      if (s->section == sec && s->startup && m.rows[i].present) next = i;
+      m.rows[i].next_run[sec] = next;
+    }
 
   for (guint c = 0; c < m.n_cpus; c++) {
     m.cpus[c].topo = cpuhp_topology_cpu(m.topo, c);

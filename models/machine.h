@@ -95,6 +95,8 @@ typedef struct {
   gboolean present;
   const SimDist *costs;
   guint n_costs;
+  guint next_run[3]; /* per CpuhpSection: the first row from here on that a CPU runs in that
+                        section (present, with a startup callback); table->n_steps if none */
 } RowCost;
 
 typedef struct {

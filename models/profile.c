@@ -658,6 +658,11 @@ static gboolean bind_state(CpuhpStateCost *sc, const CpuhpStep *row, const YtNod
   return !instances || bind_instances(sc, row, instances, error);
 }
 
+static gint cmp_state_name(gconstpointer a, gconstpointer b, gpointer states) {
+  const CpuhpStateCost *st = states;
+  return strcmp(st[*(const guint *)a].name, st[*(const guint *)b].name);
+}
+
 static gboolean bind_states(CpuhpProfile *prof, const CpuhpTable *t, const YtNode *states,
                             GError **error) {
   if (!states || yt_is_null(states)) return TRUE;
@@ -677,6 +682,9 @@ static gboolean bind_states(CpuhpProfile *prof, const CpuhpTable *t, const YtNod
     sc->present = -1;
     if (!bind_state(sc, row, v, error)) return FALSE;
   }
+  prof->states_by_name = g_new(guint, prof->n_states);
+  for (guint i = 0; i < prof->n_states; i++) prof->states_by_name[i] = i;
+  g_qsort_with_data(prof->states_by_name, (gint)prof->n_states, sizeof(guint), cmp_state_name, prof->states);
   return TRUE;
 }
 
@@ -845,6 +853,7 @@ void cpuhp_profile_free(CpuhpProfile *p) {
     g_free(p->states[i].name);
   }
   g_free(p->states);
+  g_free(p->states_by_name);
   g_free(p->source);
   g_free(p);
 }
@@ -926,8 +935,15 @@ CpuhpProfile *cpuhp_profile_load_default(const GPtrArray *overrides, GError **er
 }
 
 const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name) {
-  for (guint i = 0; i < p->n_states; i++)
-    if (strcmp(p->states[i].name, name) == 0) return &p->states[i];
+  /* A bringup looks up every row of its table: bisect (names are unique, the loader checks). */
+  guint lo = 0, hi = p->states_by_name ? p->n_states : 0;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    int c = strcmp(p->states[p->states_by_name[mid]].name, name);
+    if (c == 0) return &p->states[p->states_by_name[mid]];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
   return NULL;
 }
 

@@ -169,6 +169,7 @@ typedef struct _CpuhpProfile {
 
   CpuhpStateCost *states;
   guint n_states;
+  guint *states_by_name; /* indices into states, sorted by name: cpuhp_profile_state() bisects */
 } CpuhpProfile;
 
 /* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). */

@@ -1,4 +1,11 @@
-/* eventq.c — 4-ary min-heap keyed (time, seq) plus a ring-buffer FIFO lane.
+/* eventq.c — 4-ary min-heap keyed (time, seq) plus a ring-buffer FIFO lane, behind a one-event
+ * "next" register.
+ *
+ * The register holds an event that is (time, seq)-smaller than everything in the heap and the
+ * lane. A bringup mostly schedules the event that runs next (a CPU's next callback, earlier than
+ * every other CPU's): in the default profile 85 % of heap pushes, and 83 % of pops take the event
+ * pushed last. Such an event goes into the register and out again without touching the heap. A
+ * push that is earlier still moves the register's event into the heap.
  *
  * The heap orders 16-byte nodes (time, slot number); the rest of a heap event (handler, context,
  * argument, seq) waits in its slot and is touched by push and pop only. So sift loops read and
@@ -35,6 +42,8 @@ struct _SimEventQ {
   gsize free_head; /* first free slot */
   SimEvent *ring;  /* FIFO lane: ring buffer, capacity a power of two */
   gsize head, len, ring_cap;
+  SimEvent next;  /* valid when have_next: smaller than every event in the heap and the lane */
+  gboolean have_next;
 };
 
 static inline Node *nodes(const SimEventQ *q) { return q->base + NODE_PAD; }
@@ -72,7 +81,26 @@ void sim_eventq_free(SimEventQ *q) {
   g_free(q);
 }
 
-void sim_eventq_push(SimEventQ *q, const SimEvent *ev) {
+/* Field by field: an event is written with scalar stores just before it is copied, and a struct copy's
+ * 16-byte loads could not be forwarded from them (a store-forwarding stall per event, two
+ * thirds of a push). */
+static inline void copy_event(SimEvent *dst, const SimEvent *src) {
+  int64_t time = src->time;
+  uint64_t seq = src->seq, arg = src->arg;
+  SimHandler fn = src->fn;
+  void *ctx = src->ctx;
+  dst->time = time;
+  dst->seq = seq;
+  dst->fn = fn;
+  dst->ctx = ctx;
+  dst->arg = arg;
+}
+
+static inline gboolean event_before(const SimEvent *a, const SimEvent *b) {
+  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+static void heap_push(SimEventQ *q, const SimEvent *ev) {
   if (q->n == q->cap) heap_grow(q, q->cap * 2);
   uint32_t slot = (uint32_t)q->free_head;
   Slot *sl = &q->slots[slot];
@@ -89,7 +117,35 @@ void sim_eventq_push(SimEventQ *q, const SimEvent *ev) {
   h[i] = node;
 }
 
+/* Is ev smaller than the heads of the heap and the lane? */
+static inline gboolean before_queued(const SimEventQ *q, const SimEvent *ev) {
+  if (q->n > 0) {
+    const Node *top = nodes(q);
+    if (top->time < ev->time || (top->time == ev->time && q->slots[top->slot].seq < ev->seq)) return FALSE;
+  }
+  return q->len == 0 || event_before(ev, &q->ring[q->head]);
+}
+
+void sim_eventq_push(SimEventQ *q, const SimEvent *ev) {
+  if (q->have_next) {
+    if (!event_before(ev, &q->next)) {
+      heap_push(q, ev);
+      return;
+    }
+    heap_push(q, &q->next); /* ev comes first: the register's event waits in the heap */
+  } else if (!before_queued(q, ev)) {
+    heap_push(q, ev);
+    return;
+  }
+  copy_event(&q->next, ev);
+  q->have_next = TRUE;
+}
+
 void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev) {
+  if (q->have_next && event_before(ev, &q->next)) { /* keep the register the smallest */
+    heap_push(q, &q->next);
+    q->have_next = FALSE;
+  }
   if (q->len == q->ring_cap) { /* grow, unrolling the ring */
     SimEvent *r = g_new(SimEvent, q->ring_cap * 2);
     for (gsize k = 0; k < q->len; k++) r[k] = q->ring[(q->head + k) & (q->ring_cap - 1)];
@@ -98,7 +154,7 @@ void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev) {
     q->head = 0;
     q->ring_cap *= 2;
   }
-  q->ring[(q->head + q->len) & (q->ring_cap - 1)] = *ev;
+  copy_event(&q->ring[(q->head + q->len) & (q->ring_cap - 1)], ev);
   q->len++;
 }
 
@@ -136,13 +192,18 @@ static void heap_pop(SimEventQ *q, SimEvent *out) {
 }
 
 gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {
+  if (q->have_next) {
+    copy_event(out, &q->next);
+    q->have_next = FALSE;
+    return TRUE;
+  }
   gboolean have_fifo = q->len > 0, have_heap = q->n > 0;
   if (!have_fifo && !have_heap) return FALSE;
   if (have_fifo) {
     const SimEvent *f = &q->ring[q->head];
     const Node *top = nodes(q);
     if (!have_heap || f->time < top->time || (f->time == top->time && f->seq < q->slots[top->slot].seq)) {
-      *out = *f;
+      copy_event(out, f);
       q->head = (q->head + 1) & (q->ring_cap - 1);
       q->len--;
       return TRUE;
@@ -152,4 +213,4 @@ gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {
   return TRUE;
 }
 
-gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len; }
+gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len + (q->have_next ? 1 : 0); }

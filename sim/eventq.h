@@ -3,8 +3,9 @@
  * Contract: events leave in (time, seq) order, seq being the insertion number the engine gives,
  * so events at the same time leave in the order they were scheduled (FIFO ties). Zero-delay
  * events (time == the current time) go to a FIFO lane, O(1); the rest to a flat-array 4-ary
- * heap. Pop takes the smaller head of the two by (time, seq). No allocation per event once the
- * arrays have grown. */
+ * heap. An event smaller than all of those waits in a one-event register instead. Pop takes the
+ * register's event, else the smaller head of the two by (time, seq). No allocation per event once
+ * the arrays have grown. */
 #pragma once
 
 #include <glib.h>
