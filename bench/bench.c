@@ -658,7 +658,7 @@ int main(int argc, char **argv) {
       {"params", 0, 0, G_OPTION_ARG_NONE, &params_only,
        "Only print the SimPy model's parameters (JSON) for the parallel scenario", NULL},
       {"row", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &row, "One bringup row (internal)", "CPUS:0|1:REPS"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("- cpuhpsim performance benchmarks");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) err = NULL;

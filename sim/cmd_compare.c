@@ -17,7 +17,7 @@ int cmd_compare(int argc, char **argv) {
       {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
       {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
       {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key by its dotted path (repeatable)", "KEY=VALUE"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("compare", &argc, &argv, entries, "[PROFILE]",
                  "Compare ordering policies (see `cpuhpsim policies`) on the machine in PROFILE:\n"

@@ -1095,7 +1095,7 @@ int cmd_plot(int argc, char **argv) {
       {"reference", 0, 0, G_OPTION_ARG_FILENAME, &j.reference, "scaling: measured bringup times to overlay (plots/data/*.tsv)", "FILE"},
       {"where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &j.where, "Sweep rows: keep rows whose KEY is VALUE (repeatable)", "KEY=VALUE"},
       {"title", 0, 0, G_OPTION_ARG_STRING, &j.title, "Replace the figure's title", "TEXT"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("KIND [INPUT...] -o FILE");
   g_option_context_set_summary(ctx,
       "Draw a figure with gnuplot (PNG, SVG) or matplotlib (PDF with embedded fonts, PNG, SVG).\n"

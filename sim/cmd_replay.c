@@ -55,7 +55,7 @@ int cmd_import(int argc, char **argv) {
   GOptionEntry entries[] = {
       {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
       {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the measured timeline as Chrome trace-event JSON (Perfetto)", "OUT"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status = 0;
   if (!parse("import", &argc, &argv, entries, "FILE",
              "Read a real kernel's bringup back from FILE: ftrace text (cpuhp_enter, cpuhp_multi_enter,\n"
@@ -123,7 +123,7 @@ int cmd_diff(int argc, char **argv) {
       {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable; with --profile)", "KEY=VALUE"},
       {"seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "Seed of the simulated run (default 1)", "S"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status = 0;
   if (!parse("diff", &argc, &argv, entries, "REAL [SIM]",
              "Compare the real bringup in REAL (a trace or console log, as `import` reads it) with SIM:\n"
@@ -168,7 +168,7 @@ int cmd_calibrate(int argc, char **argv) {
       {"base", 0, 0, G_OPTION_ARG_FILENAME, &base, "Profile whose platform parameters are kept and whose states get the fits (required)", "PROFILE"},
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the profile here, whole or not at all (default stdout)", "OUT.yaml"},
       {"fit", 0, 0, G_OPTION_ARG_STRING, &fit_s, "Cost per state: the median (default), a lognormal, or the empirical samples", "median|lognormal|empirical"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status = 0;
   if (!parse("calibrate", &argc, &argv, entries, "TRACE...",
              "Fit the callback costs of --base's state table on the real boots in TRACE... (console logs or\n"

@@ -35,7 +35,7 @@ int cmd_run(int argc, char **argv) {
       {"cmdline", 0, 0, G_OPTION_ARG_STRING, &f.cmdline, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed", "\"PARAMS\""},
       {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.policy, "Ordering policy (default kernel; see `cpuhpsim policies`)", "POLICY"},
       {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Monte Carlo: N runs with seeds S..S+N-1; report mean, p50, p90, p99, min, max", "N"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("run", &argc, &argv, entries, "[PROFILE]",
                     "Simulate one SMP bringup of the machine in PROFILE (default: the embedded\n"
@@ -147,7 +147,7 @@ static int profile_only(const char *cmd, int argc, char **argv, const char *summ
   g_auto(GStrv) set = NULL;
   GOptionEntry entries[] = {
       {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable)", "KEY=VALUE"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse(cmd, &argc, &argv, entries, need_path ? "PROFILE" : "[PROFILE]", summary, &status))
     return status;
@@ -237,7 +237,7 @@ static int states_from_source(int argc, char **argv) {
       {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "x86_64 or arm64 (default: CONFIG_X86_64 / CONFIG_ARM64 of --config)", "ARCH"},
       {"version", 0, 0, G_OPTION_ARG_STRING, &version, "The table's version name (default \"source\")", "V"},
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the table here, whole or not at all (default stdout)", "OUT.yaml"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("--from-source CPUHOTPLUG_H CPU_C");
   g_option_context_set_summary(ctx,
                                "Read the state table of a kernel's source: the numbering of include/linux/cpuhotplug.h, the\n"
@@ -288,7 +288,7 @@ int cmd_states(int argc, char **argv) {
 }
 
 int cmd_policies(int argc, char **argv) {
-  GOptionEntry entries[] = {{NULL}};
+  GOptionEntry entries[] = {G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("policies", &argc, &argv, entries, "", "List the ordering policies --policy accepts.", &status))
     return status;
@@ -300,7 +300,7 @@ int cmd_policies(int argc, char **argv) {
 }
 
 int cmd_schema(int argc, char **argv) {
-  GOptionEntry entries[] = {{NULL}};
+  GOptionEntry entries[] = {G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("schema", &argc, &argv, entries, "", "Print every profile key: type, default, meaning.", &status))
     return status;

@@ -65,6 +65,7 @@ static void run_point(gpointer data, gpointer user) {
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpPolicy) pol = NULL;
   g_autoptr(CpuhpProfile) p = NULL;
+  g_autoptr(GArray) faults = NULL; /* declared before the first goto: its cleanup runs at done */
   GString *out = g_string_new(NULL);
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
@@ -75,7 +76,7 @@ static void run_point(gpointer data, gpointer user) {
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
-  g_autoptr(GArray) faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
+  faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
   for (guint i = 0; i < sc->faults->len; i++) {
     const char *spec = sc->faults->pdata[i];
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
@@ -164,7 +165,7 @@ int cmd_sweep(int argc, char **argv) {
       {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Row format (default jsonl)", "jsonl|csv"},
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("sweep", &argc, &argv, entries, "SCENARIO.yaml",
                  "Run the grid of a sweep scenario (see scenarios/sweeps/): one row per grid point\n"
@@ -256,7 +257,7 @@ int cmd_merge(int argc, char **argv) {
   g_autofree char *output = NULL;
   GOptionEntry entries[] = {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("SHARD...");
   g_option_context_set_summary(ctx, "Join the outputs of `sweep --shard=I/N` (I = 0..N-1) into what the unsharded\n"
                                     "sweep prints. Every shard must be there exactly once.");
@@ -382,7 +383,7 @@ int cmd_explore(int argc, char **argv) {
       {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
       {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
       {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key (repeatable)", "KEY=VALUE"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",
                  "Search the ordering-policy space (policy kind, SMT ordering, wave size K) for the\n"

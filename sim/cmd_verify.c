@@ -94,9 +94,8 @@ static const CpuhpViolation *first_violation(const CpuhpProfile *p, const CpuhpR
 static gboolean breaks_with_some_seed(const Target *tg, Point *pt, guint64 runs, const char *inv) {
   for (guint64 s = 1; s <= runs; s++) {
     pt->seed = s;
-    CpuhpProfile *p = NULL;
+    g_autoptr(CpuhpProfile) p = NULL; /* run_point() hands over the profile it loaded */
     g_autoptr(CpuhpResult) r = run_point(tg, pt, &p, NULL);
-    g_autoptr(CpuhpProfile) owned = p;
     if (!r) continue;
     g_autoptr(GArray) v = NULL;
     const CpuhpViolation *viol = first_violation(p, r, &v);
@@ -129,7 +128,7 @@ int cmd_verify(int argc, char **argv) {
       {"runs", 0, 0, G_OPTION_ARG_STRING, &runs_s, "Seeds per configuration (default 3)", "N"},
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &ftrace, "Where the counterexample's trace goes (default verify-counterexample.trace)", "FILE"},
       {"mutate", 0, 0, G_OPTION_ARG_STRING, &mutate, "Verify a deliberately broken model (sibling-first, release-two, no-release-wait, prepare-on-ap, skip-teardown): the checker must catch it", "NAME"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("verify", &argc, &argv, entries, "[PROFILE]",
                  "Check the kernel's bringup rules (see `run --check`) on every combination of odd\n"
@@ -161,9 +160,8 @@ int cmd_verify(int argc, char **argv) {
           gboolean ran = FALSE;
           for (guint64 s = 1; s <= runs && !bad_inv; s++) {
             Point pt = {t, po, fa, ti, s};
-            CpuhpProfile *p = NULL;
+            g_autoptr(CpuhpProfile) p = NULL; /* run_point() hands over the profile it loaded */
             g_autoptr(CpuhpResult) r = run_point(&tg, &pt, &p, NULL);
-            g_autoptr(CpuhpProfile) owned = p;
             if (!r) continue;
             ran = TRUE;
             n_runs++;
@@ -192,9 +190,8 @@ int cmd_verify(int argc, char **argv) {
     pt.timing = 0;
     if (breaks_with_some_seed(&tg, &pt, runs, bad_inv)) best = pt;
   }
-  CpuhpProfile *p = NULL;
+  g_autoptr(CpuhpProfile) p = NULL; /* run_point() hands over the profile it loaded */
   g_autoptr(CpuhpResult) r = run_point(&tg, &best, &p, NULL);
-  g_autoptr(CpuhpProfile) owned = p;
   g_assert(r);
   g_autoptr(GArray) v = NULL;
   const CpuhpViolation *viol = first_violation(p, r, &v);
