@@ -351,6 +351,10 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
         inst = s->multi && s->step == prev_step ? inst + 1 : 0;
         prev_step = s->multi ? s->step : -1;
         if (s->duration < 0 || s->step == m->kick_step || s->step == m->bringup_step) continue;
+        if (s->stalled) { /* host-side time (a fault on guest RAM, ...): no profile cost explains it */
+          stats->stalls++;
+          continue;
+        }
         gint row = match_row(t, s);
         if (row < 0) {
           char *k = g_strdup_printf("%s (step %d)", s->callback, s->step);
@@ -444,6 +448,10 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
                          rb_page >= 0 ? ", kernel.trace_rb_page" : "");
   if (platform) g_string_append_printf(out, ", %u AP-path costs from the function tracer's milestones", platform);
   g_string_append(out, "; every\n# other number is the base profile's. Waits (kick, bringup step) and totals are never fitted.\n");
+  if (stats->stalls)
+    g_string_append_printf(out, "# Left out: %u stall%s (callbacks %.0f ms or more over their usual time: host-side, "
+                           "docs/host-first-touch.md).\n", stats->stalls, stats->stalls == 1 ? "" : "s",
+                           (double)CPUHP_REPLAY_STALL_NS / 1e6);
   stats->platform_fitted = platform;
   if (g_hash_table_size(unmatched)) {
     g_autoptr(GPtrArray) keys = g_ptr_array_new();

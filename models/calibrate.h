@@ -35,6 +35,7 @@ typedef struct {
   guint samples;         /* callback durations used */
   guint unmatched;       /* timed callbacks with no row in the table (listed in the output) */
   guint platform_fitted; /* AP-path costs fitted from function-tracer milestones (x86) */
+  guint stalls;          /* timed callbacks left out as stalls (replay.h: host-side time) */
 } CpuhpCalibrateStats;
 
 gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpMeasured *const *boots,

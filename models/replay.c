@@ -22,6 +22,7 @@ static CpuhpMeasured *measured_alloc(const char *source) {
   m->kick_order = g_array_new(FALSE, FALSE, sizeof(guint));
   m->cpus = g_array_new(FALSE, FALSE, sizeof(CpuhpMeasuredCpu));
   m->states = g_array_new(FALSE, FALSE, sizeof(CpuhpMeasuredState));
+  m->stalls = g_array_new(FALSE, FALSE, sizeof(CpuhpMeasuredStall));
   m->outside = g_array_new(FALSE, FALSE, sizeof(CpuhpMeasuredEvent));
   m->notes = g_ptr_array_new_with_free_func(g_free);
   m->window_start = m->window_end = m->trace_start = m->trace_end = -1;
@@ -44,6 +45,7 @@ void cpuhp_measured_free(CpuhpMeasured *m) {
   }
   g_array_unref(m->cpus);
   g_array_unref(m->states);
+  g_array_unref(m->stalls);
   g_array_unref(m->outside);
   g_ptr_array_unref(m->notes);
   g_free(m);
@@ -322,6 +324,69 @@ static void build_states(CpuhpMeasured *m) {
   g_array_sort(m->states, cmp_state);
 }
 
+static int cmp_i64(gconstpointer a, gconstpointer b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int cmp_stall(gconstpointer a, gconstpointer b) {
+  const CpuhpMeasuredStall *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+/* The i-th invocation of each (step, callback) on each CPU: key "step\tcallback\ti". */
+static char *instance_key(const CpuhpMeasuredStep *s, guint instance) {
+  return g_strdup_printf("%d\t%s\t%u", s->step, s->callback, instance);
+}
+
+/* Each CPU's numbering of its invocations of every state, in trace order. */
+static guint next_instance(GHashTable *seen, const CpuhpMeasuredStep *s) {
+  g_autofree char *key = g_strdup_printf("%d\t%s", s->step, s->callback);
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
+  g_hash_table_replace(seen, g_steal_pointer(&key), GUINT_TO_POINTER(n + 1));
+  return n;
+}
+
+/* Stalls against each callback instance's lower quartile over the CPUs (see CpuhpMeasuredStall). */
+static void find_stalls(CpuhpMeasured *m) {
+  g_autoptr(GHashTable) durations =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  for (int pass = 0; pass < 2; pass++) {
+    for (guint i = 0; i < m->cpus->len; i++) {
+      const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
+      g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      for (guint k = 0; k < c->steps->len; k++) {
+        CpuhpMeasuredStep *s = &g_array_index(c->steps, CpuhpMeasuredStep, k);
+        guint inst = next_instance(seen, s);
+        if (s->duration < 0 || s->step == m->kick_step || s->step == m->bringup_step) continue;
+        g_autofree char *key = instance_key(s, inst);
+        GArray *d = g_hash_table_lookup(durations, key);
+        if (pass == 0) {
+          if (!d) g_hash_table_insert(durations, g_strdup(key), d = g_array_new(FALSE, FALSE, sizeof(int64_t)));
+          g_array_append_val(d, s->duration);
+          continue;
+        }
+        if (d->len < CPUHP_REPLAY_STALL_MIN_CPUS) continue;
+        int64_t usual = g_array_index(d, int64_t, (d->len - 1) / 4);
+        if (s->duration - usual < CPUHP_REPLAY_STALL_NS) continue;
+        CpuhpMeasuredStall st = {.cpu = c->cpu, .step = s->step, .instance = inst, .start = s->start,
+                                 .duration = s->duration, .usual = usual};
+        g_strlcpy(st.callback, s->callback, sizeof st.callback);
+        g_array_append_val(m->stalls, st);
+        s->stalled = TRUE;
+      }
+    }
+    if (pass == 0) { /* sort each list once, for its quartile */
+      GHashTableIter it;
+      gpointer v;
+      g_hash_table_iter_init(&it, durations);
+      while (g_hash_table_iter_next(&it, NULL, &v)) g_array_sort(v, cmp_i64);
+    }
+  }
+  g_array_sort(m->stalls, cmp_stall);
+}
+
 static int cmp_kick(gconstpointer a, gconstpointer b, gpointer data) {
   const CpuhpMeasured *m = data;
   const CpuhpMeasuredCpu *x = cpuhp_measured_cpu(m, *(const guint *)a), *y = cpuhp_measured_cpu(m, *(const guint *)b);
@@ -445,6 +510,7 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   }
   find_order(m);
   build_states(m);
+  find_stalls(m);
   m->events_other = in->other;
   m->lost_events = in->lost;
   if (b.unmatched) note(m, "%" G_GUINT64_FORMAT " exits without their enter in the window", b.unmatched);

@@ -65,6 +65,7 @@ typedef struct {
   int64_t start;      /* ns from the window start */
   int64_t duration;   /* ns; -1: the exit is not in the trace */
   int32_t ret;        /* the exit's return value (0 without an exit) */
+  gboolean stalled;   /* a stall (CpuhpMeasuredStall): listed in CpuhpMeasured.stalls */
 } CpuhpMeasuredStep;
 
 /* One function-tracer line. */
@@ -95,6 +96,24 @@ typedef struct {
   guint timed;         /* invocations with an exit: the ones the durations are over */
   int64_t mean_ns, min_ns, max_ns; /* -1 when none was timed */
 } CpuhpMeasuredState;
+
+/* A stall: a callback that ran at least CPUHP_REPLAY_STALL_NS longer than usual, usual being the
+ * lower quartile of the same callback's durations (the same instance of a multi-instance state)
+ * over the CPUs — time the guest's work does not explain, such as the host faulting in guest RAM
+ * (docs/host-first-touch.md). A quartile, not the median: in some boots most CPUs stall in the
+ * same callback. Only callbacks with at least CPUHP_REPLAY_STALL_MIN_CPUS timed invocations are
+ * judged, and not the kick and bringup steps, which wait for the AP. */
+#define CPUHP_REPLAY_STALL_NS ((int64_t)3000000)
+#define CPUHP_REPLAY_STALL_MIN_CPUS 3u
+typedef struct {
+  guint cpu;
+  int32_t step;
+  char callback[64];
+  guint instance;      /* 0-based, within this CPU's invocations of the state */
+  int64_t start;       /* ns from the window start */
+  int64_t duration;    /* ns */
+  int64_t usual;       /* ns: lower quartile of the same callback and instance over the CPUs */
+} CpuhpMeasuredStall;
 
 /* A cpuhp event outside the bringup window. */
 typedef struct {
@@ -133,6 +152,7 @@ typedef struct _CpuhpMeasured {
   guint64 functions_in_window, functions_outside;
   GArray *cpus;            /* CpuhpMeasuredCpu, by CPU number; CPUs with in-window events */
   GArray *states;          /* CpuhpMeasuredState, by step then callback */
+  GArray *stalls;          /* CpuhpMeasuredStall, in time order */
   GArray *outside;         /* CpuhpMeasuredEvent, in time order */
   GPtrArray *notes;        /* char *: what the reader had to assume or skip */
 } CpuhpMeasured;

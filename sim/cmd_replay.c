@@ -63,7 +63,8 @@ int cmd_import(int argc, char **argv) {
              "in @@TRACE / @@DMESG sections; gzip or not. Prints the measured timeline: bringup window\n"
              "and time (dmesg on ns trace clocks, the trace window on x86-tsc), the trace clock and TSC\n"
              "rate used, per-CPU callback sequences (side, start, duration), per-state statistics,\n"
-             "parallel mode, kick order, and the events outside the window apart.\n"
+             "stalls (callbacks 3 ms or more over their usual time: host-side time, see\n"
+             "docs/host-first-touch.md), parallel mode, kick order, and the events outside the window apart.\n"
              "Exit status: 0 ok, 1 output could not be written, 2 bad input (one line on stderr).",
              1, &status))
     return status;
@@ -177,7 +178,7 @@ int cmd_calibrate(int argc, char **argv) {
              "kernel.trace_rb_page comes from the global ring buffer's extra cost; on x86, where the\n"
              "function tracer recorded the AP's path, x86.cpu_init, identify, tsc_sync_overhead and\n"
              "online_tail are its medians between the traced functions. Waits and totals are never\n"
-             "fitted; every other number stays the base's. The profile is written with a comment per\n"
+             "fitted, nor stalls (import's list: host-side time); every other number stays the base's. The profile is written with a comment per\n"
              "fitted state (samples, boots, median, p10, p90) and checked by the profile loader; then each\n"
              "boot is simulated with it on its own shape and the bringup time error printed on stderr.\n"
              "Exit status: 0 ok, 1 output could not be written, 2 bad input.",

@@ -31,7 +31,8 @@ const char *cpuhp_replay_json_keys(void) {
          "  per_cpu [{cpu, first_event_ns, kick_ns, bringup_exit_ns, bp_ns, ap_ns, steps [{step,\n"
          "  callback, side (\"BP\"|\"AP\"), multi, target, exec_cpu, comm, pid, start_ns, duration_ns,\n"
          "  ret}], functions [{ts_ns, function, parent, comm, pid}]}], states [{step, callback, multi,\n"
-         "  count, timed, mean_ns, min_ns, max_ns}], outside [{ts_ns, event, cpu, exec_cpu, step,\n"
+         "  count, timed, mean_ns, min_ns, max_ns}], stall_threshold_ns, stalls [{cpu, step, callback,\n"
+         "  instance, start_ns, duration_ns, usual_ns}], outside [{ts_ns, event, cpu, exec_cpu, step,\n"
          "  callback, line}], notes [text]. window/trace_window are ns on the trace clock, dmesg on the\n"
          "  log clock; per_cpu and outside times are ns from window.start_ns; -1 = absent.\n"
          "JSON keys (diff): real, sim, simulated {profile, cpus, threads_per_core, parallel, seed,\n"
@@ -88,6 +89,25 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
     g_string_append_printf(out, "  %3d %-40s %7u", s->step, name, s->count);
     if (s->timed) g_string_append_printf(out, " %11.3f %11.3f %11.3f\n", ms(s->mean_ns), ms(s->min_ns), ms(s->max_ns));
     else g_string_append(out, "           -           -           -\n");
+  }
+  int64_t stalled = 0;
+  for (guint i = 0; i < m->stalls->len; i++) {
+    const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
+    stalled += st->duration - st->usual;
+  }
+  g_string_append_printf(out,
+                         "\nstalls: %u callbacks ran %.0f ms or more over the same callback's usual time (its lower "
+                         "quartile over the CPUs; %.3f ms over in all)\n",
+                         m->stalls->len, ms(CPUHP_REPLAY_STALL_NS), ms(stalled));
+  if (m->stalls->len)
+    g_string_append(out, "  time the guest's work does not explain: under QEMU, often the host faulting in guest RAM\n"
+                         "  (docs/host-first-touch.md)\n"
+                         "    cpu  step callback                                  start ms   duration ms   usual ms\n");
+  for (guint i = 0; i < m->stalls->len; i++) {
+    const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
+    g_autofree char *name = st->instance ? g_strdup_printf("%s #%u", st->callback, st->instance + 1) : g_strdup(st->callback);
+    g_string_append_printf(out, "  %5u  %4d %-40s %11.3f %13.3f %10.3f\n", st->cpu, st->step, name, ms(st->start),
+                           ms(st->duration), ms(st->usual));
   }
   g_string_append_printf(out, "\noutside the window: %u cpuhp events (ms from the window start)\n", m->outside->len);
   for (guint i = 0; i < m->outside->len; i++) {
@@ -198,6 +218,16 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
     g_string_append_printf(out, ", \"multi\": %s, \"count\": %u, \"timed\": %u, \"mean_ns\": %" G_GINT64_FORMAT
                            ", \"min_ns\": %" G_GINT64_FORMAT ", \"max_ns\": %" G_GINT64_FORMAT "}",
                            s->multi ? "true" : "false", s->count, s->timed, s->mean_ns, s->min_ns, s->max_ns);
+  }
+  g_string_append_printf(out, "\n  ],\n  \"stall_threshold_ns\": %" G_GINT64_FORMAT ",\n  \"stalls\": [",
+                         CPUHP_REPLAY_STALL_NS);
+  for (guint i = 0; i < m->stalls->len; i++) {
+    const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
+    g_string_append_printf(out, "%s\n    {\"cpu\": %u, \"step\": %d, \"callback\": ", i ? "," : "", st->cpu, st->step);
+    sim_json_write_string(out, st->callback);
+    g_string_append_printf(out, ", \"instance\": %u, \"start_ns\": %" G_GINT64_FORMAT ", \"duration_ns\": %" G_GINT64_FORMAT
+                           ", \"usual_ns\": %" G_GINT64_FORMAT "}",
+                           st->instance, st->start, st->duration, st->usual);
   }
   g_string_append(out, "\n  ],\n  \"outside\": [");
   for (guint i = 0; i < m->outside->len; i++) {

@@ -498,6 +498,91 @@ static void expect_error(const char *path, const char *want) {
   assert_string_equal(err->message, want);
 }
 
+/* ---- stalls ----------------------------------------------------------------------------- */
+
+/* One callback on the trace clock (seconds with 9 decimals), `us` long, run by `comm` on `on`. */
+static void emit(GString *t, double *now_us, const char *comm, guint on, guint cpu, int step, const char *cb,
+                 gboolean multi, double us) {
+  g_string_append_printf(t, "%16s [%03u] .....  %.9f: %s: cpu: %04u target: 236 step: %3d (%s)\n", comm, on,
+                         *now_us / 1e6, multi ? "cpuhp_multi_enter" : "cpuhp_enter", cpu, step, cb);
+  *now_us += us;
+  g_string_append_printf(t, "%16s [%03u] .....  %.9f: cpuhp_exit:  cpu: %04u  state: %3d step: %3d ret: 0\n", comm, on,
+                         *now_us / 1e6, cpu, step, step);
+  *now_us += 1;
+}
+
+/* A serial boot of 5 CPUs: per AP two PREPARE callbacks (one of them a 2-instance state whose
+ * second instance is the big one everywhere), the bringup step, one ONLINE callback. */
+static char *stall_trace(double slow_prepare_cpu3_us, double slow_online_cpu4_us) {
+  GString *t = g_string_new("# tracer: nop\n");
+  double now = 100;
+  for (guint cpu = 1; cpu <= 4; cpu++) {
+    emit(t, &now, "swapper/0-1", 0, cpu, 1, "smpboot_create_threads", FALSE, cpu == 3 ? slow_prepare_cpu3_us : 500);
+    emit(t, &now, "swapper/0-1", 0, cpu, 56, "trace_rb_cpu_prepare", TRUE, 20);
+    emit(t, &now, "swapper/0-1", 0, cpu, 56, "trace_rb_cpu_prepare", TRUE, 2000);
+    /* step 86 lasts long on every CPU (it waits for the AP): never judged */
+    g_string_append_printf(t, "     swapper/0-1 [000] .....  %.9f: cpuhp_enter: cpu: %04u target: 236 step:  86 (bringup_cpu)\n",
+                           now / 1e6, cpu);
+    now += 1;
+    g_autofree char *comm = g_strdup_printf("cpuhp/%u-%u", cpu, 20 + cpu);
+    emit(t, &now, comm, cpu, cpu, 190, "rcutree_online_cpu", FALSE, cpu == 4 ? slow_online_cpu4_us : 60);
+    now += cpu == 2 ? 9000 : 3000;
+    g_string_append_printf(t, "     swapper/0-1 [000] .....  %.9f: cpuhp_exit:  cpu: %04u  state: 236 step:  86 ret: 0\n",
+                           now / 1e6, cpu);
+    now += 5;
+  }
+  return g_string_free(t, FALSE);
+}
+
+static void test_stalls(void **state) {
+  g_autoptr(GError) err = NULL;
+  g_autofree char *quiet = stall_trace(500, 60);
+  g_autoptr(CpuhpMeasured) a = cpuhp_measured_new_from_data("quiet", quiet, strlen(quiet), &err);
+  assert_non_null(a);
+  assert_int_equal(a->n_cpus, 5);
+  assert_int_equal(a->stalls->len, 0); /* the big ring-buffer instance and step 86 are usual */
+
+  /* CPU 3's PREPARE callback 3 ms over, CPU 4's ONLINE callback 2.9 ms over */
+  g_autofree char *slow = stall_trace(3500, 2960);
+  g_autoptr(CpuhpMeasured) b = cpuhp_measured_new_from_data("slow", slow, strlen(slow), &err);
+  assert_non_null(b);
+  assert_int_equal(b->stalls->len, 1);
+  const CpuhpMeasuredStall *st = &g_array_index(b->stalls, CpuhpMeasuredStall, 0);
+  assert_int_equal(st->cpu, 3);
+  assert_int_equal(st->step, 1);
+  assert_string_equal(st->callback, "smpboot_create_threads");
+  assert_int_equal(st->instance, 0);
+  assert_int_equal(st->duration, 3500000);
+  assert_int_equal(st->usual, 500000);
+
+  /* tests/data/replay/stalls.txt is this trace: test_replay_cli checks what `import` prints */
+  g_autofree char *fixture = NULL;
+  assert_true(g_file_get_contents("tests/data/replay/stalls.txt", &fixture, NULL, NULL));
+  assert_string_equal(fixture, slow);
+}
+
+/* The reference boots: with the function tracer, rcutree_online_cpu stalls on the same eight
+ * CPUs in all three 16-vCPU serial boots (docs/host-first-touch.md); without it, never. */
+static void test_reference_stalls(void **state) {
+  static const guint want[] = {2, 3, 5, 6, 8, 10, 11, 13};
+  for (int ftrace = 1; ftrace >= 0; ftrace--)
+    for (int r = 1; r <= 3; r++) {
+      g_autofree char *path = g_strdup_printf(REF "/mttcg/mttcg_16_p0%s_r%d.txt.gz", ftrace ? "" : "_noftrace", r);
+      if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        print_message("no %s: skipped\n", path);
+        return;
+      }
+      g_autoptr(CpuhpMeasured) m = tu_import(path);
+      g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(guint));
+      for (guint i = 0; i < m->stalls->len; i++) {
+        const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
+        if (st->step == 190) g_array_append_val(got, st->cpu);
+      }
+      assert_int_equal(got->len, ftrace ? G_N_ELEMENTS(want) : 0);
+      for (guint i = 0; i < got->len; i++) assert_int_equal(g_array_index(got, guint, i), want[i]);
+    }
+}
+
 static void test_bad_traces(void **state) {
   g_autoptr(GDir) d = g_dir_open("tests/data/bad-traces", 0, NULL);
   assert_non_null(d);
@@ -560,7 +645,8 @@ int main(void) {
       cmocka_unit_test(test_crlf_and_gzip),    cmocka_unit_test(test_other_formats),
       cmocka_unit_test(test_reference_files),
       cmocka_unit_test(test_reference_mttcg),  cmocka_unit_test(test_bad_traces),
-      cmocka_unit_test(test_too_big),
+      cmocka_unit_test(test_too_big),          cmocka_unit_test(test_stalls),
+      cmocka_unit_test(test_reference_stalls),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -226,6 +226,18 @@ static void test_cli_import(void **state) {
   assert_non_null(strstr(t.out, "  kick order         2 4 6 1 3 5 7\n"));
   assert_non_null(strstr(t.out, "SMT primary threads first (2 threads/core)"));
   ran_clear(&t);
+  /* stalls (tests/data/replay/stalls.txt: test_replay's trace with CPU 3's first callback 3 ms over) */
+  Ran st = run("import", "tests/data/replay/stalls.txt", NULL), sj = run("import", "tests/data/replay/stalls.txt",
+                                                                          "--format=json", NULL);
+  assert_int_equal(st.status, 0);
+  assert_non_null(strstr(st.out, "\nstalls: 1 callbacks ran 3 ms or more over the same callback's usual time (its lower "
+                                  "quartile over the CPUs; 3.000 ms over in all)\n"));
+  assert_non_null(strstr(st.out, "\n      3     1 smpboot_create_threads                        17.180         3.500      0.500\n"));
+  assert_non_null(strstr(sj.out, "\"stall_threshold_ns\": 3000000,\n  \"stalls\": [\n    {\"cpu\": 3, \"step\": 1, "
+                                 "\"callback\": \"smpboot_create_threads\", \"instance\": 0, \"start_ns\": 17180000, "
+                                 "\"duration_ns\": 3500000, \"usual_ns\": 500000}\n  ],"));
+  ran_clear(&st);
+  ran_clear(&sj);
   /* usage errors: one line, exit 2 */
   const char *bad[][4] = {{"import", NULL},
                           {"import", "--format=xml", "tests/data/traces/icount_4_p1_r1.txt", NULL},
