@@ -196,6 +196,8 @@ typedef struct {
   GArray *states;             /* CpuhpDiffState for every (step, callback) on either side */
   CpuhpMeasureMethod method;  /* how both bringup times below were measured */
   int64_t real_bringup_ns, sim_bringup_ns;
+  guint real_stalls;          /* the real timeline's stalls, and their time over the usual */
+  int64_t real_stalled_ns;
 } CpuhpReplayDiff;
 
 /* Compares step, callback, side, multi-instance flag and target, position by position per CPU.

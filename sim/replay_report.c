@@ -39,7 +39,8 @@ const char *cpuhp_replay_json_keys(void) {
          "  overrides} or null, equal, first_divergence {cpu, position, real, sim} or null (real/sim:\n"
          "  {step, callback, side, multi, target} or null), per_cpu [{cpu, real_steps, sim_steps, equal,\n"
          "  position}], states [{step, callback, real_count, sim_count, real_mean_ns, sim_mean_ns,\n"
-         "  error_ns, error_pct}], bringup {method, real_ns, sim_ns, error_ns, error_pct}.\n";
+         "  error_ns, error_pct}], bringup {method, real_ns, sim_ns, error_ns, error_pct}, real_stalls {count,\n"
+         "  over_ns}.\n";
 }
 
 /* ---- import --------------------------------------------------------------------------- */
@@ -279,6 +280,10 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
                          ms(d->sim_bringup_ns), ms(d->sim_bringup_ns - d->real_bringup_ns));
   pct(out, d->sim_bringup_ns, d->real_bringup_ns, FALSE);
   g_string_append_printf(out, "), measured by %s\n", d->method == CPUHP_MEASURE_DMESG ? "dmesg" : "the trace window");
+  if (d->real_stalls)
+    g_string_append_printf(out, "  real stalls        %u callback%s %.3f ms over their usual time in all: host-side time the "
+                           "model has no cause for (`import` lists them)\n",
+                           d->real_stalls, d->real_stalls == 1 ? "" : "s", ms(d->real_stalled_ns));
   g_string_append(out, "\nper CPU            real steps  sim steps\n");
   for (guint i = 0; i < d->cpus->len; i++) {
     const CpuhpDiffCpu *c = &g_array_index(d->cpus, CpuhpDiffCpu, i);
@@ -376,5 +381,6 @@ void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, 
                          cpuhp_measure_method_name(d->method), d->real_bringup_ns, d->sim_bringup_ns,
                          d->sim_bringup_ns - d->real_bringup_ns);
   pct(out, d->sim_bringup_ns, d->real_bringup_ns, TRUE);
-  g_string_append(out, "}\n}\n");
+  g_string_append_printf(out, "},\n  \"real_stalls\": {\"count\": %u, \"over_ns\": %" G_GINT64_FORMAT "}\n}\n", d->real_stalls,
+                         d->real_stalled_ns);
 }

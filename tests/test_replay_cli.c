@@ -238,6 +238,13 @@ static void test_cli_import(void **state) {
                                  "\"duration_ns\": 3500000, \"usual_ns\": 500000}\n  ],"));
   ran_clear(&st);
   ran_clear(&sj);
+  /* diff says how much of the real time was stalls (the sequences differ here: exit 1) */
+  Ran dt = run("diff", "tests/data/replay/stalls.txt", "--profile=default", NULL),
+      dj = run("diff", "tests/data/replay/stalls.txt", "--profile=default", "--format=json", NULL);
+  assert_non_null(strstr(dt.out, "\n  real stalls        1 callback 3.000 ms over their usual time in all: "));
+  assert_non_null(strstr(dj.out, "\n  \"real_stalls\": {\"count\": 1, \"over_ns\": 3000000}\n}\n"));
+  ran_clear(&dt);
+  ran_clear(&dj);
   /* usage errors: one line, exit 2 */
   const char *bad[][4] = {{"import", NULL},
                           {"import", "--format=xml", "tests/data/traces/icount_4_p1_r1.txt", NULL},
