@@ -115,19 +115,24 @@ static void test_mttcg_x86(void **state) {
  * (trace_rb_cpu_prepare, workqueue_prepare_cpu, smpboot_create_threads) at the same 9 of 15 APs
  * in every 16-vCPU boot and once in 2 of the 3 2-vCPU boots, plus an 11-17 ms stall in the
  * last AP's ONLINE callbacks at 16; and, at 4, APs slower than at 8 without a stall. Those only
- * add time: a gap must stay an underestimate, bounded so that a change of the model shows. */
+ * add time: a gap must stay an underestimate, bounded so that a change of the model shows.
+ * The stalls are the host faulting in guest RAM (docs/host-first-touch.md), which the model
+ * leaves out by design: with the stalls `import` finds taken out of each boot, the 16-vCPU
+ * median is within 20 % too (`stall_free_within`). At 2 vCPUs a single AP gives `import`
+ * nothing to compare a callback with, so its stall stays in. */
 typedef struct {
   guint cpus;
-  gboolean training; /* used to calibrate the profile */
-  gboolean within;   /* within 20 % of the median */
-  double floor_pct;  /* known gap: the error must stay in [floor_pct, 0) */
+  gboolean training;          /* used to calibrate the profile */
+  gboolean within;            /* within 20 % of the median */
+  double floor_pct;           /* known gap: the error must stay in [floor_pct, 0) */
+  gboolean stall_free_within; /* within 20 % of the median once import's stalls are taken out */
 } Arm64Mttcg;
 
 static const Arm64Mttcg arm64_mttcg[] = {
-    {2, TRUE, FALSE, -50.0},
-    {4, FALSE, FALSE, -30.0},
-    {8, TRUE, TRUE, 0},
-    {16, FALSE, FALSE, -60.0},
+    {2, TRUE, FALSE, -50.0, FALSE},
+    {4, FALSE, FALSE, -30.0, FALSE},
+    {8, TRUE, TRUE, 0, TRUE},
+    {16, FALSE, FALSE, -60.0, TRUE},
 };
 
 static void test_mttcg_arm64(void **state) {
@@ -136,16 +141,23 @@ static void test_mttcg_arm64(void **state) {
   for (guint i = 0; i < G_N_ELEMENTS(arm64_mttcg); i++) {
     const Arm64Mttcg *a = &arm64_mttcg[i];
     const Config c = {NULL, a->cpus, 1, FALSE, a->training};
-    double runs[3];
+    double runs[3], stall_free[3];
     guint n = 0;
     for (int r = 1; r <= 3; r++) {
       g_autofree char *path = g_strdup_printf("../shared/reference/traces/a_mttcg_%u_r%d.txt", a->cpus, r);
       if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
       int64_t t0 = tu_dmesg_time(path, "smp: Bringing up secondary"), t1 = tu_dmesg_time(path, "smp: Brought up");
       assert_true(t0 > 0 && t1 > t0);
-      runs[n++] = (double)(t1 - t0) / 1e6;
+      runs[n] = (double)(t1 - t0) / 1e6;
       /* the per-CPU callback sequences (step, callback, side, multi-instance, target) */
       g_autoptr(CpuhpMeasured) real = tu_import(path);
+      int64_t stalled = 0;
+      for (guint k = 0; k < real->stalls->len; k++) {
+        const CpuhpMeasuredStall *st = &g_array_index(real->stalls, CpuhpMeasuredStall, k);
+        stalled += st->duration - st->usual;
+      }
+      stall_free[n] = runs[n] - (double)stalled / 1e6;
+      n++;
       g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
       g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", a->cpus));
       g_autoptr(GError) err = NULL;
@@ -160,16 +172,19 @@ static void test_mttcg_arm64(void **state) {
     }
     if (n == 0) continue; /* no shared folder beside the repository */
     qsort(runs, n, sizeof runs[0], cmp_double);
-    double real = runs[n / 2];
+    qsort(stall_free, n, sizeof stall_free[0], cmp_double);
+    double real = runs[n / 2], real_free = stall_free[n / 2];
     double sim = simulate(profile, &c);
-    double err = (sim - real) / real * 100;
-    print_message("a_mttcg_%-3u %-10s median of %u %8.1f ms  sim %8.1f ms  %+5.1f %%%s\n", a->cpus,
-                  a->training ? "training" : "predicted", n, real, sim, err, a->within ? "" : "  (known gap)");
+    double err = (sim - real) / real * 100, err_free = (sim - real_free) / real_free * 100;
+    print_message("a_mttcg_%-3u %-10s median of %u %8.1f ms  sim %8.1f ms  %+5.1f %%%s; without stalls %8.1f ms  %+5.1f %%\n",
+                  a->cpus, a->training ? "training" : "predicted", n, real, sim, err, a->within ? "" : "  (known gap)",
+                  real_free, err_free);
     if (a->within) {
       assert_true(fabs(err) <= 20.0);
     } else {
       assert_true(err < 0 && err >= a->floor_pct);
     }
+    if (a->stall_free_within) assert_true(fabs(err_free) <= 20.0);
     checked++;
     training += a->training;
   }
