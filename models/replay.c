@@ -63,6 +63,15 @@ const CpuhpMeasuredCpu *cpuhp_measured_cpu(const CpuhpMeasured *m, guint cpu) {
   return NULL;
 }
 
+int64_t cpuhp_measured_stalled_ns(const CpuhpMeasured *m) {
+  int64_t ns = 0;
+  for (guint i = 0; i < m->stalls->len; i++) {
+    const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
+    ns += st->duration - st->usual;
+  }
+  return ns;
+}
+
 static void note(CpuhpMeasured *m, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void note(CpuhpMeasured *m, const char *fmt, ...) {
   va_list ap;

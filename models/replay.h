@@ -168,6 +168,8 @@ void cpuhp_measured_free(CpuhpMeasured *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpMeasured, cpuhp_measured_free)
 
 const CpuhpMeasuredCpu *cpuhp_measured_cpu(const CpuhpMeasured *m, guint cpu);
+/* The stalls' time over the usual, summed: ns. */
+int64_t cpuhp_measured_stalled_ns(const CpuhpMeasured *m);
 const char *cpuhp_side_name(CpuhpSide s);
 const char *cpuhp_measure_method_name(CpuhpMeasureMethod m);
 

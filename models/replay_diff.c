@@ -79,10 +79,7 @@ CpuhpReplayDiff *cpuhp_replay_diff(const CpuhpMeasured *real, const CpuhpMeasure
     d->sim_bringup_ns = sim->trace_bringup_ns;
   }
   d->real_stalls = real->stalls->len;
-  for (guint k = 0; k < real->stalls->len; k++) {
-    const CpuhpMeasuredStall *st = &g_array_index(real->stalls, CpuhpMeasuredStall, k);
-    d->real_stalled_ns += st->duration - st->usual;
-  }
+  d->real_stalled_ns = cpuhp_measured_stalled_ns(real);
   return d;
 }
 

@@ -91,15 +91,10 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
     if (s->timed) g_string_append_printf(out, " %11.3f %11.3f %11.3f\n", ms(s->mean_ns), ms(s->min_ns), ms(s->max_ns));
     else g_string_append(out, "           -           -           -\n");
   }
-  int64_t stalled = 0;
-  for (guint i = 0; i < m->stalls->len; i++) {
-    const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
-    stalled += st->duration - st->usual;
-  }
   g_string_append_printf(out,
                          "\nstalls: %u callbacks ran %.0f ms or more over the same callback's usual time (its lower "
                          "quartile over the CPUs; %.3f ms over in all)\n",
-                         m->stalls->len, ms(CPUHP_REPLAY_STALL_NS), ms(stalled));
+                         m->stalls->len, ms(CPUHP_REPLAY_STALL_NS), ms(cpuhp_measured_stalled_ns(m)));
   if (m->stalls->len)
     g_string_append(out, "  time the guest's work does not explain: under QEMU, often the host faulting in guest RAM\n"
                          "  (docs/host-first-touch.md)\n"

@@ -151,12 +151,7 @@ static void test_mttcg_arm64(void **state) {
       runs[n] = (double)(t1 - t0) / 1e6;
       /* the per-CPU callback sequences (step, callback, side, multi-instance, target) */
       g_autoptr(CpuhpMeasured) real = tu_import(path);
-      int64_t stalled = 0;
-      for (guint k = 0; k < real->stalls->len; k++) {
-        const CpuhpMeasuredStall *st = &g_array_index(real->stalls, CpuhpMeasuredStall, k);
-        stalled += st->duration - st->usual;
-      }
-      stall_free[n] = runs[n] - (double)stalled / 1e6;
+      stall_free[n] = runs[n] - (double)cpuhp_measured_stalled_ns(real) / 1e6;
       n++;
       g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
       g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", a->cpus));
