@@ -204,6 +204,16 @@ gboolean cpuhp_cmdline_overrides(const char *cmdline, GPtrArray *overrides, GErr
   return TRUE;
 }
 
+char *cpuhp_cmdline_as_override(const char *cmdline) {
+  GString *q = g_string_new("kernel.cmdline='");
+  for (const char *c = cmdline; *c; c++) {
+    if (*c == '\'') g_string_append_c(q, '\''); /* '' is a quote inside '...' */
+    g_string_append_c(q, *c);
+  }
+  g_string_append_c(q, '\'');
+  return g_string_free(q, FALSE);
+}
+
 char *cpuhp_cmdline_without(const GPtrArray *params, guint skip) {
   GString *s = g_string_new(NULL);
   for (guint i = 0; i < params->len; i++) {

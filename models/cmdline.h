@@ -20,5 +20,8 @@ typedef struct {
 GPtrArray *cpuhp_cmdline_parse(const char *cmdline, GError **error);
 /* Appends the "KEY=VALUE" profile overrides the modelled parameters stand for. */
 gboolean cpuhp_cmdline_overrides(const char *cmdline, GPtrArray *overrides, GError **error);
+/* "kernel.cmdline='...'": the profile override that sets `cmdline` as it is (a YAML
+ * single-quoted scalar, so that '*', ':' and '#' in it stay text). */
+char *cpuhp_cmdline_as_override(const char *cmdline);
 /* The command line without parameter `skip` (what-if baselines). */
 char *cpuhp_cmdline_without(const GPtrArray *params, guint skip);

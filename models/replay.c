@@ -36,6 +36,8 @@ void cpuhp_measured_free(CpuhpMeasured *m) {
   g_free(m->source);
   g_free(m->clock);
   g_free(m->clock_from);
+  g_free(m->cmdline);
+  g_free(m->cmdline_from);
   g_free(m->tsc_from);
   g_array_unref(m->kick_order);
   for (guint i = 0; i < m->cpus->len; i++) {
@@ -451,6 +453,10 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
                 "%s: no cpuhp events (no cpuhp_enter/cpuhp_exit trace lines; trace with trace_event=cpuhp:*)", in->name);
   }
   if (!decide_clock(m, in, error)) return FALSE;
+  if (!simulated && in->cmdline) {
+    m->cmdline = g_strchomp(g_strdup(in->cmdline));
+    m->cmdline_from = g_strdup(in->cmdline_from);
+  }
   for (guint i = 0; in->raw_ts && i < in->recs->len; i++) {
     ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);
     if (!cycles_to_ns(r->rec.ts, m->tsc_khz, &r->rec.ts))

@@ -129,6 +129,9 @@ typedef struct _CpuhpMeasured {
   char *source;            /* file name, or "simulation" */
   char *clock;             /* trace clock: "global", "local", "x86-tsc", ... or "unknown" */
   char *clock_from;        /* where that was read: "kernel command line", ... */
+  char *cmdline;           /* the boot's kernel command line; NULL when the input does not show it
+                            * (and for a simulated run) */
+  char *cmdline_from;      /* "kernel command line" (dmesg) or "... (/proc/cmdline)" */
   guint64 tsc_khz;         /* x86-tsc: the rate used (0 otherwise) */
   char *tsc_from;          /* the dmesg line it came from */
   CpuhpMeasureMethod method;

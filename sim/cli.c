@@ -47,17 +47,11 @@ gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out) {
  * explicit flags win. Returns 0 or an exit status. */
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
   for (char **s = f->set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
-  if (f->cmdline) { /* checked here so the error names the flag; a YAML single-quoted scalar */
+  if (f->cmdline) { /* checked here so the error names the flag */
     g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) err = NULL;
     if (!cpuhp_cmdline_overrides(f->cmdline, probe, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
-    g_autoptr(GString) q = g_string_new("kernel.cmdline='");
-    for (const char *c = f->cmdline; *c; c++) {
-      if (*c == '\'') g_string_append_c(q, '\'');
-      g_string_append_c(q, *c);
-    }
-    g_string_append_c(q, '\'');
-    g_ptr_array_add(ov, g_string_free(g_steal_pointer(&q), FALSE));
+    g_ptr_array_add(ov, cpuhp_cmdline_as_override(f->cmdline));
   }
   if (f->parallel) {
     if (strcmp(f->parallel, "0") && strcmp(f->parallel, "1"))

@@ -6,6 +6,7 @@
 
 #include "models/bringup.h"
 #include "models/calibrate.h"
+#include "models/cmdline.h"
 #include "models/replay.h"
 #include "sim/cli.h"
 #include "sim/cmds.h"
@@ -90,12 +91,29 @@ int cmd_import(int argc, char **argv) {
   return emit(out);
 }
 
+/* The kernel command line to simulate: --cmdline, else a kernel.cmdline the user --set, else the
+ * profile's with --profile-cmdline, else the real boot's when its log shows it (the boot being
+ * compared ran with it: lpj=, trace_buf_size= and the rest switch the same mechanisms in the
+ * model), else the profile's. Returns an override to add last, or NULL; *from says which. */
+static char *diff_cmdline(const CpuhpMeasured *real, char **set, const char *cmdline, gboolean keep,
+                          const char **from) {
+  for (char **s = set; s && *s; s++)
+    if (g_str_has_prefix(*s, "kernel.cmdline=")) *from = "--set";
+  const char *use = NULL;
+  if (cmdline) use = cmdline, *from = "--cmdline";
+  else if (!strcmp(*from, "--set") || keep || !real->cmdline) return NULL;
+  else use = real->cmdline, *from = "real";
+  return cpuhp_cmdline_as_override(use);
+}
+
 /* The profile run on the real boot's shape: its CPU count (1 socket; SMT threads per core only
- * when the kick order shows primary threads first), its cpuhp.parallel. These overrides come
- * after the user's --set: the shape is the real boot's by definition of the comparison. */
+ * when the kick order shows primary threads first), its cpuhp.parallel, its command line (see
+ * diff_cmdline). These overrides come after the user's --set: the shape is the real boot's by
+ * definition of the comparison. */
 static CpuhpMeasured *simulate(const CpuhpMeasured *real, const char *profile, char **set, guint64 seed,
-                               GPtrArray *ov, char **name) {
+                               const char *cmdline_ov, GPtrArray *ov, char **name, char **cmdline) {
   for (char **s = set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
+  if (cmdline_ov) g_ptr_array_add(ov, g_strdup(cmdline_ov));
   guint t = real->threads_per_core;
   g_ptr_array_add(ov, g_strdup("topology.sockets=1"));
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", real->n_cpus / t));
@@ -108,6 +126,7 @@ static CpuhpMeasured *simulate(const CpuhpMeasured *real, const char *profile, c
   g_autoptr(CpuhpProfile) p = cli_load(strcmp(profile, "default") ? profile : NULL, ov);
   if (!p) return NULL;
   *name = g_strdup(p->name);
+  *cmdline = g_strdup(p->kernel.cmdline ? p->kernel.cmdline : "");
   CpuhpRunOptions opt = {.seed = seed, .trace = TRUE};
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
@@ -117,11 +136,14 @@ static CpuhpMeasured *simulate(const CpuhpMeasured *real, const char *profile, c
 }
 
 int cmd_diff(int argc, char **argv) {
-  g_autofree char *format = NULL, *profile = NULL, *seed_s = NULL;
+  g_autofree char *format = NULL, *profile = NULL, *seed_s = NULL, *cmdline = NULL;
   g_auto(GStrv) set = NULL;
+  gboolean keep_cmdline = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &profile, "Simulate this profile (\"default\": the embedded one) instead of reading SIM", "PROFILE"},
       {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable; with --profile)", "KEY=VALUE"},
+      {"cmdline", 0, 0, G_OPTION_ARG_STRING, &cmdline, "Simulate with this kernel command line (default: REAL's, when its log shows it)", "\"PARAMS\""},
+      {"profile-cmdline", 0, 0, G_OPTION_ARG_NONE, &keep_cmdline, "Simulate with the profile's kernel.cmdline, not REAL's", NULL},
       {"seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "Seed of the simulated run (default 1)", "S"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
       G_OPTION_ENTRY_NULL};
@@ -130,7 +152,9 @@ int cmd_diff(int argc, char **argv) {
              "Compare the real bringup in REAL (a trace or console log, as `import` reads it) with SIM:\n"
              "another trace file (e.g. from `cpuhpsim run --ftrace=FILE`), or --profile=PROFILE simulated\n"
              "with REAL's CPU count (1 socket x N cores x 1 thread, or x T threads when REAL's kick order\n"
-             "shows SMT primary threads first) and REAL's cpuhp.parallel, after any --set. Prints per CPU\n"
+             "shows SMT primary threads first) and REAL's cpuhp.parallel, after any --set, and with REAL's\n"
+             "kernel command line when its log shows one (lpj=, trace_buf_size=... act as in `run`;\n"
+             "--cmdline or --profile-cmdline choose another). Prints per CPU\n"
              "whether the callback sequences (step, callback, side, multi-instance, target) are equal and\n"
              "the first divergence, per-state mean timing error (sim - real, and %), and the bringup time\n"
              "error. Exit status: 0 sequences equal, 1 they differ, 2 bad input.",
@@ -142,18 +166,30 @@ int cmd_diff(int argc, char **argv) {
   if (seed_s && !cli_parse_u64(seed_s, G_MAXUINT64, &seed))
     return cli_fail("diff", "--seed: expected an unsigned 64-bit integer, got '%s'", seed_s);
   if (argc < 2) return cli_fail("diff", "missing REAL");
+  if (!profile && (cmdline || keep_cmdline)) return cli_fail("diff", "--cmdline and --profile-cmdline need --profile");
+
   if (argc > 2 && profile) return cli_fail("diff", "give SIM or --profile, not both");
   if (argc < 3 && !profile) return cli_fail("diff", "missing SIM: a trace file, or --profile=PROFILE");
   if (!profile && (set || seed_s)) return cli_fail("diff", "--set and --seed need --profile");
+  if (cmdline && keep_cmdline) return cli_fail("diff", "give --cmdline or --profile-cmdline, not both");
+  if (cmdline) { /* checked here so that the error names the flag */
+    g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
+    if (!cpuhp_cmdline_overrides(cmdline, probe, &err)) return cli_fail("diff", "--cmdline: %s", err->message);
+  }
   if (profile && !*profile) return cli_fail("diff", "--profile: empty file name");
   g_autoptr(CpuhpMeasured) real = import(argv[1]);
   if (!real) return 2;
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  g_autofree char *pname = NULL;
-  g_autoptr(CpuhpMeasured) sim = profile ? simulate(real, profile, set, seed, ov, &pname) : import(argv[2]);
+  g_autofree char *pname = NULL, *sim_cmdline = NULL;
+  const char *cmdline_from = "profile";
+  g_autofree char *cmdline_ov = profile ? diff_cmdline(real, set, cmdline, keep_cmdline, &cmdline_from) : NULL;
+  g_autoptr(CpuhpMeasured) sim =
+      profile ? simulate(real, profile, set, seed, cmdline_ov, ov, &pname, &sim_cmdline) : import(argv[2]);
   if (!sim) return 2;
   CpuhpDiffSimulated s = {.profile = pname, .cpus = real->n_cpus, .threads_per_core = real->threads_per_core,
-                          .parallel = real->parallel, .seed = seed, .overrides = ov};
+                          .parallel = real->parallel, .seed = seed, .overrides = ov, .cmdline = sim_cmdline,
+                          .cmdline_from = cmdline_from};
   g_autofree char *sim_name = profile ? g_strdup_printf("--profile=%s", profile) : g_strdup(argv[2]);
   g_autoptr(CpuhpReplayDiff) d = cpuhp_replay_diff(real, sim);
   g_autoptr(GString) out = g_string_new(NULL);
@@ -224,8 +260,10 @@ int cmd_calibrate(int argc, char **argv) {
   for (guint b = 0; b < boots->len; b++) { /* the check: each boot simulated on its own shape */
     const CpuhpMeasured *real = g_ptr_array_index(boots, b);
     g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *name = NULL;
-    g_autoptr(CpuhpMeasured) sim = simulate(real, output, NULL, 1, ov, &name);
+    g_autofree char *name = NULL, *cmdline = NULL;
+    const char *from = "profile";
+    g_autofree char *cmdline_ov = diff_cmdline(real, NULL, NULL, FALSE, &from);
+    g_autoptr(CpuhpMeasured) sim = simulate(real, output, NULL, 1, cmdline_ov, ov, &name, &cmdline);
     if (!sim) return 2;
     double r = (double)real->bringup_ns / 1e6, s = (double)sim->bringup_ns / 1e6;
     fprintf(stderr, "  %s: real %.3f ms, simulated %.3f ms (%+.1f %%)\n", argv[b + 1], r, s, r > 0 ? 100 * (s - r) / r : 0);

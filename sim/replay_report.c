@@ -23,24 +23,25 @@ static void pct(GString *out, int64_t a, int64_t b, gboolean json) {
 }
 
 const char *cpuhp_replay_json_keys(void) {
-  return "JSON keys (import): source, clock, clock_from, tsc_khz, tsc_from, method (\"dmesg\"|\"trace\"),\n"
-         "  bringup_ns, window {start_ns, end_ns}, trace_window {start_ns, end_ns, first_ap_event_ns,\n"
-         "  cpu_up_ns, bringup_ns}, dmesg {bringing_up_ns, brought_up_ns, cpus}, cpus, parallel,\n"
-         "  smt_primary_first, threads_per_core, kick_step, bringup_step, kick_order [cpu...],\n"
-         "  events {in_window, outside, other, lost, functions_in_window, functions_outside},\n"
-         "  per_cpu [{cpu, first_event_ns, kick_ns, bringup_exit_ns, bp_ns, ap_ns, steps [{step,\n"
-         "  callback, side (\"BP\"|\"AP\"), multi, target, exec_cpu, comm, pid, start_ns, duration_ns,\n"
-         "  ret}], functions [{ts_ns, function, parent, comm, pid}]}], states [{step, callback, multi,\n"
-         "  count, timed, mean_ns, min_ns, max_ns}], stall_threshold_ns, stalls [{cpu, step, callback,\n"
-         "  instance, start_ns, duration_ns, usual_ns}], outside [{ts_ns, event, cpu, exec_cpu, step,\n"
-         "  callback, line}], notes [text]. window/trace_window are ns on the trace clock, dmesg on the\n"
-         "  log clock; per_cpu and outside times are ns from window.start_ns; -1 = absent.\n"
+  return "JSON keys (import): source, clock, clock_from, cmdline (null when the input does not show\n"
+         "  it), tsc_khz, tsc_from, method (\"dmesg\"|\"trace\"), bringup_ns, window {start_ns, end_ns},\n"
+         "  trace_window {start_ns, end_ns, first_ap_event_ns, cpu_up_ns, bringup_ns}, dmesg\n"
+         "  {bringing_up_ns, brought_up_ns, cpus}, cpus, parallel, smt_primary_first, threads_per_core,\n"
+         "  kick_step, bringup_step, kick_order [cpu...], events {in_window, outside, other, lost,\n"
+         "  functions_in_window, functions_outside}, per_cpu [{cpu, first_event_ns, kick_ns,\n"
+         "  bringup_exit_ns, bp_ns, ap_ns, steps [{step, callback, side (\"BP\"|\"AP\"), multi, target,\n"
+         "  exec_cpu, comm, pid, start_ns, duration_ns, ret}], functions [{ts_ns, function, parent, comm,\n"
+         "  pid}]}], states [{step, callback, multi, count, timed, mean_ns, min_ns, max_ns}],\n"
+         "  stall_threshold_ns, stalls [{cpu, step, callback, instance, start_ns, duration_ns, usual_ns}],\n"
+         "  outside [{ts_ns, event, cpu, exec_cpu, step, callback, line}], notes [text]. window and\n"
+         "  trace_window are ns on the trace clock, dmesg on the log clock; per_cpu and outside times are\n"
+         "  ns from window.start_ns; -1 = absent.\n"
          "JSON keys (diff): real, sim, simulated {profile, cpus, threads_per_core, parallel, seed,\n"
-         "  overrides} or null, equal, first_divergence {cpu, position, real, sim} or null (real/sim:\n"
-         "  {step, callback, side, multi, target} or null), per_cpu [{cpu, real_steps, sim_steps, equal,\n"
-         "  position}], states [{step, callback, real_count, sim_count, real_mean_ns, sim_mean_ns,\n"
-         "  error_ns, error_pct}], bringup {method, real_ns, sim_ns, error_ns, error_pct}, real_stalls {count,\n"
-         "  over_ns}.\n";
+         "  overrides, cmdline, cmdline_from (\"real\"|\"profile\"|\"--cmdline\"|\"--set\")} or null,\n"
+         "  equal, first_divergence {cpu, position, real, sim} or null (real/sim: {step, callback, side,\n"
+         "  multi, target} or null), per_cpu [{cpu, real_steps, sim_steps, equal, position}], states\n"
+         "  [{step, callback, real_count, sim_count, real_mean_ns, sim_mean_ns, error_ns, error_pct}],\n"
+         "  bringup {method, real_ns, sim_ns, error_ns, error_pct}, real_stalls {count, over_ns}.\n";
 }
 
 /* ---- import --------------------------------------------------------------------------- */
@@ -48,6 +49,7 @@ const char *cpuhp_replay_json_keys(void) {
 void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
   g_string_append_printf(out, "cpuhpsim import: %s\n", m->source);
   g_string_append_printf(out, "  trace clock        %s (%s)\n", m->clock, m->clock_from);
+  if (m->cmdline) g_string_append_printf(out, "  command line       %s\n", m->cmdline);
   if (m->tsc_khz)
     g_string_append_printf(out, "  TSC rate           %" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT " MHz, from \"%s\"\n",
                            m->tsc_khz / 1000, m->tsc_khz % 1000, m->tsc_from);
@@ -149,6 +151,9 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
   sim_json_write_string(out, m->clock);
   g_string_append(out, ",\n  \"clock_from\": ");
   sim_json_write_string(out, m->clock_from);
+  g_string_append(out, ",\n  \"cmdline\": ");
+  if (m->cmdline) sim_json_write_string(out, m->cmdline);
+  else g_string_append(out, "null");
   g_string_append_printf(out, ",\n  \"tsc_khz\": %" G_GUINT64_FORMAT ",\n  \"tsc_from\": ", m->tsc_khz);
   if (m->tsc_from) sim_json_write_string(out, m->tsc_from);
   else g_string_append(out, "null");
@@ -259,6 +264,10 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
     g_string_append_printf(out, "  simulated          %s as 1 socket x %u cores x %u thread%s, cpuhp.parallel=%d, seed %" G_GUINT64_FORMAT "\n",
                            s->profile, s->cpus / s->threads_per_core, s->threads_per_core, s->threads_per_core > 1 ? "s" : "",
                            s->parallel, s->seed);
+    g_string_append_printf(out, "  command line       %s (%s)\n", *s->cmdline ? s->cmdline : "(none)",
+                           !strcmp(s->cmdline_from, "real")      ? "the real boot's"
+                           : !strcmp(s->cmdline_from, "profile") ? "the profile's kernel.cmdline"
+                                                                 : s->cmdline_from);
   }
   if (d->equal) {
     g_string_append_printf(out, "  sequences          equal (%u CPU%s with cpuhp events)\n", d->cpus->len, d->cpus->len == 1 ? "" : "s");
@@ -334,7 +343,11 @@ void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, 
       g_string_append(out, i ? ", " : "");
       sim_json_write_string(out, s->overrides->pdata[i]);
     }
-    g_string_append(out, "]}");
+    g_string_append(out, "], \"cmdline\": ");
+    sim_json_write_string(out, s->cmdline);
+    g_string_append(out, ", \"cmdline_from\": ");
+    sim_json_write_string(out, s->cmdline_from);
+    g_string_append(out, "}");
   } else {
     g_string_append(out, "null");
   }

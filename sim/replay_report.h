@@ -17,6 +17,8 @@ typedef struct {
   gboolean parallel;
   guint64 seed;
   const GPtrArray *overrides;   /* the --set list actually applied, trace-derived ones last */
+  const char *cmdline;          /* the kernel command line simulated ("" for none) */
+  const char *cmdline_from;     /* "real", "profile", "--cmdline" or "--set" */
 } CpuhpDiffSimulated;
 
 void cpuhp_replay_text(GString *out, const CpuhpMeasured *m);

@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include "models/cmdline.h"
+
 typedef struct {
   const char *file;    /* under the traces folder */
   guint cores, threads;
@@ -25,8 +27,10 @@ static const Config icount_arm64[] = {
     {"a_icount_8_r1.txt", 8, 1, FALSE, TRUE},  {"a_icount_16_r1.txt", 16, 1, FALSE, FALSE},
 };
 
-static double simulate(const char *profile, const Config *c) {
+/* `cmdline`: the boot's kernel command line, or NULL for the profile's. */
+static double simulate_cmdline(const char *profile, const Config *c, const char *cmdline) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  if (cmdline) g_ptr_array_add(ov, cpuhp_cmdline_as_override(cmdline));
   g_ptr_array_add(ov, g_strdup("topology.sockets=1"));
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", c->cores));
   g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", c->threads));
@@ -37,6 +41,10 @@ static double simulate(const char *profile, const Config *c) {
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, c->cores * c->threads);
   return (double)r->bringup_ns / 1e6;
+}
+
+static double simulate(const char *profile, const Config *c) {
+  return simulate_cmdline(profile, c, NULL);
 }
 
 /* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (README). */
@@ -73,6 +81,51 @@ static void test_icount_arm64(void **state) {
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
+}
+
+/* The boot's kernel command line as dmesg shows it ("Command line: ..."), read here without
+ * `import`; NULL when absent. */
+static char *boot_cmdline(const char *path) {
+  g_autofree char *text = tu_gunzip(path);
+  const char *c = text ? strstr(text, "] Command line: ") : NULL;
+  if (!c) return NULL;
+  c += strlen("] Command line: ");
+  return g_strchomp(g_strndup(c, strcspn(c, "\r\n")));
+}
+
+/* The three icount_8 boots among the MTTCG set (harness kboot_*.sh): the same icount platform
+ * as the profile's calibration boots, but another command line: quiet, lpj= preset (no delay
+ * calibration: that was 80 ms of each AP's 95 there), trace_clock=x86-tsc and the function
+ * tracer. None of them calibrated anything; simulated with each boot's own command line, the
+ * profile must predict the median trace window within 10 %, as for the other icount boots. */
+static void test_icount_x86_kboot(void **state) {
+  for (int par = 0; par <= 1; par++) {
+    double runs[3];
+    guint n = 0;
+    g_autofree char *cmdline = NULL;
+    for (int r = 1; r <= 3; r++) {
+      g_autofree char *path = g_strdup_printf("../shared/reference/traces/mttcg/icount_8_p%d_r%d.txt.gz", par, r);
+      double ms = tu_mttcg_bringup_ms(path);
+      if (ms <= 0) continue;
+      runs[n++] = ms;
+      g_autofree char *c = boot_cmdline(path);
+      assert_non_null(c);
+      assert_non_null(strstr(c, "lpj="));
+      if (!cmdline) cmdline = g_steal_pointer(&c);
+      else assert_string_equal(c, cmdline); /* the three runs of a configuration share it */
+    }
+    if (n == 0) continue; /* no shared folder beside the repository */
+    qsort(runs, n, sizeof runs[0], cmp_double);
+    double real = runs[n / 2];
+    Config c = {"icount_8 (kboot)", 8, 1, par, FALSE};
+    double sim = simulate_cmdline("scenarios/qemu-tcg-icount-x86_64.yaml", &c, cmdline);
+    double without = simulate("scenarios/qemu-tcg-icount-x86_64.yaml", &c);
+    double err = (sim - real) / real * 100;
+    print_message("icount_8_p%d (kboot)          predicted  median of %u %8.1f ms  sim %8.1f ms  %+5.1f %%"
+                  "  (profile's command line: %.1f ms)\n", par, n, real, sim, err, without);
+    assert_true(fabs(err) <= 10.0);
+    assert_true(without > 2 * real); /* the boot's own command line is what makes it right */
+  }
 }
 
 static const Config mttcg[] = {
@@ -230,6 +283,7 @@ static void test_readme_predictions(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_readme_predictions), cmocka_unit_test(test_icount_arm64),
+                                     cmocka_unit_test(test_icount_x86_kboot),
                                      cmocka_unit_test(test_mttcg_x86), cmocka_unit_test(test_mttcg_arm64)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,6 +202,63 @@ static void test_cli_diff(void **state) {
   g_rmdir(dir);
 }
 
+static int64_t json_sim_ns(const char *out) {
+  const char *b = strstr(out, "\"bringup\": {");
+  const char *s = b ? strstr(b, "\"sim_ns\": ") : NULL;
+  assert_non_null(s);
+  return g_ascii_strtoll(s + strlen("\"sim_ns\": "), NULL, 10);
+}
+
+/* diff simulates with the real boot's kernel command line: this boot ran with lpj= (no delay
+ * calibration on the APs), which the icount profile's own command line does not have. */
+static void test_cli_diff_cmdline(void **state) {
+  const char *real = "tests/data/replay/mttcg_2_p1_r1.txt.gz", *prof = "--profile=scenarios/qemu-tcg-icount-x86_64.yaml";
+  Ran imp = run("import", real, NULL);
+  assert_non_null(strstr(imp.out, "\n  command line       console=ttyS0 panic=-1 quiet log_buf_len=4M trace_event=cpuhp:* "));
+  ran_clear(&imp);
+  Ran r = run("diff", real, prof, "--format=json", NULL), k = run("diff", real, prof, "--profile-cmdline", "--format=json", NULL),
+      c = run("diff", real, prof, "--cmdline=lpj=4000000 trace_buf_size=1M trace_event=cpuhp:*", "--format=json", NULL),
+      t = run("diff", real, prof, NULL);
+  assert_int_equal(r.status, 0);
+  assert_int_equal(k.status, 0);
+  assert_int_equal(c.status, 0);
+  assert_non_null(strstr(r.out, "\"cmdline_from\": \"real\"}"));
+  assert_non_null(strstr(r.out, "\"cmdline\": \"console=ttyS0 panic=-1 quiet "));
+  assert_non_null(strstr(k.out, "\"cmdline\": \"console=ttyS0 panic=-1 loglevel=7 trace_event=cpuhp:* trace_buf_size=1M "
+                                "trace_clock=global\", \"cmdline_from\": \"profile\"}"));
+  assert_non_null(strstr(c.out, "\"cmdline_from\": \"--cmdline\"}"));
+  assert_non_null(strstr(t.out, " lpj=10384480 cpuhp.parallel=1 (the real boot's)\n"));
+  /* the one AP calibrates its delay loop (19 jiffies at HZ=250) only with the profile's line */
+  int64_t with = json_sim_ns(r.out), without = json_sim_ns(k.out);
+  assert_true(without - with > 70000000);
+  assert_int_equal(json_sim_ns(c.out), with); /* the same modelled parameters, the same run */
+  ran_clear(&r);
+  ran_clear(&k);
+  ran_clear(&c);
+  ran_clear(&t);
+  /* a --set kernel.cmdline is the user's choice: it stays */
+  Ran s = run("diff", real, prof, "--set", "kernel.cmdline=lpj=1", "--format=json", NULL);
+  assert_non_null(strstr(s.out, "\"cmdline\": \"lpj=1\", \"cmdline_from\": \"--set\"}"));
+  ran_clear(&s);
+  const char *bad[][5] = {{"diff", real, "--cmdline=lpj=1", NULL},
+                          {"diff", real, "--profile-cmdline", NULL},
+                          {"diff", real, "--profile=default", "--cmdline=lpj=1", "--profile-cmdline"},
+                          {"diff", real, "--profile=default", "--cmdline=lpj=x", NULL}};
+  const char *why[] = {"cpuhpsim diff: --cmdline and --profile-cmdline need --profile\n",
+                       "cpuhpsim diff: --cmdline and --profile-cmdline need --profile\n",
+                       "cpuhpsim diff: give --cmdline or --profile-cmdline, not both\n",
+                       "cpuhpsim diff: --cmdline: lpj=x: expected an unsigned number\n"};
+  for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    for (guint j = 0; j < 5 && bad[i][j]; j++) g_ptr_array_add(args, (gpointer)bad[i][j]);
+    Ran b = run_argv(args);
+    assert_int_equal(b.status, 2);
+    assert_string_equal(b.err, why[i]);
+    assert_string_equal(b.out, "");
+    ran_clear(&b);
+  }
+}
+
 static void test_cli_import(void **state) {
   Ran a = run("import", "--format=json", "tests/data/replay/mttcg_2_p1_r1.txt.gz", NULL);
   Ran b = run("import", "tests/data/replay/mttcg_2_p1_r1.txt.gz", "--format=json", NULL);
@@ -296,7 +353,7 @@ static void test_cli_bad_traces(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diff_library), cmocka_unit_test(test_diff_reference),
-      cmocka_unit_test(test_cli_diff),     cmocka_unit_test(test_cli_import),
+      cmocka_unit_test(test_cli_diff),     cmocka_unit_test(test_cli_diff_cmdline), cmocka_unit_test(test_cli_import),
       cmocka_unit_test(test_cli_bad_traces),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
