@@ -456,6 +456,8 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   if (!simulated && in->cmdline) {
     m->cmdline = g_strchomp(g_strdup(in->cmdline));
     m->cmdline_from = g_strdup(in->cmdline_from);
+    m->cmdline_line = in->cmdline_line;
+    m->cmdline_col = in->cmdline_col;
   }
   for (guint i = 0; in->raw_ts && i < in->recs->len; i++) {
     ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);

@@ -132,6 +132,7 @@ typedef struct _CpuhpMeasured {
   char *cmdline;           /* the boot's kernel command line; NULL when the input does not show it
                             * (and for a simulated run) */
   char *cmdline_from;      /* "kernel command line" (dmesg) or "... (/proc/cmdline)" */
+  guint cmdline_line, cmdline_col; /* where it starts in the input */
   guint64 tsc_khz;         /* x86-tsc: the rate used (0 otherwise) */
   char *tsc_from;          /* the dmesg line it came from */
   CpuhpMeasureMethod method;

@@ -391,6 +391,8 @@ static gboolean handle_line(Parser *ps, Ctx ctx, guint lineno, const char *line)
     if (c && c > text && (c[-1] == 'C' || c[-1] == 'c')) {
       in->cmdline = g_utf8_make_valid(c + 13, -1);
       in->cmdline_from = g_strdup("kernel command line");
+      in->cmdline_line = lineno;
+      in->cmdline_col = (guint)(c + 13 - line) + 1;
     }
   }
   switch (ctx) {
@@ -419,6 +421,8 @@ static gboolean handle_line(Parser *ps, Ctx ctx, guint lineno, const char *line)
       g_free(in->cmdline_from);
       in->cmdline = g_utf8_make_valid(line + 8, -1);
       in->cmdline_from = g_strdup("kernel command line (/proc/cmdline)");
+      in->cmdline_line = lineno;
+      in->cmdline_col = 9;
     } else if (g_str_has_prefix(line, "trace_clock=") && !in->info_clock) {
       const char *o = strchr(line, '['), *c = o ? strchr(o, ']') : NULL;
       if (c) in->info_clock = g_utf8_make_valid(o + 1, c - o - 1);

@@ -32,6 +32,7 @@ typedef struct {
   GArray *log;        /* ReplayLogLine, file order */
   char *cmdline;      /* the kernel command line, when the input shows it */
   char *cmdline_from;
+  guint cmdline_line, cmdline_col; /* where the command line starts in the input; 0 if not read */
   char *info_clock;   /* the selected clock of a dumped tracing/trace_clock ("[x86-tsc]") */
   gboolean raw_ts;    /* trace timestamps are raw counts (clocks without a ns unit) */
   guint64 lost;       /* "CPU:N [LOST M EVENTS]" */

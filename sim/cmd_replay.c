@@ -96,13 +96,22 @@ int cmd_import(int argc, char **argv) {
  * compared ran with it: lpj=, trace_buf_size= and the rest switch the same mechanisms in the
  * model), else the profile's. Returns an override to add last, or NULL; *from says which. */
 static char *diff_cmdline(const CpuhpMeasured *real, char **set, const char *cmdline, gboolean keep,
-                          const char **from) {
+                          const char **from, GError **error) {
   for (char **s = set; s && *s; s++)
     if (g_str_has_prefix(*s, "kernel.cmdline=")) *from = "--set";
   const char *use = NULL;
   if (cmdline) use = cmdline, *from = "--cmdline";
   else if (!strcmp(*from, "--set") || keep || !real->cmdline) return NULL;
   else use = real->cmdline, *from = "real";
+  if (!cmdline) { /* REAL's own line: a malformed modelled parameter is an error in REAL */
+    g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) err = NULL;
+    if (!cpuhp_cmdline_overrides(use, probe, &err)) {
+      g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:%u: kernel command line: %s",
+                  real->source, real->cmdline_line, real->cmdline_col, err->message);
+      return NULL;
+    }
+  }
   return cpuhp_cmdline_as_override(use);
 }
 
@@ -183,7 +192,12 @@ int cmd_diff(int argc, char **argv) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_autofree char *pname = NULL, *sim_cmdline = NULL;
   const char *cmdline_from = "profile";
-  g_autofree char *cmdline_ov = profile ? diff_cmdline(real, set, cmdline, keep_cmdline, &cmdline_from) : NULL;
+  g_autoptr(GError) cl_err = NULL;
+  g_autofree char *cmdline_ov = profile ? diff_cmdline(real, set, cmdline, keep_cmdline, &cmdline_from, &cl_err) : NULL;
+  if (cl_err) {
+    fprintf(stderr, "%s\n", cl_err->message);
+    return 2;
+  }
   g_autoptr(CpuhpMeasured) sim =
       profile ? simulate(real, profile, set, seed, cmdline_ov, ov, &pname, &sim_cmdline) : import(argv[2]);
   if (!sim) return 2;
@@ -232,10 +246,18 @@ int cmd_calibrate(int argc, char **argv) {
   g_autoptr(GError) err = NULL;
   if (!g_file_get_contents(base, &text, NULL, &err)) return cli_fail("calibrate", "--base: %s", err->message);
   g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_measured_free);
+  g_autoptr(GPtrArray) cmdlines = g_ptr_array_new_with_free_func(g_free); /* each boot's, for the check */
   for (int i = 1; i < argc; i++) {
     CpuhpMeasured *m = import(argv[i]);
     if (!m) return 2;
     g_ptr_array_add(boots, m);
+    const char *from = "profile";
+    g_autoptr(GError) cl_err = NULL;
+    g_ptr_array_add(cmdlines, diff_cmdline(m, NULL, NULL, FALSE, &from, &cl_err));
+    if (cl_err) {
+      fprintf(stderr, "%s\n", cl_err->message);
+      return 2;
+    }
   }
   g_autoptr(GString) out = g_string_new(NULL);
   CpuhpCalibrateStats st;
@@ -261,9 +283,7 @@ int cmd_calibrate(int argc, char **argv) {
     const CpuhpMeasured *real = g_ptr_array_index(boots, b);
     g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *name = NULL, *cmdline = NULL;
-    const char *from = "profile";
-    g_autofree char *cmdline_ov = diff_cmdline(real, NULL, NULL, FALSE, &from);
-    g_autoptr(CpuhpMeasured) sim = simulate(real, output, NULL, 1, cmdline_ov, ov, &name, &cmdline);
+    g_autoptr(CpuhpMeasured) sim = simulate(real, output, NULL, 1, cmdlines->pdata[b], ov, &name, &cmdline);
     if (!sim) return 2;
     double r = (double)real->bringup_ns / 1e6, s = (double)sim->bringup_ns / 1e6;
     fprintf(stderr, "  %s: real %.3f ms, simulated %.3f ms (%+.1f %%)\n", argv[b + 1], r, s, r > 0 ? 100 * (s - r) / r : 0);

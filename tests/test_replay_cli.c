@@ -240,6 +240,32 @@ static void test_cli_diff_cmdline(void **state) {
   Ran s = run("diff", real, prof, "--set", "kernel.cmdline=lpj=1", "--format=json", NULL);
   assert_non_null(strstr(s.out, "\"cmdline\": \"lpj=1\", \"cmdline_from\": \"--set\"}"));
   ran_clear(&s);
+  /* REAL's own line with a malformed modelled parameter: an error at its place in REAL, before
+   * anything is simulated or written */
+  g_autofree char *text = tu_gunzip(real);
+  assert_non_null(text);
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-cmdline-XXXXXX", NULL);
+  g_autofree char *bad_path = g_build_filename(dir, "badlpj.txt", NULL);
+  g_autofree char *out_path = g_build_filename(dir, "out.yaml", NULL);
+  g_autofree char *out_opt = g_strconcat("--output=", out_path, NULL);
+  g_auto(GStrv) parts = g_strsplit(text, "lpj=10384480", -1);
+  g_autofree char *bad_text = g_strjoinv("lpj=abc", parts);
+  assert_true(g_file_set_contents(bad_path, bad_text, -1, NULL));
+  g_autofree char *why_real = g_strdup_printf("%s:7:9: kernel command line: lpj=abc: expected an unsigned number\n", bad_path);
+  Ran bd = run("diff", bad_path, "--profile=default", NULL),
+      bc = run("calibrate", "--base=scenarios/qemu-tcg-mttcg-x86_64.yaml", out_opt, bad_path, NULL);
+  assert_int_equal(bd.status, 2);
+  assert_string_equal(bd.err, why_real);
+  assert_int_equal(bc.status, 2);
+  assert_string_equal(bc.err, why_real);
+  assert_false(g_file_test(out_path, G_FILE_TEST_EXISTS));
+  ran_clear(&bd);
+  ran_clear(&bc);
+  Ran ok = run("diff", bad_path, "--profile=default", "--profile-cmdline", NULL); /* the way around it */
+  assert_int_equal(ok.status, 1);                                                  /* (sequences differ) */
+  ran_clear(&ok);
+  g_unlink(bad_path);
+  g_rmdir(dir);
   const char *bad[][5] = {{"diff", real, "--cmdline=lpj=1", NULL},
                           {"diff", real, "--profile-cmdline", NULL},
                           {"diff", real, "--profile=default", "--cmdline=lpj=1", "--profile-cmdline"},
