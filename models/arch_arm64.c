@@ -37,10 +37,11 @@ static ApStep st_secondary_startup(CpuhpMachine *m, guint cpu) {
 }
 
 /* secondary_start_kernel() up to notify_cpu_starting(): check_local_cpu_capabilities and
- * cpuinfo_store_cpu read the ID registers, which a hypervisor traps (SYS64). */
+ * cpuinfo_store_cpu read the ID registers, which a hypervisor traps (SYS64);
+ * store_cpu_topology() then walks every online CPU in update_siblings_masks(). */
 static ApStep st_start_kernel(CpuhpMachine *m, guint cpu) {
   int64_t ns = machine_draw(m, &m->p->arm64.start_kernel, cpu, PURPOSE_CPU_INIT, 0) +
-               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_SYS64);
+               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_SYS64) + m->p->arm64.siblings_per_cpu * (int64_t)m->n_online;
   if (!m->cold_code_done) { /* the first AP to run this code (a translator meets it once) */
     m->cold_code_done = TRUE;
     ns += machine_draw(m, &m->p->host.first_ap_cold, cpu, PURPOSE_CPU_INIT, 1);
@@ -51,6 +52,7 @@ static ApStep st_start_kernel(CpuhpMachine *m, guint cpu) {
 static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) { return machine_ap_notify_starting(m, cpu); }
 
 static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
+  machine_set_cpu_online(m, cpu, TRUE);
   return (ApStep){machine_draw(m, &m->p->arm64.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
 }
 

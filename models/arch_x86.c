@@ -152,9 +152,13 @@ static ApStep st_identify(CpuhpMachine *m, guint cpu) { /* in a VM every CPUID a
   return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
+/* set_cpu_sibling_map(): match_smt/match_llc/match_die/match_pkg against every CPU already in
+ * cpu_sibling_setup_mask, then this one joins it (and its package's count). */
 static ApStep st_sibling_map(CpuhpMachine *m, guint cpu) {
+  guint in_mask = 0;
+  for (guint k = 0; k < cpuhp_topology_n_packages(m->topo); k++) in_mask += m->pkg_booted[k];
   m->pkg_booted[m->cpus[cpu].topo->package]++;
-  return (ApStep){0, AP_NEXT, AP_WORK};
+  return (ApStep){m->p->x86.sibling_map_per_cpu * (int64_t)in_mask, AP_NEXT, AP_WORK};
 }
 
 static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) {
@@ -204,6 +208,7 @@ static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
 
 /* set_cpu_online(), lapic_online(), local IRQs on, the local APIC timer; then idle. */
 static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
+  machine_set_cpu_online(m, cpu, TRUE);
   return (ApStep){machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
 }
 

@@ -58,6 +58,11 @@ int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
          machine_vcpu_wake(m, cpu); /* in a VM the sleeper's vCPU may have to be woken first */
 }
 
+void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
+  g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
+  m->n_online += online ? 1 : -1;
+}
+
 static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
   return machine_draw(m, &m->p->platform.spin_notice, cpu, PURPOSE_SPIN_NOTICE,
                       m->cpus[cpu].n_notices++);
@@ -212,7 +217,8 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
 static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
   uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;
-  int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0);
+  int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0) + rc->per_possible_cpu * (int64_t)m->n_cpus +
+               rc->per_online_cpu * (int64_t)m->n_online;
   if (s->ring_buffer && inst == m->p->kernel.trace_rb_global)
     ns += (int64_t)cpuhp_ring_buffer_pages(m->p) * machine_draw(m, &m->p->kernel.trace_rb_page, cpu, purpose, 1);
   return ns;
@@ -766,6 +772,8 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     m.rows[i].present = sc && sc->present >= 0 ? sc->present : s->at_boot;
     m.rows[i].costs = sc && sc->n_costs ? sc->costs : &zero_cost;
     m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
+    m.rows[i].per_possible_cpu = sc ? sc->per_possible_cpu : 0;
+    m.rows[i].per_online_cpu = sc ? sc->per_online_cpu : 0;
   }
   for (guint sec = 0; sec < G_N_ELEMENTS(m.rows[0].next_run); sec++)
     for (guint i = table->n_steps, next = table->n_steps; i-- > 0;) {
@@ -789,6 +797,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->cpus[0].status = CPUHP_CPU_BOOT;
   m.res->cpus[0].online = 0;
   m.pkg_booted[m.cpus[0].topo->package] = 1;
+  m.n_online = 1; /* the BP */
   /* load_ucode_bsp() updated the boot CPU's core long before smp_init(). */
   m.cores[m.cpus[0].topo->core].ucode = UCODE_CURRENT;
 

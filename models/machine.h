@@ -95,6 +95,7 @@ typedef struct {
   gboolean present;
   const SimDist *costs;
   guint n_costs;
+  int64_t per_possible_cpu, per_online_cpu; /* ns per CPU of the mask the callback walks */
   guint next_run[3]; /* per CpuhpSection: the first row from here on that a CPU runs in that
                         section (present, with a startup callback); table->n_steps if none */
 } RowCost;
@@ -146,6 +147,7 @@ struct _CpuhpMachine {
   guint n_cpus;
   CpuhpCore *cores;
   guint *pkg_booted;      /* CPUs per package that got past set_cpu_sibling_map */
+  guint n_online;         /* weight of cpu_online_mask: the BP, and each AP from set_cpu_online() */
   SimLock *tr_lock;       /* x86 trampoline lock */
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
   int32_t next_pid;
@@ -193,6 +195,7 @@ void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
 void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
                    guint step, const char *fn, int ret);
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu); /* a wake-up latency for `cpu`'s waits */
+void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online); /* cpu_online_mask */
 void machine_bp_next_cpu(CpuhpMachine *m);                /* cpu_up() returned: the next CPU */
 
 /* Rollback (rollback.c): the state `s` of `cpu` failed with `ret` on the BP (PREPARE, kick or

@@ -195,6 +195,8 @@ static const Field fields[] = {
   UINT("x86.calibrate_jiffies", x86.calibrate_jiffies, 1, 1000, "20",
        "jiffies calibrate_delay() spends when it must measure"),
   DIST("x86.online_tail", x86.online_tail, "10us", "set_cpu_online .. cpuhp_online_idle"),
+  DUR("x86.sibling_map_per_cpu", x86.sibling_map_per_cpu, 0, "0",
+      "set_cpu_sibling_map(): per CPU already in cpu_sibling_setup_mask (the match_* walk)"),
 
   STR("arm64.conduit", arm64.conduit, 1, conduits, "hvc", "PSCI conduit: hvc (hypervisor) or smc (firmware)"),
   DIST("arm64.psci_cpu_on", arm64.psci_cpu_on, "20us", "the BP's PSCI CPU_ON call until it returns"),
@@ -202,6 +204,8 @@ static const Field fields[] = {
   DIST("arm64.secondary_startup", arm64.secondary_startup, "50us", "head.S: EL setup, MMU on, __secondary_switched"),
   DIST("arm64.start_kernel", arm64.start_kernel, "100us", "secondary_start_kernel up to notify_cpu_starting"),
   DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
+  DUR("arm64.siblings_per_cpu", arm64.siblings_per_cpu, 0, "0",
+      "store_cpu_topology(): update_siblings_masks() per online CPU it walks"),
   DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, "5s", "__cpu_up waits this long for cpu_running"),
 };
 
@@ -612,10 +616,11 @@ static gboolean bind_instances(CpuhpStateCost *sc, const CpuhpStep *row, const Y
   return TRUE;
 }
 
-/* One `states:` entry: a cost (dist), or {present, cost, instances}. */
+/* One `states:` entry: a cost (dist), or {present, cost, instances, per_possible_cpu,
+ * per_online_cpu}. */
 static gboolean bind_state(CpuhpStateCost *sc, const CpuhpStep *row, const YtNode *v,
                            GError **error) {
-  const YtNode *present = NULL, *cost = NULL, *instances = NULL;
+  const YtNode *present = NULL, *cost = NULL, *instances = NULL, *per_possible = NULL, *per_online = NULL;
   if (v->kind == YT_SCALAR || is_dist_mapping(v)) {
     cost = v;
   } else if (v->kind == YT_MAPPING) {
@@ -624,22 +629,24 @@ static gboolean bind_state(CpuhpStateCost *sc, const CpuhpStep *row, const YtNod
       if (strcmp(k->text, "present") == 0) present = x;
       else if (strcmp(k->text, "cost") == 0) cost = x;
       else if (strcmp(k->text, "instances") == 0) instances = x;
+      else if (strcmp(k->text, "per_possible_cpu") == 0) per_possible = x;
+      else if (strcmp(k->text, "per_online_cpu") == 0) per_online = x;
       else {
         g_autofree char *q = yt_quote(k->text);
-        return FAIL(k, SCHEMA, "unknown key %s in state '%s' (expected present, cost or instances)",
-                    q, row->name);
+        return FAIL(k, SCHEMA, "unknown key %s in state '%s' (expected present, cost, instances, "
+                    "per_possible_cpu or per_online_cpu)", q, row->name);
       }
     }
-    if (!present && !cost && !instances)
+    if (!present && !cost && !instances && !per_possible && !per_online)
       return FAIL(v, SCHEMA, "state '%s': empty entry (give present, cost or instances)",
                   row->name);
   } else {
     return FAIL(v, SCHEMA, "state '%s': expected a cost or a {present, cost, instances} "
                            "mapping, got %s", row->name, yt_kind_name(v));
   }
-  if (row->cost != CPUHP_COST_PROFILE && (cost || instances))
-    return FAIL(cost ? cost : instances, SCHEMA, "state '%s' has no cost of its own: %s", row->name,
-                no_cost_reason(row->cost));
+  const YtNode *own = cost ? cost : instances ? instances : per_possible ? per_possible : per_online;
+  if (row->cost != CPUHP_COST_PROFILE && own)
+    return FAIL(own, SCHEMA, "state '%s' has no cost of its own: %s", row->name, no_cost_reason(row->cost));
   if (row->cost != CPUHP_COST_PROFILE && present)
     return FAIL(present, SCHEMA, "state '%s' cannot be switched on or off: %s", row->name,
                 no_cost_reason(row->cost));
@@ -655,6 +662,8 @@ static gboolean bind_state(CpuhpStateCost *sc, const CpuhpStep *row, const YtNod
     if (!parse_dist(cost, &sc->costs[0], error)) return FALSE;
     sc->n_costs = 1;
   }
+  if (per_possible && !parse_duration_node(per_possible, &sc->per_possible_cpu, error)) return FALSE;
+  if (per_online && !parse_duration_node(per_online, &sc->per_online_cpu, error)) return FALSE;
   return !instances || bind_instances(sc, row, instances, error);
 }
 
@@ -986,7 +995,7 @@ void cpuhp_profile_schema_text(GString *out) {
   st[0] = g_strdup("states");
   st[1] = g_strdup("mapping");
   st[2] = g_strdup("{}");
-  st[3] = g_strdup("state name -> cost (dist) or {present: bool, cost: dist, instances: [dist]}");
+  st[3] = g_strdup("state name -> cost (dist) or {present: bool, cost: dist, instances: [dist], per_possible_cpu: duration, per_online_cpu: duration}");
   g_ptr_array_add(rows, st);
   for (guint i = 0; i < rows->len; i++)
     for (guint c = 0; c < 3; c++) w[c] = MAX(w[c], strlen(((char **)rows->pdata[i])[c]));

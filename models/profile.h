@@ -71,6 +71,9 @@ typedef struct {
   int present;       /* -1: the table's at_boot default; 0: absent; 1: present */
   SimDist *costs;    /* one per instance (multi-instance states), else exactly one */
   guint n_costs;     /* 0 when the entry only changes `present` */
+  /* Callbacks that walk CPU masks (workqueue_online_cpu's for_each_cpu over the pod, ...):
+   * ns added per possible CPU, and per CPU in cpu_online_mask when the callback starts. */
+  int64_t per_possible_cpu, per_online_cpu;
 } CpuhpStateCost;
 
 typedef struct _CpuhpProfile {
@@ -155,6 +158,7 @@ typedef struct _CpuhpProfile {
     guint tsc_sync_runs;       /* warp-test runs (TSC_ADJUST compensation retries), 1..3 */
     guint calibrate_jiffies;   /* jiffies calibrate_delay() spends when it must measure */
     SimDist online_tail;       /* set_cpu_online .. cpuhp_online_idle */
+    int64_t sibling_map_per_cpu; /* set_cpu_sibling_map(): per CPU in cpu_sibling_setup_mask */
   } x86;
 
   struct {
@@ -164,6 +168,7 @@ typedef struct _CpuhpProfile {
     SimDist secondary_startup; /* head.S: EL setup, MMU on, __secondary_switched */
     SimDist start_kernel;      /* secondary_start_kernel() up to notify_cpu_starting() */
     SimDist online_tail;       /* ipi_setup, numa, "Booted secondary processor", set_cpu_online */
+    int64_t siblings_per_cpu;  /* store_cpu_topology(): update_siblings_masks() per online CPU */
     int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
   } arm64;
 

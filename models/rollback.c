@@ -47,6 +47,7 @@ static int64_t takedown_cpu(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   int64_t ns = machine_task_wakeup(m, cpu) + machine_task_wakeup(m, 0);
   m->pkg_booted[c->topo->package]--; /* it leaves its package's mask */
+  machine_set_cpu_online(m, cpu, FALSE); /* __cpu_disable() */
   c->sync = SYNC_STATE_DEAD;
   return ns;
 }

@@ -238,6 +238,36 @@ static void test_delay_calibration(void **state) {
   assert_true(r->bringup_ns > s->bringup_ns + 3 * 20 * jiffy);
 }
 
+/* A callback that walks CPU masks costs per CPU in them: workqueue_online_cpu's for_each_cpu
+ * over the pod grows with the possible CPUs, a walk of cpu_online_mask with the CPUs online
+ * when it starts (serial bringup: the BP and APs 1..c when AP c runs its ONLINE states). */
+static void test_mask_walk_costs(void **state) {
+  g_autoptr(CpuhpProfile) p = tu_profile("topology.nr_cpus=8", "kernel.cpuhp_parallel=false",
+                                         "states.workqueue:online={cost: 10us, per_possible_cpu: 2us, per_online_cpu: 3us}",
+                                         NULL);
+  const CpuhpStep *row = cpuhp_table_find(cpuhp_profile_table(p), "workqueue:online");
+  assert_non_null(row);
+  g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+  int64_t enter[8] = {0};
+  guint seen = 0;
+  for (guint i = 0; i < r->trace->len; i++) {
+    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    if (e->step != (int32_t)row->step || e->cpu == 0) continue;
+    if (e->type == SIM_FTRACE_CPUHP_EXIT) {
+      assert_int_equal(e->ts - enter[e->cpu], 10000 + 2000 * 8 + 3000 * (int64_t)(e->cpu + 1));
+      seen++;
+    } else {
+      enter[e->cpu] = e->ts;
+    }
+  }
+  assert_int_equal(seen, 7);
+  /* without the terms the cost is the plain one */
+  g_autoptr(CpuhpProfile) q = tu_profile("topology.nr_cpus=8", "kernel.cpuhp_parallel=false",
+                                         "states.workqueue:online=10us", NULL);
+  g_autoptr(CpuhpResult) t = tu_run(q, 1, FALSE);
+  assert_int_equal(r->bringup_ns - t->bringup_ns, 7 * 2000 * 8 + 3000 * (2 + 3 + 4 + 5 + 6 + 7 + 8));
+}
+
 /* The control CPU's alive wait: caught while polling when the AP is quick, otherwise found at
  * the end of a 1-2 ms sleep. */
 static void test_alive_wait_mechanism(void **state) {
@@ -263,7 +293,7 @@ int main(void) {
       cmocka_unit_test(test_invariants_matrix),   cmocka_unit_test(test_one_cpu),
       cmocka_unit_test(test_alive_timeout),       cmocka_unit_test(test_microcode_sibling_rule),
       cmocka_unit_test(test_tsc_sync_rules),      cmocka_unit_test(test_delay_calibration),
-      cmocka_unit_test(test_alive_wait_mechanism),
+      cmocka_unit_test(test_alive_wait_mechanism), cmocka_unit_test(test_mask_walk_costs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
