@@ -31,16 +31,16 @@ extern const size_t cpuhp_default_profile_yaml_len;
 
 /* ---- the schema ---- */
 
-typedef enum { T_STRING, T_BOOL, T_UINT, T_INT, T_DURATION, T_DIST, T_ENUM } FieldType;
+typedef enum { T_STRING, T_BOOL, T_UINT, T_INT, T_DURATION, T_DIST, T_ENUM, T_PERCENT } FieldType;
 
 static const char *const type_names[] = {"string", "bool", "uint", "int", "duration", "dist",
-                                         "enum"};
+                                         "enum", "percent"};
 
 typedef struct {
   const char *key;             /* dotted path */
   FieldType type;
   size_t offset;               /* into CpuhpProfile */
-  int64_t lo, hi;              /* UINT/INT/DURATION: bounds; STRING: lo = minimum length */
+  int64_t lo, hi;              /* UINT/INT/DURATION/PERCENT: bounds; STRING: lo = minimum length */
   const char *const *choices;  /* STRING/UINT: allowed values; ENUM: names in enum order */
   const char *def;             /* default as YAML text; NULL: required */
   const char *doc;
@@ -62,6 +62,7 @@ G_STATIC_ASSERT(CPUHP_ENUM_PRIMARIES_FIRST == 0 && CPUHP_ENUM_INTERLEAVED == 1);
 #define UINT(k, f, lo, hi, def, doc) {k, T_UINT, OFF(f), lo, hi, NULL, def, doc}
 #define DUR(k, f, lo, def, doc) {k, T_DURATION, OFF(f), lo, INT64_MAX, NULL, def, doc}
 #define DIST(k, f, def, doc) {k, T_DIST, OFF(f), 0, 0, NULL, def, doc}
+#define PCT(k, f, hi, def, doc) {k, T_PERCENT, OFF(f), 0, hi, NULL, def, doc}
 #define WAKEUP_DEFAULT "{dist: uniform, min: 350us, max: 3.5ms}"
 #define CPUS CPUHP_PROFILE_MAX_CPUS
 
@@ -126,9 +127,9 @@ static const Field fields[] = {
    "what runs the vCPUs: none (bare metal or a translator), kvm, hyperv; the last two count VM exits"},
   UINT("host.pcpus", host.pcpus, 0, CPUS, "0",
        "host CPUs the vCPU threads share (processor sharing); 0: bare metal, each CPU its own"),
-  UINT("host.spin_load_pct", host.spin_load_pct, 0, 1000, "100",
+  PCT("host.spin_load_pct", host.spin_load_pct, 1000, "100",
        "host share a spinning vCPU takes, in % of a working one (a PAUSE exit may yield it)"),
-  UINT("host.idle_load_pct", host.idle_load_pct, 0, 1000, "0",
+  PCT("host.idle_load_pct", host.idle_load_pct, 1000, "0",
        "host share an online, idle vCPU still takes, in % (timer ticks, translator housekeeping)"),
   DIST("host.first_ap_cold", host.first_ap_cold, "0",
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
@@ -551,6 +552,30 @@ static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, 
     return TRUE;
   case T_DIST:
     return parse_dist(n, (SimDist *)dst, error);
+  case T_PERCENT: { /* a decimal with at most 3 places: 34, 0.7, 12.125 */
+    if (!(s = need_scalar(n, "a percentage", error))) return FALSE;
+    const char *c = s;
+    int64_t whole = 0, frac = 0, scale = 1000;
+    gboolean ok = g_ascii_isdigit(*c), big = FALSE;
+    for (; g_ascii_isdigit(*c); c++) {
+      if (whole > 1000000) big = TRUE; /* far out of range: stop growing */
+      else whole = whole * 10 + (*c - '0');
+    }
+    if (ok && *c == '.') {
+      ok = g_ascii_isdigit(c[1]);
+      for (c++; ok && g_ascii_isdigit(*c) && scale > 1; c++) frac += (scale /= 10) * (*c - '0');
+    }
+    if (!ok || *c) {
+      g_autofree char *q = shown(n);
+      return FAIL(n, SCHEMA, "expected a percentage (a number with at most 3 decimals), got %s", q);
+    }
+    if (big || whole * 1000 + frac > f->hi * 1000) {
+      g_autofree char *q = shown(n);
+      return FAIL(n, VALUE, "%s must be between 0 and %" G_GINT64_FORMAT ", got %s", f->key, f->hi, q);
+    }
+    *(double *)dst = (double)(whole * 1000 + frac) / 1000.0;
+    return TRUE;
+  }
   case T_ENUM: {
     if (!(s = need_scalar(n, "a name", error))) return FALSE;
     for (guint i = 0; f->choices[i]; i++)
@@ -976,6 +1001,7 @@ static char *type_text(const Field *f) {
     if (f->lo != 0) return g_strdup_printf("%s >=%" G_GINT64_FORMAT, type_names[f->type], f->lo);
   }
   if (f->type == T_DURATION && f->lo > 0) return g_strdup("duration >0");
+  if (f->type == T_PERCENT) return g_strdup_printf("percent 0..%" G_GINT64_FORMAT, f->hi);
   return g_strdup(type_names[f->type]);
 }
 

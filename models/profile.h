@@ -116,8 +116,8 @@ typedef struct _CpuhpProfile {
   struct {
     CpuhpHypervisor hypervisor;
     guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
-    guint spin_load_pct;       /* host share a spinning vCPU takes, % of a working one */
-    guint idle_load_pct;       /* host share an online, idle vCPU still takes (ticks, housekeeping) */
+    double spin_load_pct;      /* host share a spinning vCPU takes, % of a working one (3 decimals) */
+    double idle_load_pct;      /* host share an online, idle vCPU still takes (ticks, housekeeping), % */
     SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
                                   (QEMU TCG) translating the post-release AP code once */
     guint tick_hz;             /* host timer ticks per second on a busy host CPU: IRQ exits */
