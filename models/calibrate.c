@@ -333,6 +333,27 @@ static guint fit_x86_path(CpuhpMeasured *const *boots, guint n_boots, GPtrArray 
   return fitted;
 }
 
+/* When CPU `c` joined cpu_online_mask, as the trace can tell: its first callback on its own
+ * hotplug thread (ONLINE states run after set_cpu_online()); -1 if it never ran one. */
+static int64_t online_since(const CpuhpMeasuredCpu *c) {
+  for (guint i = 0; i < c->steps->len; i++) {
+    const CpuhpMeasuredStep *s = &g_array_index(c->steps, CpuhpMeasuredStep, i);
+    if (s->side == CPUHP_SIDE_AP) return s->start;
+  }
+  return -1;
+}
+
+/* cpu_online_mask's weight at `t`: the BP and every AP online by then. */
+static guint n_online_at(const CpuhpMeasured *m, int64_t t) {
+  guint n = 1;
+  for (guint i = 0; i < m->cpus->len; i++) {
+    const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
+    int64_t since = c->cpu ? online_since(c) : -1;
+    n += since >= 0 && since <= t;
+  }
+  return n;
+}
+
 gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpMeasured *const *boots,
                          const char *const *names, guint n_boots, CpuhpFit fit, GString *out,
                          CpuhpCalibrateStats *stats, GError **error) {
@@ -370,7 +391,12 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
           sm->ns = g_array_new(FALSE, FALSE, sizeof(int64_t));
           g_hash_table_insert(fits, key, sm);
         }
-        g_array_append_val(sm->ns, s->duration);
+        /* the base's per-CPU terms stay; the fit is the rest, at this boot's CPU counts */
+        const CpuhpStateCost *sc = cpuhp_profile_state(base, t->steps[row].name);
+        int64_t own = s->duration;
+        if (sc && (sc->per_possible_cpu || sc->per_online_cpu))
+          own = MAX(0, own - sc->per_possible_cpu * (int64_t)m->n_cpus - sc->per_online_cpu * (int64_t)n_online_at(m, s->start));
+        g_array_append_val(sm->ns, own);
         sm->boots |= G_GUINT64_CONSTANT(1) << MIN(b, 63u);
         stats->samples++;
       }
@@ -394,9 +420,12 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
     if (!n_inst) continue;
     GString *o = g_string_new(NULL);
     g_string_append_printf(o, "  %s: ", row->name);
-    gboolean braces = !row->at_boot || row->multi_instance;
+    const CpuhpStateCost *sc = cpuhp_profile_state(base, row->name);
+    gboolean per_cpu = sc && (sc->per_possible_cpu || sc->per_online_cpu);
+    gboolean braces = !row->at_boot || row->multi_instance || per_cpu;
     if (braces) g_string_append(o, "{");
-    if (!row->at_boot) g_string_append(o, row->multi_instance ? "present: true, " : "present: true, cost: ");
+    if (!row->at_boot) g_string_append(o, "present: true, ");
+    if (braces && !row->multi_instance) g_string_append(o, "cost: ");
     if (row->multi_instance) g_string_append(o, "instances: [");
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t)), rest = g_array_new(FALSE, FALSE, sizeof(int64_t));
     for (guint k = 0; k < n_inst; k++) {
@@ -418,6 +447,9 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
       fit_value(o, global ? rest : sm->ns, fit);
     }
     if (row->multi_instance) g_string_append(o, "]");
+    if (per_cpu) /* kept from the base: the fit above is what is left once they are taken out */
+      g_string_append_printf(o, ", per_possible_cpu: %s, per_online_cpu: %s", dur(sc->per_possible_cpu, b1),
+                             dur(sc->per_online_cpu, b2));
     if (braces) g_string_append(o, "}");
     g_string_append_printf(o, "   # n=%u from %u boot%s: median %s, p10 %s, p90 %s%s", n, popcount64(boots_mask),
                            popcount64(boots_mask) == 1 ? "" : "s", dur(median(all), b1), dur(quantile(all, 0.1), b2),

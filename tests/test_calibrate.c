@@ -195,6 +195,43 @@ static void test_stalls_left_out(void **state) {
   assert_non_null(strstr(y->str, left));
 }
 
+/* A base profile's per-CPU terms are kept, and the fit is what is left once they are taken out
+ * at each boot's own CPU counts: a simulated boot with known terms gives back its own cost. */
+static GString *calibrate_sim(const char *wq_truth, const char *wq_base) {
+  const char *path = "scenarios/qemu-arm64-tcg-icount.yaml";
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup("host.pcpus=0")); /* exact durations: no sharing of the host thread */
+  g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=8"));
+  g_ptr_array_add(ov, g_strdup(wq_truth));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) truth = cpuhp_profile_load_file(path, ov, &err);
+  if (!truth) fail_msg("%s", err->message);
+  g_autoptr(CpuhpResult) r = tu_run(truth, 1, TRUE);
+  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_result(r, &err);
+  assert_non_null(m);
+  g_ptr_array_set_size(ov, 0);
+  g_ptr_array_add(ov, g_strdup(wq_base));
+  g_autoptr(CpuhpProfile) base = cpuhp_profile_load_file(path, ov, &err);
+  if (!base) fail_msg("%s", err->message);
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  GString *out = g_string_new(NULL);
+  CpuhpCalibrateStats st;
+  const char *name = "simulated";
+  if (!cpuhp_calibrate(base, text, &m, &name, 1, CPUHP_FIT_MEDIAN, out, &st, &err)) fail_msg("%s", err->message);
+  return out;
+}
+
+static void test_per_cpu_terms_kept(void **state) {
+  (void)state;
+  const char *truth = "states.workqueue:online={cost: 35us, per_possible_cpu: 15us, per_online_cpu: 2us}";
+  g_autoptr(GString) y = calibrate_sim(truth, "states.workqueue:online={cost: 1ms, per_possible_cpu: 15us, per_online_cpu: 2us}");
+  assert_non_null(strstr(y->str, "\n  workqueue:online: {cost: 35us, per_possible_cpu: 15us, per_online_cpu: 2us}   # n=7 "));
+  /* a base without the terms fits them into the cost: 35 + 15 x 8 + 2 x (median online, 5) */
+  g_autoptr(GString) z = calibrate_sim(truth, "states.workqueue:online=1ms");
+  assert_non_null(strstr(z->str, "\n  workqueue:online: 165us   # n=7 "));
+}
+
 /* The command: writes a loadable file and checks it on each boot; refuses bad input whole. */
 static void test_cli(void **state) {
   (void)state;
@@ -242,7 +279,7 @@ static void test_cli(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fit_predicts_other_boots), cmocka_unit_test(test_fit_is_the_median),
                                      cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_fit_x86_path),
-                                     cmocka_unit_test(test_stalls_left_out),
+                                     cmocka_unit_test(test_stalls_left_out), cmocka_unit_test(test_per_cpu_terms_kept),
                                      cmocka_unit_test(test_cli)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
