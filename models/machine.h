@@ -167,6 +167,7 @@ struct _CpuhpMachine {
     guint instance;
     guint token;          /* invalidates stale timers */
     int64_t kick_rest;    /* the kick's work after the AP was started */
+    int64_t kick_work;    /* the kick's whole work: a hypercall exit's own time */
     SimHandler kick_done; /* ... and where the BP goes when it is over */
     int64_t wait_start;
     guint sleeps;

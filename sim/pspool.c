@@ -24,6 +24,7 @@ struct _SimPsPool {
   guint token;       /* invalidates scheduled completion checks */
   double spin_ns;
   double busy_ns;
+  double wait_ns;
 };
 
 SimPsPool *sim_ps_pool_new(SimEngine *e, double servers, guint n_clients) {
@@ -54,6 +55,7 @@ static void advance(SimPsPool *p) {
     else load += 1;
   p->spin_ns += spinning * p->rate * dt;
   p->busy_ns += (spinning + load) * p->rate * dt;
+  p->wait_ns += (spinning + load) * (1 - p->rate) * dt;
   p->t = now;
 }
 
@@ -110,4 +112,9 @@ double sim_ps_spin_ns(const SimPsPool *p) { return p->spin_ns; }
 double sim_ps_busy_ns(SimPsPool *p) {
   advance(p);
   return p->busy_ns;
+}
+
+double sim_ps_wait_ns(SimPsPool *p) {
+  advance(p);
+  return p->wait_ns;
 }

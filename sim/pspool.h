@@ -26,3 +26,6 @@ double sim_ps_rate(const SimPsPool *p);
 double sim_ps_busy_ns(SimPsPool *p);
 /* Total host CPU time spent by clients' loads other than work (spinning), ns. */
 double sim_ps_spin_ns(const SimPsPool *p);
+/* Time clients wanted a host CPU and did not get one so far: sum of load x (1 - r) x dt, ns.
+ * A time-slicing host makes a vCPU wait between slices; this is that wait. */
+double sim_ps_wait_ns(SimPsPool *p);

@@ -1,0 +1,78 @@
+/* test_pspool.c — sim/pspool.c, processor sharing: completion times, the host time taken, and
+ * the time clients wanted a host CPU and did not get one (what a hypervisor's IRQ exits carry). */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "sim/pspool.h"
+
+typedef struct {
+  SimEngine *e;
+  int64_t done[4];
+} Fixture;
+
+static void ev_done(void *ctx, uint64_t c) {
+  Fixture *f = ctx;
+  f->done[c] = sim_engine_now(f->e);
+}
+
+static void assert_ns(double got, double want) {
+  if (fabs(got - want) > 1.0) fail_msg("got %.1f ns, want %.1f", got, want);
+}
+
+/* Two 10 ms items on one host CPU: each gets half, both end at 20 ms; each wanted the CPU for
+ * 20 ms and had it for 10, so 20 ms of waiting in all. */
+static void test_two_workers_one_server(void **state) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 1, 2);
+  Fixture f = {.e = e};
+  sim_ps_work(p, 0, 10000000, ev_done, &f, 0);
+  sim_ps_work(p, 1, 10000000, ev_done, &f, 1);
+  sim_engine_run(e, INT64_MAX);
+  assert_int_equal(f.done[0], 20000000);
+  assert_int_equal(f.done[1], 20000000);
+  assert_ns(sim_ps_busy_ns(p), 20000000);
+  assert_ns(sim_ps_wait_ns(p), 20000000);
+  assert_ns(sim_ps_spin_ns(p), 0);
+}
+
+/* Enough host CPUs: nobody waits. */
+static void test_no_contention(void **state) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 2, 2);
+  Fixture f = {.e = e};
+  sim_ps_work(p, 0, 10000000, ev_done, &f, 0);
+  sim_ps_work(p, 1, 4000000, ev_done, &f, 1);
+  sim_engine_run(e, INT64_MAX);
+  assert_int_equal(f.done[0], 10000000);
+  assert_int_equal(f.done[1], 4000000);
+  assert_ns(sim_ps_wait_ns(p), 0);
+  assert_ns(sim_ps_busy_ns(p), 14000000);
+}
+
+/* A spinner (load 1) joins 5 ms into a 10 ms item on one CPU and stops when the item is done:
+ * the item's last 5 ms take 10, during which each of the two waits 5 ms. */
+static void ev_spin_on(void *ctx, uint64_t c) {
+  SimPsPool *p = ctx;
+  sim_ps_set_load(p, (guint)c, 1.0);
+}
+
+static void test_spinner_joins(void **state) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 1, 2);
+  Fixture f = {.e = e};
+  sim_ps_work(p, 0, 10000000, ev_done, &f, 0);
+  sim_engine_schedule(e, 5000000, ev_spin_on, p, 1);
+  sim_engine_run(e, INT64_MAX);
+  assert_int_equal(f.done[0], 15000000);
+  sim_ps_set_load(p, 1, 0); /* at 15 ms */
+  assert_ns(sim_ps_spin_ns(p), 5000000);
+  assert_ns(sim_ps_busy_ns(p), 15000000);
+  assert_ns(sim_ps_wait_ns(p), 10000000);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_workers_one_server), cmocka_unit_test(test_no_contention),
+                                     cmocka_unit_test(test_spinner_joins)};
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
