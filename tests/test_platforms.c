@@ -47,6 +47,18 @@ static double simulate(const char *profile, const Config *c) {
   return simulate_cmdline(profile, c, NULL);
 }
 
+/* README's row for `boot` ("| icount_2_p0 | calibration | 98.8 | 99.7 | +0.9 % |") says what
+ * this run found: real and simulated ms to 0.1, the error to 0.1 % (U+2212 for a minus). */
+static void check_readme_row(const char *boot, gboolean training, double real, double sim) {
+  g_autofree char *readme = NULL;
+  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
+  double err = (sim - real) / real * 100;
+  g_autofree char *pct = g_strdup_printf("%.1f %%", fabs(err));
+  g_autofree char *want = g_strdup_printf("\n| %s | %s | %.1f | %.1f | %s%s |\n", boot, training ? "calibration" : "prediction",
+                                          real, sim, err < 0 && strcmp(pct, "0.0 %") ? "\u2212" : "+", pct);
+  if (!strstr(readme, want)) fail_msg("README.md lacks the row%s", want);
+}
+
 /* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (README). */
 static void check_icount(const char *profile, const Config *configs, guint n_configs) {
   guint checked = 0, training = 0;
@@ -64,6 +76,8 @@ static void check_icount(const char *profile, const Config *configs, guint n_con
     print_message("%-28s %-10s real %8.1f ms  sim %8.1f ms  %+5.1f %%\n", c->file, c->training ? "training" : "predicted",
                   real, sim, err);
     assert_true(fabs(err) <= 10.0);
+    g_autofree char *boot = g_strndup(c->file, strlen(c->file) - strlen("_r1.txt"));
+    check_readme_row(boot, c->training, real, sim);
     checked++;
     training += c->training;
   }
