@@ -12,6 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ref=plots/data/qemu-reference.tsv   # measured boots, copied from README.md (see its header)
 qemu_sizes=--topology=1x2x1,1x4x1,1x8x1,1x16x1
+icount_sizes=--topology=1x2x1,1x4x1,1x8x1,1x16x1,1x32x1,1x64x1  # with the boots of tests/data/beyond
 
 fig() {
   local name=$1
@@ -29,7 +30,8 @@ fig timeline-mttcg-8-parallel timeline scenarios/qemu-tcg-mttcg-x86_64.yaml --to
 # real boots overlaid
 "$sim" sweep scenarios/sweeps/skl-policies.yaml -o "$tmp/skl-policies.jsonl"
 fig scaling-skl scaling "$tmp/skl-policies.jsonl" --where=x86.tsc_reliable=false
-fig scaling-qemu-icount scaling scenarios/qemu-tcg-icount-x86_64.yaml "$qemu_sizes" --reference="$ref"
+fig scaling-qemu-icount scaling scenarios/qemu-tcg-icount-x86_64.yaml "$icount_sizes" --reference="$ref"
+fig scaling-qemu-arm64-icount scaling scenarios/qemu-arm64-tcg-icount.yaml "$icount_sizes" --reference="$ref"
 fig scaling-qemu-mttcg scaling scenarios/qemu-tcg-mttcg-x86_64.yaml "$qemu_sizes" --reference="$ref"
 # (c) the control CPU's time by phase, cpuhp.parallel=0 against =1
 fig phases-skl phases scenarios/skl-2s-112t.yaml

@@ -1,5 +1,6 @@
 # vmexits.gp — VM exits by type in the bringup window, one bar per run (kernel setting): counts
-# on a log scale (left) and the host time in them (right), one legend under both.
+# (left) and the host time in them (right), both on log scales (a contended run's IRQ exits
+# carry seconds of waiting, a hypercall tens of microseconds), one legend under both.
 # Data: vmexits_count.tsv, vmexits_time.tsv (exit name, one column per bar); params.gp: title,
 # subtitle, ylabel, ylabel2, bars[].
 load dir . "/params.gp"
@@ -18,11 +19,11 @@ set ylabel ylabel
 set logscale y
 set yrange [0.8 : *]
 plot for [k = 1 : bars_n] dir . "/vmexits_count.tsv" using (column(k + 1) > 0 ? column(k + 1) : NaN) : xtic(1) lc rgb pal[k] notitle
-unset logscale y
 set origin 0.5, 0.22
 set ylabel ylabel2
-set yrange [0 : *]
-plot for [k = 1 : bars_n] dir . "/vmexits_time.tsv" using k + 1 : xtic(1) lc rgb pal[k] notitle
+set yrange [* : *]
+plot for [k = 1 : bars_n] dir . "/vmexits_time.tsv" using (column(k + 1) > 0 ? column(k + 1) : NaN) : xtic(1) lc rgb pal[k] notitle
+unset logscale y
 # the legend alone, under both panels
 set size 1, 0.2
 set origin 0, 0

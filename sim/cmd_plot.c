@@ -512,7 +512,7 @@ static int vmexits(Job *j) {
   pstr(j->params, "title", j->title ? j->title : title);
   pstr(j->params, "subtitle", "exits in the bringup window by type, as perf kvm stat names them");
   pstr(j->params, "ylabel", "exits (count, log scale)");
-  pstr(j->params, "ylabel2", "host time in those exits (ms)");
+  pstr(j->params, "ylabel2", "host time in those exits (ms, log scale)");
   plist(j->params, "bars", names);
   return 0;
 }
