@@ -268,6 +268,11 @@ void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
       g_autofree char *d = sim_dist_describe(&sc->costs[k]);
       g_string_append_printf(cost, "%s%s", k ? " + " : "", d);
     }
+    char b[32];
+    if (sc && sc->per_possible_cpu)
+      g_string_append_printf(cost, " + %s per possible CPU", sim_format_duration(sc->per_possible_cpu, b, sizeof b));
+    if (sc && sc->per_online_cpu)
+      g_string_append_printf(cost, " + %s per online CPU", sim_format_duration(sc->per_online_cpu, b, sizeof b));
     g_string_append_printf(out, "%4u  %-36s %-30s %-28s %-9s %-13s %-4s %s\n", s->step, s->enum_name,
                            s->name, s->startup ? s->startup : "-", cpuhp_section_name(s->section),
                            cpuhp_runner_name(s->runs_on), present ? "yes" : "no", cost->str);

@@ -144,6 +144,9 @@ static void test_check_states_schema_help(void **state) {
   assert_non_null(strstr(s.out, "cpuhp_kick_ap_alive"));
   assert_non_null(strstr(s.out, "trace/RB:prepare"));
   ran_clear(&s);
+  Ran w = run("states", "scenarios/qemu-arm64-tcg-icount.yaml", NULL); /* per-CPU terms shown */
+  assert_non_null(strstr(w.out, "workqueue_online_cpu         ONLINE    AP cpuhp/N    yes  35us + 15us per possible CPU\n"));
+  ran_clear(&w);
   Ran k = run("schema", NULL);
   assert_int_equal(k.status, 0);
   assert_non_null(strstr(k.out, "x86.wakeup_primary"));
