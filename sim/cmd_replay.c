@@ -176,7 +176,6 @@ int cmd_diff(int argc, char **argv) {
     return cli_fail("diff", "--seed: expected an unsigned 64-bit integer, got '%s'", seed_s);
   if (argc < 2) return cli_fail("diff", "missing REAL");
   if (!profile && (cmdline || keep_cmdline)) return cli_fail("diff", "--cmdline and --profile-cmdline need --profile");
-
   if (argc > 2 && profile) return cli_fail("diff", "give SIM or --profile, not both");
   if (argc < 3 && !profile) return cli_fail("diff", "missing SIM: a trace file, or --profile=PROFILE");
   if (!profile && (set || seed_s)) return cli_fail("diff", "--set and --seed need --profile");
