@@ -43,14 +43,19 @@ gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out) {
   return TRUE;
 }
 
+int cli_check_cmdline(const char *cmd, const char *cmdline) {
+  g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_cmdline_overrides(cmdline, probe, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
+  return 0;
+}
+
 /* Turns the shorthand flags into profile overrides, after the user's --set ones so that the
  * explicit flags win. Returns 0 or an exit status. */
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
   for (char **s = f->set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
   if (f->cmdline) { /* checked here so the error names the flag */
-    g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) err = NULL;
-    if (!cpuhp_cmdline_overrides(f->cmdline, probe, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
+    if (cli_check_cmdline(cmd, f->cmdline)) return 2;
     g_ptr_array_add(ov, cpuhp_cmdline_as_override(f->cmdline));
   }
   if (f->parallel) {

@@ -36,6 +36,8 @@ gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out);
 /* Parses argv with `entries`; at most one positional PROFILE. FALSE: *status is the exit code. */
 gboolean cli_parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entries, const char *param,
                    const char *summary, int *status);
+/* A --cmdline value: 0, or 2 after naming the flag and the parameter that is malformed. */
+int cli_check_cmdline(const char *cmd, const char *cmdline);
 /* --set, then --parallel/--topology/--cpus as overrides; 0 or an exit status. */
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov);
 /* The profile at `path` (NULL: embedded default) with overrides; prints the error. */

@@ -180,11 +180,7 @@ int cmd_diff(int argc, char **argv) {
   if (argc < 3 && !profile) return cli_fail("diff", "missing SIM: a trace file, or --profile=PROFILE");
   if (!profile && (set || seed_s)) return cli_fail("diff", "--set and --seed need --profile");
   if (cmdline && keep_cmdline) return cli_fail("diff", "give --cmdline or --profile-cmdline, not both");
-  if (cmdline) { /* checked here so that the error names the flag */
-    g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) err = NULL;
-    if (!cpuhp_cmdline_overrides(cmdline, probe, &err)) return cli_fail("diff", "--cmdline: %s", err->message);
-  }
+  if (cmdline && cli_check_cmdline("diff", cmdline)) return 2;
   if (profile && !*profile) return cli_fail("diff", "--profile: empty file name");
   g_autoptr(CpuhpMeasured) real = import(argv[1]);
   if (!real) return 2;

@@ -70,7 +70,7 @@ static void check_icount(const char *profile, const Config *configs, guint n_con
       path = g_build_filename("tests/data/traces", c->file, NULL); /* excerpts */
       if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
     }
-    double real = (double)(tu_dmesg_time(path, "smp: Brought up") - tu_dmesg_time(path, "smp: Bringing up secondary")) / 1e6;
+    double real = tu_dmesg_window_ms(path);
     double sim = simulate(profile, c);
     double err = (sim - real) / real * 100;
     print_message("%-28s %-10s real %8.1f ms  sim %8.1f ms  %+5.1f %%\n", c->file, c->training ? "training" : "predicted",
@@ -288,21 +288,6 @@ static const Beyond beyond[] = {
     {"kboot_icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -10, 10, TRUE},
 };
 
-/* dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" in a gzipped console log, ms. */
-static double gz_dmesg_window_ms(const char *path) {
-  g_autofree char *text = tu_gunzip(path);
-  assert_non_null(text);
-  const char *a = strstr(text, "] smp: Bringing up secondary CPUs"), *b = strstr(text, "] smp: Brought up");
-  assert_non_null(a);
-  assert_non_null(b);
-  while (a > text && *a != '[') a--;
-  while (b > text && *b != '[') b--;
-  double ta, tb;
-  assert_int_equal(sscanf(a, "[ %lf]", &ta), 1);
-  assert_int_equal(sscanf(b, "[ %lf]", &tb), 1);
-  return (tb - ta) * 1e3;
-}
-
 static double simulate_beyond(const Beyond *b, const char *cmdline) {
   g_autofree char *path = g_strdup_printf("scenarios/%s.yaml", b->profile);
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
@@ -326,7 +311,8 @@ static void test_beyond_reference(void **state) {
     g_autofree char *path = g_strdup_printf("tests/data/beyond/%s.txt.gz", b->file);
     g_autofree char *cmdline = b->kboot ? boot_cmdline(path) : NULL;
     if (b->kboot) assert_non_null(cmdline);
-    double real = b->kboot ? tu_mttcg_bringup_ms(path) : gz_dmesg_window_ms(path);
+    double real = b->kboot ? tu_mttcg_bringup_ms(path) : tu_dmesg_window_ms(path);
+    if (real <= 0) fail_msg("%s: no bringup window", path);
     double sim = simulate_beyond(b, cmdline), err = (sim - real) / real * 100;
     print_message("%-20s real %8.1f ms  sim %8.1f ms  %+5.1f %%\n", b->file, real, sim, err);
     if (err < b->lo_pct || err > b->hi_pct)
@@ -382,7 +368,7 @@ static void test_readme_predictions(void **state) {
     if (!have) {
       assert_string_equal(real_s, "-");
     } else {
-      double real = gz_dmesg_window_ms(file), sim = (double)r->bringup_ns / 1e6;
+      double real = tu_dmesg_window_ms(file), sim = (double)r->bringup_ns / 1e6;
       g_autofree char *want_real = g_strdup_printf("%.1f", real);
       g_autofree char *want_err = g_strdup_printf("%+.1f %%", (sim - real) / real * 100);
       if (strcmp(real_s, want_real) || strcmp(g_strstrip(f[6]), want_err))

@@ -56,19 +56,6 @@ static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
   return a;
 }
 
-/* dmesg time (ns) of the first line containing `needle` ("[  2.011597] ..."), or -1. */
-static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle) {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents(path, &text, NULL, NULL)) return -1;
-  const char *hit = strstr(text, needle);
-  if (!hit) return -1;
-  const char *br = hit;
-  while (br > text && *br != '[') br--;
-  long long s = 0, us = 0;
-  if (sscanf(br, "[ %lld.%lld]", &s, &us) != 2) return -1;
-  return s * 1000000000LL + us * 1000LL;
-}
-
 /* A gzipped file's text (NUL-terminated), or NULL. */
 static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
   g_autoptr(GFile) f = g_file_new_for_path(path);
@@ -83,6 +70,29 @@ static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
   if (n < 0) return NULL;
   g_byte_array_append(all, (const guint8 *)"", 1);
   return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
+}
+
+/* dmesg time (ns) of the first line containing `needle` ("[  2.011597] ..."), or -1; the file
+ * may be gzipped (by its name). */
+static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle) {
+  g_autofree char *text = NULL;
+  if (g_str_has_suffix(path, ".gz")) text = tu_gunzip(path);
+  else if (!g_file_get_contents(path, &text, NULL, NULL)) return -1;
+  if (!text) return -1;
+  const char *hit = strstr(text, needle);
+  if (!hit) return -1;
+  const char *br = hit;
+  while (br > text && *br != '[') br--;
+  long long s = 0, us = 0;
+  if (sscanf(br, "[ %lld.%lld]", &s, &us) != 2) return -1;
+  return s * 1000000000LL + us * 1000LL;
+}
+
+/* Bringup on the dmesg clock, ms: "smp: Brought up" - "smp: Bringing up secondary CPUs"; -1
+ * when either line is missing. */
+static G_GNUC_UNUSED double tu_dmesg_window_ms(const char *path) {
+  int64_t a = tu_dmesg_time(path, "smp: Bringing up secondary"), b = tu_dmesg_time(path, "smp: Brought up");
+  return a >= 0 && b > a ? (double)(b - a) / 1e6 : -1;
 }
 
 /* MTTCG bringup as shared/reference/README.md measures it: first cpuhp event of an AP .. exit
