@@ -97,22 +97,24 @@ int cmd_import(int argc, char **argv) {
  * model), else the profile's. Returns an override to add last, or NULL; *from says which. */
 static char *diff_cmdline(const CpuhpMeasured *real, char **set, const char *cmdline, gboolean keep,
                           const char **from, GError **error) {
-  for (char **s = set; s && *s; s++)
-    if (g_str_has_prefix(*s, "kernel.cmdline=")) *from = "--set";
-  const char *use = NULL;
-  if (cmdline) use = cmdline, *from = "--cmdline";
-  else if (!strcmp(*from, "--set") || keep || !real->cmdline) return NULL;
-  else use = real->cmdline, *from = "real";
-  if (!cmdline) { /* REAL's own line: a malformed modelled parameter is an error in REAL */
-    g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) err = NULL;
-    if (!cpuhp_cmdline_overrides(use, probe, &err)) {
-      g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:%u: kernel command line: %s",
-                  real->source, real->cmdline_line, real->cmdline_col, err->message);
-      return NULL;
-    }
+  gboolean user_set = FALSE;
+  for (char **s = set; s && *s; s++) user_set |= g_str_has_prefix(*s, "kernel.cmdline=");
+  if (cmdline) {
+    *from = "--cmdline";
+    return cpuhp_cmdline_as_override(cmdline);
   }
-  return cpuhp_cmdline_as_override(use);
+  *from = user_set ? "--set" : "profile";
+  if (user_set || keep || !real->cmdline) return NULL;
+  /* REAL's own line: a malformed modelled parameter is an error in REAL */
+  g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_cmdline_overrides(real->cmdline, probe, &err)) {
+    g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:%u: kernel command line: %s", real->source,
+                real->cmdline_line, real->cmdline_col, err->message);
+    return NULL;
+  }
+  *from = "real";
+  return cpuhp_cmdline_as_override(real->cmdline);
 }
 
 /* The profile run on the real boot's shape: its CPU count (1 socket; SMT threads per core only
@@ -186,7 +188,7 @@ int cmd_diff(int argc, char **argv) {
   if (!real) return 2;
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_autofree char *pname = NULL, *sim_cmdline = NULL;
-  const char *cmdline_from = "profile";
+  const char *cmdline_from = NULL;
   g_autoptr(GError) cl_err = NULL;
   g_autofree char *cmdline_ov = profile ? diff_cmdline(real, set, cmdline, keep_cmdline, &cmdline_from, &cl_err) : NULL;
   if (cl_err) {
@@ -246,7 +248,7 @@ int cmd_calibrate(int argc, char **argv) {
     CpuhpMeasured *m = import(argv[i]);
     if (!m) return 2;
     g_ptr_array_add(boots, m);
-    const char *from = "profile";
+    const char *from;
     g_autoptr(GError) cl_err = NULL;
     g_ptr_array_add(cmdlines, diff_cmdline(m, NULL, NULL, FALSE, &from, &cl_err));
     if (cl_err) {
