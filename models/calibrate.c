@@ -395,7 +395,8 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
         const CpuhpStateCost *sc = cpuhp_profile_state(base, t->steps[row].name);
         int64_t own = s->duration;
         if (sc && (sc->per_possible_cpu || sc->per_online_cpu))
-          own = MAX(0, own - sc->per_possible_cpu * (int64_t)m->n_cpus - sc->per_online_cpu * (int64_t)n_online_at(m, s->start));
+          own = MAX(0, own - sc->per_possible_cpu * (int64_t)m->n_cpus -
+                           sc->per_online_cpu * (int64_t)n_online_at(m, s->start));
         g_array_append_val(sm->ns, own);
         sm->boots |= G_GUINT64_CONSTANT(1) << MIN(b, 63u);
         stats->samples++;
