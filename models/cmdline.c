@@ -204,6 +204,11 @@ gboolean cpuhp_cmdline_overrides(const char *cmdline, GPtrArray *overrides, GErr
   return TRUE;
 }
 
+gboolean cpuhp_cmdline_check(const char *cmdline, GError **error) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  return cpuhp_cmdline_overrides(cmdline, ov, error);
+}
+
 char *cpuhp_cmdline_as_override(const char *cmdline) {
   GString *q = g_string_new("kernel.cmdline='");
   for (const char *c = cmdline; *c; c++) {

@@ -20,6 +20,9 @@ typedef struct {
 GPtrArray *cpuhp_cmdline_parse(const char *cmdline, GError **error);
 /* Appends the "KEY=VALUE" profile overrides the modelled parameters stand for. */
 gboolean cpuhp_cmdline_overrides(const char *cmdline, GPtrArray *overrides, GError **error);
+/* TRUE when every modelled parameter of `cmdline` is well formed (what cpuhp_cmdline_overrides
+ * would refuse, without keeping its overrides). */
+gboolean cpuhp_cmdline_check(const char *cmdline, GError **error);
 /* "kernel.cmdline='...'": the profile override that sets `cmdline` as it is (a YAML
  * single-quoted scalar, so that '*', ':' and '#' in it stay text). */
 char *cpuhp_cmdline_as_override(const char *cmdline);

@@ -44,9 +44,8 @@ gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out) {
 }
 
 int cli_check_cmdline(const char *cmd, const char *cmdline) {
-  g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GError) err = NULL;
-  if (!cpuhp_cmdline_overrides(cmdline, probe, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
+  if (!cpuhp_cmdline_check(cmdline, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
   return 0;
 }
 

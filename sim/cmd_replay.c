@@ -106,9 +106,8 @@ static char *diff_cmdline(const CpuhpMeasured *real, char **set, const char *cmd
   *from = user_set ? "--set" : "profile";
   if (user_set || keep || !real->cmdline) return NULL;
   /* REAL's own line: a malformed modelled parameter is an error in REAL */
-  g_autoptr(GPtrArray) probe = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GError) err = NULL;
-  if (!cpuhp_cmdline_overrides(real->cmdline, probe, &err)) {
+  if (!cpuhp_cmdline_check(real->cmdline, &err)) {
     g_set_error(error, CPUHP_REPLAY_ERROR, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:%u: kernel command line: %s", real->source,
                 real->cmdline_line, real->cmdline_col, err->message);
     return NULL;
