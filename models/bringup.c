@@ -27,8 +27,12 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
 
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
-  if (m->host) sim_ps_work(m->host, cpu, ns, fn, m, arg);
+  if (G_UNLIKELY(m->host)) sim_ps_work(m->host, cpu, ns, fn, m, arg);
   else sim_engine_schedule(m->e, ns, fn, m, arg);
+}
+
+gboolean machine_work_inline(CpuhpMachine *m, int64_t ns) {
+  return !m->host && sim_engine_advance(m->e, ns);
 }
 
 static void ev_busy_done(void *ctx, uint64_t cpu) {
@@ -87,12 +91,18 @@ void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cp
 }
 
 /* A startup callback's trace event (enter: its callback; exit: st->state). */
-static void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
-                  const CpuhpStep *s, int ret) {
+static G_GNUC_NO_INLINE void trace_step(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu,
+                                        int target, const CpuhpStep *s, int ret) {
   if (m->mutation == CPUHP_MUTATE_PREPARE_ON_AP && s->section == CPUHP_SECTION_PREPARE &&
       s->cost == CPUHP_COST_PROFILE)
     exec_cpu = cpu;
   machine_trace(m, type, exec_cpu, cpu, target, s->step, s->startup, ret);
+}
+
+/* Every callback passes here twice: the test of the flag stays at the call site. */
+static inline void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+                         const CpuhpStep *s, int ret) {
+  if (G_UNLIKELY(m->tracing)) trace_step(m, type, exec_cpu, cpu, target, s, ret);
 }
 
 static const char *const mutation_names[] = {"none", "sibling-first", "release-two", "no-release-wait",
@@ -216,6 +226,7 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
 /* A callback's cost; the global trace ring buffer also pays per page it allocates. */
 static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
+  if (inst == 0 && rc->fixed_ns >= 0) return rc->fixed_ns; /* what the sum below gives */
   uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;
   int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0) + rc->per_possible_cpu * (int64_t)m->n_cpus +
                rc->per_online_cpu * (int64_t)m->n_online;
@@ -280,6 +291,26 @@ void machine_bp_next_cpu(CpuhpMachine *m) {
   bp_finish(m);
 }
 
+static void ev_bp_callback_done(void *ctx, uint64_t inst);
+
+/* A PREPARE row's instances from m->bp.instance on, on the BP. TRUE: the row is through, every
+ * instance's end having been the engine's next event; FALSE: ev_bp_callback_done comes later. */
+static gboolean bp_callback_run(CpuhpMachine *m) {
+  guint cpu = m->bp.cpu;
+  const CpuhpStep *s = m->bp.step;
+  for (;;) {
+    int64_t ns = draw_state_cost(m, cpu, s, m->bp.instance);
+    if (!machine_work_inline(m, ns)) {
+      machine_work(m, 0, ns, ev_bp_callback_done, m->bp.instance);
+      return FALSE;
+    }
+    trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
+    if (m->bp.instance + 1 >= cost_of(m, s)->n_costs) return TRUE;
+    m->bp.instance++;
+    trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
+  }
+}
+
 static void ev_bp_callback_done(void *ctx, uint64_t inst) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
@@ -288,8 +319,7 @@ static void ev_bp_callback_done(void *ctx, uint64_t inst) {
   if (inst + 1 < cost_of(m, s)->n_costs) {
     m->bp.instance = (guint)inst + 1;
     trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
-    machine_work(m, 0, draw_state_cost(m, cpu, s, m->bp.instance), ev_bp_callback_done, m->bp.instance);
-    return;
+    if (!bp_callback_run(m)) return;
   }
   bp_next_step(m);
 }
@@ -519,16 +549,23 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
 
 static void ap_thread_next(CpuhpMachine *m, guint cpu);
 
-static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
-  CpuhpMachine *m = ctx;
+static void ap_thread_cb_exit(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   if (m->tracing) /* the row lookup by step is for the trace only */
-    trace(m, SIM_FTRACE_CPUHP_EXIT, (guint)cpu, (guint)cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
+    trace(m, SIM_FTRACE_CPUHP_EXIT, cpu, cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
+}
+
+static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  ap_thread_cb_exit(m, (guint)cpu);
   ap_thread_next(m, (guint)cpu);
 }
 
+/* The ONLINE rows one after the other; a callback whose end is the engine's next event ends
+ * here, without a trip through the queue. */
 static void ap_thread_next(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
+next:;
   const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE, c->step_idx);
   if (s) c->step_idx = (guint)(s - m->table->steps);
   if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
@@ -547,7 +584,12 @@ static void ap_thread_next(CpuhpMachine *m, guint cpu) {
     return;
   }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
-  machine_work(m, cpu, draw_state_cost(m, cpu, s, 0), ev_ap_thread_cb_done, cpu);
+  int64_t ns = draw_state_cost(m, cpu, s, 0);
+  if (machine_work_inline(m, ns)) {
+    ap_thread_cb_exit(m, cpu);
+    goto next;
+  }
+  machine_work(m, cpu, ns, ev_ap_thread_cb_done, cpu);
 }
 
 static void ev_ap_thread_run(void *ctx, uint64_t cpu) {
@@ -624,6 +666,9 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
     if (st.flow != AP_AGAIN) c->stage++;
     if (st.flow == AP_BLOCKED) return;
     if (st.delay > 0) {
+      /* ev_ap_continue would come back to this loop: when it is the next event, stay */
+      if (st.kind == AP_LATENCY ? sim_engine_advance(m->e, st.delay) : machine_work_inline(m, st.delay))
+        continue;
       if (st.kind == AP_WORK) machine_work(m, cpu, st.delay, ev_ap_continue, cpu);
       else if (st.kind == AP_BUSY) machine_busy(m, cpu, st.delay, ev_ap_continue, cpu);
       else sim_engine_schedule(m->e, st.delay, ev_ap_continue, m, cpu);
@@ -648,6 +693,7 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
 static void bp_next_step(CpuhpMachine *m) {
   guint cpu = m->bp.cpu;
   CpuhpCpu *c = &m->cpus[cpu];
+next:;
   guint limit = MIN(c->target, m->table->bringup_cpu);
   const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE,
                                m->bp.step ? (guint)(m->bp.step - m->table->steps) : G_MAXUINT);
@@ -668,7 +714,7 @@ static void bp_next_step(CpuhpMachine *m) {
     m->bp.instance = 0;
     trace(m, s->multi_instance ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, 0, cpu,
           c->target, s, 0);
-    machine_work(m, 0, draw_state_cost(m, cpu, s, 0), ev_bp_callback_done, 0);
+    if (bp_callback_run(m)) goto next; /* ran inline to its end: the next row */
     return;
   case CPUHP_COST_KICK:
     trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
@@ -777,6 +823,10 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
     m.rows[i].per_possible_cpu = sc ? sc->per_possible_cpu : 0;
     m.rows[i].per_online_cpu = sc ? sc->per_online_cpu : 0;
+    const SimDist *d0 = &m.rows[i].costs[0];
+    gboolean same = d0->kind == SIM_DIST_FIXED && m.rows[i].per_online_cpu == 0 &&
+                    !(s->ring_buffer && p->kernel.trace_rb_global == 0);
+    m.rows[i].fixed_ns = same ? d0->a + m.rows[i].per_possible_cpu * (int64_t)m.n_cpus : -1;
   }
   for (guint sec = 0; sec < G_N_ELEMENTS(m.rows[0].next_run); sec++)
     for (guint i = table->n_steps, next = table->n_steps; i-- > 0;) {

@@ -96,6 +96,8 @@ typedef struct {
   const SimDist *costs;
   guint n_costs;
   int64_t per_possible_cpu, per_online_cpu; /* ns per CPU of the mask the callback walks */
+  int64_t fixed_ns; /* the first instance's whole cost when it is the same for every CPU at
+                       every time (a fixed value, no online-CPU term, no ring buffer); else -1 */
   guint next_run[3]; /* per CpuhpSection: the first row from here on that a CPU runs in that
                         section (present, with a startup callback); table->n_steps if none */
 } RowCost;
@@ -191,6 +193,10 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
+/* Instead of machine_work(m, cpu, ns, fn, arg) from a handler: TRUE when that work's end is the
+ * engine's next event and nothing stretches it (no host sharing): the clock is there already and
+ * the caller goes on with fn's work itself (sim_engine_advance()). FALSE: call machine_work(). */
+gboolean machine_work_inline(CpuhpMachine *m, int64_t ns);
 
 /* Services of the generic part (bringup.c). */
 void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,

@@ -22,6 +22,13 @@ void sim_engine_schedule(SimEngine *e, int64_t delay, SimHandler fn, void *ctx, 
 /* Runs until no event is left, sim_engine_stop() is called, or the next event lies beyond
  * `until` (which then stays queued). Returns the number of events run by this call. */
 uint64_t sim_engine_run(SimEngine *e, int64_t until);
+/* Inline dispatch, for a handler about to schedule its own continuation `delay` ns from now:
+ * if that event would be the next to run — every pending event is strictly later, the run is
+ * not stopped and the time is within its `until` — the clock moves to it, it counts as run, and
+ * TRUE tells the caller to do the continuation's work itself (in a loop, not by recursion).
+ * Nothing can happen in between, so the outcome is the one the queue would give, minus a push,
+ * a pop and a dispatch. FALSE: nothing changed; schedule it. Only from inside a handler. */
+gboolean sim_engine_advance(SimEngine *e, int64_t delay);
 void sim_engine_stop(SimEngine *e);
 uint64_t sim_engine_events_run(const SimEngine *e);
 gsize sim_engine_pending(const SimEngine *e);

@@ -216,3 +216,9 @@ gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {
 }
 
 gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len + (q->have_next ? 1 : 0); }
+
+int64_t sim_eventq_min_time(const SimEventQ *q) {
+  if (q->have_next) return q->next.time; /* smaller than everything else */
+  int64_t t = q->n > 0 ? nodes(q)->time : INT64_MAX;
+  return q->len > 0 && q->ring[q->head].time < t ? q->ring[q->head].time : t;
+}

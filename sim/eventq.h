@@ -35,3 +35,5 @@ void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev);
 /* Removes the (time, seq)-smallest event into *out; FALSE when empty. */
 gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out);
 gsize sim_eventq_size(const SimEventQ *q);
+/* The earliest pending event's time; INT64_MAX when empty. */
+int64_t sim_eventq_min_time(const SimEventQ *q);

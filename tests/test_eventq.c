@@ -159,6 +159,95 @@ static void test_lock_is_fifo(void **state) {
   g_string_free(c.log, TRUE);
 }
 
+/* Chains of steps on a few "CPUs" among background events, run once by scheduling every step
+ * and once with sim_engine_advance() taking the steps it can inline: the same log, the same
+ * number of events, and some steps really went inline. */
+typedef struct {
+  SimEngine *e;
+  GString *log;
+  gboolean use_advance;
+  guint left[4];
+  uint64_t rng;
+  guint inlined;
+} Chain;
+
+static int64_t chain_delay(Chain *c) {
+  c->rng = c->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (int64_t)((c->rng >> 33) % 7); /* small: ties with other chains are common */
+}
+
+static void h_chain(void *ctx, uint64_t cpu) {
+  Chain *c = ctx;
+  for (;;) {
+    g_string_append_printf(c->log, "%" G_GINT64_FORMAT ":%u ", sim_engine_now(c->e), (guint)cpu);
+    if (c->left[cpu] == 0) return;
+    c->left[cpu]--;
+    int64_t d = chain_delay(c);
+    if (c->use_advance && sim_engine_advance(c->e, d)) {
+      c->inlined++;
+      continue;
+    }
+    sim_engine_schedule(c->e, d, h_chain, c, cpu);
+    return;
+  }
+}
+
+static void h_mark(void *ctx, uint64_t arg) {
+  Chain *c = ctx;
+  g_string_append_printf(c->log, "%" G_GINT64_FORMAT ":m%u ", sim_engine_now(c->e), (guint)arg);
+}
+
+static char *run_chains(gboolean use_advance, uint64_t *events, guint *inlined) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  Chain c = {.e = e, .log = g_string_new(NULL), .use_advance = use_advance, .rng = 42};
+  for (guint cpu = 0; cpu < 4; cpu++) {
+    c.left[cpu] = 200 + 50 * cpu;
+    sim_engine_schedule(e, cpu, h_chain, &c, cpu);
+  }
+  for (guint k = 0; k < 100; k++) sim_engine_schedule(e, 3 * k + (k % 5), h_mark, &c, k);
+  sim_engine_run(e, INT64_MAX);
+  *events = sim_engine_events_run(e);
+  *inlined = c.inlined;
+  return g_string_free(c.log, FALSE);
+}
+
+static void test_engine_advance_same_as_queue(void **state) {
+  uint64_t ev_q, ev_a;
+  guint in_q, in_a;
+  g_autofree char *q = run_chains(FALSE, &ev_q, &in_q);
+  g_autofree char *a = run_chains(TRUE, &ev_a, &in_a);
+  assert_string_equal(a, q);
+  assert_int_equal(ev_a, ev_q);
+  assert_int_equal(in_q, 0);
+  assert_true(in_a > 100);
+}
+
+static void h_advance_probe(void *ctx, uint64_t arg) {
+  Ctx *c = ctx;
+  /* a pending event at 10 (seq before ours) must run first; 9 is free; past `until` (15) not */
+  gboolean at10 = sim_engine_advance(c->e, 10 - sim_engine_now(c->e));
+  gboolean at9 = sim_engine_advance(c->e, 9 - sim_engine_now(c->e));
+  gboolean past = sim_engine_advance(c->e, 16 - sim_engine_now(c->e));
+  g_string_append_printf(c->log, "%d%d%d@%" G_GINT64_FORMAT " ", at10, at9, past, sim_engine_now(c->e));
+  sim_engine_stop(c->e);
+  g_string_append_printf(c->log, "stopped:%d ", sim_engine_advance(c->e, 0));
+}
+
+static void test_engine_advance_refuses(void **state) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  Ctx c = {e, g_string_new(NULL)};
+  assert_false(sim_engine_advance(e, 0)); /* not running */
+  sim_engine_schedule(e, 2, h_advance_probe, &c, 0);
+  sim_engine_schedule(e, 10, h_log, &c, 'x');
+  assert_int_equal(sim_engine_run(e, 15), 1);
+  assert_string_equal(c.log->str, "010@9 stopped:0 ");
+  assert_int_equal(sim_engine_events_run(e), 2); /* the probe and the step it took inline */
+  sim_engine_run(e, 15);
+  assert_string_equal(c.log->str, "010@9 stopped:0 10:x ");
+  assert_false(sim_engine_advance(e, 1)); /* not running again */
+  g_string_free(c.log, TRUE);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_heap_orders_by_time_then_seq),
@@ -167,6 +256,8 @@ int main(void) {
       cmocka_unit_test(test_random_traffic_matches_sorted_reference),
       cmocka_unit_test(test_engine_same_time_is_fifo),
       cmocka_unit_test(test_lock_is_fifo),
+      cmocka_unit_test(test_engine_advance_same_as_queue),
+      cmocka_unit_test(test_engine_advance_refuses),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
