@@ -193,30 +193,33 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
 
 /* ---- state table walks ---------------------------------------------------------------- */
 
-/* Index of the first row after step `from`. This runs for every callback of every CPU (a walk
- * from the top of the table was the hottest spot of a run), so: `hint` is the row the walk ran
- * last, which normally holds `from` — checked, so a stale hint only costs a binary search
- * (rows are sorted by step). */
-static guint row_after(const CpuhpTable *t, guint from, guint hint) {
-  if (hint < t->n_steps && t->steps[hint].step == from) return hint + 1;
-  guint lo = 0, hi = t->n_steps;
-  while (lo < hi) {
-    guint mid = lo + (hi - lo) / 2;
-    if (t->steps[mid].step <= from) lo = mid + 1;
-    else hi = mid;
+/* Next row after step `from` up to `limit` that a CPU really runs in `section`, from that
+ * section's run list; NULL if none. This runs for every callback of every CPU (a walk of the
+ * table from the top was once the hottest spot of a run), so `*pos`, the CPU's cursor, normally
+ * sits on the answer already: it is checked (the row before it is at or before `from`, it is
+ * after), so a stale cursor only costs a bisection. On return it sits past the row returned. */
+G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((CpuhpMachine *)NULL)->run));
+
+static inline __attribute__((always_inline)) const CpuhpStep *
+next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint16 *pos, const RunRow **out) {
+  const RunRow *r = m->run[section];
+  guint i = *pos;
+  if (!(r[i].step > from && (i == 0 || r[i - 1].step <= from))) {
+    guint lo = 0, hi = m->n_run[section]; /* the end row (RUN_END) is after every step */
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+      if (r[mid].step <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    i = lo;
   }
-  return lo;
-}
-
-G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((RowCost *)NULL)->next_run));
-
-/* Next row after `from` up to `limit` that this CPU really runs in `section`: rows are sorted
- * by step, so the first run row from there on is the one, if it is within the limit. */
-static const CpuhpStep *next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint hint) {
-  guint i = row_after(m->table, from, hint);
-  if (i >= m->table->n_steps) return NULL;
-  guint j = m->rows[i].next_run[section];
-  return j < m->table->n_steps && m->table->steps[j].step <= limit ? &m->table->steps[j] : NULL;
+  if (r[i].step > limit) {
+    *pos = (guint16)i;
+    return NULL;
+  }
+  *pos = (guint16)(i + 1);
+  *out = &r[i];
+  return &m->table->steps[r[i].row];
 }
 
 static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
@@ -224,15 +227,19 @@ static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
 }
 
 /* A callback's cost; the global trace ring buffer also pays per page it allocates. */
-static int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
+static G_GNUC_NO_INLINE int64_t draw_state_cost_slow(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
   const RowCost *rc = cost_of(m, s);
-  if (inst == 0 && rc->fixed_ns >= 0) return rc->fixed_ns; /* what the sum below gives */
   uint32_t purpose = PURPOSE_STATE_BASE + s->step * 64u + inst;
   int64_t ns = machine_draw(m, &rc->costs[inst], cpu, purpose, 0) + rc->per_possible_cpu * (int64_t)m->n_cpus +
                rc->per_online_cpu * (int64_t)m->n_online;
   if (s->ring_buffer && inst == m->p->kernel.trace_rb_global)
     ns += (int64_t)cpuhp_ring_buffer_pages(m->p) * machine_draw(m, &m->p->kernel.trace_rb_page, cpu, purpose, 1);
   return ns;
+}
+
+static inline int64_t draw_state_cost(CpuhpMachine *m, guint cpu, const CpuhpStep *s, guint inst) {
+  int64_t fixed = cost_of(m, s)->fixed_ns;
+  return inst == 0 && fixed >= 0 ? fixed : draw_state_cost_slow(m, cpu, s, inst); /* the same sum */
 }
 
 /* ---- the control CPU ------------------------------------------------------------------ */
@@ -566,8 +573,8 @@ static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
 static void ap_thread_next(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
 next:;
-  const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE, c->step_idx);
-  if (s) c->step_idx = (guint)(s - m->table->steps);
+  const RunRow *rr = NULL;
+  const CpuhpStep *s = next_row(m, c->state, c->target, CPUHP_SECTION_ONLINE, &c->run_pos[CPUHP_SECTION_ONLINE], &rr);
   if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
     c->state = c->target;
     m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
@@ -584,7 +591,7 @@ next:;
     return;
   }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
-  int64_t ns = draw_state_cost(m, cpu, s, 0);
+  int64_t ns = rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0);
   if (machine_work_inline(m, ns)) {
     ap_thread_cb_exit(m, cpu);
     goto next;
@@ -641,14 +648,14 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   if (c->state < m->table->bringup_cpu) c->state = m->table->bringup_cpu;
   guint limit = MIN(c->target, m->table->ap_online);
-  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_STARTING, c->step_idx);
-  if (s) c->step_idx = (guint)(s - m->table->steps);
+  const RunRow *rr = NULL;
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_STARTING, &c->run_pos[CPUHP_SECTION_STARTING], &rr);
   if (!s) {
     c->state = (guint16)limit;
     return (ApStep){0, AP_NEXT, AP_WORK};
   }
   c->state = s->step;
-  return (ApStep){draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
+  return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
 }
 
 /* -- the AP's own code: run its stage list -- */
@@ -695,8 +702,8 @@ static void bp_next_step(CpuhpMachine *m) {
   CpuhpCpu *c = &m->cpus[cpu];
 next:;
   guint limit = MIN(c->target, m->table->bringup_cpu);
-  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE,
-                               m->bp.step ? (guint)(m->bp.step - m->table->steps) : G_MAXUINT);
+  const RunRow *rr = NULL;
+  const CpuhpStep *s = next_row(m, c->state, limit, CPUHP_SECTION_PREPARE, &c->run_pos[CPUHP_SECTION_PREPARE], &rr);
   if (!s) {
     machine_bp_next_cpu(m);
     return;
@@ -708,7 +715,7 @@ next:;
     machine_up_failed(m, cpu, s, -EAGAIN);
     return;
   }
-  switch (s->cost) {
+  switch ((CpuhpCostModel)rr->cost) {
   case CPUHP_COST_PROFILE:
     bp_phase(m, CPUHP_BP_PREPARE);
     m->bp.instance = 0;
@@ -828,12 +835,19 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
                     !(s->ring_buffer && p->kernel.trace_rb_global == 0);
     m.rows[i].fixed_ns = same ? d0->a + m.rows[i].per_possible_cpu * (int64_t)m.n_cpus : -1;
   }
-  for (guint sec = 0; sec < G_N_ELEMENTS(m.rows[0].next_run); sec++)
-    for (guint i = table->n_steps, next = table->n_steps; i-- > 0;) {
+  for (guint sec = 0; sec < G_N_ELEMENTS(m.run); sec++) {
+    m.run[sec] = g_new(RunRow, table->n_steps + 1);
+    guint n = 0;
+    for (guint i = 0; i < table->n_steps; i++) {
       const CpuhpStep *s = &table->steps[i];
-      if (s->section == sec && s->startup && m.rows[i].present) next = i;
-      m.rows[i].next_run[sec] = next;
+      g_assert(s->step < RUN_END && i < G_MAXUINT16);
+      if (s->section != sec || !s->startup || !m.rows[i].present) continue;
+      m.run[sec][n++] = (RunRow){.step = s->step, .row = (guint16)i,
+                                 .cost = (guint8)s->cost, .fixed_ns = m.rows[i].fixed_ns};
     }
+    m.run[sec][n] = (RunRow){.step = RUN_END};
+    m.n_run[sec] = n;
+  }
 
   for (guint c = 0; c < m.n_cpus; c++) {
     m.cpus[c].topo = cpuhp_topology_cpu(m.topo, c);
@@ -900,6 +914,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
 
 out:
   g_free(m.rows);
+  for (guint sec = 0; sec < G_N_ELEMENTS(m.run); sec++) g_free(m.run[sec]);
   for (guint i = 0; i < cpuhp_topology_n_cores(m.topo); i++)
     if (m.cores[i].ucode_waiters) g_array_unref(m.cores[i].ucode_waiters);
   g_free(m.cores);

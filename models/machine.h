@@ -98,9 +98,17 @@ typedef struct {
   int64_t per_possible_cpu, per_online_cpu; /* ns per CPU of the mask the callback walks */
   int64_t fixed_ns; /* the first instance's whole cost when it is the same for every CPU at
                        every time (a fixed value, no online-CPU term, no ring buffer); else -1 */
-  guint next_run[3]; /* per CpuhpSection: the first row from here on that a CPU runs in that
-                        section (present, with a startup callback); table->n_steps if none */
 } RowCost;
+
+/* A row a CPU runs in one section (present, with a startup callback), in step order: the
+ * walks' compact copy of the table, ended by a row of step RUN_END. */
+#define RUN_END G_MAXUINT16
+typedef struct {
+  guint16 step;
+  guint16 row;      /* index into table->steps and the RowCost array */
+  guint8 cost;      /* the step's CpuhpCostModel */
+  int64_t fixed_ns; /* RowCost.fixed_ns */
+} RunRow;
 
 typedef struct {
   const CpuhpTopoCpu *topo;
@@ -111,7 +119,7 @@ typedef struct {
   guint stage;            /* index into the current AP stage list */
   const ApStage *stages;
   guint n_stages;
-  guint step_idx;         /* table row cursor for STARTING / ONLINE walks */
+  guint16 run_pos[3];     /* per section: where its walk goes on in m->run (checked) */
   guint n_notices;        /* spin-notice draws so far */
   guint n_wakeups;        /* task wake-up draws so far */
   int64_t stage_since;    /* start of the stage being timed */
@@ -138,6 +146,8 @@ struct _CpuhpMachine {
   const CpuhpTable *table;
   const ArchOps *arch;
   RowCost *rows;
+  RunRow *run[3];         /* per CpuhpSection */
+  guint n_run[3];
   SimPsPool *host;        /* vCPUs sharing host CPUs; NULL on bare metal */
   CpuhpTopology *topo;
   uint64_t seed;
