@@ -824,7 +824,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.rows = g_new0(RowCost, table->n_steps);
   for (guint i = 0; i < table->n_steps; i++) {
     const CpuhpStep *s = &table->steps[i];
-    const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
+    const CpuhpStateCost *sc = cpuhp_profile_state_of_row(p, table, i);
     m.rows[i].present = sc && sc->present >= 0 ? sc->present : s->at_boot;
     m.rows[i].costs = sc && sc->n_costs ? sc->costs : &zero_cost;
     m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
@@ -852,11 +852,12 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   for (guint c = 0; c < m.n_cpus; c++) {
     m.cpus[c].topo = cpuhp_topology_cpu(m.topo, c);
     const CpuhpTopoCpu *t = m.cpus[c].topo;
-    CpuhpCpuResult *r = &m.res->cpus[c];
-    *r = (CpuhpCpuResult){.cpu = c, .package = t->package, .core = t->core, .thread = t->thread,
-                          .node = t->node, .primary = t->primary, .status = CPUHP_CPU_OFFLINE,
-                          .up_start = -1, .kick = -1, .alive = -1, .release = -1,
-                          .online_idle = -1, .online = -1, .running = -1, .ucode_apply = {-1, -1}};
+    CpuhpCpuResult *r = &m.res->cpus[c]; /* zeroed by cpuhp_result_new(): the rest is 0 */
+    r->cpu = c, r->package = t->package, r->core = t->core, r->thread = t->thread, r->node = t->node;
+    r->primary = t->primary;
+    r->status = CPUHP_CPU_OFFLINE;
+    r->up_start = r->kick = r->alive = r->release = r->online_idle = r->online = r->running = -1;
+    r->ucode_apply[0] = r->ucode_apply[1] = -1;
   }
   /* The boot CPU is online before smp_init() and counts for its package. */
   m.cpus[0].state = table->online;

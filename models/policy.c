@@ -38,8 +38,9 @@ static void parallel_group(Ctx *x, GArray *cpus) {
 }
 
 static GArray *aps(Ctx *x, gint primary /* -1 all, 1 primaries, 0 siblings */) {
-  GArray *a = g_array_new(FALSE, FALSE, sizeof(guint));
-  for (guint c = 1; c < cpuhp_topology_n_cpus(x->t); c++) {
+  guint n = cpuhp_topology_n_cpus(x->t);
+  GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(guint), n);
+  for (guint c = 1; c < n; c++) {
     gboolean pri = cpuhp_topology_cpu(x->t, c)->primary;
     if (primary < 0 || (primary == 1) == pri) g_array_append_val(a, c);
   }
@@ -294,7 +295,9 @@ const char *cpuhp_policy_spec(const CpuhpPolicy *p) { return p->spec; }
 
 gboolean cpuhp_policy_plan(const CpuhpPolicy *pol, const CpuhpProfile *p, const CpuhpTopology *t,
                            const CpuhpTable *table, CpuhpPlan *out, GError **error) {
-  *out = (CpuhpPlan){.calls = g_array_new(FALSE, FALSE, sizeof(CpuhpUpCall))};
+  /* every policy makes at most two calls per AP: no growth while planning */
+  guint n = cpuhp_topology_n_cpus(t);
+  *out = (CpuhpPlan){.calls = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpUpCall), 2 * n)};
   Ctx x = {pol, p, t, table, out};
   if (!pol->kind->plan(&x, error)) {
     cpuhp_plan_clear(out);

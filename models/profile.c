@@ -803,7 +803,12 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
                 sim_format_duration(p->kernel.alive_spin, spin, sizeof spin),
                 sim_format_duration(p->kernel.alive_timeout, timeout, sizeof timeout));
   }
-  return bind_states(p, t, yt_mapping_get(root, "states"), error);
+  if (!bind_states(p, t, yt_mapping_get(root, "states"), error)) return FALSE;
+  p->row_states_table = t;
+  g_free(p->row_states);
+  p->row_states = g_new(const CpuhpStateCost *, t->n_steps);
+  for (guint i = 0; i < t->n_steps; i++) p->row_states[i] = cpuhp_profile_state(p, t->steps[i].name);
+  return TRUE;
 }
 
 /* ---- overrides ---- */
@@ -888,6 +893,7 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   }
   g_free(p->states);
   g_free(p->states_by_name);
+  g_free(p->row_states);
   g_free(p->source);
   g_free(p);
 }
@@ -979,6 +985,11 @@ const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *nam
     else hi = mid;
   }
   return NULL;
+}
+
+const CpuhpStateCost *cpuhp_profile_state_of_row(const CpuhpProfile *p, const CpuhpTable *t, guint row) {
+  g_assert(row < t->n_steps);
+  return t == p->row_states_table ? p->row_states[row] : cpuhp_profile_state(p, t->steps[row].name);
 }
 
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p) {
