@@ -568,6 +568,22 @@ static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
   ap_thread_next(m, (guint)cpu);
 }
 
+/* What the loop below does row after row, done at once for the rows that follow while each has
+ * a fixed cost and ends before any other event (and nothing is traced): only the state, the
+ * cursor and the clock move. Call right after a row ran inline. */
+static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
+  guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
+  const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
+  int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+  guint n = 0;
+  for (; r->step <= c->target && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t; r++, n++)
+    t += r->fixed_ns;
+  if (n == 0) return;
+  c->state = r[-1].step;
+  *pos = (guint16)(*pos + n);
+  sim_engine_advance_to(m->e, t, n);
+}
+
 /* The ONLINE rows one after the other; a callback whose end is the engine's next event ends
  * here, without a trip through the queue. */
 static void ap_thread_next(CpuhpMachine *m, guint cpu) {
@@ -594,6 +610,7 @@ next:;
   int64_t ns = rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0);
   if (machine_work_inline(m, ns)) {
     ap_thread_cb_exit(m, cpu);
+    if (!m->tracing) ap_thread_take_fixed(m, c);
     goto next;
   }
   machine_work(m, cpu, ns, ev_ap_thread_cb_done, cpu);
@@ -697,6 +714,27 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
 
 /* -- one step of cpu_up() on the BP -- */
 
+/* bp_next_step() for the PREPARE rows that follow one that ran inline, done at once while each
+ * is a one-instance callback of fixed cost that ends before any other event (and nothing is
+ * traced): only the states, the cursor and the clock move. The BP stays in its PREPARE phase,
+ * so its time still adds up there. */
+static void bp_take_fixed(CpuhpMachine *m, CpuhpCpu *c, guint limit) {
+  guint16 *pos = &c->run_pos[CPUHP_SECTION_PREPARE];
+  const RunRow *r = &m->run[CPUHP_SECTION_PREPARE][*pos];
+  int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+  guint n = 0;
+  g_assert(m->bp.phase == CPUHP_BP_PREPARE);
+  for (; r->step <= limit && r->single && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t;
+       r++, n++)
+    t += r->fixed_ns;
+  if (n == 0) return;
+  c->state = r[-1].step;
+  m->bp.step = &m->table->steps[r[-1].row];
+  m->bp.instance = 0;
+  *pos = (guint16)(*pos + n);
+  sim_engine_advance_to(m->e, t, n);
+}
+
 static void bp_next_step(CpuhpMachine *m) {
   guint cpu = m->bp.cpu;
   CpuhpCpu *c = &m->cpus[cpu];
@@ -721,7 +759,10 @@ next:;
     m->bp.instance = 0;
     trace(m, s->multi_instance ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, 0, cpu,
           c->target, s, 0);
-    if (bp_callback_run(m)) goto next; /* ran inline to its end: the next row */
+    if (bp_callback_run(m)) { /* ran inline to its end: the next row */
+      if (!m->tracing) bp_take_fixed(m, c, limit);
+      goto next;
+    }
     return;
   case CPUHP_COST_KICK:
     trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
@@ -842,8 +883,9 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
       const CpuhpStep *s = &table->steps[i];
       g_assert(s->step < RUN_END && i < G_MAXUINT16);
       if (s->section != sec || !s->startup || !m.rows[i].present) continue;
-      m.run[sec][n++] = (RunRow){.step = s->step, .row = (guint16)i,
-                                 .cost = (guint8)s->cost, .fixed_ns = m.rows[i].fixed_ns};
+      m.run[sec][n++] = (RunRow){.step = s->step, .row = (guint16)i, .cost = (guint8)s->cost,
+                                 .single = s->cost == CPUHP_COST_PROFILE && m.rows[i].n_costs == 1,
+                                 .fixed_ns = m.rows[i].fixed_ns};
     }
     m.run[sec][n] = (RunRow){.step = RUN_END};
     m.n_run[sec] = n;

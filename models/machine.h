@@ -107,6 +107,8 @@ typedef struct {
   guint16 step;
   guint16 row;      /* index into table->steps and the RowCost array */
   guint8 cost;      /* the step's CpuhpCostModel */
+  guint8 single;    /* a profile-cost row of one instance: a BP walk may take a run of such
+                       rows with fixed costs at once */
   int64_t fixed_ns; /* RowCost.fixed_ns */
 } RunRow;
 

@@ -64,19 +64,29 @@ uint64_t sim_engine_run(SimEngine *e, int64_t until) {
   return ran;
 }
 
-gboolean sim_engine_advance(SimEngine *e, int64_t delay) {
-  int64_t t;
-  g_assert(delay >= 0 && !__builtin_add_overflow(e->now, delay, &t));
+int64_t sim_engine_horizon(SimEngine *e) {
   if (G_UNLIKELY(!e->limit_valid)) {
     /* Strictly before everything queued: a pending event at t has a smaller seq than the
      * continuation would get, so it would run first. Times are >= 0: no overflow. */
     e->limit = MIN(sim_eventq_min_time(e->q) - 1, e->until);
     e->limit_valid = TRUE;
   }
-  if (t > e->limit) return FALSE;
+  return e->limit;
+}
+
+gboolean sim_engine_advance(SimEngine *e, int64_t delay) {
+  int64_t t;
+  g_assert(delay >= 0 && !__builtin_add_overflow(e->now, delay, &t));
+  if (t > sim_engine_horizon(e)) return FALSE;
   e->now = t;
   e->events_run++;
   return TRUE;
+}
+
+void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n) {
+  g_assert(e->limit_valid && t >= e->now && t <= e->limit);
+  e->now = t;
+  e->events_run += n;
 }
 
 void sim_engine_stop(SimEngine *e) {

@@ -29,6 +29,12 @@ uint64_t sim_engine_run(SimEngine *e, int64_t until);
  * Nothing can happen in between, so the outcome is the one the queue would give, minus a push,
  * a pop and a dispatch. FALSE: nothing changed; schedule it. Only from inside a handler. */
 gboolean sim_engine_advance(SimEngine *e, int64_t delay);
+/* The same for a run of continuations taken at once: sim_engine_horizon() is the latest time
+ * sim_engine_advance() would move to (`now + delay <= horizon`; below now when it would refuse
+ * everything), valid until the handler schedules an event; sim_engine_advance_to() then moves
+ * the clock to t (now <= t <= horizon) and counts n events as run. */
+int64_t sim_engine_horizon(SimEngine *e);
+void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n);
 void sim_engine_stop(SimEngine *e);
 uint64_t sim_engine_events_run(const SimEngine *e);
 gsize sim_engine_pending(const SimEngine *e);
