@@ -288,12 +288,68 @@ static void test_alive_wait_mechanism(void **state) {
   assert_true(s->cpus[1].release - s->cpus[1].alive > 1000000);
 }
 
+/* Without tracing, a run of fixed-cost rows that ends before any other event is taken at once
+ * (bp_take_fixed, ap_thread_take_fixed); with tracing every row goes through the loop one by one.
+ * The two must give the same run: every figure, per-CPU record and console line, and the same
+ * event count. Over the shipped profiles (bare metal, VMs with shared host CPUs), both modes, an
+ * injected failure and a variable-cost profile (per online CPU terms). */
+static void assert_same_run(const CpuhpResult *a, const CpuhpResult *b) {
+  assert_int_equal(a->bringup_ns, b->bringup_ns);
+  assert_int_equal(a->all_online_ns, b->all_online_ns);
+  assert_int_equal(a->events, b->events);
+  assert_int_equal(a->cpus_online, b->cpus_online);
+  assert_int_equal(a->ap_spin_ns, b->ap_spin_ns);
+  assert_memory_equal(a->bp_phase_ns, b->bp_phase_ns, sizeof a->bp_phase_ns);
+  assert_int_equal(a->n_cpus, b->n_cpus);
+  assert_memory_equal(a->cpus, b->cpus, a->n_cpus * sizeof *a->cpus);
+  assert_int_equal(a->log->len, b->log->len);
+  for (guint i = 0; i < a->log->len; i++) {
+    assert_int_equal(g_array_index(a->log, CpuhpLogLine, i).ts, g_array_index(b->log, CpuhpLogLine, i).ts);
+    assert_string_equal(g_array_index(a->log, CpuhpLogLine, i).text, g_array_index(b->log, CpuhpLogLine, i).text);
+  }
+}
+
+static void test_untraced_run_same(void **state) {
+  static const char *const files[] = {NULL, "scenarios/qemu-tcg-icount-x86_64.yaml", "scenarios/qemu-tcg-mttcg-x86_64.yaml",
+                                      "scenarios/qemu-arm64-tcg-icount.yaml", "scenarios/qemu-arm64-kvm-128.yaml",
+                                      "scenarios/hyperv-arm64-96.yaml"};
+  guint compared = 0;
+  for (guint f = 0; f < G_N_ELEMENTS(files); f++)
+    for (int par = 0; par <= 1; par++) {
+      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+      g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+      g_autoptr(GError) err = NULL;
+      g_autoptr(CpuhpProfile) p = files[f] ? cpuhp_profile_load_file(files[f], ov, &err) : cpuhp_profile_load_default(ov, &err);
+      if (!p) fail_msg("%s", err->message);
+      for (uint64_t seed = 1; seed <= 2; seed++) {
+        CpuhpFault fault = {.cpu = cpuhp_profile_n_cpus(p) - 1}; /* the last AP */
+        assert_true(fault.cpu > 0);
+        const CpuhpStep *ws = cpuhp_table_find(cpuhp_profile_table(p), "workqueue:online");
+        assert_non_null(ws);
+        fault.step = ws->step;
+        for (int faulted = 0; faulted <= 1; faulted++) {
+          CpuhpRunOptions a = {.seed = seed, .trace = TRUE, .faults = &fault, .n_faults = (guint)faulted};
+          CpuhpRunOptions b = a;
+          b.trace = FALSE;
+          g_autoptr(CpuhpResult) ra = cpuhp_bringup_run(p, &a, &err);
+          g_autoptr(CpuhpResult) rb = cpuhp_bringup_run(p, &b, &err);
+          assert_non_null(ra);
+          assert_non_null(rb);
+          assert_same_run(ra, rb);
+          compared++;
+        }
+      }
+    }
+  assert_int_equal(compared, G_N_ELEMENTS(files) * 2 * 2 * 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_invariants_matrix),   cmocka_unit_test(test_one_cpu),
       cmocka_unit_test(test_alive_timeout),       cmocka_unit_test(test_microcode_sibling_rule),
       cmocka_unit_test(test_tsc_sync_rules),      cmocka_unit_test(test_delay_calibration),
       cmocka_unit_test(test_alive_wait_mechanism), cmocka_unit_test(test_mask_walk_costs),
+      cmocka_unit_test(test_untraced_run_same),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

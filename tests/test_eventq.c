@@ -165,7 +165,7 @@ static void test_lock_is_fifo(void **state) {
 typedef struct {
   SimEngine *e;
   GString *log;
-  gboolean use_advance;
+  int use_advance; /* 0: schedule every step; 1: sim_engine_advance(); 2: the horizon */
   guint left[4];
   uint64_t rng;
   guint inlined;
@@ -183,7 +183,20 @@ static void h_chain(void *ctx, uint64_t cpu) {
     if (c->left[cpu] == 0) return;
     c->left[cpu]--;
     int64_t d = chain_delay(c);
-    if (c->use_advance && sim_engine_advance(c->e, d)) {
+    if (c->use_advance == 2) { /* as many steps as fit before the horizon, at once */
+      int64_t t = sim_engine_now(c->e), horizon = sim_engine_horizon(c->e);
+      guint n = 0;
+      gboolean ended = FALSE;
+      while (!ended && t + d <= horizon) {
+        t += d, n++;
+        g_string_append_printf(c->log, "%" G_GINT64_FORMAT ":%u ", t, (guint)cpu);
+        if (c->left[cpu] == 0) ended = TRUE;
+        else c->left[cpu]--, d = chain_delay(c);
+      }
+      if (n) sim_engine_advance_to(c->e, t, n);
+      c->inlined += n;
+      if (ended) return;
+    } else if (c->use_advance && sim_engine_advance(c->e, d)) {
       c->inlined++;
       continue;
     }
@@ -197,7 +210,7 @@ static void h_mark(void *ctx, uint64_t arg) {
   g_string_append_printf(c->log, "%" G_GINT64_FORMAT ":m%u ", sim_engine_now(c->e), (guint)arg);
 }
 
-static char *run_chains(gboolean use_advance, uint64_t *events, guint *inlined) {
+static char *run_chains(int use_advance, uint64_t *events, guint *inlined) {
   g_autoptr(SimEngine) e = sim_engine_new();
   Chain c = {.e = e, .log = g_string_new(NULL), .use_advance = use_advance, .rng = 42};
   for (guint cpu = 0; cpu < 4; cpu++) {
@@ -214,12 +227,18 @@ static char *run_chains(gboolean use_advance, uint64_t *events, guint *inlined) 
 static void test_engine_advance_same_as_queue(void **state) {
   uint64_t ev_q, ev_a;
   guint in_q, in_a;
-  g_autofree char *q = run_chains(FALSE, &ev_q, &in_q);
-  g_autofree char *a = run_chains(TRUE, &ev_a, &in_a);
+  g_autofree char *q = run_chains(0, &ev_q, &in_q);
+  g_autofree char *a = run_chains(1, &ev_a, &in_a);
   assert_string_equal(a, q);
   assert_int_equal(ev_a, ev_q);
   assert_int_equal(in_q, 0);
   assert_true(in_a > 100);
+  uint64_t ev_h;
+  guint in_h;
+  g_autofree char *h = run_chains(2, &ev_h, &in_h);
+  assert_string_equal(h, q);
+  assert_int_equal(ev_h, ev_q);
+  assert_int_equal(in_h, in_a);
 }
 
 static void h_advance_probe(void *ctx, uint64_t arg) {
