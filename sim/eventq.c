@@ -8,26 +8,30 @@
  * out again without touching the heap. A push that is earlier still moves the register's event
  * into the heap.
  *
- * The heap orders 16-byte nodes (time, slot number); the rest of a heap event (handler, context,
- * argument, seq) waits in its slot and is touched by push and pop only. So sift loops read and
- * move 16 bytes per node instead of 40, and node i is stored at base[i + 3] in a 64-byte-aligned
- * array: the four children of a node then fill exactly one cache line. Free slots form a list
- * threaded through the slots, LIFO, so the slot a pop frees is the (hot) one the next push takes. */
+ * The heap orders 16-byte nodes: the time and an order word, seq << SLOT_BITS | slot, so that
+ * (time, order) compares as (time, seq) — seqs are unique — without leaving the node: equal
+ * times are common (identical CPUs in a fixed-cost profile) and a look into the slots for the
+ * seq cost a dependent load per tie. The rest of a heap event (handler, context, argument) waits
+ * in its slot and is touched by push and pop only. Node i is stored at base[i + 3] in a
+ * 64-byte-aligned array: the four children of a node then fill exactly one cache line. Free
+ * slots form a list threaded through the slots, LIFO, so the slot a pop frees is the (hot) one
+ * the next push takes. */
 #include "sim/eventq.h"
 
 #include <string.h>
 
+#define SLOT_BITS 24 /* at most 2^24 heap events pending; seqs below 2^40 */
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
+
 typedef struct {
-  int64_t time;
-  uint32_t slot;
-  uint32_t pad_;
+  int64_t time;   /* >= 0: the engine never goes back before 0 */
+  uint64_t order; /* seq << SLOT_BITS | slot */
 } Node;
 
 typedef struct {
   SimHandler fn;
   void *ctx;
   uint64_t arg; /* while the slot is free: the next free slot */
-  uint64_t seq;
 } Slot;
 
 #define NODE_ALIGN 64
@@ -49,13 +53,13 @@ struct _SimEventQ {
 
 static inline Node *nodes(const SimEventQ *q) { return q->base + NODE_PAD; }
 
-static inline gboolean node_before(const SimEventQ *q, const Node *a, const Node *b) {
-  return a->time < b->time || (a->time == b->time && q->slots[a->slot].seq < q->slots[b->slot].seq);
+static inline gboolean node_before(const Node *a, const Node *b) {
+  return a->time < b->time || (a->time == b->time && a->order < b->order);
 }
 
 /* Only when every slot is taken (n == cap): the new slots become the free list. */
 static void heap_grow(SimEventQ *q, gsize cap) {
-  g_assert(cap <= G_MAXUINT32);
+  g_assert(cap <= (gsize)1 << SLOT_BITS);
   Node *base = g_aligned_alloc(cap + NODE_PAD, sizeof(Node), NODE_ALIGN);
   if (q->base) memcpy(base + NODE_PAD, nodes(q), q->n * sizeof(Node));
   g_aligned_free(q->base);
@@ -103,15 +107,16 @@ static inline gboolean event_before(const SimEvent *a, const SimEvent *b) {
 
 static void heap_push(SimEventQ *q, const SimEvent *ev) {
   if (q->n == q->cap) heap_grow(q, q->cap * 2);
+  g_assert(ev->time >= 0 && ev->seq >> (64 - SLOT_BITS) == 0);
   uint32_t slot = (uint32_t)q->free_head;
   Slot *sl = &q->slots[slot];
   q->free_head = (gsize)sl->arg;
-  *sl = (Slot){.fn = ev->fn, .ctx = ev->ctx, .arg = ev->arg, .seq = ev->seq};
-  Node *h = nodes(q), node = {.time = ev->time, .slot = slot};
+  *sl = (Slot){.fn = ev->fn, .ctx = ev->ctx, .arg = ev->arg};
+  Node *h = nodes(q), node = {.time = ev->time, .order = ev->seq << SLOT_BITS | slot};
   gsize i = q->n++;
   while (i > 0) { /* sift up */
     gsize parent = (i - 1) / 4;
-    if (!node_before(q, &node, &h[parent])) break;
+    if (!node_before(&node, &h[parent])) break;
     h[i] = h[parent];
     i = parent;
   }
@@ -121,7 +126,7 @@ static void heap_push(SimEventQ *q, const SimEvent *ev) {
 /* Is ev smaller than the heap's root (which must exist)? */
 static inline gboolean before_heap_top(const SimEventQ *q, const SimEvent *ev) {
   const Node *top = nodes(q);
-  return ev->time < top->time || (ev->time == top->time && ev->seq < q->slots[top->slot].seq);
+  return ev->time < top->time || (ev->time == top->time && ev->seq < top->order >> SLOT_BITS);
 }
 
 /* Is ev smaller than the heads of the heap and the lane? */
@@ -163,10 +168,11 @@ void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev) {
 
 static void heap_pop(SimEventQ *q, SimEvent *out) {
   Node *h = nodes(q);
-  Slot *sl = &q->slots[h[0].slot];
-  *out = (SimEvent){.time = h[0].time, .seq = sl->seq, .fn = sl->fn, .ctx = sl->ctx, .arg = sl->arg};
+  uint32_t slot = (uint32_t)(h[0].order & SLOT_MASK);
+  Slot *sl = &q->slots[slot];
+  *out = (SimEvent){.time = h[0].time, .seq = h[0].order >> SLOT_BITS, .fn = sl->fn, .ctx = sl->ctx, .arg = sl->arg};
   sl->arg = q->free_head;
-  q->free_head = h[0].slot;
+  q->free_head = slot;
   Node last = h[--q->n];
   gsize n = q->n, i = 0;
   for (;;) { /* sift down */
@@ -181,17 +187,17 @@ static void heap_pop(SimEventQ *q, SimEvent *out) {
     }
     for (gsize k = c + 1; k < end; k++) {
       /* Which child is smallest is a coin toss for the branch predictor: compare times into a
-       * conditional move; equal times are rare and go to the slots for their seq. */
+       * conditional move; equal times take a branch, to the order words beside them. */
       gboolean lt = h[k].time < h[best].time;
-      if (G_UNLIKELY(h[k].time == h[best].time)) lt = q->slots[h[k].slot].seq < q->slots[h[best].slot].seq;
+      if (G_UNLIKELY(h[k].time == h[best].time)) lt = h[k].order < h[best].order;
       best = lt ? k : best;
     }
-    if (!node_before(q, &h[best], &last)) break;
+    if (!node_before(&h[best], &last)) break;
     h[i] = h[best];
     i = best;
   }
   if (n > 0) h[i] = last;
-  if (n >= PREFETCH_FROM) __builtin_prefetch(&q->slots[h[0].slot]); /* the next pop reads it */
+  if (n >= PREFETCH_FROM) __builtin_prefetch(&q->slots[h[0].order & SLOT_MASK]); /* the next pop reads it */
 }
 
 gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {

@@ -5,7 +5,8 @@
  * events (time == the current time) go to a FIFO lane, O(1); the rest to a flat-array 4-ary
  * heap. An event smaller than all of those waits in a one-event register instead. Pop takes the
  * register's event, else the smaller head of the two by (time, seq). No allocation per event once
- * the arrays have grown. */
+ * the arrays have grown. Limits (asserted): times >= 0, seqs below 2^40, at most 2^24 events in
+ * the heap at once. */
 #pragma once
 
 #include <glib.h>
