@@ -672,6 +672,20 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
     return (ApStep){0, AP_NEXT, AP_WORK};
   }
   c->state = s->step;
+  if (!m->host) { /* rows of fixed cost that ap_run() would run inline, one per call: at once */
+    guint16 *pos = &c->run_pos[CPUHP_SECTION_STARTING];
+    int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+    guint n = 0; /* ap_run() makes an event of a row's work only when it takes time */
+    while (rr->fixed_ns >= 0 && rr->fixed_ns <= horizon - t && rr[1].step <= limit) {
+      t += rr->fixed_ns;
+      n += rr->fixed_ns > 0;
+      rr++;
+      (*pos)++;
+      c->state = rr->step;
+    }
+    if (t > sim_engine_now(m->e) || n) sim_engine_advance_to(m->e, t, n);
+    s = &m->table->steps[rr->row];
+  }
   return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
 }
 
