@@ -26,9 +26,13 @@ static void call(Ctx *x, guint cpu, guint16 target) {
   g_array_append_val(x->out->calls, c);
 }
 
-/* cpuhp_bringup_mask(mask, target) */
+/* cpuhp_bringup_mask(mask, target); every run plans, so the calls are written in place */
 static void mask_to(Ctx *x, GArray *cpus, guint16 target) {
-  for (guint i = 0; i < cpus->len; i++) call(x, g_array_index(cpus, guint, i), target);
+  GArray *calls = x->out->calls;
+  guint base = calls->len;
+  g_array_set_size(calls, base + cpus->len);
+  CpuhpUpCall *out = &g_array_index(calls, CpuhpUpCall, base);
+  for (guint i = 0; i < cpus->len; i++) out[i] = (CpuhpUpCall){g_array_index(cpus, guint, i), target};
 }
 
 /* The two passes of cpuhp_bringup_cpus_parallel() for one group. */
@@ -38,12 +42,14 @@ static void parallel_group(Ctx *x, GArray *cpus) {
 }
 
 static GArray *aps(Ctx *x, gint primary /* -1 all, 1 primaries, 0 siblings */) {
-  guint n = cpuhp_topology_n_cpus(x->t);
+  guint n = cpuhp_topology_n_cpus(x->t), k = 0;
   GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(guint), n);
+  g_array_set_size(a, n);
   for (guint c = 1; c < n; c++) {
     gboolean pri = cpuhp_topology_cpu(x->t, c)->primary;
-    if (primary < 0 || (primary == 1) == pri) g_array_append_val(a, c);
+    if (primary < 0 || (primary == 1) == pri) g_array_index(a, guint, k++) = c;
   }
+  g_array_set_size(a, k);
   return a;
 }
 
