@@ -357,11 +357,21 @@ static void ev_ap_begin(void *ctx, uint64_t cpu) {
   ap_run(m, (guint)cpu);
 }
 
-static void ev_bp_kick_ap_starts(void *ctx, uint64_t cpu) {
-  CpuhpMachine *m = ctx;
+/* The AP starts executing while the BP finishes its kick. */
+static void kick_ap_starts(CpuhpMachine *m, guint cpu) {
+  if (!m->host && m->bp.kick_rest > 0) {
+    /* The AP's start is the next event unless something else is due now: then it runs here.
+     * The BP's end of kick is later either way, so queueing it first changes no order. */
+    machine_work(m, 0, m->bp.kick_rest, m->bp.kick_done, 0);
+    if (sim_engine_advance(m->e, 0)) ev_ap_begin(m, cpu);
+    else sim_engine_schedule(m->e, 0, ev_ap_begin, m, cpu);
+    return;
+  }
   sim_engine_schedule(m->e, 0, ev_ap_begin, m, cpu);
   machine_work(m, 0, m->bp.kick_rest, m->bp.kick_done, 0);
 }
+
+static void ev_bp_kick_ap_starts(void *ctx, uint64_t cpu) { kick_ap_starts(ctx, (guint)cpu); }
 
 /* The arch kick on the BP: the AP starts `ap_start` into it, as far as the BP got (a vCPU's kick
  * stretches on a contended host, and the AP cannot start before the BP has sent the wake-up). */
@@ -372,7 +382,10 @@ static void bp_kick_work(CpuhpMachine *m, guint cpu, SimHandler done) {
   m->bp.kick_rest = cost - ap_start;
   m->bp.kick_work = cost;
   m->bp.kick_done = done;
-  machine_work(m, 0, ap_start, ev_bp_kick_ap_starts, cpu);
+  /* Every caller up to the handler ends with this call, so when the AP's start is the next
+   * event it can come right here. */
+  if (machine_work_inline(m, ap_start)) kick_ap_starts(m, cpu);
+  else machine_work(m, 0, ap_start, ev_bp_kick_ap_starts, cpu);
 }
 
 static void bp_kick(CpuhpMachine *m, guint cpu) {
