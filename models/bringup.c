@@ -26,6 +26,22 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 
 static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
 
+/* A hand-off between CPUs (a wake-up, a release) as the last thing its handler does: fn(m, arg)
+ * `delay` ns from now, run right here when it is the next event (sim_engine_advance()), else
+ * through the queue. Only where nothing follows the call up to the handler, so that nothing
+ * happens between in either case. The depth bound keeps the C stack small: a chain of such
+ * hand-offs (BP -> AP -> BP -> the next CPU) would otherwise nest once per CPU. */
+#define HANDOFF_MAX_DEPTH 8
+static void handoff(CpuhpMachine *m, int64_t delay, SimHandler fn, uint64_t arg) {
+  if (m->handoff_depth < HANDOFF_MAX_DEPTH && sim_engine_advance(m->e, delay)) {
+    m->handoff_depth++;
+    fn(m, arg);
+    m->handoff_depth--;
+    return;
+  }
+  sim_engine_schedule(m->e, delay, fn, m, arg);
+}
+
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
   if (G_UNLIKELY(m->host)) sim_ps_work(m->host, cpu, ns, fn, m, arg);
   else sim_engine_schedule(m->e, ns, fn, m, arg);
@@ -427,8 +443,13 @@ static void bp_release(CpuhpMachine *m) {
   m->res->cpus[cpu].release = now(m);
   bp_phase(m, CPUHP_BP_WAIT_AP);
   machine_vcpu_halt(m, 0, 0);
-  if (!m->cpus[cpu].self_released) sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
-  if (m->mutation == CPUHP_MUTATE_RELEASE_TWO) /* wrong on purpose: a second AP let go */
+  if (m->cpus[cpu].self_released) return;
+  if (m->mutation != CPUHP_MUTATE_RELEASE_TWO) { /* the last thing of every caller's handler */
+    handoff(m, spin_notice(m, cpu), ev_ap_released, cpu);
+    return;
+  }
+  sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
+  /* wrong on purpose: a second AP let go */
     for (guint c = 1; c < m->n_cpus; c++)
       if (c != cpu && m->cpus[c].sync == SYNC_STATE_ALIVE) {
         m->cpus[c].sync = SYNC_STATE_SHOULD_ONLINE;
@@ -607,7 +628,7 @@ next:;
   if (!s) { /* target reached: complete(&st->done_up) wakes the BP */
     c->state = c->target;
     m->res->cpus[cpu].online_cb_ns = now(m) - m->res->cpus[cpu].online_cb_ns;
-    sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_online_done, m, 0);
+    handoff(m, machine_task_wakeup(m, 0), ev_bp_online_done, 0);
     return;
   }
   c->state = s->step;
@@ -658,7 +679,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   }
   bp_phase(m, CPUHP_BP_WAIT_ONLINE);
   machine_vcpu_halt(m, 0, 0);
-  sim_engine_schedule(m->e, machine_task_wakeup(m, cpu), ev_ap_thread_run, m, cpu);
+  handoff(m, machine_task_wakeup(m, cpu), ev_ap_thread_run, cpu);
 }
 
 static void ap_online_idle(CpuhpMachine *m, guint cpu) {
@@ -671,7 +692,7 @@ static void ap_online_idle(CpuhpMachine *m, guint cpu) {
   r->starting_ns = now(m) - r->release;
   machine_vcpu_halt(m, cpu, 0); /* the idle task runs until cpuhp/N is woken */
   if (m->bp.cpu != cpu) return; /* only a mutated model gets here: nobody waits for this AP */
-  sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_ap_online_idle, m, 0);
+  handoff(m, machine_task_wakeup(m, 0), ev_bp_ap_online_idle, 0);
 }
 
 ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {

@@ -167,6 +167,7 @@ struct _CpuhpMachine {
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */
+  guint handoff_depth;      /* hand-offs run in place, nested (bringup.c: handoff()) */
 
   /* The control CPU. */
   struct {
