@@ -39,6 +39,12 @@ void sim_lock_acquire(SimLock *l, SimHandler fn, void *ctx, uint64_t arg) {
   g_queue_push_tail(&l->waiters, w);
 }
 
+gboolean sim_lock_try_acquire(SimLock *l) {
+  if (l->held) return FALSE;
+  l->held = TRUE;
+  return TRUE;
+}
+
 void sim_lock_release(SimLock *l) {
   g_assert(l->held);
   g_autofree Waiter *w = g_queue_pop_head(&l->waiters);

@@ -12,6 +12,9 @@ SimLock *sim_lock_new(SimEngine *e);
 void sim_lock_free(SimLock *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimLock, sim_lock_free)
 void sim_lock_acquire(SimLock *l, SimHandler fn, void *ctx, uint64_t arg);
+/* Takes the lock now if it is free (TRUE), without any event: for a caller that would otherwise
+ * acquire() and have its continuation run as the next event anyway. */
+gboolean sim_lock_try_acquire(SimLock *l);
 void sim_lock_release(SimLock *l);
 gboolean sim_lock_held(const SimLock *l);
 /* Total time acquirers spent queued, ns (a contention figure for reports). */
