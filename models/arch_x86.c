@@ -179,7 +179,7 @@ static gboolean tsc_unsynchronized(const CpuhpMachine *m) {
   const CpuhpProfile *p = m->p;
   if (p->x86.tsc_unsynchronized) return TRUE;
   if (p->x86.constant_tsc || p->x86.tsc_reliable) return FALSE;
-  return !g_str_equal(p->x86.vendor, "intel") && cpuhp_topology_n_packages(m->topo) > 1;
+  return cpuhp_topology_n_packages(m->topo) > 1 && !g_str_equal(p->x86.vendor, "intel");
 }
 
 /* check_tsc_sync_target(): skipped when the TSC is known unsynchronized, when TSC_ADJUST lets

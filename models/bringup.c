@@ -190,7 +190,7 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
   if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
     flush_node_line(m);
     guint node_width = num_digits(cpuhp_topology_n_nodes(m->topo));
-    m->bp.node_line = g_string_new(NULL);
+    m->bp.node_line = g_string_sized_new(32 + (gsize)m->n_cpus * (width + 1)); /* grows no more */
     g_string_append_printf(m->bp.node_line, ".... node %*s#%u, CPUs:  ",
                            (int)(node_width - num_digits(node)), " ", node);
     m->bp.node_line_idx = m->res->log->len;
