@@ -4,7 +4,7 @@ cpuhpsim's C code, for the benchmark (bench/bench.c): on a scenario whose every 
 fixed it must give cpuhpsim's bringup time to the nanosecond, and its wall time is the yardstick
 for cpuhpsim's speed.
 
-    simpy_skl.py PARAMS.json [--reps N]
+    simpy_skl.py PARAMS.json [--reps N] [--warmup W]
 
 PARAMS.json holds the loaded profile (durations as integer ns, all fixed) and the state table
 rows as that profile has them (`cpuhpsim_bench --params` prints it for skl-2s-112t). The model
@@ -15,8 +15,8 @@ thread. Not modelled, and refused: nosmt, vCPUs sharing host CPUs (host.pcpus); 
 fault injection and the rollback after an alive timeout (the benchmark scenarios have none).
 
 Prints one line: bringup_ns=... cpus_online=... wall_ns=... events=...
-(wall_ns: median over the repetitions of building the model and env.run(); events: events SimPy
-scheduled in one run.)
+(wall_ns: median over the repetitions of building the model and env.run(), after W untimed runs,
+default 0; events: events SimPy scheduled in one run.)
 
 Needs SimPy 3 (`import simpy`): Debian's python3-simpy3.
 """
@@ -342,11 +342,14 @@ class Bringup:
 
 def main(argv):
     if len(argv) < 2:
-        sys.stderr.write("usage: simpy_skl.py PARAMS.json [--reps N]\n")
+        sys.stderr.write("usage: simpy_skl.py PARAMS.json [--reps N] [--warmup W]\n")
         return 2
     with open(argv[1]) as f:
         P = json.load(f)
     reps = int(argv[argv.index("--reps") + 1]) if "--reps" in argv else 3
+    warmup = int(argv[argv.index("--warmup") + 1]) if "--warmup" in argv else 0
+    for _ in range(warmup):
+        Bringup(P).run()
     walls, results = [], set()
     for _ in range(reps):
         t0 = time.perf_counter_ns()
