@@ -610,6 +610,7 @@ static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
   const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+  horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
   guint n = 0;
   for (; r->step <= c->target && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t; r++, n++)
     t += r->fixed_ns;
@@ -710,6 +711,7 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
   if (!m->host) { /* rows of fixed cost that ap_run() would run inline, one per call: at once */
     guint16 *pos = &c->run_pos[CPUHP_SECTION_STARTING];
     int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+    horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
     guint n = 0; /* ap_run() makes an event of a row's work only when it takes time */
     while (rr->fixed_ns >= 0 && rr->fixed_ns <= horizon - t && rr[1].step <= limit) {
       t += rr->fixed_ns;
@@ -771,6 +773,7 @@ static void bp_take_fixed(CpuhpMachine *m, CpuhpCpu *c, guint limit) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_PREPARE];
   const RunRow *r = &m->run[CPUHP_SECTION_PREPARE][*pos];
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
+  horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
   guint n = 0;
   g_assert(m->bp.phase == CPUHP_BP_PREPARE);
   for (; r->step <= limit && r->single && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t;
@@ -896,6 +899,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     return NULL;
   }
   g_autoptr(SimEngine) e = sim_engine_new();
+  if (opt->queue_every_event) sim_engine_set_inline(e, FALSE);
   CpuhpMachine m = {.e = e, .p = p, .table = table, .arch = arch, .seed = opt->seed,
                     .tracing = opt->trace, .mutation = opt->mutation};
   m.topo = cpuhp_topology_new(p);

@@ -43,6 +43,8 @@ typedef struct {
   const CpuhpFault *faults;
   guint n_faults;
   const struct _CpuhpPolicy *policy; /* ordering policy (policy.h); NULL: "kernel" */
+  gboolean queue_every_event; /* for tests: no continuation runs in place (sim_engine_advance());
+                                 the result must be the same, byte for byte */
 } CpuhpRunOptions;
 
 /* Parses "CPU:STATE" (STATE a step number or a state name) for --fail, or "CPU" for --no-alive

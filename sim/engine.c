@@ -12,6 +12,7 @@ struct _SimEngine {
    * callback) need not look into the queue: a push can only lower it, a pop invalidates it. */
   int64_t limit;
   gboolean limit_valid;
+  gboolean no_inline; /* sim_engine_set_inline(FALSE) */
   gboolean stop;
 };
 
@@ -66,6 +67,7 @@ uint64_t sim_engine_run(SimEngine *e, int64_t until) {
 
 int64_t sim_engine_horizon(SimEngine *e) {
   if (G_UNLIKELY(!e->limit_valid)) {
+    if (e->no_inline) return INT64_MIN;
     /* Strictly before everything queued: a pending event at t has a smaller seq than the
      * continuation would get, so it would run first. Times are >= 0: no overflow. */
     e->limit = MIN(sim_eventq_min_time(e->q) - 1, e->until);
@@ -87,6 +89,11 @@ void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n) {
   g_assert(e->limit_valid && t >= e->now && t <= e->limit);
   e->now = t;
   e->events_run += n;
+}
+
+void sim_engine_set_inline(SimEngine *e, gboolean allowed) {
+  e->no_inline = !allowed;
+  e->limit_valid = FALSE;
 }
 
 void sim_engine_stop(SimEngine *e) {

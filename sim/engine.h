@@ -35,6 +35,9 @@ gboolean sim_engine_advance(SimEngine *e, int64_t delay);
  * the clock to t (now <= t <= horizon) and counts n events as run. */
 int64_t sim_engine_horizon(SimEngine *e);
 void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n);
+/* For tests: with FALSE, sim_engine_advance() always refuses and sim_engine_horizon() is below
+ * any time, so every continuation goes through the queue. A model's results must not change. */
+void sim_engine_set_inline(SimEngine *e, gboolean allowed);
 void sim_engine_stop(SimEngine *e);
 uint64_t sim_engine_events_run(const SimEngine *e);
 gsize sim_engine_pending(const SimEngine *e);

@@ -4,6 +4,7 @@
 
 #include "models/cpuhp.h"
 #include "models/invariants.h"
+#include "models/policy.h"
 
 /* The ordering and causality rules of shared/reference/kernel-bringup.md section 8.4. */
 static void check_invariants(const CpuhpProfile *p, const CpuhpResult *r) {
@@ -343,6 +344,59 @@ static void test_untraced_run_same(void **state) {
   assert_int_equal(compared, G_N_ELEMENTS(files) * 2 * 2 * 2);
 }
 
+/* Every shortcut past the queue (continuations run in place, runs of fixed-cost rows taken at
+ * once, hand-offs, the free trampoline lock) must leave the run as the queue would make it:
+ * the same figures, records, console, event count and, traced, the same trace event for event.
+ * Over the shipped profiles, both modes, a failed callback, an AP that never comes alive, and
+ * two more policies. */
+static void assert_same_trace(const CpuhpResult *a, const CpuhpResult *b) {
+  assert_non_null(a->trace);
+  assert_non_null(b->trace);
+  assert_int_equal(a->trace->len, b->trace->len);
+  assert_memory_equal(a->trace->data, b->trace->data, a->trace->len * sizeof(SimFtraceRec));
+}
+
+static void test_inline_same_as_queue(void **state) {
+  static const char *const files[] = {NULL, "scenarios/qemu-tcg-icount-x86_64.yaml", "scenarios/qemu-tcg-mttcg-x86_64.yaml",
+                                      "scenarios/qemu-arm64-tcg-icount.yaml", "scenarios/qemu-arm64-kvm-128.yaml",
+                                      "scenarios/hyperv-arm64-96.yaml"};
+  static const char *const policies[] = {NULL, "waves:3", "numa-first"};
+  guint compared = 0, inlined_somewhere = 0;
+  for (guint f = 0; f < G_N_ELEMENTS(files); f++)
+    for (int par = 0; par <= 1; par++) {
+      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+      g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+      g_autoptr(GError) err = NULL;
+      g_autoptr(CpuhpProfile) p = files[f] ? cpuhp_profile_load_file(files[f], ov, &err) : cpuhp_profile_load_default(ov, &err);
+      if (!p) fail_msg("%s", err->message);
+      guint last = cpuhp_profile_n_cpus(p) - 1;
+      const CpuhpStep *ws = cpuhp_table_find(cpuhp_profile_table(p), "workqueue:online");
+      assert_non_null(ws);
+      CpuhpFault faults[][1] = {{{.cpu = last, .step = ws->step}}, {{.cpu = last, .no_alive = TRUE}}};
+      for (guint pol = 0; pol < G_N_ELEMENTS(policies); pol++) {
+        g_autoptr(CpuhpPolicy) policy = policies[pol] ? cpuhp_policy_parse(policies[pol], NULL) : NULL;
+        if (policies[pol] && (!par || !cpuhp_profile_table(p)->kick_ap)) continue; /* parallel policies */
+        for (guint fi = 0; fi <= G_N_ELEMENTS(faults); fi++)
+          for (int traced = 0; traced <= 1; traced++) {
+            CpuhpRunOptions a = {.seed = 3, .trace = traced, .policy = policy,
+                                 .faults = fi ? faults[fi - 1] : NULL, .n_faults = fi ? 1 : 0};
+            CpuhpRunOptions q = a;
+            q.queue_every_event = TRUE;
+            g_autoptr(CpuhpResult) ra = cpuhp_bringup_run(p, &a, &err);
+            g_autoptr(CpuhpResult) rq = cpuhp_bringup_run(p, &q, &err);
+            assert_non_null(ra);
+            assert_non_null(rq);
+            assert_same_run(ra, rq);
+            if (traced) assert_same_trace(ra, rq);
+            compared++;
+          }
+      }
+      inlined_somewhere++;
+    }
+  assert_true(compared >= G_N_ELEMENTS(files) * 2 * 3 * 2);
+  assert_int_equal(inlined_somewhere, G_N_ELEMENTS(files) * 2);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_invariants_matrix),   cmocka_unit_test(test_one_cpu),
@@ -350,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_tsc_sync_rules),      cmocka_unit_test(test_delay_calibration),
       cmocka_unit_test(test_alive_wait_mechanism), cmocka_unit_test(test_mask_walk_costs),
       cmocka_unit_test(test_untraced_run_same),
+      cmocka_unit_test(test_inline_same_as_queue),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

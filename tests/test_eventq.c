@@ -165,7 +165,8 @@ static void test_lock_is_fifo(void **state) {
 typedef struct {
   SimEngine *e;
   GString *log;
-  int use_advance; /* 0: schedule every step; 1: sim_engine_advance(); 2: the horizon */
+  int use_advance; /* 0: schedule every step; 1: sim_engine_advance(); 2: the horizon; 3: as 1,
+                      with inline turned off (sim_engine_set_inline) */
   guint left[4];
   uint64_t rng;
   guint inlined;
@@ -196,7 +197,7 @@ static void h_chain(void *ctx, uint64_t cpu) {
       if (n) sim_engine_advance_to(c->e, t, n);
       c->inlined += n;
       if (ended) return;
-    } else if (c->use_advance && sim_engine_advance(c->e, d)) {
+    } else if (c->use_advance && sim_engine_advance(c->e, d)) { /* 1, 3 */
       c->inlined++;
       continue;
     }
@@ -213,6 +214,7 @@ static void h_mark(void *ctx, uint64_t arg) {
 static char *run_chains(int use_advance, uint64_t *events, guint *inlined) {
   g_autoptr(SimEngine) e = sim_engine_new();
   Chain c = {.e = e, .log = g_string_new(NULL), .use_advance = use_advance, .rng = 42};
+  if (use_advance == 3) sim_engine_set_inline(e, FALSE);
   for (guint cpu = 0; cpu < 4; cpu++) {
     c.left[cpu] = 200 + 50 * cpu;
     sim_engine_schedule(e, cpu, h_chain, &c, cpu);
@@ -229,6 +231,12 @@ static void test_engine_advance_same_as_queue(void **state) {
   guint in_q, in_a;
   g_autofree char *q = run_chains(0, &ev_q, &in_q);
   g_autofree char *a = run_chains(1, &ev_a, &in_a);
+  uint64_t ev_n;
+  guint in_n;
+  g_autofree char *n = run_chains(3, &ev_n, &in_n); /* advance() with inline turned off */
+  assert_string_equal(n, q);
+  assert_int_equal(ev_n, ev_q);
+  assert_int_equal(in_n, 0);
   assert_string_equal(a, q);
   assert_int_equal(ev_a, ev_q);
   assert_int_equal(in_q, 0);
