@@ -289,6 +289,21 @@ static void test_alive_wait_mechanism(void **state) {
   assert_true(s->cpus[1].release - s->cpus[1].alive > 1000000);
 }
 
+/* The shipped profiles the speed-up tests run on: bare metal, QEMU TCG x86 and arm64, VMs whose
+ * vCPUs share host CPUs. */
+static const char *const shipped[] = {NULL /* the embedded skl-2s-112t */, "scenarios/qemu-tcg-icount-x86_64.yaml",
+                                      "scenarios/qemu-tcg-mttcg-x86_64.yaml", "scenarios/qemu-arm64-tcg-icount.yaml",
+                                      "scenarios/qemu-arm64-kvm-128.yaml", "scenarios/hyperv-arm64-96.yaml"};
+
+static CpuhpProfile *load_shipped(const char *file, gboolean parallel) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
+  g_autoptr(GError) err = NULL;
+  CpuhpProfile *p = file ? cpuhp_profile_load_file(file, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  return p;
+}
+
 /* Without tracing, a run of fixed-cost rows that ends before any other event is taken at once
  * (bp_take_fixed, ap_thread_take_fixed); with tracing every row goes through the loop one by one.
  * The two must give the same run: every figure, per-CPU record and console line, and the same
@@ -311,17 +326,11 @@ static void assert_same_run(const CpuhpResult *a, const CpuhpResult *b) {
 }
 
 static void test_untraced_run_same(void **state) {
-  static const char *const files[] = {NULL, "scenarios/qemu-tcg-icount-x86_64.yaml", "scenarios/qemu-tcg-mttcg-x86_64.yaml",
-                                      "scenarios/qemu-arm64-tcg-icount.yaml", "scenarios/qemu-arm64-kvm-128.yaml",
-                                      "scenarios/hyperv-arm64-96.yaml"};
   guint compared = 0;
-  for (guint f = 0; f < G_N_ELEMENTS(files); f++)
+  for (guint f = 0; f < G_N_ELEMENTS(shipped); f++)
     for (int par = 0; par <= 1; par++) {
-      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-      g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+      g_autoptr(CpuhpProfile) p = load_shipped(shipped[f], par);
       g_autoptr(GError) err = NULL;
-      g_autoptr(CpuhpProfile) p = files[f] ? cpuhp_profile_load_file(files[f], ov, &err) : cpuhp_profile_load_default(ov, &err);
-      if (!p) fail_msg("%s", err->message);
       for (uint64_t seed = 1; seed <= 2; seed++) {
         CpuhpFault fault = {.cpu = cpuhp_profile_n_cpus(p) - 1}; /* the last AP */
         assert_true(fault.cpu > 0);
@@ -341,7 +350,7 @@ static void test_untraced_run_same(void **state) {
         }
       }
     }
-  assert_int_equal(compared, G_N_ELEMENTS(files) * 2 * 2 * 2);
+  assert_int_equal(compared, G_N_ELEMENTS(shipped) * 2 * 2 * 2);
 }
 
 /* Every shortcut past the queue (continuations run in place, runs of fixed-cost rows taken at
@@ -357,18 +366,12 @@ static void assert_same_trace(const CpuhpResult *a, const CpuhpResult *b) {
 }
 
 static void test_inline_same_as_queue(void **state) {
-  static const char *const files[] = {NULL, "scenarios/qemu-tcg-icount-x86_64.yaml", "scenarios/qemu-tcg-mttcg-x86_64.yaml",
-                                      "scenarios/qemu-arm64-tcg-icount.yaml", "scenarios/qemu-arm64-kvm-128.yaml",
-                                      "scenarios/hyperv-arm64-96.yaml"};
   static const char *const policies[] = {NULL, "waves:3", "numa-first"};
-  guint compared = 0, inlined_somewhere = 0;
-  for (guint f = 0; f < G_N_ELEMENTS(files); f++)
+  guint compared = 0;
+  for (guint f = 0; f < G_N_ELEMENTS(shipped); f++)
     for (int par = 0; par <= 1; par++) {
-      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-      g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+      g_autoptr(CpuhpProfile) p = load_shipped(shipped[f], par);
       g_autoptr(GError) err = NULL;
-      g_autoptr(CpuhpProfile) p = files[f] ? cpuhp_profile_load_file(files[f], ov, &err) : cpuhp_profile_load_default(ov, &err);
-      if (!p) fail_msg("%s", err->message);
       guint last = cpuhp_profile_n_cpus(p) - 1;
       const CpuhpStep *ws = cpuhp_table_find(cpuhp_profile_table(p), "workqueue:online");
       assert_non_null(ws);
@@ -391,10 +394,8 @@ static void test_inline_same_as_queue(void **state) {
             compared++;
           }
       }
-      inlined_somewhere++;
     }
-  assert_true(compared >= G_N_ELEMENTS(files) * 2 * 3 * 2);
-  assert_int_equal(inlined_somewhere, G_N_ELEMENTS(files) * 2);
+  assert_true(compared >= G_N_ELEMENTS(shipped) * 2 * 3 * 2);
 }
 
 int main(void) {
