@@ -603,21 +603,31 @@ static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
   ap_thread_next(m, (guint)cpu);
 }
 
-/* What the loop below does row after row, done at once for the rows that follow while each has
- * a fixed cost and ends before any other event (and nothing is traced): only the state, the
- * cursor and the clock move. Call right after a row ran inline. */
-static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
-  guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
-  const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
+/* How many of the rows from `r` on a walk takes at once, right after a row that ran inline and
+ * with nothing traced: each has a fixed cost and ends by the horizon (so no other event comes
+ * between), is within `limit`, is not the injected failure, and, where `single`, is a
+ * one-instance profile-cost callback. Moves the clock over them, counting each as an event. */
+static guint take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step, gboolean single) {
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
   horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
   guint n = 0;
-  for (; r->step <= c->target && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t; r++, n++)
+  for (; r->step <= limit && (r->single || !single) && r->step != fail_step && r->fixed_ns >= 0 &&
+         r->fixed_ns <= horizon - t;
+       r++, n++)
     t += r->fixed_ns;
+  if (n) sim_engine_advance_to(m->e, t, n);
+  return n;
+}
+
+/* What the loop below does row after row, for the rows that can be taken at once: only the
+ * state, the cursor and the clock move. */
+static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
+  guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
+  const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
+  guint n = take_fixed_rows(m, r, c->target, c->fail_step, FALSE);
   if (n == 0) return;
-  c->state = r[-1].step;
+  c->state = r[n - 1].step;
   *pos = (guint16)(*pos + n);
-  sim_engine_advance_to(m->e, t, n);
 }
 
 /* The ONLINE rows one after the other; a callback whose end is the engine's next event ends
@@ -720,7 +730,7 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
       (*pos)++;
       c->state = rr->step;
     }
-    if (t > sim_engine_now(m->e) || n) sim_engine_advance_to(m->e, t, n);
+    if (n) sim_engine_advance_to(m->e, t, n);
     s = &m->table->steps[rr->row];
   }
   return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
@@ -765,26 +775,18 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
 
 /* -- one step of cpu_up() on the BP -- */
 
-/* bp_next_step() for the PREPARE rows that follow one that ran inline, done at once while each
- * is a one-instance callback of fixed cost that ends before any other event (and nothing is
- * traced): only the states, the cursor and the clock move. The BP stays in its PREPARE phase,
- * so its time still adds up there. */
+/* bp_next_step() for the PREPARE rows that can be taken at once: only the states, the cursor
+ * and the clock move. The BP stays in its PREPARE phase, so its time still adds up there. */
 static void bp_take_fixed(CpuhpMachine *m, CpuhpCpu *c, guint limit) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_PREPARE];
   const RunRow *r = &m->run[CPUHP_SECTION_PREPARE][*pos];
-  int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
-  horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
-  guint n = 0;
   g_assert(m->bp.phase == CPUHP_BP_PREPARE);
-  for (; r->step <= limit && r->single && r->step != c->fail_step && r->fixed_ns >= 0 && r->fixed_ns <= horizon - t;
-       r++, n++)
-    t += r->fixed_ns;
+  guint n = take_fixed_rows(m, r, limit, c->fail_step, TRUE);
   if (n == 0) return;
-  c->state = r[-1].step;
-  m->bp.step = &m->table->steps[r[-1].row];
+  c->state = r[n - 1].step;
+  m->bp.step = &m->table->steps[r[n - 1].row];
   m->bp.instance = 0;
   *pos = (guint16)(*pos + n);
-  sim_engine_advance_to(m->e, t, n);
 }
 
 static void bp_next_step(CpuhpMachine *m) {
