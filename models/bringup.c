@@ -607,7 +607,8 @@ static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
  * with nothing traced: each has a fixed cost and ends by the horizon (so no other event comes
  * between), is within `limit`, is not the injected failure, and, where `single`, is a
  * one-instance profile-cost callback. Moves the clock over them, counting each as an event. */
-static guint take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step, gboolean single) {
+static inline __attribute__((always_inline)) guint
+take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step, gboolean single) {
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
   horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
   guint n = 0;
