@@ -325,12 +325,30 @@ static void assert_same_run(const CpuhpResult *a, const CpuhpResult *b) {
   }
 }
 
+static void assert_same_trace(const CpuhpResult *a, const CpuhpResult *b) {
+  assert_non_null(a->trace);
+  assert_non_null(b->trace);
+  assert_int_equal(a->trace->len, b->trace->len);
+  assert_memory_equal(a->trace->data, b->trace->data, a->trace->len * sizeof(SimFtraceRec));
+}
+
+/* Runs `p` with options `a` and with `b`: the two runs must agree in every figure, and event for
+ * event in the trace when both are traced. */
+static void assert_options_same(const CpuhpProfile *p, const CpuhpRunOptions *a, const CpuhpRunOptions *b) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpResult) ra = cpuhp_bringup_run(p, a, &err);
+  if (!ra) fail_msg("%s", err->message);
+  g_autoptr(CpuhpResult) rb = cpuhp_bringup_run(p, b, &err);
+  if (!rb) fail_msg("%s", err->message);
+  assert_same_run(ra, rb);
+  if (a->trace && b->trace) assert_same_trace(ra, rb);
+}
+
 static void test_untraced_run_same(void **state) {
   guint compared = 0;
   for (guint f = 0; f < G_N_ELEMENTS(shipped); f++)
     for (int par = 0; par <= 1; par++) {
       g_autoptr(CpuhpProfile) p = load_shipped(shipped[f], par);
-      g_autoptr(GError) err = NULL;
       for (uint64_t seed = 1; seed <= 2; seed++) {
         CpuhpFault fault = {.cpu = cpuhp_profile_n_cpus(p) - 1}; /* the last AP */
         assert_true(fault.cpu > 0);
@@ -341,11 +359,7 @@ static void test_untraced_run_same(void **state) {
           CpuhpRunOptions a = {.seed = seed, .trace = TRUE, .faults = &fault, .n_faults = (guint)faulted};
           CpuhpRunOptions b = a;
           b.trace = FALSE;
-          g_autoptr(CpuhpResult) ra = cpuhp_bringup_run(p, &a, &err);
-          g_autoptr(CpuhpResult) rb = cpuhp_bringup_run(p, &b, &err);
-          assert_non_null(ra);
-          assert_non_null(rb);
-          assert_same_run(ra, rb);
+          assert_options_same(p, &a, &b);
           compared++;
         }
       }
@@ -358,20 +372,12 @@ static void test_untraced_run_same(void **state) {
  * the same figures, records, console, event count and, traced, the same trace event for event.
  * Over the shipped profiles, both modes, a failed callback, an AP that never comes alive, and
  * two more policies. */
-static void assert_same_trace(const CpuhpResult *a, const CpuhpResult *b) {
-  assert_non_null(a->trace);
-  assert_non_null(b->trace);
-  assert_int_equal(a->trace->len, b->trace->len);
-  assert_memory_equal(a->trace->data, b->trace->data, a->trace->len * sizeof(SimFtraceRec));
-}
-
 static void test_inline_same_as_queue(void **state) {
   static const char *const policies[] = {NULL, "waves:3", "numa-first"};
   guint compared = 0;
   for (guint f = 0; f < G_N_ELEMENTS(shipped); f++)
     for (int par = 0; par <= 1; par++) {
       g_autoptr(CpuhpProfile) p = load_shipped(shipped[f], par);
-      g_autoptr(GError) err = NULL;
       guint last = cpuhp_profile_n_cpus(p) - 1;
       const CpuhpStep *ws = cpuhp_table_find(cpuhp_profile_table(p), "workqueue:online");
       assert_non_null(ws);
@@ -385,12 +391,7 @@ static void test_inline_same_as_queue(void **state) {
                                  .faults = fi ? faults[fi - 1] : NULL, .n_faults = fi ? 1 : 0};
             CpuhpRunOptions q = a;
             q.queue_every_event = TRUE;
-            g_autoptr(CpuhpResult) ra = cpuhp_bringup_run(p, &a, &err);
-            g_autoptr(CpuhpResult) rq = cpuhp_bringup_run(p, &q, &err);
-            assert_non_null(ra);
-            assert_non_null(rq);
-            assert_same_run(ra, rq);
-            if (traced) assert_same_trace(ra, rq);
+            assert_options_same(p, &a, &q);
             compared++;
           }
       }
