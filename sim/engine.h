@@ -25,7 +25,8 @@ uint64_t sim_engine_run(SimEngine *e, int64_t until);
 /* Inline dispatch, for a handler about to schedule its own continuation `delay` ns from now:
  * if that event would be the next to run — every pending event is strictly later, the run is
  * not stopped and the time is within its `until` — the clock moves to it, it counts as run, and
- * TRUE tells the caller to do the continuation's work itself (in a loop, not by recursion).
+ * TRUE tells the caller to do the continuation's work itself (in a loop, or by a call whose
+ * nesting the caller bounds: the C stack must not grow with the run).
  * Nothing can happen in between, so the outcome is the one the queue would give, minus a push,
  * a pop and a dispatch. FALSE: nothing changed; schedule it. Only from inside a handler. */
 gboolean sim_engine_advance(SimEngine *e, int64_t delay);
