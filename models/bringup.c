@@ -47,7 +47,10 @@ void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_
   else sim_engine_schedule(m->e, ns, fn, m, arg);
 }
 
-gboolean machine_work_inline(CpuhpMachine *m, int64_t ns) {
+/* Instead of machine_work(m, cpu, ns, fn, arg) from a handler: TRUE when that work's end is the
+ * engine's next event and nothing stretches it (no host sharing): the clock is there already and
+ * the caller goes on with fn's work itself (sim_engine_advance()). FALSE: call machine_work(). */
+static gboolean machine_work_inline(CpuhpMachine *m, int64_t ns) {
   return !m->host && sim_engine_advance(m->e, ns);
 }
 
@@ -654,7 +657,7 @@ next:;
     return;
   }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
-  int64_t ns = rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0);
+  int64_t ns = rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost_slow(m, cpu, s, 0);
   if (machine_work_inline(m, ns)) {
     ap_thread_cb_exit(m, cpu);
     if (!m->tracing) ap_thread_take_fixed(m, c);
@@ -734,7 +737,7 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
     if (n) sim_engine_advance_to(m->e, t, n);
     s = &m->table->steps[rr->row];
   }
-  return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost(m, cpu, s, 0), AP_AGAIN, AP_WORK};
+  return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost_slow(m, cpu, s, 0), AP_AGAIN, AP_WORK};
 }
 
 /* -- the AP's own code: run its stage list -- */

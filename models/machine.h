@@ -206,10 +206,6 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
-/* Instead of machine_work(m, cpu, ns, fn, arg) from a handler: TRUE when that work's end is the
- * engine's next event and nothing stretches it (no host sharing): the clock is there already and
- * the caller goes on with fn's work itself (sim_engine_advance()). FALSE: call machine_work(). */
-gboolean machine_work_inline(CpuhpMachine *m, int64_t ns);
 
 /* Services of the generic part (bringup.c). */
 void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
