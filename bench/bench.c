@@ -30,6 +30,14 @@
 #ifndef CPUHPSIM_BUILD_TYPE
 #define CPUHPSIM_BUILD_TYPE "?"
 #endif
+#ifndef CPUHPSIM_PGO_STEP
+#define CPUHPSIM_PGO_STEP ""
+#endif
+/* Which build the figures are of: profile-guided (bench/pgo-build.sh) or not. */
+static const char *pgo_label(void) {
+  const char *s = CPUHPSIM_PGO_STEP;
+  return !*s ? "" : g_str_equal(s, "use") ? " + profile-guided (bench/pgo-build.sh)" : " + PGO instrumented (slow)";
+}
 
 /* Targets of the performance issue; printed beside what was measured. */
 #define TARGET_HOLD_EVS 10e6      /* events/s at 8,192 pending */
@@ -580,7 +588,10 @@ static void bench_simpy(const char *script, const char *python_opt) {
            "   (Debian's python3-simpy is SimPy 2, a different API; set CPUHPSIM_PYTHON to choose a python)\n");
     return;
   }
-  guint c_reps = quick ? 11 : 41, py_reps = quick ? 3 : 5;
+  /* The medians are taken over about the same stretch of wall time on both sides (1,001 runs of
+   * ~40 us against 5 of ~7 ms), so a burst of noise from the host weighs the same on each: with
+   * 41 runs (2 ms) one such burst could move cpuhpsim's median by half. */
+  guint c_reps = quick ? 101 : 1001, py_reps = quick ? 3 : 5;
   printf("   %-8s  %14s  %14s  %5s  %12s  %14s  %8s  %s\n", "mode", "cpuhpsim ns", "SimPy ns", "same", "cpuhpsim ms",
          "SimPy ms", "ratio", "target");
   for (int par = 1; par >= 0; par--) {
@@ -682,8 +693,8 @@ int main(int argc, char **argv) {
   g_autofree char *model = cpu_model();
   g_autofree char *load = NULL; /* other work on the machine skews every figure below */
   if (g_file_get_contents("/proc/loadavg", &load, NULL, NULL)) load[strcspn(load, " ")] = '\0';
-  printf("cpuhpsim benchmarks: %s build, %s, %u CPUs online, load average %s, one thread%s\n", CPUHPSIM_BUILD_TYPE,
-         model, (guint)sysconf(_SC_NPROCESSORS_ONLN), load ? load : "?", quick ? " (--quick: few repetitions)" : "");
+  printf("cpuhpsim benchmarks: %s build%s, %s, %u CPUs online, load average %s, one thread%s\n", CPUHPSIM_BUILD_TYPE,
+         pgo_label(), model, (guint)sysconf(_SC_NPROCESSORS_ONLN), load ? load : "?", quick ? " (--quick: few repetitions)" : "");
   bench_hold();
   bench_bringup();
   bench_montecarlo();

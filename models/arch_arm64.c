@@ -18,7 +18,7 @@ static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
   return ns;
 }
 
-static gboolean arm64_kick_is_hypercall(const CpuhpMachine *m) { return g_str_equal(m->p->arm64.conduit, "hvc"); }
+static void arm64_setup(CpuhpMachine *m) { m->arch_run.kick_hypercall = g_str_equal(m->p->arm64.conduit, "hvc"); }
 
 static ApStep st_power_on(CpuhpMachine *m, guint cpu) {
   int64_t ns = machine_draw(m, &m->p->arm64.power_on, cpu, PURPOSE_WAKEUP, 0);
@@ -71,7 +71,7 @@ static const ApStage post_release[] = {
 static const ArchOps arm64_ops = {
     .arch = "arm64",
     .kick = arm64_kick,
-    .kick_is_hypercall = arm64_kick_is_hypercall,
+    .setup = arm64_setup,
     .pre_alive = pre_alive,
     .n_pre_alive = G_N_ELEMENTS(pre_alive),
     .post_release = post_release,

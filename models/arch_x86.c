@@ -19,12 +19,14 @@ static int64_t init_udelay_ns(const CpuhpProfile *p) {
   return modern ? 0 : 10000 * 1000;
 }
 
+static void x86_setup(CpuhpMachine *m) { m->arch_run.init_udelay_ns = init_udelay_ns(m->p); }
+
 /* native_kick_ap() -> wakeup_secondary_cpu_via_init(): INIT assert, udelay(init_udelay), INIT
  * de-assert, then two STARTUP IPIs with udelay(10)/udelay(10) around each when init_udelay is 0
  * (else 300/200). The AP starts at the first STARTUP IPI. */
 static int64_t x86_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
   const CpuhpProfile *p = m->p;
-  int64_t udelay = init_udelay_ns(p);
+  int64_t udelay = m->arch_run.init_udelay_ns;
   int64_t pre = udelay == 0 ? 10000 : 300000, post = udelay == 0 ? 10000 : 200000;
   uint32_t icr = 0;
   int64_t t = machine_draw(m, &p->x86.kick_setup, cpu, PURPOSE_KICK_SETUP, 0);
@@ -238,6 +240,7 @@ static const ArchOps x86_ops = {
     .post_release = post_release,
     .n_post_release = G_N_ELEMENTS(post_release),
     .announce = TRUE,
+    .setup = x86_setup,
 };
 
 const ArchOps *arch_x86_ops(void) { return &x86_ops; }

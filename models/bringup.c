@@ -201,14 +201,18 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
     m->bp.node_of_line = (gint)node;
   }
   if (first) g_string_append_printf(m->bp.node_line, "%*s", (int)width + 1, " "); /* the BSP */
-  /* "%*s#%u" by hand into a buffer, one append: with printf this line was a tenth of a run */
-  char buf[32];
+  /* "%*s#%u" by hand, straight into the line sized for every CPU: with printf this was a tenth
+   * of a run, and an append call per CPU still a few per cent. */
+  GString *l = m->bp.node_line;
+  g_assert(l->len + width + 1 < l->allocated_len);
+  char *buf = l->str + l->len;
   guint len = 0, digits = num_digits(cpu);
   for (guint i = digits; i < width; i++) buf[len++] = ' '; /* width <= 11 */
   buf[len++] = '#';
   len += digits;
   for (guint v = cpu, k = len; k > len - digits; v /= 10) buf[--k] = (char)('0' + v % 10);
-  g_string_append_len(m->bp.node_line, buf, len);
+  l->len += len;
+  l->str[l->len] = '\0';
 }
 
 /* ---- state table walks ---------------------------------------------------------------- */
@@ -355,7 +359,7 @@ static void ev_bp_callback_done(void *ctx, uint64_t inst) {
  * to it (now - phase start - work) is time the vCPU waited for a host CPU, which the IRQ
  * exits carry (machine_vm_finish). */
 static void kick_exit(CpuhpMachine *m) {
-  if (m->arch->kick_is_hypercall && m->arch->kick_is_hypercall(m))
+  if (m->arch_run.kick_hypercall)
     machine_vm_exit_record(m, CPUHP_EXIT_HVC64, 1, m->bp.kick_work);
 }
 
@@ -908,7 +912,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   if (opt->queue_every_event) sim_engine_set_inline(e, FALSE);
   CpuhpMachine m = {.e = e, .p = p, .table = table, .arch = arch, .seed = opt->seed,
                     .tracing = opt->trace, .mutation = opt->mutation};
-  m.topo = cpuhp_topology_new(p);
+  m.topo = cpuhp_topology_of(p);
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
   if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(SimFtraceRec));
@@ -920,6 +924,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
   m.bp.node_of_line = -1;
+  if (arch->setup) arch->setup(&m);
 
   m.rows = g_new0(RowCost, table->n_steps);
   for (guint i = 0; i < table->n_steps; i++) {
@@ -971,7 +976,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.cores[m.cpus[0].topo->core].ucode = UCODE_CURRENT;
 
   m.res->profile = g_strdup(p->name);
-  m.res->topology = cpuhp_topology_describe(m.topo);
+  m.res->topology = g_strdup(cpuhp_topology_describe(m.topo));
   m.res->arch = g_strdup(p->arch);
   m.res->kernel = g_strdup(p->kernel.version);
   m.res->seed = opt->seed;
@@ -1026,6 +1031,5 @@ out:
   sim_lock_free(m.vm_lock);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
-  cpuhp_topology_free(m.topo);
   return m.res;
 }

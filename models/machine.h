@@ -56,10 +56,17 @@ typedef struct {
   const ApStage *post_release;  /* ends just before cpuhp_online_idle() */
   guint n_post_release;
   gboolean announce;            /* x86 announce_cpu() prints the kick order on the console */
-  /* The kick is one hypercall in a VM (arm64 PSCI CPU_ON over HVC): its exit lasts as long as
-   * the kick took, stretched by host contention. NULL: no such exit. */
-  gboolean (*kick_is_hypercall)(const CpuhpMachine *m);
+  /* Derives the run's ArchRun from the profile once, so no kick looks at a string. */
+  void (*setup)(CpuhpMachine *m);
 } ArchOps;
+
+/* What the arch decides from the profile for the whole run (ArchOps.setup). */
+typedef struct {
+  int64_t init_udelay_ns;  /* x86: INIT to STARTUP IPI wait (cpu_init_udelay= or the quirk) */
+  gboolean kick_hypercall; /* the kick is one hypercall in a VM (arm64 PSCI CPU_ON over HVC):
+                              its exit lasts as long as the kick took, stretched by host
+                              contention */
+} ArchRun;
 
 /* Per-core state the SMT rules care about. */
 typedef enum { UCODE_OLD, UCODE_LOADING, UCODE_CURRENT } UcodeState;
@@ -147,11 +154,12 @@ struct _CpuhpMachine {
   const CpuhpProfile *p;
   const CpuhpTable *table;
   const ArchOps *arch;
+  ArchRun arch_run;
   RowCost *rows;
   RunRow *run[3];         /* per CpuhpSection */
   guint n_run[3];
   SimPsPool *host;        /* vCPUs sharing host CPUs; NULL on bare metal */
-  CpuhpTopology *topo;
+  const CpuhpTopology *topo; /* the profile's */
   uint64_t seed;
   gboolean tracing;
   CpuhpMutation mutation;

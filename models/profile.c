@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/cmdline.h"
+#include "models/topology.h"
 #include "models/yamltree.h"
 
 G_DEFINE_QUARK(cpuhp-profile-error-quark, cpuhp_profile_error)
@@ -793,6 +794,8 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
                 "no state table for %s/%s (known: %s)", p->arch, v, cpuhp_table_known());
   }
   if (!check_topology(p, root, error)) return FALSE;
+  cpuhp_topology_free(p->topo);
+  p->topo = cpuhp_topology_new(p);
   if (p->host.hypervisor != CPUHP_HYP_NONE && !p->host.pcpus)
     return FAIL(where(root, "host.hypervisor", NULL), VALUE,
                 "host.hypervisor: a hypervisor runs the vCPUs on host CPUs: set host.pcpus");
@@ -894,6 +897,7 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   g_free(p->states);
   g_free(p->states_by_name);
   g_free(p->row_states);
+  cpuhp_topology_free(p->topo);
   g_free(p->source);
   g_free(p);
 }

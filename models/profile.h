@@ -179,6 +179,9 @@ typedef struct _CpuhpProfile {
    * reads its table's entries from here instead of looking each up by name */
   const struct _CpuhpTable *row_states_table;
   const CpuhpStateCost **row_states;
+  /* The CPUs of topology.*, enumerated once at load (cpuhp_topology_of(): every run of the
+   * profile shares it, read-only) */
+  struct _CpuhpTopology *topo;
 } CpuhpProfile;
 
 /* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). */

@@ -5,7 +5,17 @@ struct _CpuhpTopology {
   guint sockets, cores_per_socket, threads, nodes;
   guint n;
   CpuhpTopoCpu *cpus;
+  CpuhpEnumeration enumeration;
+  char *desc;
 };
+
+static char *describe(const CpuhpTopology *t) {
+  guint full = t->sockets * t->cores_per_socket * t->threads;
+  g_autofree char *cut = t->n < full ? g_strdup_printf(" (first %u present)", t->n) : g_strdup("");
+  return g_strdup_printf("%u socket%s x %u cores x %u thread%s = %u CPUs%s, %u NUMA node%s",
+                         t->sockets, t->sockets == 1 ? "" : "s", t->cores_per_socket, t->threads,
+                         t->threads == 1 ? "" : "s", full, cut, t->nodes, t->nodes == 1 ? "" : "s");
+}
 
 CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p) {
   CpuhpTopology *t = g_new0(CpuhpTopology, 1);
@@ -14,6 +24,7 @@ CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p) {
   t->threads = p->topology.threads_per_core;
   t->nodes = p->topology.numa_nodes ? p->topology.numa_nodes : t->sockets;
   t->n = cpuhp_profile_n_cpus(p);
+  t->enumeration = p->topology.enumeration;
   t->cpus = g_new0(CpuhpTopoCpu, t->n);
   guint cores = t->sockets * t->cores_per_socket;
   for (guint n = 0; n < t->n; n++) {
@@ -35,12 +46,22 @@ CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p) {
       c->node = c->package / (t->sockets / t->nodes);
     }
   }
+  t->desc = describe(t);
+  return t;
+}
+
+const CpuhpTopology *cpuhp_topology_of(const CpuhpProfile *p) {
+  const CpuhpTopology *t = p->topo;
+  g_assert(t && t->sockets == p->topology.sockets && t->cores_per_socket == p->topology.cores_per_socket &&
+           t->threads == p->topology.threads_per_core && t->nodes == (p->topology.numa_nodes ? p->topology.numa_nodes : p->topology.sockets) &&
+           t->n == cpuhp_profile_n_cpus(p) && t->enumeration == p->topology.enumeration);
   return t;
 }
 
 void cpuhp_topology_free(CpuhpTopology *t) {
   if (!t) return;
   g_free(t->cpus);
+  g_free(t->desc);
   g_free(t);
 }
 
@@ -55,10 +76,4 @@ const CpuhpTopoCpu *cpuhp_topology_cpu(const CpuhpTopology *t, guint cpu) {
   return &t->cpus[cpu];
 }
 
-char *cpuhp_topology_describe(const CpuhpTopology *t) {
-  guint full = t->sockets * t->cores_per_socket * t->threads;
-  g_autofree char *cut = t->n < full ? g_strdup_printf(" (first %u present)", t->n) : g_strdup("");
-  return g_strdup_printf("%u socket%s x %u cores x %u thread%s = %u CPUs%s, %u NUMA node%s",
-                         t->sockets, t->sockets == 1 ? "" : "s", t->cores_per_socket, t->threads,
-                         t->threads == 1 ? "" : "s", full, cut, t->nodes, t->nodes == 1 ? "" : "s");
-}
+const char *cpuhp_topology_describe(const CpuhpTopology *t) { return t->desc; }

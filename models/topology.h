@@ -23,6 +23,9 @@ typedef struct _CpuhpTopology CpuhpTopology;
 CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p);
 void cpuhp_topology_free(CpuhpTopology *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpTopology, cpuhp_topology_free)
+/* The one a loaded profile built from its topology.* keys (owned by the profile; a profile
+ * whose topology keys were changed in memory after loading is a programmer error). */
+const CpuhpTopology *cpuhp_topology_of(const CpuhpProfile *p);
 
 guint cpuhp_topology_n_cpus(const CpuhpTopology *t);
 guint cpuhp_topology_n_packages(const CpuhpTopology *t);
@@ -30,5 +33,5 @@ guint cpuhp_topology_n_cores(const CpuhpTopology *t);   /* machine-wide, incl. c
 guint cpuhp_topology_n_nodes(const CpuhpTopology *t);
 guint cpuhp_topology_threads_per_core(const CpuhpTopology *t);
 const CpuhpTopoCpu *cpuhp_topology_cpu(const CpuhpTopology *t, guint cpu);
-/* "2 sockets x 28 cores x 2 threads = 112 CPUs, 2 NUMA nodes" */
-char *cpuhp_topology_describe(const CpuhpTopology *t);
+/* "2 sockets x 28 cores x 2 threads = 112 CPUs, 2 NUMA nodes" (owned by t) */
+const char *cpuhp_topology_describe(const CpuhpTopology *t);

@@ -28,7 +28,7 @@ static void test_interleaved_and_cut(void **state) {
     assert_int_equal(c->package, n / 6);
     assert_int_equal(c->primary, n % 2 == 0);
   }
-  g_autofree char *d = cpuhp_topology_describe(t);
+  const char *d = cpuhp_topology_describe(t);
   assert_string_equal(d, "2 sockets x 3 cores x 2 threads = 12 CPUs (first 9 present), 2 NUMA nodes");
 }
 
@@ -42,11 +42,29 @@ static void test_sub_numa_clustering(void **state) {
   assert_int_equal(cpuhp_topology_cpu(t, 56 + 14)->node, 1); /* a sibling shares its core's node */
 }
 
+/* A loaded profile carries its topology, built once from its own keys: the same CPUs as one
+ * built anew, and the run's report describes it. */
+static void test_profile_carries_it(void **state) {
+  g_autoptr(CpuhpProfile) p = tu_profile("topology.sockets=4", "topology.cores_per_socket=3",
+                                         "topology.enumeration=interleaved", "topology.numa_nodes=0", "topology.nr_cpus=20",
+                                         NULL);
+  const CpuhpTopology *own = cpuhp_topology_of(p);
+  g_autoptr(CpuhpTopology) t = cpuhp_topology_new(p);
+  assert_int_equal(cpuhp_topology_n_cpus(own), 20);
+  assert_int_equal(cpuhp_topology_n_nodes(own), 4);
+  for (guint n = 0; n < 20; n++)
+    assert_memory_equal(cpuhp_topology_cpu(own, n), cpuhp_topology_cpu(t, n), sizeof(CpuhpTopoCpu));
+  assert_string_equal(cpuhp_topology_describe(own), cpuhp_topology_describe(t));
+  assert_string_equal(cpuhp_topology_describe(own),
+                      "4 sockets x 3 cores x 2 threads = 24 CPUs (first 20 present), 4 NUMA nodes");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_primaries_first),
       cmocka_unit_test(test_interleaved_and_cut),
       cmocka_unit_test(test_sub_numa_clustering),
+      cmocka_unit_test(test_profile_carries_it),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
