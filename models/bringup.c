@@ -561,7 +561,7 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
   CpuhpCpu *c = &m->cpus[cpu];
-  if (c->result) { /* __cpuhp_kick_ap(): undo the ONLINE states on the AP thread first */
+  if (G_UNLIKELY(c->result)) { /* __cpuhp_kick_ap(): undo the ONLINE states on the AP thread first */
     machine_online_failed(m, cpu);
     return;
   }
@@ -634,7 +634,7 @@ next:;
     return;
   }
   c->state = s->step;
-  if (c->fail_step == s->step) { /* injected: st->result, stop, complete done_up */
+  if (G_UNLIKELY(c->fail_step == s->step)) { /* injected: st->result, stop, complete done_up */
     c->fail_step = 0;
     m->res->cpus[cpu].failed_step = s->step;
     c->result = -EAGAIN;
@@ -671,7 +671,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
   m->bp.token++; /* a non-split bringup's cpu_running timeout no longer matters */
-  if (!cpu_bootable(m, cpu)) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
+  if (G_UNLIKELY(!cpu_bootable(m, cpu))) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
     CpuhpCpuResult *r = &m->res->cpus[cpu];
     g_strlcpy(r->failure, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back", sizeof r->failure);
     trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -ECANCELED);
@@ -792,7 +792,7 @@ next:;
   }
   m->bp.step = s;
   c->state = s->step; /* cpuhp_next_state() moves st->state before the callback runs */
-  if (c->fail_step == s->step) { /* cpuhp_invoke_callback(): st->fail == state */
+  if (G_UNLIKELY(c->fail_step == s->step)) { /* cpuhp_invoke_callback(): st->fail == state */
     c->fail_step = 0;
     machine_up_failed(m, cpu, s, -EAGAIN);
     return;
