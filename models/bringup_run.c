@@ -96,7 +96,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
   if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(SimFtraceRec));
-  m.cpus = g_new0(CpuhpCpu, m.n_cpus);
+  m.cpus = g_aligned_alloc0(m.n_cpus, sizeof(CpuhpCpu), 64); /* a CPU: two whole lines */
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
@@ -205,7 +205,7 @@ out:
   for (guint i = 0; i < cpuhp_topology_n_cores(m.topo); i++)
     if (m.cores[i].ucode_waiters) g_array_unref(m.cores[i].ucode_waiters);
   g_free(m.cores);
-  g_free(m.cpus);
+  g_aligned_free(m.cpus);
   g_free(m.pkg_booted);
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);

@@ -119,35 +119,38 @@ typedef struct {
   int64_t fixed_ns; /* RowCost.fixed_ns */
 } RunRow;
 
+/* An AP as bringup sees it. Laid out in two cache lines (the array is 64-byte aligned): what
+ * every callback of the CPU reads first, then what VMs, faults and mutations use. */
 typedef struct {
   const CpuhpTopoCpu *topo;
+  const ApStage *stages;
+  int64_t stage_since;    /* start of the stage being timed */
   guint16 state;          /* highest state reached */
   guint16 target;
-  CpuhpSyncState sync;
-  int32_t pid;            /* cpuhp/N */
-  guint stage;            /* index into the current AP stage list */
-  const ApStage *stages;
-  guint n_stages;
-  guint16 run_pos[3];     /* per section: where its walk goes on in m->run (checked) */
-  guint n_notices;        /* spin-notice draws so far */
-  guint n_wakeups;        /* task wake-up draws so far */
-  int64_t stage_since;    /* start of the stage being timed */
   guint16 up_prev_state;  /* st->state when this cpu_up() began: where a failure rolls back to */
   guint16 fail_step;      /* injected failure (hotplug/fail), 0 = none */
-  gboolean no_alive;      /* injected: the AP never runs after the kick */
+  guint16 run_pos[3];     /* per section: where its walk goes on in m->run (checked) */
+  guint16 walk_step;      /* the teardown the AP thread is running */
+  CpuhpSyncState sync;
+  guint stage;            /* index into the current AP stage list */
+  guint n_stages;
+  guint n_notices;        /* spin-notice draws so far */
+  guint n_wakeups;        /* task wake-up draws so far */
   int result;             /* st->result handed back by the AP thread */
+  /* second line */
+  int32_t pid;            /* cpuhp/N */
+  guint8 no_alive;        /* injected: the AP never runs after the kick */
+  guint8 self_released;   /* mutation no-release-wait: went on without the BP */
+  guint8 halted;          /* hypervisor.c: the vCPU executed WFI and has not been woken since */
   SimHandler busy_fn;     /* machine_busy() continuation */
   uint64_t busy_arg;
-  guint16 walk_step;      /* the teardown the AP thread is running */
-  gboolean self_released; /* mutation no-release-wait: went on without the BP */
   int64_t ucode_since;
-  /* hypervisor.c: the vCPU executed WFI and has not been woken since */
-  gboolean halted;
   int64_t halted_at;
-  guint halt_token;       /* invalidates a stale end-of-poll event */
   double rest_load;       /* host load once the poll is over */
+  guint halt_token;       /* invalidates a stale end-of-poll event */
   guint n_exit_draws;
-} CpuhpCpu;
+} __attribute__((aligned(64))) CpuhpCpu;
+G_STATIC_ASSERT(G_STRUCT_OFFSET(CpuhpCpu, pid) == 64); /* the first line holds just the hot part */
 
 struct _CpuhpMachine {
   SimEngine *e;
