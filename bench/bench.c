@@ -668,7 +668,10 @@ int main(int argc, char **argv) {
   g_autofree char *simpy = NULL, *python = NULL;
   g_autofree char *row = NULL;
   gboolean params_only = FALSE;
+  gint section = 0;
   GOptionEntry entries[] = {
+      {"section", 0, 0, G_OPTION_ARG_INT, &section,
+       "Run only section N (1 hold, 2 bringup, 3 Monte Carlo, 4 memory, 5 SimPy; default all)", "N"},
       {"quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Fewer repetitions (a smoke run, not for figures)", NULL},
       {"simpy", 0, 0, G_OPTION_ARG_FILENAME, &simpy, "The SimPy model (bench/simpy_skl.py)", "FILE"},
       {"python", 0, 0, G_OPTION_ARG_FILENAME, &python, "Python interpreter with simpy (default: search)", "PY"},
@@ -683,6 +686,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cpuhpsim_bench: %s\n", err->message);
     return 2;
   }
+  if (section < 0 || section > 5) {
+    fprintf(stderr, "cpuhpsim_bench: --section: %d is not a section (1 to 5)\n", section);
+    return 2;
+  }
   if (row) return bringup_row_main(row);
   if (params_only) {
     g_autoptr(CpuhpProfile) p = load_profile(0, TRUE, fixed_overrides, G_N_ELEMENTS(fixed_overrides));
@@ -695,11 +702,11 @@ int main(int argc, char **argv) {
   if (g_file_get_contents("/proc/loadavg", &load, NULL, NULL)) load[strcspn(load, " ")] = '\0';
   printf("cpuhpsim benchmarks: %s build%s, %s, %u CPUs online, load average %s, one thread%s\n", CPUHPSIM_BUILD_TYPE,
          pgo_label(), model, (guint)sysconf(_SC_NPROCESSORS_ONLN), load ? load : "?", quick ? " (--quick: few repetitions)" : "");
-  bench_hold();
-  bench_bringup();
-  bench_montecarlo();
-  bench_memory();
-  bench_simpy(simpy, python);
+  if (!section || section == 1) bench_hold();
+  if (!section || section == 2) bench_bringup();
+  if (!section || section == 3) bench_montecarlo();
+  if (!section || section == 4) bench_memory();
+  if (!section || section == 5) bench_simpy(simpy, python);
   fflush(stdout);
   return failed ? 1 : 0;
 }
