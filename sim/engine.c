@@ -31,7 +31,7 @@ void sim_engine_schedule(SimEngine *e, int64_t delay, SimHandler fn, void *ctx, 
   if (delay == 0)
     sim_eventq_push_fifo(e->q, &ev);
   else
-    sim_eventq_push(e->q, &ev);
+    sim_eventq_push_delay(e->q, &ev, delay);
 }
 
 uint64_t sim_engine_run(SimEngine *e, int64_t until) {

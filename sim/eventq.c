@@ -1,12 +1,20 @@
-/* eventq.c — 4-ary min-heap keyed (time, seq) plus a ring-buffer FIFO lane, behind a one-event
- * "next" register.
+/* eventq.c — 4-ary min-heap keyed (time, seq), a ring-buffer FIFO lane for zero delays and eight
+ * delay lanes, behind a one-event "next" register.
  *
  * The register holds an event that is (time, seq)-smaller than everything in the heap and the
- * lane. A bringup mostly schedules the event that runs next (a CPU's next callback, earlier than
+ * lanes. A bringup mostly schedules the event that runs next (a CPU's next callback, earlier than
  * every other CPU's): in the default profile 85 % of heap pushes are earlier than everything
  * queued, and 83 % of pops take the event pushed last. Such an event goes into the register and
  * out again without touching the heap. A push that is earlier still moves the register's event
- * into the heap.
+ * on to a lane or the heap.
+ *
+ * Delay lanes: most of the rest are waits of a few fixed lengths (every AP's wake-up latency, its
+ * microcode load, a callback's cost). Events pushed with the same delay arrive in (time, seq)
+ * order, the clock never going back, so a FIFO per delay keeps them sorted at O(1) a push and a
+ * pop; a pop compares the heads. A delay hashes to one of eight lanes, which opens for it when
+ * that delay comes twice in a row while the lane is empty (random delays never do, and stay in
+ * the heap); an event that would not come after the lane's tail goes to the heap. In the
+ * skl-2s-112t benchmark scenario this takes most of the APs' waits off the heap.
  *
  * The heap orders 16-byte nodes: the time and an order word, seq << SLOT_BITS | slot, so that
  * (time, order) compares as (time, seq) — seqs are unique — without leaving the node: equal
@@ -40,6 +48,18 @@ typedef struct {
  * conditional moves would otherwise wait for each level's line before asking for the next. */
 #define PREFETCH_FROM 4096
 
+/* A delay lane: events pushed with one delay, in (time, seq) order. The engine's clock never
+ * goes back, so events of equal delay arrive in that order already: appending keeps it, and
+ * the lane gives them back in O(1) without the heap. An append that would break the order (the
+ * register's event coming back, a put-back) goes to the heap instead. */
+#define N_LANES 8
+typedef struct {
+  SimEvent *ring; /* capacity a power of two, allocated at first use */
+  gsize head, len, cap;
+  int64_t delay;  /* while len > 0 */
+  int64_t seen;   /* the delay last pushed to this lane's slot while it was empty (0: none) */
+} Lane;
+
 struct _SimEventQ {
   Node *base;  /* cap + NODE_PAD nodes, NODE_ALIGN-aligned; node i at base[i + NODE_PAD] */
   Slot *slots; /* cap */
@@ -47,8 +67,15 @@ struct _SimEventQ {
   gsize free_head; /* first free slot */
   SimEvent *ring;  /* FIFO lane: ring buffer, capacity a power of two */
   gsize head, len, ring_cap;
-  SimEvent next;  /* valid when have_next: smaller than every event in the heap and the lane */
+  SimEvent next;  /* valid when have_next: smaller than every event in the heap and the lanes */
+  int64_t next_delay; /* the delay it was pushed with; -1: not known */
   gboolean have_next;
+  guint lanes_used;  /* bit i: lanes[i] holds events */
+  int lane_min;      /* the used lane with the smallest head; -1: none */
+  gsize lane_events; /* in all lanes */
+  int64_t lane_time[N_LANES]; /* each used lane's head, side by side: pop scans these */
+  uint64_t lane_seq[N_LANES];
+  Lane lanes[N_LANES];
 };
 
 static inline Node *nodes(const SimEventQ *q) { return q->base + NODE_PAD; }
@@ -77,6 +104,7 @@ static void heap_grow(SimEventQ *q, gsize cap) {
 
 SimEventQ *sim_eventq_new(void) {
   SimEventQ *q = g_new0(SimEventQ, 1);
+  q->lane_min = -1;
   heap_grow(q, 64);
   q->ring_cap = 64;
   q->ring = g_new(SimEvent, q->ring_cap);
@@ -85,6 +113,7 @@ SimEventQ *sim_eventq_new(void) {
 
 void sim_eventq_free(SimEventQ *q) {
   if (!q) return;
+  for (guint i = 0; i < N_LANES; i++) g_free(q->lanes[i].ring);
   g_aligned_free(q->base);
   g_free(q->slots);
   g_free(q->ring);
@@ -134,29 +163,101 @@ static inline gboolean before_heap_top(const SimEventQ *q, const SimEvent *ev) {
   return ev->time < top->time || (ev->time == top->time && ev->seq < top->order >> SLOT_BITS);
 }
 
-/* Is ev smaller than the heads of the heap and the lane? */
-static inline gboolean before_queued(const SimEventQ *q, const SimEvent *ev) {
-  return (q->n == 0 || before_heap_top(q, ev)) && (q->len == 0 || event_before(ev, &q->ring[q->head]));
+static inline gboolean before_lane_head(const SimEventQ *q, int lane, const SimEvent *ev) {
+  return ev->time < q->lane_time[lane] || (ev->time == q->lane_time[lane] && ev->seq < q->lane_seq[lane]);
 }
 
-void sim_eventq_push(SimEventQ *q, const SimEvent *ev) {
-  if (q->have_next) {
-    if (!event_before(ev, &q->next)) {
-      heap_push(q, ev);
+/* Is ev smaller than the heads of the heap, the FIFO lane and the delay lanes? */
+static inline gboolean before_queued(const SimEventQ *q, const SimEvent *ev) {
+  return (q->n == 0 || before_heap_top(q, ev)) && (q->len == 0 || event_before(ev, &q->ring[q->head])) &&
+         (q->lane_min < 0 || before_lane_head(q, q->lane_min, ev));
+}
+
+/* Delays are often round numbers: Fibonacci hashing spreads them over the lanes. */
+static inline guint lane_of(int64_t delay) {
+  return (guint)(((uint64_t)delay * 0x9E3779B97F4A7C15ull) >> 61);
+}
+G_STATIC_ASSERT(N_LANES == 8); /* lane_of() keeps 3 bits */
+
+static void lane_set_min(SimEventQ *q) {
+  int best = -1;
+  for (guint used = q->lanes_used; used; used &= used - 1) {
+    int i = __builtin_ctz(used);
+    if (best < 0 || q->lane_time[i] < q->lane_time[best] ||
+        (q->lane_time[i] == q->lane_time[best] && q->lane_seq[i] < q->lane_seq[best]))
+      best = i;
+  }
+  q->lane_min = best;
+}
+
+/* An event after the register: into its delay's lane when that keeps the lane in order (the
+ * lane is free, or holds this delay and ends before ev), else into the heap. delay < 0: heap. */
+static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
+  if (delay > 0) {
+    guint i = lane_of(delay);
+    Lane *l = &q->lanes[i];
+    if (l->len == 0) {
+      /* Only a delay seen twice in a row opens the lane: random delays (Monte Carlo, the hold
+       * benchmark) never repeat, and for them a lane would only add bookkeeping to the heap. */
+      if (l->seen != delay) {
+        l->seen = delay;
+        heap_push(q, ev);
+        return;
+      }
+      if (!l->ring) {
+        l->cap = 16;
+        l->ring = g_new(SimEvent, l->cap);
+      }
+      l->head = 0;
+      l->len = 1;
+      l->delay = delay;
+      copy_event(&l->ring[0], ev);
+      q->lane_events++;
+      q->lane_time[i] = ev->time;
+      q->lane_seq[i] = ev->seq;
+      q->lanes_used |= 1u << i;
+      if (q->lane_min < 0 || before_lane_head(q, q->lane_min, ev)) q->lane_min = (int)i;
       return;
     }
-    heap_push(q, &q->next); /* ev comes first: the register's event waits in the heap */
+    if (l->delay == delay && event_before(&l->ring[(l->head + l->len - 1) & (l->cap - 1)], ev)) {
+      if (l->len == l->cap) { /* grow, unrolling the ring */
+        SimEvent *r = g_new(SimEvent, l->cap * 2);
+        for (gsize k = 0; k < l->len; k++) r[k] = l->ring[(l->head + k) & (l->cap - 1)];
+        g_free(l->ring);
+        l->ring = r;
+        l->head = 0;
+        l->cap *= 2;
+      }
+      copy_event(&l->ring[(l->head + l->len) & (l->cap - 1)], ev);
+      l->len++;
+      q->lane_events++;
+      return;
+    }
+  }
+  heap_push(q, ev);
+}
+
+void sim_eventq_push_delay(SimEventQ *q, const SimEvent *ev, int64_t delay) {
+  if (q->have_next) {
+    if (!event_before(ev, &q->next)) {
+      push_later(q, ev, delay);
+      return;
+    }
+    push_later(q, &q->next, q->next_delay); /* ev comes first: the register's event waits */
   } else if (!before_queued(q, ev)) {
-    heap_push(q, ev);
+    push_later(q, ev, delay);
     return;
   }
   copy_event(&q->next, ev);
+  q->next_delay = delay;
   q->have_next = TRUE;
 }
 
+void sim_eventq_push(SimEventQ *q, const SimEvent *ev) { sim_eventq_push_delay(q, ev, -1); }
+
 void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev) {
   if (q->have_next && event_before(ev, &q->next)) { /* keep the register the smallest */
-    heap_push(q, &q->next);
+    push_later(q, &q->next, q->next_delay);
     q->have_next = FALSE;
   }
   if (q->len == q->ring_cap) { /* grow, unrolling the ring */
@@ -211,31 +312,70 @@ static void heap_pop(SimEventQ *q, SimEvent *out) {
   if (n >= PREFETCH_FROM) __builtin_prefetch(&q->slots[h[0].order & SLOT_MASK]); /* the next pop reads it */
 }
 
+static void lane_pop(SimEventQ *q, int i, SimEvent *out) {
+  Lane *l = &q->lanes[i];
+  copy_event(out, &l->ring[l->head]);
+  l->head = (l->head + 1) & (l->cap - 1);
+  l->len--;
+  q->lane_events--;
+  if (l->len == 0) {
+    q->lanes_used &= ~(1u << i);
+  } else {
+    q->lane_time[i] = l->ring[l->head].time;
+    q->lane_seq[i] = l->ring[l->head].seq;
+  }
+  lane_set_min(q);
+}
+
 gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {
   if (q->have_next) {
     copy_event(out, &q->next);
     q->have_next = FALSE;
     return TRUE;
   }
-  gboolean have_fifo = q->len > 0, have_heap = q->n > 0;
-  if (!have_fifo && !have_heap) return FALSE;
-  if (have_fifo) {
-    const SimEvent *f = &q->ring[q->head];
-    if (!have_heap || before_heap_top(q, f)) {
-      copy_event(out, f);
-      q->head = (q->head + 1) & (q->ring_cap - 1);
-      q->len--;
-      return TRUE;
+  /* The smallest of the heads of the FIFO lane, the heap and the first delay lane. */
+  enum { NONE, FIFO, HEAP, LANE } from = NONE;
+  int64_t t = 0;
+  uint64_t seq = 0;
+  if (q->len > 0) {
+    from = FIFO;
+    t = q->ring[q->head].time;
+    seq = q->ring[q->head].seq;
+  }
+  if (q->n > 0) {
+    const Node *top = nodes(q);
+    uint64_t top_seq = top->order >> SLOT_BITS;
+    if (from == NONE || top->time < t || (top->time == t && top_seq < seq)) {
+      from = HEAP;
+      t = top->time;
+      seq = top_seq;
     }
   }
-  heap_pop(q, out);
-  return TRUE;
+  int i = q->lane_min;
+  if (i >= 0 && (from == NONE || q->lane_time[i] < t || (q->lane_time[i] == t && q->lane_seq[i] < seq))) from = LANE;
+  switch (from) {
+  case NONE:
+    return FALSE;
+  case FIFO:
+    copy_event(out, &q->ring[q->head]);
+    q->head = (q->head + 1) & (q->ring_cap - 1);
+    q->len--;
+    return TRUE;
+  case HEAP:
+    heap_pop(q, out);
+    return TRUE;
+  case LANE:
+    lane_pop(q, i, out);
+    return TRUE;
+  }
+  g_assert_not_reached();
 }
 
-gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len + (q->have_next ? 1 : 0); }
+gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len + q->lane_events + (q->have_next ? 1 : 0); }
 
 int64_t sim_eventq_min_time(const SimEventQ *q) {
   if (q->have_next) return q->next.time; /* smaller than everything else */
   int64_t t = q->n > 0 ? nodes(q)->time : INT64_MAX;
-  return q->len > 0 && q->ring[q->head].time < t ? q->ring[q->head].time : t;
+  if (q->len > 0 && q->ring[q->head].time < t) t = q->ring[q->head].time;
+  return q->lane_min >= 0 && q->lane_time[q->lane_min] < t ? q->lane_time[q->lane_min] : t;
 }

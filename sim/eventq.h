@@ -2,11 +2,11 @@
  *
  * Contract: events leave in (time, seq) order, seq being the insertion number the engine gives,
  * so events at the same time leave in the order they were scheduled (FIFO ties). Zero-delay
- * events (time == the current time) go to a FIFO lane, O(1); the rest to a flat-array 4-ary
- * heap. An event smaller than all of those waits in a one-event register instead. Pop takes the
- * register's event, else the smaller head of the two by (time, seq). No allocation per event once
- * the arrays have grown. Limits (asserted): times >= 0, seqs below 2^40, at most 2^24 events in
- * the heap at once. */
+ * events (time == the current time) go to a FIFO lane, O(1); events of a delay that repeats to
+ * one of eight delay lanes, O(1); the rest to a flat-array 4-ary heap. An event smaller than all
+ * of those waits in a one-event register instead. Pop takes the register's event, else the
+ * smallest head by (time, seq). No allocation per event once the arrays have grown. Limits
+ * (asserted): times >= 0, seqs below 2^40, at most 2^24 events in the heap at once. */
 #pragma once
 
 #include <glib.h>
@@ -28,7 +28,10 @@ SimEventQ *sim_eventq_new(void);
 void sim_eventq_free(SimEventQ *q);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimEventQ, sim_eventq_free)
 
-/* Heap insert. */
+/* Insert of an event scheduled `delay` ns (> 0) from the clock: into that delay's lane when
+ * it keeps the lane in order, else the heap. */
+void sim_eventq_push_delay(SimEventQ *q, const SimEvent *ev, int64_t delay);
+/* Insert with no delay known (a put-back): the heap. */
 void sim_eventq_push(SimEventQ *q, const SimEvent *ev);
 /* FIFO-lane insert: ev->time must not be earlier than anything already in the lane and its seq
  * must be larger (the engine guarantees both for zero-delay events). */
