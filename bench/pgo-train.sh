@@ -8,7 +8,7 @@ cli=$1
 cd "$(dirname "$0")/.."
 for prof in scenarios/*.yaml; do
   for par in 0 1; do
-    "$cli" run --runs=40 --parallel=$par "$prof" >/dev/null
+    "$cli" run --runs=10 --parallel=$par "$prof" >/dev/null
     "$cli" run --format=json --check --fingerprint --parallel=$par "$prof" >/dev/null
   done
 done
@@ -17,7 +17,7 @@ done
 for topo in 1x4x2 2x16x2 2x28x2 4x32x2 8x64x2 16x128x2; do
   for par in 0 1; do
     "$cli" run --topology=$topo --parallel=$par --runs=5 >/dev/null
-    "$cli" run --topology=$topo --parallel=$par --set x86.wakeup_primary=3ms --set x86.wakeup_secondary=1ms \
+    "$cli" run --topology=$topo --parallel=$par --runs=5 --set x86.wakeup_primary=3ms --set x86.wakeup_secondary=1ms \
       --set x86.microcode_apply=7ms --set kernel.alive_sleep=1ms >/dev/null
   done
 done
