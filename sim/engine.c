@@ -34,10 +34,7 @@ void sim_engine_schedule(SimEngine *e, int64_t delay, SimHandler fn, void *ctx, 
     sim_eventq_push_delay(e->q, &ev, delay);
 }
 
-/* flatten: the pop is inlined into the loop in every program that links the engine (a program
- * that also calls sim_eventq_pop() elsewhere, like the benchmark, otherwise got a call per
- * event: ~10 % of a bringup). */
-__attribute__((flatten)) uint64_t sim_engine_run(SimEngine *e, int64_t until) {
+uint64_t sim_engine_run(SimEngine *e, int64_t until) {
   uint64_t ran = 0;
   SimEvent ev;
   e->stop = FALSE;
