@@ -48,15 +48,20 @@ typedef struct {
  * conditional moves would otherwise wait for each level's line before asking for the next. */
 #define PREFETCH_FROM 4096
 
+/* A FIFO of events: ring buffer, capacity a power of two (0 until the first append). */
+typedef struct {
+  SimEvent *ev;
+  gsize head, len, cap;
+} Ring;
+
 /* A delay lane: events pushed with one delay, in (time, seq) order. The engine's clock never
  * goes back, so events of equal delay arrive in that order already: appending keeps it, and
  * the lane gives them back in O(1) without the heap. An append that would break the order (the
  * register's event coming back, a put-back) goes to the heap instead. */
 #define N_LANES 8
 typedef struct {
-  SimEvent *ring; /* capacity a power of two, allocated at first use */
-  gsize head, len, cap;
-  int64_t delay;  /* while len > 0 */
+  Ring r;
+  int64_t delay;  /* while r.len > 0 */
   int64_t seen;   /* the delay last pushed to this lane's slot while it was empty (0: none) */
 } Lane;
 
@@ -65,8 +70,7 @@ struct _SimEventQ {
   Slot *slots; /* cap */
   gsize n, cap;
   gsize free_head; /* first free slot */
-  SimEvent *ring;  /* FIFO lane: ring buffer, capacity a power of two */
-  gsize head, len, ring_cap;
+  Ring fifo;       /* the FIFO lane: zero-delay events */
   SimEvent next;  /* valid when have_next: smaller than every event in the heap and the lanes */
   int64_t next_delay; /* the delay it was pushed with; -1: not known */
   gboolean have_next;
@@ -106,17 +110,15 @@ SimEventQ *sim_eventq_new(void) {
   SimEventQ *q = g_new0(SimEventQ, 1);
   q->lane_min = -1;
   heap_grow(q, 64);
-  q->ring_cap = 64;
-  q->ring = g_new(SimEvent, q->ring_cap);
   return q;
 }
 
 void sim_eventq_free(SimEventQ *q) {
   if (!q) return;
-  for (guint i = 0; i < N_LANES; i++) g_free(q->lanes[i].ring);
+  for (guint i = 0; i < N_LANES; i++) g_free(q->lanes[i].r.ev);
   g_aligned_free(q->base);
   g_free(q->slots);
-  g_free(q->ring);
+  g_free(q->fifo.ev);
   g_free(q);
 }
 
@@ -133,6 +135,31 @@ static inline void copy_event(SimEvent *dst, const SimEvent *src) {
   dst->fn = fn;
   dst->ctx = ctx;
   dst->arg = arg;
+}
+
+static inline const SimEvent *ring_front(const Ring *r) { return &r->ev[r->head]; }
+static inline const SimEvent *ring_back(const Ring *r) { return &r->ev[(r->head + r->len - 1) & (r->cap - 1)]; }
+
+static G_GNUC_NO_INLINE void ring_grow(Ring *r) { /* unrolling the ring */
+  gsize cap = r->cap ? r->cap * 2 : 16;
+  SimEvent *e = g_new(SimEvent, cap);
+  for (gsize k = 0; k < r->len; k++) e[k] = r->ev[(r->head + k) & (r->cap - 1)];
+  g_free(r->ev);
+  r->ev = e;
+  r->head = 0;
+  r->cap = cap;
+}
+
+static inline void ring_append(Ring *r, const SimEvent *ev) {
+  if (G_UNLIKELY(r->len == r->cap)) ring_grow(r);
+  copy_event(&r->ev[(r->head + r->len) & (r->cap - 1)], ev);
+  r->len++;
+}
+
+static inline void ring_pop(Ring *r, SimEvent *out) {
+  copy_event(out, ring_front(r));
+  r->head = (r->head + 1) & (r->cap - 1);
+  r->len--;
 }
 
 static inline gboolean event_before(const SimEvent *a, const SimEvent *b) {
@@ -169,7 +196,7 @@ static inline gboolean before_lane_head(const SimEventQ *q, int lane, const SimE
 
 /* Is ev smaller than the heads of the heap, the FIFO lane and the delay lanes? */
 static inline gboolean before_queued(const SimEventQ *q, const SimEvent *ev) {
-  return (q->n == 0 || before_heap_top(q, ev)) && (q->len == 0 || event_before(ev, &q->ring[q->head])) &&
+  return (q->n == 0 || before_heap_top(q, ev)) && (q->fifo.len == 0 || event_before(ev, ring_front(&q->fifo))) &&
          (q->lane_min < 0 || before_lane_head(q, q->lane_min, ev));
 }
 
@@ -196,7 +223,7 @@ static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
   if (delay > 0) {
     guint i = lane_of(delay);
     Lane *l = &q->lanes[i];
-    if (l->len == 0) {
+    if (l->r.len == 0) {
       /* Only a delay seen twice in a row opens the lane: random delays (Monte Carlo, the hold
        * benchmark) never repeat, and for them a lane would only add bookkeeping to the heap. */
       if (l->seen != delay) {
@@ -204,14 +231,8 @@ static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
         heap_push(q, ev);
         return;
       }
-      if (!l->ring) {
-        l->cap = 16;
-        l->ring = g_new(SimEvent, l->cap);
-      }
-      l->head = 0;
-      l->len = 1;
       l->delay = delay;
-      copy_event(&l->ring[0], ev);
+      ring_append(&l->r, ev);
       q->lane_events++;
       q->lane_time[i] = ev->time;
       q->lane_seq[i] = ev->seq;
@@ -219,17 +240,8 @@ static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
       if (q->lane_min < 0 || before_lane_head(q, q->lane_min, ev)) q->lane_min = (int)i;
       return;
     }
-    if (l->delay == delay && event_before(&l->ring[(l->head + l->len - 1) & (l->cap - 1)], ev)) {
-      if (l->len == l->cap) { /* grow, unrolling the ring */
-        SimEvent *r = g_new(SimEvent, l->cap * 2);
-        for (gsize k = 0; k < l->len; k++) r[k] = l->ring[(l->head + k) & (l->cap - 1)];
-        g_free(l->ring);
-        l->ring = r;
-        l->head = 0;
-        l->cap *= 2;
-      }
-      copy_event(&l->ring[(l->head + l->len) & (l->cap - 1)], ev);
-      l->len++;
+    if (l->delay == delay && event_before(ring_back(&l->r), ev)) {
+      ring_append(&l->r, ev);
       q->lane_events++;
       return;
     }
@@ -260,16 +272,7 @@ void sim_eventq_push_fifo(SimEventQ *q, const SimEvent *ev) {
     push_later(q, &q->next, q->next_delay);
     q->have_next = FALSE;
   }
-  if (q->len == q->ring_cap) { /* grow, unrolling the ring */
-    SimEvent *r = g_new(SimEvent, q->ring_cap * 2);
-    for (gsize k = 0; k < q->len; k++) r[k] = q->ring[(q->head + k) & (q->ring_cap - 1)];
-    g_free(q->ring);
-    q->ring = r;
-    q->head = 0;
-    q->ring_cap *= 2;
-  }
-  copy_event(&q->ring[(q->head + q->len) & (q->ring_cap - 1)], ev);
-  q->len++;
+  ring_append(&q->fifo, ev);
 }
 
 static inline __attribute__((always_inline)) void heap_pop(SimEventQ *q, SimEvent *out) {
@@ -314,15 +317,13 @@ static inline __attribute__((always_inline)) void heap_pop(SimEventQ *q, SimEven
 
 static inline __attribute__((always_inline)) void lane_pop(SimEventQ *q, int i, SimEvent *out) {
   Lane *l = &q->lanes[i];
-  copy_event(out, &l->ring[l->head]);
-  l->head = (l->head + 1) & (l->cap - 1);
-  l->len--;
+  ring_pop(&l->r, out);
   q->lane_events--;
-  if (l->len == 0) {
+  if (l->r.len == 0) {
     q->lanes_used &= ~(1u << i);
   } else {
-    q->lane_time[i] = l->ring[l->head].time;
-    q->lane_seq[i] = l->ring[l->head].seq;
+    q->lane_time[i] = ring_front(&l->r)->time;
+    q->lane_seq[i] = ring_front(&l->r)->seq;
   }
   lane_set_min(q);
 }
@@ -340,10 +341,10 @@ __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimE
   enum { NONE, FIFO, HEAP, LANE } from = NONE;
   int64_t t = 0;
   uint64_t seq = 0;
-  if (q->len > 0) {
+  if (q->fifo.len > 0) {
     from = FIFO;
-    t = q->ring[q->head].time;
-    seq = q->ring[q->head].seq;
+    t = ring_front(&q->fifo)->time;
+    seq = ring_front(&q->fifo)->seq;
   }
   if (q->n > 0) {
     const Node *top = nodes(q);
@@ -360,9 +361,7 @@ __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimE
   case NONE:
     return FALSE;
   case FIFO:
-    copy_event(out, &q->ring[q->head]);
-    q->head = (q->head + 1) & (q->ring_cap - 1);
-    q->len--;
+    ring_pop(&q->fifo, out);
     return TRUE;
   case HEAP:
     heap_pop(q, out);
@@ -374,11 +373,11 @@ __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimE
   g_assert_not_reached();
 }
 
-gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->len + q->lane_events + (q->have_next ? 1 : 0); }
+gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->fifo.len + q->lane_events + (q->have_next ? 1 : 0); }
 
 int64_t sim_eventq_min_time(const SimEventQ *q) {
   if (q->have_next) return q->next.time; /* smaller than everything else */
   int64_t t = q->n > 0 ? nodes(q)->time : INT64_MAX;
-  if (q->len > 0 && q->ring[q->head].time < t) t = q->ring[q->head].time;
+  if (q->fifo.len > 0 && ring_front(&q->fifo)->time < t) t = ring_front(&q->fifo)->time;
   return q->lane_min >= 0 && q->lane_time[q->lane_min] < t ? q->lane_time[q->lane_min] : t;
 }
