@@ -69,63 +69,31 @@ static int cmp_event(gconstpointer a, gconstpointer b) {
 }
 
 /* Engine-shaped traffic (pushes at or after the clock, zero-delay pushes to the lane, and the run
- * loop's put-back of a popped event with its old seq) against a sorted reference: every pop must
- * be the reference's smallest. Mixes near pushes, which go through the next-event register, with
- * far ones and ties. */
-static void test_random_traffic_matches_sorted_reference(void **state) {
-  g_autoptr(SimEventQ) q = sim_eventq_new();
-  g_autoptr(GArray) ref = g_array_new(FALSE, FALSE, sizeof(SimEvent));
-  uint64_t x = 99, seq = 0;
-  int64_t now = 0;
-  gsize pops = 0;
-  for (int i = 0; i < 200000; i++) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    unsigned r = (unsigned)(x >> 40) % 16;
-    if (r < 7) {
-      int64_t delay = r < 3 ? (int64_t)((x >> 20) % 4) : (int64_t)((x >> 20) % 1000);
-      SimEvent ev = {.time = now + delay, .seq = seq++};
-      if (delay == 0) sim_eventq_push_fifo(q, &ev);
-      else sim_eventq_push(q, &ev);
-      g_array_append_val(ref, ev);
-    } else if (ref->len > 0) {
-      g_array_sort(ref, cmp_event);
-      SimEvent want = g_array_index(ref, SimEvent, 0), got;
-      assert_true(sim_eventq_pop(q, &got));
-      assert_int_equal(got.time, want.time);
-      assert_int_equal(got.seq, want.seq);
-      if (r == 15) { /* put back untouched, as sim_engine_run() does past `until` */
-        sim_eventq_push(q, &got);
-        continue;
-      }
-      g_array_remove_index(ref, 0);
-      now = got.time;
-      pops++;
-    }
-    assert_int_equal(sim_eventq_size(q), ref->len);
-  }
-  assert_true(pops > 50000);
-}
-
-/* The same traffic as the engine makes it with sim_eventq_push_delay(): delays from a small set,
- * so that they repeat and open delay lanes (some colliding in one lane, up to hundreds of events
- * a lane so that lanes grow), mixed with random far delays, zero delays, ties, and put-backs
- * that come back with their old seq and no delay. Every pop must be the reference's smallest,
- * and the earliest time must agree with it throughout. */
-static void test_delay_lanes_match_sorted_reference(void **state) {
+ * loop's put-back of a popped event with its old seq and no delay) against a sorted reference:
+ * every pop must be the reference's smallest, and the earliest time must agree with it
+ * throughout. Mixes near pushes, which go through the next-event register, with far ones and
+ * ties. With `lanes`, pushes go through sim_eventq_push_delay() as the engine's do, with delays
+ * from a small set, so that they repeat and open delay lanes (some colliding in one lane, tens
+ * of events a lane so that lanes grow), mixed with random far delays, about 300 pending. */
+static void check_traffic(uint64_t x, int steps, gboolean lanes) {
   static const int64_t delays[] = {3450000, 1175000, 7750000, 40, 41, 1000, 2000, 64, 5};
   g_autoptr(SimEventQ) q = sim_eventq_new();
   g_autoptr(GArray) ref = g_array_new(FALSE, FALSE, sizeof(SimEvent));
-  uint64_t x = 7, seq = 0;
+  uint64_t seq = 0;
   int64_t now = 0;
   gsize pops = 0;
-  for (int i = 0; i < 300000; i++) {
+  for (int i = 0; i < steps; i++) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     unsigned r = (unsigned)(x >> 40) % 16;
-    if (r < 7 || (r < 10 && ref->len < 300)) { /* about 300 pending */
-      int64_t delay = r == 0 ? 0 : r == 1 ? (int64_t)((x >> 20) % 5000000) : delays[(x >> 20) % G_N_ELEMENTS(delays)];
+    if (r < 7 || (lanes && r < 10 && ref->len < 300)) {
+      int64_t delay = !lanes ? (r < 3 ? (int64_t)((x >> 20) % 4) : (int64_t)((x >> 20) % 1000))
+                      : r == 0 ? 0
+                      : r == 1 ? (int64_t)((x >> 20) % 5000000)
+                               : delays[(x >> 20) % G_N_ELEMENTS(delays)];
       SimEvent ev = {.time = now + delay, .seq = seq++};
       if (delay == 0) sim_eventq_push_fifo(q, &ev);
-      else sim_eventq_push_delay(q, &ev, delay);
+      else if (lanes) sim_eventq_push_delay(q, &ev, delay);
+      else sim_eventq_push(q, &ev);
       g_array_append_val(ref, ev);
     } else if (ref->len > 0) {
       g_array_sort(ref, cmp_event);
@@ -149,6 +117,10 @@ static void test_delay_lanes_match_sorted_reference(void **state) {
   while (sim_eventq_pop(q, &ev)) pops++;
   assert_int_equal(sim_eventq_min_time(q), INT64_MAX);
 }
+
+static void test_random_traffic_matches_sorted_reference(void **state) { check_traffic(99, 200000, FALSE); }
+
+static void test_delay_lanes_match_sorted_reference(void **state) { check_traffic(7, 300000, TRUE); }
 
 typedef struct {
   SimEngine *e;
