@@ -52,9 +52,10 @@ CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p) {
 
 const CpuhpTopology *cpuhp_topology_of(const CpuhpProfile *p) {
   const CpuhpTopology *t = p->topo;
+  guint nodes = p->topology.numa_nodes ? p->topology.numa_nodes : p->topology.sockets;
   g_assert(t && t->sockets == p->topology.sockets && t->cores_per_socket == p->topology.cores_per_socket &&
-           t->threads == p->topology.threads_per_core && t->nodes == (p->topology.numa_nodes ? p->topology.numa_nodes : p->topology.sockets) &&
-           t->n == cpuhp_profile_n_cpus(p) && t->enumeration == p->topology.enumeration);
+           t->threads == p->topology.threads_per_core && t->nodes == nodes && t->n == cpuhp_profile_n_cpus(p) &&
+           t->enumeration == p->topology.enumeration);
   return t;
 }
 
