@@ -61,8 +61,8 @@ typedef struct {
 #define N_LANES 8
 typedef struct {
   Ring r;
-  int64_t delay;  /* while r.len > 0 */
-  int64_t seen;   /* the delay last pushed to this lane's slot while it was empty (0: none) */
+  int64_t delay;  /* the delay last pushed to this lane's slot while it was empty (0: none);
+                     while the lane holds events, theirs */
 } Lane;
 
 struct _SimEventQ {
@@ -76,7 +76,6 @@ struct _SimEventQ {
   gboolean have_next;
   guint lanes_used;  /* bit i: lanes[i] holds events */
   int lane_min;      /* the used lane with the smallest head; -1: none */
-  gsize lane_events; /* in all lanes */
   int64_t lane_time[N_LANES]; /* each used lane's head, side by side: pop scans these */
   uint64_t lane_seq[N_LANES];
   Lane lanes[N_LANES];
@@ -89,8 +88,13 @@ static inline unsigned __int128 node_key(const Node *a) {
   return (unsigned __int128)(uint64_t)a->time << 64 | a->order;
 }
 
+/* (ta, sa) before (tb, sb): the order of everything queued. */
+static inline gboolean key_before(int64_t ta, uint64_t sa, int64_t tb, uint64_t sb) {
+  return ta < tb || (ta == tb && sa < sb);
+}
+
 static inline gboolean node_before(const Node *a, const Node *b) {
-  return a->time < b->time || (a->time == b->time && a->order < b->order);
+  return key_before(a->time, a->order, b->time, b->order); /* order compares as seq */
 }
 
 /* Only when every slot is taken (n == cap): the new slots become the free list. */
@@ -163,7 +167,7 @@ static inline void ring_pop(Ring *r, SimEvent *out) {
 }
 
 static inline gboolean event_before(const SimEvent *a, const SimEvent *b) {
-  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+  return key_before(a->time, a->seq, b->time, b->seq);
 }
 
 static void heap_push(SimEventQ *q, const SimEvent *ev) {
@@ -187,11 +191,11 @@ static void heap_push(SimEventQ *q, const SimEvent *ev) {
 /* Is ev smaller than the heap's root (which must exist)? */
 static inline gboolean before_heap_top(const SimEventQ *q, const SimEvent *ev) {
   const Node *top = nodes(q);
-  return ev->time < top->time || (ev->time == top->time && ev->seq < top->order >> SLOT_BITS);
+  return key_before(ev->time, ev->seq, top->time, top->order >> SLOT_BITS);
 }
 
 static inline gboolean before_lane_head(const SimEventQ *q, int lane, const SimEvent *ev) {
-  return ev->time < q->lane_time[lane] || (ev->time == q->lane_time[lane] && ev->seq < q->lane_seq[lane]);
+  return key_before(ev->time, ev->seq, q->lane_time[lane], q->lane_seq[lane]);
 }
 
 /* Is ev smaller than the heads of the heap, the FIFO lane and the delay lanes? */
@@ -210,9 +214,7 @@ static void lane_set_min(SimEventQ *q) {
   int best = -1;
   for (guint used = q->lanes_used; used; used &= used - 1) {
     int i = __builtin_ctz(used);
-    if (best < 0 || q->lane_time[i] < q->lane_time[best] ||
-        (q->lane_time[i] == q->lane_time[best] && q->lane_seq[i] < q->lane_seq[best]))
-      best = i;
+    if (best < 0 || key_before(q->lane_time[i], q->lane_seq[i], q->lane_time[best], q->lane_seq[best])) best = i;
   }
   q->lane_min = best;
 }
@@ -226,14 +228,12 @@ static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
     if (l->r.len == 0) {
       /* Only a delay seen twice in a row opens the lane: random delays (Monte Carlo, the hold
        * benchmark) never repeat, and for them a lane would only add bookkeeping to the heap. */
-      if (l->seen != delay) {
-        l->seen = delay;
+      if (l->delay != delay) {
+        l->delay = delay;
         heap_push(q, ev);
         return;
       }
-      l->delay = delay;
       ring_append(&l->r, ev);
-      q->lane_events++;
       q->lane_time[i] = ev->time;
       q->lane_seq[i] = ev->seq;
       q->lanes_used |= 1u << i;
@@ -242,7 +242,6 @@ static void push_later(SimEventQ *q, const SimEvent *ev, int64_t delay) {
     }
     if (l->delay == delay && event_before(ring_back(&l->r), ev)) {
       ring_append(&l->r, ev);
-      q->lane_events++;
       return;
     }
   }
@@ -318,7 +317,6 @@ static inline __attribute__((always_inline)) void heap_pop(SimEventQ *q, SimEven
 static inline __attribute__((always_inline)) void lane_pop(SimEventQ *q, int i, SimEvent *out) {
   Lane *l = &q->lanes[i];
   ring_pop(&l->r, out);
-  q->lane_events--;
   if (l->r.len == 0) {
     q->lanes_used &= ~(1u << i);
   } else {
@@ -349,14 +347,14 @@ __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimE
   if (q->n > 0) {
     const Node *top = nodes(q);
     uint64_t top_seq = top->order >> SLOT_BITS;
-    if (from == NONE || top->time < t || (top->time == t && top_seq < seq)) {
+    if (from == NONE || key_before(top->time, top_seq, t, seq)) {
       from = HEAP;
       t = top->time;
       seq = top_seq;
     }
   }
   int i = q->lane_min;
-  if (i >= 0 && (from == NONE || q->lane_time[i] < t || (q->lane_time[i] == t && q->lane_seq[i] < seq))) from = LANE;
+  if (i >= 0 && (from == NONE || key_before(q->lane_time[i], q->lane_seq[i], t, seq))) from = LANE;
   switch (from) {
   case NONE:
     return FALSE;
@@ -373,7 +371,11 @@ __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimE
   g_assert_not_reached();
 }
 
-gsize sim_eventq_size(const SimEventQ *q) { return q->n + q->fifo.len + q->lane_events + (q->have_next ? 1 : 0); }
+gsize sim_eventq_size(const SimEventQ *q) {
+  gsize n = q->n + q->fifo.len + (q->have_next ? 1 : 0);
+  for (guint i = 0; i < N_LANES; i++) n += q->lanes[i].r.len;
+  return n;
+}
 
 int64_t sim_eventq_min_time(const SimEventQ *q) {
   if (q->have_next) return q->next.time; /* smaller than everything else */
