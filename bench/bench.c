@@ -589,7 +589,7 @@ static void bench_simpy(const char *script, const char *python_opt) {
     return;
   }
   /* The medians are taken over about the same stretch of wall time on both sides (1,001 runs of
-   * ~40 us against 5 of ~7 ms), so a burst of noise from the host weighs the same on each: with
+   * ~33 us against 5 of ~7 ms), so a burst of noise from the host weighs the same on each: with
    * 41 runs (2 ms) one such burst could move cpuhpsim's median by half. */
   guint c_reps = quick ? 101 : 1001, py_reps = quick ? 3 : 5;
   printf("   %-8s  %14s  %14s  %5s  %12s  %14s  %8s  %s\n", "mode", "cpuhpsim ns", "SimPy ns", "same", "cpuhpsim ms",
