@@ -171,7 +171,7 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
   int64_t ts = m->p->kernel.smp_init_at + now(m);
   guint node = m->cpus[cpu].topo->node, width = num_digits(m->n_cpus) + 1;
   gboolean first = m->n_kicked == 0;
-  if (first) cpuhp_result_log(m->res, ts, "smpboot: x86: Booting SMP configuration:");
+  if (first) cpuhp_result_log_text(m->res, ts, "smpboot: x86: Booting SMP configuration:");
   if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
     flush_node_line(m);
     guint node_width = num_digits(cpuhp_topology_n_nodes(m->topo));
@@ -179,7 +179,7 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
     g_string_append_printf(m->bp.node_line, ".... node %*s#%u, CPUs:  ",
                            (int)(node_width - num_digits(node)), " ", node);
     m->bp.node_line_idx = m->res->log->len;
-    cpuhp_result_log(m->res, ts, "%s", ""); /* filled in when the line is complete */
+    cpuhp_result_log_text(m->res, ts, ""); /* filled in when the line is complete */
     m->bp.node_of_line = (gint)node;
   }
   if (first) g_string_append_printf(m->bp.node_line, "%*s", (int)width + 1, " "); /* the BSP */
@@ -202,15 +202,16 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
 /* Next row after step `from` up to `limit` that a CPU really runs in `section`, from that
  * section's run list; NULL if none. This runs for every callback of every CPU (a walk of the
  * table from the top was once the hottest spot of a run), so `*pos`, the CPU's cursor, normally
- * sits on the answer already: it is checked (the row before it is at or before `from`, it is
- * after), so a stale cursor only costs a bisection. On return it sits past the row returned. */
+ * sits on the answer already: it is checked (the row before it, run[-1] for the first, is at or
+ * before `from`, it is after), so a stale cursor only costs a bisection. On return it sits past
+ * the row returned. */
 G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((CpuhpMachine *)NULL)->run));
 
 static inline __attribute__((always_inline)) const CpuhpStep *
 next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint16 *pos, const RunRow **out) {
   const RunRow *r = m->run[section];
   guint i = *pos;
-  if (!(r[i].step > from && (i == 0 || r[i - 1].step <= from))) {
+  if (!(r[i].step > from && r[(gssize)i - 1].step <= from)) {
     guint lo = 0, hi = m->n_run[section]; /* the end row (RUN_END) is after every step */
     while (lo < hi) {
       guint mid = lo + (hi - lo) / 2;
@@ -455,7 +456,7 @@ static void bp_alive_timeout(CpuhpMachine *m) {
   m->bp.waiting_alive = FALSE;
   m->bp.token++;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
-  g_strlcpy(m->res->cpus[cpu].failure, "failed to report alive state", sizeof m->res->cpus[cpu].failure);
+  cpuhp_result_set_failure(m->res, cpu, "failed to report alive state");
   trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);
 }
@@ -535,7 +536,7 @@ static void ev_bp_running_timeout(void *ctx, uint64_t token) {
   guint cpu = m->bp.cpu;
   m->bp.token++;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u: failed to come online", cpu);
-  g_strlcpy(m->res->cpus[cpu].failure, "failed to come online", sizeof m->res->cpus[cpu].failure);
+  cpuhp_result_set_failure(m->res, cpu, "failed to come online");
   trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);
 }
@@ -593,19 +594,21 @@ static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
 }
 
 /* How many of the rows from `r` on a walk takes at once, right after a row that ran inline and
- * with nothing traced: each has a fixed cost and ends by the horizon (so no other event comes
- * between), is within `limit`, is not the injected failure, and, where `single`, is a
- * one-instance profile-cost callback. Moves the clock over them, counting each as an event. */
+ * with nothing traced: each can be taken (RunRow.take_ns) and ends by the horizon (so no other
+ * event comes between), is within `limit` and is before the injected failure. Moves the clock
+ * over them, counting each as an event. */
 static inline __attribute__((always_inline)) guint
-take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step, gboolean single) {
+take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step) {
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
-  horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
+  if (horizon < t) return 0; /* nothing fits (and horizon - t could overflow) */
+  int64_t budget = horizon - t;
+  /* Steps rise along a run list: the failure stops the walk only where it is still ahead. */
+  guint stop = fail_step >= r->step && fail_step <= limit ? fail_step : limit + 1;
   guint n = 0;
-  for (; r->step <= limit && (r->single || !single) && r->step != fail_step && r->fixed_ns >= 0 &&
-         r->fixed_ns <= horizon - t;
-       r++, n++)
-    t += r->fixed_ns;
-  if (n) sim_engine_advance_to(m->e, t, n);
+  int64_t left = budget;
+  /* Unsigned: a row that cannot be taken (-1) is above any budget. */
+  for (; r->step < stop && (uint64_t)r->take_ns <= (uint64_t)left; r++, n++) left -= r->take_ns;
+  if (n) sim_engine_advance_to(m->e, t + (budget - left), n);
   return n;
 }
 
@@ -614,7 +617,7 @@ take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step
 static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
   const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
-  guint n = take_fixed_rows(m, r, c->target, c->fail_step, FALSE);
+  guint n = take_fixed_rows(m, r, c->target, c->fail_step);
   if (n == 0) return;
   c->state = r[n - 1].step;
   *pos = (guint16)(*pos + n);
@@ -643,7 +646,7 @@ next:;
     return;
   }
   trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
-  int64_t ns = rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost_slow(m, cpu, s, 0);
+  int64_t ns = rr->take_ns >= 0 ? rr->take_ns : draw_state_cost_slow(m, cpu, s, 0);
   if (machine_work_inline(m, ns)) {
     ap_thread_cb_exit(m, cpu);
     if (!m->tracing) ap_thread_take_fixed(m, c);
@@ -672,8 +675,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   guint cpu = m->bp.cpu;
   m->bp.token++; /* a non-split bringup's cpu_running timeout no longer matters */
   if (G_UNLIKELY(!cpu_bootable(m, cpu))) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
-    CpuhpCpuResult *r = &m->res->cpus[cpu];
-    g_strlcpy(r->failure, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back", sizeof r->failure);
+    cpuhp_result_set_failure(m->res, cpu, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back");
     trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -ECANCELED);
     bp_phase(m, CPUHP_BP_PREPARE);
     machine_up_failed(m, cpu, m->bp.step, -ECANCELED);
@@ -711,19 +713,25 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
   if (!m->host) { /* rows of fixed cost that ap_run() would run inline, one per call: at once */
     guint16 *pos = &c->run_pos[CPUHP_SECTION_STARTING];
     int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
-    horizon = MAX(horizon, t - 1); /* below now: nothing fits, and horizon - t cannot overflow */
     guint n = 0; /* ap_run() makes an event of a row's work only when it takes time */
-    while (rr->fixed_ns >= 0 && rr->fixed_ns <= horizon - t && rr[1].step <= limit) {
-      t += rr->fixed_ns;
-      n += rr->fixed_ns > 0;
-      rr++;
-      (*pos)++;
+    const RunRow *first = rr;
+    if (horizon >= t) { /* else nothing fits (and horizon - t could overflow) */
+      uint64_t left = (uint64_t)(horizon - t); /* unsigned: a row that cannot be taken (-1) is above */
+      while ((uint64_t)rr->take_ns <= left && rr[1].step <= limit) {
+        t += rr->take_ns;
+        left -= (uint64_t)rr->take_ns;
+        n += rr->take_ns > 0;
+        rr++;
+      }
+    }
+    if (rr != first) {
+      *pos = (guint16)(*pos + (rr - first));
       c->state = rr->step;
     }
     if (n) sim_engine_advance_to(m->e, t, n);
     s = &m->table->steps[rr->row];
   }
-  return (ApStep){rr->fixed_ns >= 0 ? rr->fixed_ns : draw_state_cost_slow(m, cpu, s, 0), AP_AGAIN, AP_WORK};
+  return (ApStep){rr->take_ns >= 0 ? rr->take_ns : draw_state_cost_slow(m, cpu, s, 0), AP_AGAIN, AP_WORK};
 }
 
 /* -- the AP's own code: run its stage list -- */
@@ -771,7 +779,7 @@ static void bp_take_fixed(CpuhpMachine *m, CpuhpCpu *c, guint limit) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_PREPARE];
   const RunRow *r = &m->run[CPUHP_SECTION_PREPARE][*pos];
   g_assert(m->bp.phase == CPUHP_BP_PREPARE);
-  guint n = take_fixed_rows(m, r, limit, c->fail_step, TRUE);
+  guint n = take_fixed_rows(m, r, limit, c->fail_step);
   if (n == 0) return;
   c->state = r[n - 1].step;
   m->bp.step = &m->table->steps[r[n - 1].row];

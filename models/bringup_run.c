@@ -4,8 +4,6 @@
 #include "models/machine.h"
 #include "models/policy.h"
 
-static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
-
 static const char *const mutation_names[] = {"none", "sibling-first", "release-two", "no-release-wait",
                                              "prepare-on-ap", "skip-teardown"};
 G_STATIC_ASSERT(G_N_ELEMENTS(mutation_names) == CPUHP_MUTATE_N);
@@ -75,7 +73,7 @@ static const ArchOps *arch_for(const char *arch) {
 
 static void ev_bp_start(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
-  cpuhp_result_log(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
+  cpuhp_result_log_text(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
   machine_bp_next_cpu(m);
 }
 
@@ -106,33 +104,12 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.bp.node_of_line = -1;
   if (arch->setup) arch->setup(&m);
 
-  m.rows = g_new0(RowCost, table->n_steps);
-  for (guint i = 0; i < table->n_steps; i++) {
-    const CpuhpStep *s = &table->steps[i];
-    const CpuhpStateCost *sc = cpuhp_profile_state_of_row(p, table, i);
-    m.rows[i].present = sc && sc->present >= 0 ? sc->present : s->at_boot;
-    m.rows[i].costs = sc && sc->n_costs ? sc->costs : &zero_cost;
-    m.rows[i].n_costs = sc && sc->n_costs ? sc->n_costs : 1;
-    m.rows[i].per_possible_cpu = sc ? sc->per_possible_cpu : 0;
-    m.rows[i].per_online_cpu = sc ? sc->per_online_cpu : 0;
-    const SimDist *d0 = &m.rows[i].costs[0];
-    gboolean same = d0->kind == SIM_DIST_FIXED && m.rows[i].per_online_cpu == 0 &&
-                    !(s->ring_buffer && p->kernel.trace_rb_global == 0);
-    m.rows[i].fixed_ns = same ? d0->a + m.rows[i].per_possible_cpu * (int64_t)m.n_cpus : -1;
-  }
+  const CpuhpRows *rows = cpuhp_profile_rows(p);
+  g_assert(rows->table == table);
+  m.rows = rows->rows;
   for (guint sec = 0; sec < G_N_ELEMENTS(m.run); sec++) {
-    m.run[sec] = g_new(RunRow, table->n_steps + 1);
-    guint n = 0;
-    for (guint i = 0; i < table->n_steps; i++) {
-      const CpuhpStep *s = &table->steps[i];
-      g_assert(s->step < RUN_END && i < G_MAXUINT16);
-      if (s->section != sec || !s->startup || !m.rows[i].present) continue;
-      m.run[sec][n++] = (RunRow){.step = s->step, .row = (guint16)i, .cost = (guint8)s->cost,
-                                 .single = s->cost == CPUHP_COST_PROFILE && m.rows[i].n_costs == 1,
-                                 .fixed_ns = m.rows[i].fixed_ns};
-    }
-    m.run[sec][n] = (RunRow){.step = RUN_END};
-    m.n_run[sec] = n;
+    m.run[sec] = rows->run[sec];
+    m.n_run[sec] = rows->n_run[sec];
   }
 
   for (guint c = 0; c < m.n_cpus; c++) {
@@ -200,8 +177,6 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->events = sim_engine_events_run(e);
 
 out:
-  g_free(m.rows);
-  for (guint sec = 0; sec < G_N_ELEMENTS(m.run); sec++) g_free(m.run[sec]);
   for (guint i = 0; i < cpuhp_topology_n_cores(m.topo); i++)
     if (m.cores[i].ucode_waiters) g_array_unref(m.cores[i].ucode_waiters);
   g_free(m.cores);

@@ -11,6 +11,7 @@
 #include "models/policy.h"
 #include "models/profile.h"
 #include "models/result.h"
+#include "models/rows.h"
 #include "models/topology.h"
 #include "sim/engine.h"
 #include "sim/pspool.h"
@@ -96,29 +97,6 @@ enum {
   PURPOSE_VM_EXIT,                 /* + exit type */
 };
 
-/* A state table row as this profile has it: present or not, and what each instance costs.
- * Parallel to table->steps, so walks never look a state up by name. */
-typedef struct {
-  gboolean present;
-  const SimDist *costs;
-  guint n_costs;
-  int64_t per_possible_cpu, per_online_cpu; /* ns per CPU of the mask the callback walks */
-  int64_t fixed_ns; /* the first instance's whole cost when it is the same for every CPU at
-                       every time (a fixed value, no online-CPU term, no ring buffer); else -1 */
-} RowCost;
-
-/* A row a CPU runs in one section (present, with a startup callback), in step order: the
- * walks' compact copy of the table, ended by a row of step RUN_END. */
-#define RUN_END G_MAXUINT16
-typedef struct {
-  guint16 step;
-  guint16 row;      /* index into table->steps and the RowCost array */
-  guint8 cost;      /* the step's CpuhpCostModel */
-  guint8 single;    /* a profile-cost row of one instance: a BP walk may take a run of such
-                       rows with fixed costs at once */
-  int64_t fixed_ns; /* RowCost.fixed_ns */
-} RunRow;
-
 /* An AP as bringup sees it. Laid out in two cache lines (the array is 64-byte aligned): what
  * every callback of the CPU reads first, then what VMs, faults and mutations use. */
 typedef struct {
@@ -158,8 +136,8 @@ struct _CpuhpMachine {
   const CpuhpTable *table;
   const ArchOps *arch;
   ArchRun arch_run;
-  RowCost *rows;
-  RunRow *run[3];         /* per CpuhpSection */
+  const RowCost *rows;    /* the profile's (cpuhp_profile_rows()) */
+  const RunRow *run[3];   /* per CpuhpSection */
   guint n_run[3];
   SimPsPool *host;        /* vCPUs sharing host CPUs; NULL on bare metal */
   const CpuhpTopology *topo; /* the profile's */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/cmdline.h"
+#include "models/rows.h"
 #include "models/topology.h"
 #include "models/yamltree.h"
 
@@ -811,6 +812,8 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
   g_free(p->row_states);
   p->row_states = g_new(const CpuhpStateCost *, t->n_steps);
   for (guint i = 0; i < t->n_steps; i++) p->row_states[i] = cpuhp_profile_state(p, t->steps[i].name);
+  cpuhp_rows_free(p->rows);
+  p->rows = cpuhp_rows_new(p, t);
   return TRUE;
 }
 
@@ -898,6 +901,7 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   g_free(p->states_by_name);
   g_free(p->row_states);
   cpuhp_topology_free(p->topo);
+  cpuhp_rows_free(p->rows);
   g_free(p->source);
   g_free(p);
 }
@@ -1063,4 +1067,9 @@ guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p) {
   const guint64 page = 4096 - 16; /* BUF_PAGE_SIZE: a page less its header */
   guint64 bytes = p->kernel.tracing_at_boot ? p->kernel.trace_buf_size : 1;
   return MAX((bytes + page - 1) / page, 2);
+}
+
+const CpuhpRows *cpuhp_profile_rows(const CpuhpProfile *p) {
+  g_assert(p->rows); /* built at load */
+  return p->rows;
 }

@@ -182,6 +182,8 @@ typedef struct _CpuhpProfile {
   /* The CPUs of topology.*, enumerated once at load (cpuhp_topology_of(): every run of the
    * profile shares it, read-only) */
   struct _CpuhpTopology *topo;
+  /* Its table's rows as a run walks them (rows.h), built once at load */
+  struct _CpuhpRows *rows;
 } CpuhpProfile;
 
 /* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). */
@@ -201,6 +203,8 @@ const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *nam
 const CpuhpStateCost *cpuhp_profile_state_of_row(const CpuhpProfile *p, const struct _CpuhpTable *t, guint row);
 /* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
 const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
+/* That table's rows as a bringup walks them (rows.h), shared by every run of the profile. */
+const struct _CpuhpRows *cpuhp_profile_rows(const CpuhpProfile *p);
 /* Pages of the global trace ring buffer trace/RB:prepare allocates per CPU (trace_buf_size
  * once tracing is on at boot, else the minimal buffer). */
 guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p);

@@ -34,6 +34,7 @@ void cpuhp_result_free(CpuhpResult *r) {
   g_free(r->topology);
   g_free(r->arch);
   g_free(r->kernel);
+  for (guint c = 0; c < r->n_cpus; c++) g_free(r->cpus[c].failure);
   g_free(r->cpus);
   if (r->trace) g_array_unref(r->trace);
   for (guint i = 0; i < r->log->len; i++) g_free(g_array_index(r->log, CpuhpLogLine, i).text);
@@ -48,3 +49,19 @@ void cpuhp_result_log(CpuhpResult *r, int64_t ts, const char *fmt, ...) {
   va_end(ap);
   g_array_append_val(r->log, l);
 }
+
+void cpuhp_result_log_text(CpuhpResult *r, int64_t ts, const char *text) {
+  CpuhpLogLine l = {ts, g_strdup(text)};
+  g_array_append_val(r->log, l);
+}
+
+void cpuhp_result_set_failure(CpuhpResult *r, guint cpu, const char *fmt, ...) {
+  g_assert(cpu < r->n_cpus);
+  va_list ap;
+  va_start(ap, fmt);
+  g_free(r->cpus[cpu].failure);
+  r->cpus[cpu].failure = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+}
+
+const char *cpuhp_cpu_failure(const CpuhpCpuResult *c) { return c->failure ? c->failure : ""; }

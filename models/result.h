@@ -21,7 +21,8 @@ typedef struct {
   guint cpu, package, core, thread, node;
   gboolean primary;
   CpuhpCpuStatus status;
-  char failure[96];        /* why, when FAILED, in the kernel's words */
+  char *failure;           /* why, when FAILED, in the kernel's words (owned; NULL until then:
+                              cpuhp_cpu_failure() reads it as "") */
   guint16 failed_step;     /* the state whose callback failed (0: none) */
   int failed_ret;          /* its error code */
   guint kick_order;        /* 0 = first CPU kicked */
@@ -96,3 +97,10 @@ CpuhpResult *cpuhp_result_new(guint n_cpus);
 void cpuhp_result_free(CpuhpResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpResult, cpuhp_result_free)
 void cpuhp_result_log(CpuhpResult *r, int64_t ts, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* The same for a line that needs no formatting (printf took ~1 % of a 112-CPU run). */
+void cpuhp_result_log_text(CpuhpResult *r, int64_t ts, const char *text);
+/* Why CPU `cpu` failed, replacing what was said before. A pointer, not an array in the record:
+ * 96 bytes a CPU that a run without failures never writes made a 112-CPU run 1.5 % slower. */
+void cpuhp_result_set_failure(CpuhpResult *r, guint cpu, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* c->failure, or "" when none was said. */
+const char *cpuhp_cpu_failure(const CpuhpCpuResult *c);

@@ -84,10 +84,10 @@ void machine_up_failed(CpuhpMachine *m, guint cpu, const CpuhpStep *s, int ret) 
   if (!r->failed_step) r->failed_step = s->step;
   r->failed_ret = ret;
   r->status = CPUHP_CPU_FAILED;
-  if (!r->failure[0]) {
+  if (!r->failure) {
     const CpuhpStep *f = cpuhp_table_at(m->table, r->failed_step);
-    g_snprintf(r->failure, sizeof r->failure, "CPU UP failed (%d) CPU %u state %s (%u)", ret, cpu,
-               f ? f->name : "?", r->failed_step);
+    cpuhp_result_set_failure(m->res, cpu, "CPU UP failed (%d) CPU %u state %s (%u)", ret, cpu,
+                             f ? f->name : "?", r->failed_step);
   }
   /* cpuhp_reset_state() */
   c->state--;

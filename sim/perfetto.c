@@ -180,7 +180,7 @@ static const char *const ap_phase[] = {
 
 static char *failure_args(const CpuhpCpuResult *c) {
   GString *a = g_string_new("\"unfinished\": true, \"failure\": ");
-  sim_json_write_string(a, c->failure);
+  sim_json_write_string(a, cpuhp_cpu_failure(c));
   return g_string_free(a, FALSE);
 }
 

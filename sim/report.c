@@ -105,7 +105,7 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     if (r->cpus[c].status != CPUHP_CPU_FAILED) continue;
     if (!any_failed) g_string_append(out, "\nfailed CPUs\n");
     any_failed = TRUE;
-    g_string_append_printf(out, "  CPU%u: %s\n", c, r->cpus[c].failure);
+    g_string_append_printf(out, "  CPU%u: %s\n", c, cpuhp_cpu_failure(&r->cpus[c]));
   }
   if (x && x->cmdline && *x->cmdline) {
     g_string_append_printf(out, "\nkernel command line: %s\n", x->cmdline);
@@ -190,7 +190,7 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
         status_name(c->status), c->kick, c->alive, c->release, c->online_idle, c->online, c->wakeup_ns,
         c->microcode_ns, c->alive_spin_ns, c->tsc_sync_ns, c->calibrate_ns, c->online_cb_ns,
         c->failed_step, c->failed_ret);
-    sim_json_write_string(out, c->failure);
+    sim_json_write_string(out, cpuhp_cpu_failure(c));
     g_string_append_printf(out, "}%s\n", i + 1 < r->n_cpus ? "," : "");
   }
   g_string_append(out, "  ],\n  \"log\": [\n");
