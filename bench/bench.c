@@ -5,15 +5,17 @@
  *   4. memory per pending event;
  *   5. the skl-2s-112t scenario with every distribution fixed, run by cpuhpsim and by an
  *      independent SimPy model (bench/simpy_skl.py): the bringup times must agree to the ns, and
- *      the wall times give the speed ratio.
+ *      the wall times, taken in alternating rounds, give the speed ratio.
  * Not a test (ctest never runs it): `cmake --build BUILD --target bench`. Exit status 1 only when
  * the SimPy model disagrees with cpuhpsim or something could not run; a missed performance
  * target is reported as MISS, not as a failure. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -45,6 +47,7 @@ static const char *pgo_label(void) {
 #define TARGET_BYTES_PER_EV 64.0  /* per pending event */
 #define TARGET_SIMPY_RATIO 200.0  /* SimPy wall / cpuhpsim wall */
 #define C_WARMUP_RUNS 50           /* untimed cpuhp_bringup_run() calls before section 5 times any */
+#define ROUND_WARMUP_RUNS 20        /* the same before each round's batch */
 #define PY_WARMUP_RUNS 1           /* the same for the SimPy model (simpy_skl.py --warmup) */
 
 /* Every distribution of the SimPy scenario fixed at the middle of its profile range. */
@@ -532,42 +535,83 @@ static char *find_python(const char *forced) {
 }
 
 typedef struct {
-  int64_t bringup_ns, wall_ns, process_ns;
+  int64_t bringup_ns, wall_ns;
   guint64 online, events;
-  gboolean ok;
 } SimpyOut;
 
-/* Runs the SimPy model on `params`; it prints one line of key=value pairs. */
-static SimpyOut run_simpy(const char *python, const char *script, const char *params, guint reps) {
-  SimpyOut o = {0};
-  g_autofree char *reps_s = g_strdup_printf("%u", reps), *warmup_s = g_strdup_printf("%u", PY_WARMUP_RUNS);
-  const char *argv[] = {python, script, params, "--reps", reps_s, "--warmup", warmup_s, NULL};
-  g_autofree char *out = NULL, *err_out = NULL;
-  g_autoptr(GError) err = NULL;
-  int status = -1;
-  int64_t t0 = now_ns();
-  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err_out, &status, &err) ||
-      !g_spawn_check_wait_status(status, &err)) {
-    printf("   SimPy model failed: %s\n%s", err ? err->message : "?", err_out ? err_out : "");
-    return o;
-  }
-  o.process_ns = now_ns() - t0;
-  g_auto(GStrv) kv = g_strsplit_set(g_strstrip(out), " \n", -1);
+/* One line of the SimPy model: key=value pairs. */
+static gboolean parse_simpy_line(const char *line, SimpyOut *o) {
+  g_auto(GStrv) kv = g_strsplit_set(line, " \n", -1);
   guint found = 0;
+  *o = (SimpyOut){0};
   for (char **s = kv; *s; s++) {
-    gint64 v;
     char *eq = strchr(*s, '=');
     if (!eq) continue;
     *eq = '\0';
-    v = g_ascii_strtoll(eq + 1, NULL, 10);
-    if (g_str_equal(*s, "bringup_ns")) o.bringup_ns = v, found |= 1;
-    else if (g_str_equal(*s, "wall_ns")) o.wall_ns = v, found |= 2;
-    else if (g_str_equal(*s, "cpus_online")) o.online = (guint64)v, found |= 4;
-    else if (g_str_equal(*s, "events")) o.events = (guint64)v;
+    gint64 v = g_ascii_strtoll(eq + 1, NULL, 10);
+    if (g_str_equal(*s, "bringup_ns")) o->bringup_ns = v, found |= 1;
+    else if (g_str_equal(*s, "wall_ns")) o->wall_ns = v, found |= 2;
+    else if (g_str_equal(*s, "cpus_online")) o->online = (guint64)v, found |= 4;
+    else if (g_str_equal(*s, "events")) o->events = (guint64)v;
   }
-  o.ok = found == 7;
-  if (!o.ok) printf("   SimPy model printed no result: %s\n", out);
-  return o;
+  return found == 7;
+}
+
+/* The SimPy model as a server (simpy_skl.py --serve): one timed run per request, so that the
+ * benchmark can interleave them with its own runs. */
+typedef struct {
+  GPid pid;
+  FILE *in, *out;
+  int64_t start_ns; /* spawn until ready: interpreter start, import, the untimed run */
+} SimpyServer;
+
+static void simpy_stop(SimpyServer *s) {
+  if (s->in) fclose(s->in); /* end of input: the server returns */
+  if (s->out) fclose(s->out);
+  if (s->pid) {
+    int status;
+    waitpid(s->pid, &status, 0);
+    g_spawn_close_pid(s->pid);
+  }
+  *s = (SimpyServer){0};
+}
+
+static gboolean simpy_start(SimpyServer *s, const char *python, const char *script, const char *params) {
+  g_autofree char *warmup_s = g_strdup_printf("%u", PY_WARMUP_RUNS);
+  const char *argv[] = {python, script, params, "--warmup", warmup_s, "--serve", NULL};
+  g_autoptr(GError) err = NULL;
+  int in_fd, out_fd;
+  *s = (SimpyServer){0};
+  signal(SIGPIPE, SIG_IGN); /* a server that died: a failed write, not the end of the benchmark */
+  int64_t t0 = now_ns();
+  if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &s->pid, &in_fd,
+                                &out_fd, NULL, &err)) {
+    printf("   SimPy model failed to start: %s\n", err->message);
+    return FALSE;
+  }
+  s->in = fdopen(in_fd, "w");
+  s->out = fdopen(out_fd, "r");
+  char line[256];
+  if (!s->in || !s->out || !fgets(line, sizeof line, s->out) || !g_str_has_prefix(line, "ready")) {
+    printf("   SimPy model did not start (its errors are above)\n");
+    simpy_stop(s);
+    return FALSE;
+  }
+  s->start_ns = now_ns() - t0;
+  return TRUE;
+}
+
+static gboolean simpy_run_one(SimpyServer *s, SimpyOut *o) {
+  char line[256];
+  if (fputs("run\n", s->in) == EOF || fflush(s->in) != 0 || !fgets(line, sizeof line, s->out)) {
+    printf("   SimPy model stopped answering (its errors are above)\n");
+    return FALSE;
+  }
+  if (!parse_simpy_line(line, o)) {
+    printf("   SimPy model printed no result: %s", line);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static void bench_simpy(const char *script, const char *python_opt) {
@@ -588,10 +632,13 @@ static void bench_simpy(const char *script, const char *python_opt) {
            "   (Debian's python3-simpy is SimPy 2, a different API; set CPUHPSIM_PYTHON to choose a python)\n");
     return;
   }
-  /* The medians are taken over about the same stretch of wall time on both sides (1,001 runs of
-   * ~33 us against 5 of ~7 ms), so a burst of noise from the host weighs the same on each: with
-   * 41 runs (2 ms) one such burst could move cpuhpsim's median by half. */
-  guint c_reps = quick ? 101 : 1001, py_reps = quick ? 3 : 5;
+  /* Host noise on this kind of machine moves either side's time by up to 2x for tens of ms.
+   * Both sides are timed in the same stretches: rounds of a batch of cpuhpsim runs (about half
+   * as long as one SimPy run) then one SimPy run. The ratio is the median over the rounds of the
+   * SimPy run against the median of its round's batch. While SimPy runs this process sleeps on
+   * the pipe, and its first runs after that came out 1.6x slower (caches, a vCPU woken from
+   * halt): each batch follows ROUND_WARMUP_RUNS untimed runs (0.6 ms; one SimPy run is 7). */
+  guint rounds = quick ? 5 : 15, batch = quick ? 21 : 101;
   printf("   %-8s  %14s  %14s  %5s  %12s  %14s  %8s  %s\n", "mode", "cpuhpsim ns", "SimPy ns", "same", "cpuhpsim ms",
          "SimPy ms", "ratio", "target");
   for (int par = 1; par >= 0; par--) {
@@ -602,19 +649,6 @@ static void bench_simpy(const char *script, const char *python_opt) {
       failed = TRUE;
       return;
     }
-    g_autofree int64_t *wall = g_new(int64_t, c_reps);
-    g_autoptr(CpuhpResult) r = NULL;
-    /* Untimed runs first, as the SimPy side does (--warmup): the first few dozen runs after
-     * the sections before (65,536 pending events freed, another profile) come out 1.5x slower. */
-    for (guint i = 0; i < C_WARMUP_RUNS; i++) cpuhp_result_free(run_once(p, 1));
-    for (guint i = 0; i < c_reps; i++) {
-      g_clear_pointer(&r, cpuhp_result_free);
-      int64_t t0 = now_ns();
-      r = run_once(p, 1);
-      wall[i] = now_ns() - t0;
-    }
-    int64_t c_wall = median_i64(wall, c_reps);
-
     g_autofree char *json = simpy_params(p);
     g_autofree char *params = NULL;
     g_autoptr(GError) err = NULL;
@@ -625,29 +659,61 @@ static void bench_simpy(const char *script, const char *python_opt) {
       return;
     }
     close(fd);
-    SimpyOut s = run_simpy(python, script, params, py_reps);
+    SimpyServer srv;
+    gboolean started = simpy_start(&srv, python, script, params);
     unlink(params);
-    if (!s.ok) {
+    if (!started) {
       failed = TRUE;
       continue;
     }
-    gboolean same = s.bringup_ns == r->bringup_ns && s.online == r->cpus_online;
-    double ratio = (double)s.wall_ns / (double)c_wall;
+    g_autofree int64_t *c_all = g_new(int64_t, rounds * batch);
+    g_autofree int64_t *c_round = g_new(int64_t, batch);
+    g_autofree int64_t *py_all = g_new(int64_t, rounds);
+    g_autofree double *ratio = g_new(double, rounds);
+    g_autoptr(CpuhpResult) r = NULL;
+    SimpyOut s = {0};
+    gboolean same = TRUE, ok = TRUE;
+    /* Untimed runs first, as the SimPy side does (--warmup): the first few dozen runs after
+     * the sections before (65,536 pending events freed, another profile) come out 1.5x slower. */
+    for (guint i = 0; i < C_WARMUP_RUNS; i++) cpuhp_result_free(run_once(p, 1));
+    for (guint k = 0; k < rounds && ok; k++) {
+      for (guint i = 0; i < ROUND_WARMUP_RUNS; i++) cpuhp_result_free(run_once(p, 1));
+      for (guint i = 0; i < batch; i++) {
+        g_clear_pointer(&r, cpuhp_result_free);
+        int64_t t0 = now_ns();
+        r = run_once(p, 1);
+        c_round[i] = c_all[k * batch + i] = now_ns() - t0;
+      }
+      ok = simpy_run_one(&srv, &s);
+      if (!ok) break;
+      same = same && s.bringup_ns == r->bringup_ns && s.online == r->cpus_online;
+      py_all[k] = s.wall_ns;
+      ratio[k] = (double)s.wall_ns / (double)median_i64(c_round, batch);
+    }
+    int64_t py_start = srv.start_ns;
+    simpy_stop(&srv);
+    if (!ok) {
+      failed = TRUE;
+      continue;
+    }
+    int64_t c_wall = median_i64(c_all, rounds * batch), py_wall = median_i64(py_all, rounds);
+    double rt = median_double(ratio, rounds);
     printf("   %-8s  %14" G_GINT64_FORMAT "  %14" G_GINT64_FORMAT "  %5s  %12.3f  %14.1f  %7.0fx  >= %.0fx: %s\n",
            par ? "parallel" : "serial", r->bringup_ns, s.bringup_ns, same ? "yes" : "NO", (double)c_wall / 1e6,
-           (double)s.wall_ns / 1e6, ratio, TARGET_SIMPY_RATIO, verdict(ratio >= TARGET_SIMPY_RATIO));
+           (double)py_wall / 1e6, rt, TARGET_SIMPY_RATIO, verdict(rt >= TARGET_SIMPY_RATIO));
     printf("   %-8s  events: cpuhpsim %" G_GUINT64_FORMAT " (%.0f ns each), SimPy %" G_GUINT64_FORMAT
            " (%.2f us each); online %u / %" G_GUINT64_FORMAT "\n",
            "", r->events, (double)c_wall / (double)r->events, s.events,
-           s.events > 0 ? (double)s.wall_ns / (double)s.events / 1e3 : 0.0, r->cpus_online, s.online);
-    printf("   %-8s  SimPy process with interpreter start, import and %u runs: %.0f ms\n", "",
-           PY_WARMUP_RUNS + py_reps, (double)s.process_ns / 1e6);
+           s.events > 0 ? (double)py_wall / (double)s.events / 1e3 : 0.0, r->cpus_online, s.online);
+    printf("   %-8s  ratio by round: %.0fx .. %.0fx; SimPy start (interpreter, import, %u untimed run): %.0f ms\n", "",
+           ratio[0], ratio[rounds - 1], PY_WARMUP_RUNS, (double)py_start / 1e6);
     if (!same) failed = TRUE;
   }
-  printf("   wall: cpuhpsim = cpuhp_bringup_run() (median of %u after %u untimed); SimPy = building the model\n"
-         "   and env.run() (median of %u after %u untimed, in the python process: interpreter start and\n"
-         "   import not counted)\n",
-         c_reps, C_WARMUP_RUNS, py_reps, PY_WARMUP_RUNS);
+  printf("   wall: cpuhpsim = cpuhp_bringup_run(), SimPy = building the model and env.run() in its python\n"
+         "   process (interpreter start and import not counted); after %u and %u untimed runs, %u rounds\n"
+         "   of %u cpuhpsim runs (after %u untimed) then one SimPy run. ms: medians of all runs; ratio:\n"
+         "   median over the rounds of the SimPy run / its round's cpuhpsim median\n",
+         C_WARMUP_RUNS, PY_WARMUP_RUNS, rounds, batch, ROUND_WARMUP_RUNS);
 }
 
 /* ------------------------------------------------------------------------------------------ */

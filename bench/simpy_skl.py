@@ -4,7 +4,7 @@ cpuhpsim's C code, for the benchmark (bench/bench.c): on a scenario whose every 
 fixed it must give cpuhpsim's bringup time to the nanosecond, and its wall time is the yardstick
 for cpuhpsim's speed.
 
-    simpy_skl.py PARAMS.json [--reps N] [--warmup W]
+    simpy_skl.py PARAMS.json [--reps N] [--warmup W] [--serve]
 
 PARAMS.json holds the loaded profile (durations as integer ns, all fixed) and the state table
 rows as that profile has them (`cpuhpsim_bench --params` prints it for skl-2s-112t). The model
@@ -17,6 +17,11 @@ fault injection and the rollback after an alive timeout (the benchmark scenarios
 Prints one line: bringup_ns=... cpus_online=... wall_ns=... events=...
 (wall_ns: median over the repetitions of building the model and env.run(), after W untimed runs,
 default 0; events: events SimPy scheduled in one run.)
+
+--serve: after the W untimed runs prints "ready", then makes one timed run for each line read on
+stdin, its line printed
+(wall_ns of that run alone) and flushed at once, until end of input. The benchmark interleaves
+these runs with its own batches, so that both sides are timed under the same machine load.
 
 Needs SimPy 3 (`import simpy`): Debian's python3-simpy3.
 """
@@ -342,7 +347,7 @@ class Bringup:
 
 def main(argv):
     if len(argv) < 2:
-        sys.stderr.write("usage: simpy_skl.py PARAMS.json [--reps N] [--warmup W]\n")
+        sys.stderr.write("usage: simpy_skl.py PARAMS.json [--reps N] [--warmup W] [--serve]\n")
         return 2
     with open(argv[1]) as f:
         P = json.load(f)
@@ -350,6 +355,15 @@ def main(argv):
     warmup = int(argv[argv.index("--warmup") + 1]) if "--warmup" in argv else 0
     for _ in range(warmup):
         Bringup(P).run()
+    if "--serve" in argv:
+        print("ready", flush=True)
+        for _ in sys.stdin:
+            t0 = time.perf_counter_ns()
+            bringup_ns, online, events = Bringup(P).run()
+            wall = time.perf_counter_ns() - t0
+            print("bringup_ns=%d cpus_online=%d wall_ns=%d events=%d" % (bringup_ns, online, wall, events),
+                  flush=True)
+        return 0
     walls, results = [], set()
     for _ in range(reps):
         t0 = time.perf_counter_ns()

@@ -165,6 +165,22 @@ static guint num_digits(guint v) {
   return d;
 }
 
+/* printf's "%*s#%u" with (pad, " ", v), straight into a line sized for it: `pad` spaces (at
+ * least one, as "%*s" prints its " "), '#', then v. printf per CPU was a tenth of a run, and
+ * even per node line 1 %. */
+static void append_tag(GString *l, guint pad, guint v) {
+  guint digits = num_digits(v), len = 0;
+  pad = MAX(pad, 1);
+  g_assert(l->len + pad + 1 + digits < l->allocated_len);
+  char *buf = l->str + l->len;
+  while (len < pad) buf[len++] = ' ';
+  buf[len++] = '#';
+  len += digits;
+  for (guint k = len; k > len - digits; v /= 10) buf[--k] = (char)('0' + v % 10);
+  l->len += len;
+  l->str[l->len] = '\0';
+}
+
 /* announce_cpu(): at each kick during boot; one console line per NUMA node, continued with
  * pr_cont, so it keeps the time of its first CPU. Padding as the kernel does it. */
 static void announce_cpu(CpuhpMachine *m, guint cpu) {
@@ -175,26 +191,17 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
   if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
     flush_node_line(m);
     guint node_width = num_digits(cpuhp_topology_n_nodes(m->topo));
-    m->bp.node_line = g_string_sized_new(32 + (gsize)m->n_cpus * (width + 1)); /* grows no more */
-    g_string_append_printf(m->bp.node_line, ".... node %*s#%u, CPUs:  ",
-                           (int)(node_width - num_digits(node)), " ", node);
+    GString *l = m->bp.node_line = g_string_sized_new(32 + (gsize)m->n_cpus * (width + 1)); /* grows no more */
+    g_string_append(l, ".... node ");
+    append_tag(l, node_width - MIN(node_width, num_digits(node)), node);
+    g_string_append(l, ", CPUs:  ");
     m->bp.node_line_idx = m->res->log->len;
     cpuhp_result_log_text(m->res, ts, ""); /* filled in when the line is complete */
     m->bp.node_of_line = (gint)node;
   }
-  if (first) g_string_append_printf(m->bp.node_line, "%*s", (int)width + 1, " "); /* the BSP */
-  /* "%*s#%u" by hand, straight into the line sized for every CPU: with printf this was a tenth
-   * of a run, and an append call per CPU still a few per cent. */
-  GString *l = m->bp.node_line;
-  g_assert(l->len + width + 1 < l->allocated_len);
-  char *buf = l->str + l->len;
-  guint len = 0, digits = num_digits(cpu);
-  for (guint i = digits; i < width; i++) buf[len++] = ' '; /* width <= 11 */
-  buf[len++] = '#';
-  len += digits;
-  for (guint v = cpu, k = len; k > len - digits; v /= 10) buf[--k] = (char)('0' + v % 10);
-  l->len += len;
-  l->str[l->len] = '\0';
+  if (first) /* the BSP: "%*s" with (width + 1, " ") */
+    for (guint i = 0; i < width + 1; i++) g_string_append_c(m->bp.node_line, ' ');
+  append_tag(m->bp.node_line, width - num_digits(cpu), cpu);
 }
 
 /* ---- state table walks ---------------------------------------------------------------- */
