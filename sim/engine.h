@@ -55,9 +55,19 @@ static inline gboolean sim_engine_advance(SimEngine *e, int64_t delay) {
 /* The same for a run of continuations taken at once: sim_engine_horizon() is the latest time
  * sim_engine_advance() would move to (`now + delay <= horizon`; below now when it would refuse
  * everything), valid until the handler schedules an event; sim_engine_advance_to() then moves
- * the clock to t (now <= t <= horizon) and counts n events as run. */
-int64_t sim_engine_horizon(SimEngine *e);
-void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n);
+ * the clock to t (now <= t <= horizon) and counts n events as run. Inline as the two above
+ * (as calls, ~2 % of a bringup). */
+int64_t sim_engine_horizon_slow(SimEngine *e); /* the bound not known yet */
+static inline int64_t sim_engine_horizon(SimEngine *e) {
+  SimEngineClock *c = (SimEngineClock *)e;
+  return G_LIKELY(c->limit_valid) ? c->limit : sim_engine_horizon_slow(e);
+}
+static inline void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n) {
+  SimEngineClock *c = (SimEngineClock *)e;
+  g_assert(c->limit_valid && t >= c->now && t <= c->limit);
+  c->now = t;
+  c->events_run += n;
+}
 /* For tests: with FALSE, sim_engine_advance() always refuses and sim_engine_horizon() is below
  * any time, so every continuation goes through the queue. A model's results must not change. */
 void sim_engine_set_inline(SimEngine *e, gboolean allowed);
