@@ -49,7 +49,7 @@ static const char *pgo_label(void) {
 #define TARGET_BYTES_PER_EV 64.0  /* per pending event */
 #define TARGET_SIMPY_RATIO 200.0  /* SimPy wall / cpuhpsim wall */
 #define C_WARMUP_RUNS 50           /* untimed cpuhp_bringup_run() calls before section 5 times any */
-#define ROUND_WARMUP_RUNS 20        /* the same before each round's batch */
+#define ROUND_WARMUP_RUNS 20       /* the same before each round's batch */
 #define PY_WARMUP_RUNS 1           /* the same for the SimPy model (simpy_skl.py --warmup) */
 
 /* Every distribution of the SimPy scenario fixed at the middle of its profile range. */
@@ -710,7 +710,7 @@ static void bench_simpy(const char *script, const char *python_opt) {
       continue;
     }
     int64_t c_wall = median_i64(c_all, rounds * batch), py_wall = median_i64(py_all, rounds);
-    double rt = median_double(ratio, rounds);
+    double rt = median_double(ratio, rounds); /* sorts them: the range is ratio[0] .. ratio[rounds - 1] */
     printf("   %-8s  %14" G_GINT64_FORMAT "  %14" G_GINT64_FORMAT "  %5s  %12.3f  %14.1f  %7.0fx  >= %.0fx: %s\n",
            par ? "parallel" : "serial", r->bringup_ns, s.bringup_ns, same ? "yes" : "NO", (double)c_wall / 1e6,
            (double)py_wall / 1e6, rt, TARGET_SIMPY_RATIO, verdict(rt >= TARGET_SIMPY_RATIO));

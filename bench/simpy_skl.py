@@ -19,9 +19,8 @@ Prints one line: bringup_ns=... cpus_online=... wall_ns=... events=...
 default 0; events: events SimPy scheduled in one run.)
 
 --serve: after the W untimed runs prints "ready", then makes one timed run for each line read on
-stdin, its line printed
-(wall_ns of that run alone) and flushed at once, until end of input. The benchmark interleaves
-these runs with its own batches, so that both sides are timed under the same machine load.
+stdin and prints its line (wall_ns of that run alone) at once, until end of input. The benchmark
+interleaves these runs with its own batches, so that both sides are timed under the same load.
 
 Needs SimPy 3 (`import simpy`): Debian's python3-simpy3.
 """

@@ -608,14 +608,12 @@ static inline __attribute__((always_inline)) guint
 take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step) {
   int64_t t = sim_engine_now(m->e), horizon = sim_engine_horizon(m->e);
   if (horizon < t) return 0; /* nothing fits (and horizon - t could overflow) */
-  int64_t budget = horizon - t;
   /* Steps rise along a run list: the failure stops the walk only where it is still ahead. */
   guint stop = fail_step >= r->step && fail_step <= limit ? fail_step : limit + 1;
   guint n = 0;
-  int64_t left = budget;
-  /* Unsigned: a row that cannot be taken (-1) is above any budget. */
-  for (; r->step < stop && (uint64_t)r->take_ns <= (uint64_t)left; r++, n++) left -= r->take_ns;
-  if (n) sim_engine_advance_to(m->e, t + (budget - left), n);
+  uint64_t left = (uint64_t)(horizon - t); /* unsigned: a row that cannot be taken (-1) is above */
+  for (; r->step < stop && (uint64_t)r->take_ns <= left; r++, n++) left -= (uint64_t)r->take_ns;
+  if (n) sim_engine_advance_to(m->e, horizon - (int64_t)left, n);
   return n;
 }
 
@@ -724,12 +722,11 @@ ApStep machine_ap_notify_starting(CpuhpMachine *m, guint cpu) {
     const RunRow *first = rr;
     if (horizon >= t) { /* else nothing fits (and horizon - t could overflow) */
       uint64_t left = (uint64_t)(horizon - t); /* unsigned: a row that cannot be taken (-1) is above */
-      while ((uint64_t)rr->take_ns <= left && rr[1].step <= limit) {
-        t += rr->take_ns;
+      for (; (uint64_t)rr->take_ns <= left && rr[1].step <= limit; rr++) {
         left -= (uint64_t)rr->take_ns;
         n += rr->take_ns > 0;
-        rr++;
       }
+      t = horizon - (int64_t)left;
     }
     if (rr != first) {
       *pos = (guint16)(*pos + (rr - first));

@@ -808,10 +808,6 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
                 sim_format_duration(p->kernel.alive_timeout, timeout, sizeof timeout));
   }
   if (!bind_states(p, t, yt_mapping_get(root, "states"), error)) return FALSE;
-  p->row_states_table = t;
-  g_free(p->row_states);
-  p->row_states = g_new(const CpuhpStateCost *, t->n_steps);
-  for (guint i = 0; i < t->n_steps; i++) p->row_states[i] = cpuhp_profile_state(p, t->steps[i].name);
   cpuhp_rows_free(p->rows);
   p->rows = cpuhp_rows_new(p, t);
   return TRUE;
@@ -899,7 +895,6 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   }
   g_free(p->states);
   g_free(p->states_by_name);
-  g_free(p->row_states);
   cpuhp_topology_free(p->topo);
   cpuhp_rows_free(p->rows);
   g_free(p->source);
@@ -995,10 +990,6 @@ const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *nam
   return NULL;
 }
 
-const CpuhpStateCost *cpuhp_profile_state_of_row(const CpuhpProfile *p, const CpuhpTable *t, guint row) {
-  g_assert(row < t->n_steps);
-  return t == p->row_states_table ? p->row_states[row] : cpuhp_profile_state(p, t->steps[row].name);
-}
 
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p) {
   guint n = p->topology.sockets * p->topology.cores_per_socket * p->topology.threads_per_core;

@@ -175,10 +175,6 @@ typedef struct _CpuhpProfile {
   CpuhpStateCost *states;
   guint n_states;
   guint *states_by_name; /* indices into states, sorted by name: cpuhp_profile_state() bisects */
-  /* cpuhp_profile_state() of each row of the table the states were bound on (load): a run
-   * reads its table's entries from here instead of looking each up by name */
-  const struct _CpuhpTable *row_states_table;
-  const CpuhpStateCost **row_states;
   /* The CPUs of topology.*, enumerated once at load (cpuhp_topology_of(): every run of the
    * profile shares it, read-only) */
   struct _CpuhpTopology *topo;
@@ -199,8 +195,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpProfile, cpuhp_profile_free)
 
 /* The profile's entry for a state name, or NULL. */
 const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name);
-/* The same for row `row` of table `t` (from the index built at load when `t` is its table). */
-const CpuhpStateCost *cpuhp_profile_state_of_row(const CpuhpProfile *p, const struct _CpuhpTable *t, guint row);
 /* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
 const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
 /* That table's rows as a bringup walks them (rows.h), shared by every run of the profile. */

@@ -12,7 +12,7 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
   r->rows = g_new0(RowCost, t->n_steps);
   for (guint i = 0; i < t->n_steps; i++) {
     const CpuhpStep *s = &t->steps[i];
-    const CpuhpStateCost *sc = cpuhp_profile_state_of_row(p, t, i);
+    const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
     RowCost *rc = &r->rows[i];
     rc->present = sc && sc->present >= 0 ? sc->present : s->at_boot;
     rc->costs = sc && sc->n_costs ? sc->costs : &zero_cost;
