@@ -212,14 +212,14 @@ static void announce_cpu(CpuhpMachine *m, guint cpu) {
  * sits on the answer already: it is checked (the row before it, run[-1] for the first, is at or
  * before `from`, it is after), so a stale cursor only costs a bisection. On return it sits past
  * the row returned. */
-G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((CpuhpMachine *)NULL)->run));
+G_STATIC_ASSERT(CPUHP_SECTION_ONLINE + 1 == G_N_ELEMENTS(((CpuhpRows *)NULL)->run));
 
 static inline __attribute__((always_inline)) const CpuhpStep *
 next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint16 *pos, const RunRow **out) {
-  const RunRow *r = m->run[section];
+  const RunRow *r = m->rows.run[section];
   guint i = *pos;
   if (!(r[i].step > from && r[(gssize)i - 1].step <= from)) {
-    guint lo = 0, hi = m->n_run[section]; /* the end row (RUN_END) is after every step */
+    guint lo = 0, hi = m->rows.n_run[section]; /* the end row (RUN_END) is after every step */
     while (lo < hi) {
       guint mid = lo + (hi - lo) / 2;
       if (r[mid].step <= from) lo = mid + 1;
@@ -237,7 +237,7 @@ next_row(CpuhpMachine *m, guint from, guint limit, CpuhpSection section, guint16
 }
 
 static const RowCost *cost_of(CpuhpMachine *m, const CpuhpStep *s) {
-  return &m->rows[s - m->table->steps];
+  return &m->rows.cost[s - m->table->steps];
 }
 
 /* A callback's cost; the global trace ring buffer also pays per page it allocates. */
@@ -621,7 +621,7 @@ take_fixed_rows(CpuhpMachine *m, const RunRow *r, guint limit, guint16 fail_step
  * state, the cursor and the clock move. */
 static void ap_thread_take_fixed(CpuhpMachine *m, CpuhpCpu *c) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_ONLINE];
-  const RunRow *r = &m->run[CPUHP_SECTION_ONLINE][*pos];
+  const RunRow *r = &m->rows.run[CPUHP_SECTION_ONLINE][*pos];
   guint n = take_fixed_rows(m, r, c->target, c->fail_step);
   if (n == 0) return;
   c->state = r[n - 1].step;
@@ -781,7 +781,7 @@ static void ap_run(CpuhpMachine *m, guint cpu) {
  * and the clock move. The BP stays in its PREPARE phase, so its time still adds up there. */
 static void bp_take_fixed(CpuhpMachine *m, CpuhpCpu *c, guint limit) {
   guint16 *pos = &c->run_pos[CPUHP_SECTION_PREPARE];
-  const RunRow *r = &m->run[CPUHP_SECTION_PREPARE][*pos];
+  const RunRow *r = &m->rows.run[CPUHP_SECTION_PREPARE][*pos];
   g_assert(m->bp.phase == CPUHP_BP_PREPARE);
   guint n = take_fixed_rows(m, r, limit, c->fail_step);
   if (n == 0) return;

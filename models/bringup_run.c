@@ -104,13 +104,8 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.bp.node_of_line = -1;
   if (arch->setup) arch->setup(&m);
 
-  const CpuhpRows *rows = cpuhp_profile_rows(p);
-  g_assert(rows->table == table);
-  m.rows = rows->rows;
-  for (guint sec = 0; sec < G_N_ELEMENTS(m.run); sec++) {
-    m.run[sec] = rows->run[sec];
-    m.n_run[sec] = rows->n_run[sec];
-  }
+  m.rows = *cpuhp_profile_rows(p);
+  g_assert(m.rows.table == table);
 
   for (guint c = 0; c < m.n_cpus; c++) {
     m.cpus[c].topo = cpuhp_topology_cpu(m.topo, c);

@@ -107,7 +107,7 @@ typedef struct {
   guint16 target;
   guint16 up_prev_state;  /* st->state when this cpu_up() began: where a failure rolls back to */
   guint16 fail_step;      /* injected failure (hotplug/fail), 0 = none */
-  guint16 run_pos[3];     /* per section: where its walk goes on in m->run (checked) */
+  guint16 run_pos[3];     /* per section: where its walk goes on in m->rows.run (checked) */
   guint16 walk_step;      /* the teardown the AP thread is running */
   CpuhpSyncState sync;
   guint stage;            /* index into the current AP stage list */
@@ -136,9 +136,8 @@ struct _CpuhpMachine {
   const CpuhpTable *table;
   const ArchOps *arch;
   ArchRun arch_run;
-  const RowCost *rows;    /* the profile's (cpuhp_profile_rows()) */
-  const RunRow *run[3];   /* per CpuhpSection */
-  guint n_run[3];
+  CpuhpRows rows;         /* the profile's (cpuhp_profile_rows()), the record copied: a walk
+                             reads a run list without going through the profile */
   SimPsPool *host;        /* vCPUs sharing host CPUs; NULL on bare metal */
   const CpuhpTopology *topo; /* the profile's */
   uint64_t seed;

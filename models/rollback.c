@@ -22,7 +22,7 @@ static gint next_teardown(CpuhpMachine *m, guint from, guint to, gboolean on_ap_
     const CpuhpStep *s = row(m, (guint)i);
     if (s->step > from) continue;
     if (s->step <= to) break;
-    if (!s->teardown || !m->rows[i].present) continue;
+    if (!s->teardown || !m->rows.cost[i].present) continue;
     gboolean ap_thread = s->runs_on == CPUHP_RUNS_AP_THREAD;
     gboolean bp = s->runs_on == CPUHP_RUNS_BP; /* PREPARE rows, the bringup and teardown steps */
     if (on_ap_thread ? ap_thread : bp) return i;

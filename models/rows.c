@@ -9,11 +9,12 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
   CpuhpRows *r = g_new0(CpuhpRows, 1);
   r->table = t;
   guint n_cpus = cpuhp_topology_n_cpus(cpuhp_topology_of(p));
-  r->rows = g_new0(RowCost, t->n_steps);
+  RowCost *cost = g_new0(RowCost, t->n_steps);
+  r->cost = cost;
   for (guint i = 0; i < t->n_steps; i++) {
     const CpuhpStep *s = &t->steps[i];
     const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
-    RowCost *rc = &r->rows[i];
+    RowCost *rc = &cost[i];
     rc->present = sc && sc->present >= 0 ? sc->present : s->at_boot;
     rc->costs = sc && sc->n_costs ? sc->costs : &zero_cost;
     rc->n_costs = sc && sc->n_costs ? sc->n_costs : 1;
@@ -25,18 +26,19 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
     rc->fixed_ns = same ? d0->a + rc->per_possible_cpu * (int64_t)n_cpus : -1;
   }
   for (guint sec = 0; sec < G_N_ELEMENTS(r->run); sec++) {
-    r->run[sec] = g_new(RunRow, t->n_steps + 2) + 1;
-    r->run[sec][-1] = (RunRow){.step = 0, .take_ns = -1};
+    RunRow *run = g_new(RunRow, t->n_steps + 2) + 1;
+    r->run[sec] = run;
+    run[-1] = (RunRow){.step = 0, .take_ns = -1};
     guint n = 0;
     for (guint i = 0; i < t->n_steps; i++) {
       const CpuhpStep *s = &t->steps[i];
       g_assert(s->step < RUN_END && i < G_MAXUINT16);
-      if (s->section != sec || !s->startup || !r->rows[i].present) continue;
-      gboolean single = s->cost == CPUHP_COST_PROFILE && r->rows[i].n_costs == 1;
-      r->run[sec][n++] = (RunRow){.step = s->step, .row = (guint16)i, .cost = (guint8)s->cost,
-                                  .take_ns = sec != CPUHP_SECTION_PREPARE || single ? r->rows[i].fixed_ns : -1};
+      if (s->section != sec || !s->startup || !cost[i].present) continue;
+      gboolean single = s->cost == CPUHP_COST_PROFILE && cost[i].n_costs == 1;
+      run[n++] = (RunRow){.step = s->step, .row = (guint16)i, .cost = (guint8)s->cost,
+                          .take_ns = sec != CPUHP_SECTION_PREPARE || single ? cost[i].fixed_ns : -1};
     }
-    r->run[sec][n] = (RunRow){.step = RUN_END};
+    run[n] = (RunRow){.step = RUN_END};
     r->n_run[sec] = n;
   }
   return r;
@@ -44,7 +46,7 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
 
 void cpuhp_rows_free(CpuhpRows *r) {
   if (!r) return;
-  g_free(r->rows);
-  for (guint sec = 0; sec < G_N_ELEMENTS(r->run); sec++) g_free(r->run[sec] - 1);
+  g_free((RowCost *)r->cost);
+  for (guint sec = 0; sec < G_N_ELEMENTS(r->run); sec++) g_free((RunRow *)r->run[sec] - 1);
   g_free(r);
 }

@@ -30,7 +30,7 @@ typedef struct {
 #define RUN_END G_MAXUINT16
 typedef struct {
   guint16 step;
-  guint16 row;      /* index into table->steps and the RowCost array */
+  guint16 row;      /* index into table->steps and CpuhpRows.cost */
   guint8 cost;      /* the step's CpuhpCostModel */
   /* RowCost.fixed_ns: what a walk that meets the row may take at once, with the clock only.
    * In PREPARE also -1 unless the row is a profile-cost callback of one instance: the BP runs
@@ -38,10 +38,11 @@ typedef struct {
   int64_t take_ns;
 } RunRow;
 
+/* Read-only once built: a run keeps a copy of this record (machine.h), not of the arrays. */
 typedef struct _CpuhpRows {
   const CpuhpTable *table; /* what it was built for */
-  RowCost *rows;           /* table->n_steps entries */
-  RunRow *run[3];          /* per CpuhpSection, n_run[] rows, the RUN_END row; and run[-1] */
+  const RowCost *cost;     /* per row of the table: table->n_steps entries */
+  const RunRow *run[3];    /* per CpuhpSection, n_run[] rows, the RUN_END row; and run[-1] */
   guint n_run[3];
 } CpuhpRows;
 

@@ -16,12 +16,12 @@ static void assert_rows_match_table(const CpuhpProfile *p) {
     guint n = 0;
     for (guint i = 0; i < t->n_steps; i++) {
       const CpuhpStep *s = &t->steps[i];
-      if (s->section != sec || !s->startup || !r->rows[i].present) continue;
+      if (s->section != sec || !s->startup || !r->cost[i].present) continue;
       assert_int_equal(run[n].row, i);
       assert_int_equal(run[n].step, s->step);
       assert_true(run[n].step > run[(gssize)n - 1].step);
-      gboolean single = s->cost == CPUHP_COST_PROFILE && r->rows[i].n_costs == 1;
-      int64_t want = sec != CPUHP_SECTION_PREPARE || single ? r->rows[i].fixed_ns : -1;
+      gboolean single = s->cost == CPUHP_COST_PROFILE && r->cost[i].n_costs == 1;
+      int64_t want = sec != CPUHP_SECTION_PREPARE || single ? r->cost[i].fixed_ns : -1;
       assert_int_equal(run[n].take_ns, want);
       n++;
     }
@@ -34,7 +34,7 @@ static void assert_rows_match_table(const CpuhpProfile *p) {
 static const RowCost *row_named(const CpuhpProfile *p, const char *name) {
   const CpuhpTable *t = cpuhp_profile_table(p);
   for (guint i = 0; i < t->n_steps; i++)
-    if (g_str_equal(t->steps[i].name, name)) return &cpuhp_profile_rows(p)->rows[i];
+    if (g_str_equal(t->steps[i].name, name)) return &cpuhp_profile_rows(p)->cost[i];
   fail_msg("no row %s", name);
   return NULL;
 }
