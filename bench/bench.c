@@ -24,12 +24,12 @@
 #include <malloc.h>
 #endif
 
-#include "models/bringup.h"
-#include "models/cpuhp.h"
-#include "models/profile.h"
-#include "models/result.h"
-#include "sim/engine.h"
-#include "sim/eventq.h"
+#include "models/kernel/bringup.h"
+#include "models/kernel/cpuhp.h"
+#include "models/profile/profile.h"
+#include "models/kernel/result.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/eventq.h"
 
 #ifndef CPUHPSIM_BUILD_TYPE
 #define CPUHPSIM_BUILD_TYPE "?"

@@ -1,4 +1,4 @@
-/* fuzz_calibrate.c — libFuzzer harness for `calibrate`'s line editor (models/calibrate.c): the
+/* fuzz_calibrate.c — libFuzzer harness for `calibrate`'s line editor (models/replay/calibrate.c): the
  * input is a base profile's YAML text. When it loads, a small simulated boot of it is fitted back
  * into it; the result must be a profile the loader accepts (calibrate refuses bases it cannot
  * edit with a one-line error, never writes a broken profile), never a crash or a leak. */
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/bringup.h"
-#include "models/calibrate.h"
-#include "models/replay.h"
+#include "models/kernel/bringup.h"
+#include "models/replay/calibrate.h"
+#include "models/replay/replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

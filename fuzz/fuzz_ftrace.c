@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/ftrace.h"
+#include "sim/output/ftrace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

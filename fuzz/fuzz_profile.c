@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/profile.h"
+#include "models/profile/profile.h"
 
 #define SET_MARK "\n--set "
 #define MAX_OVERRIDES 8u /* enough to compose edits; more only slows each run */

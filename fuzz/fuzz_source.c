@@ -1,5 +1,5 @@
 /* fuzz_source.c — libFuzzer harness for the kernel-source state-table reader
- * (models/cpuhp_source.c): the input is a cpuhotplug.h, a cpu.c and a .config separated by
+ * (models/kernel/cpuhp_source.c): the input is a cpuhotplug.h, a cpu.c and a .config separated by
  * lines "@@@". Any input must give a table or a one-line error, never a crash or a leak; a
  * table must be the whole-table YAML form (it starts with its comment and names its arch). */
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/cpuhp.h"
+#include "models/kernel/cpuhp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

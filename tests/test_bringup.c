@@ -2,9 +2,9 @@
  * mechanisms one at a time (alive timeout, microcode sibling rule, TSC sync, calibration). */
 #include "tests/testutil.h"
 
-#include "models/cpuhp.h"
-#include "models/invariants.h"
-#include "models/policy.h"
+#include "models/kernel/cpuhp.h"
+#include "models/kernel/invariants.h"
+#include "models/kernel/policy.h"
 
 /* The ordering and causality rules of shared/reference/kernel-bringup.md section 8.4. */
 static void check_invariants(const CpuhpProfile *p, const CpuhpResult *r) {

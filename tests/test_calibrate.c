@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
-#include "models/calibrate.h"
+#include "models/replay/calibrate.h"
 
 #define TRACES "../shared/reference/traces/"  /* the reference boots, when shared/ is beside */
 #define LOCAL "tests/data/traces/"              /* an excerpt kept here: no shared/ needed */

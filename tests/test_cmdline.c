@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <math.h>
 
-#include "models/cmdline.h"
+#include "models/profile/cmdline.h"
 
 #define ICOUNT "scenarios/qemu-tcg-icount-x86_64.yaml"
 

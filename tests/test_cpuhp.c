@@ -2,8 +2,8 @@
  * reference traces: every state a secondary CPU passes through during boot, in that order. */
 #include "tests/testutil.h"
 
-#include "models/cpuhp.h"
-#include "models/replay.h"
+#include "models/kernel/cpuhp.h"
+#include "models/replay/replay.h"
 
 #include <glib/gstdio.h>
 #include <unistd.h>

@@ -1,9 +1,9 @@
 /* test_eventq.c — (time, seq) order, FIFO ties, the zero-delay lane, the engine loop. */
 #include "tests/testutil.h"
 
-#include "sim/engine.h"
-#include "sim/eventq.h"
-#include "sim/resource.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/eventq.h"
+#include "sim/engine/resource.h"
 
 static void test_heap_orders_by_time_then_seq(void **state) {
   g_autoptr(SimEventQ) q = sim_eventq_new();

@@ -6,8 +6,8 @@
 
 #include <glib/gstdio.h>
 
-#include "models/invariants.h"
-#include "sim/fingerprint.h"
+#include "models/kernel/invariants.h"
+#include "sim/output/fingerprint.h"
 
 static void check_one(const char *yaml, const char *name, int parallel, GString *fingerprints) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);

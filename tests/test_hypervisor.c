@@ -1,4 +1,4 @@
-/* test_hypervisor.c — the hypervisor model (models/hypervisor.c) against the arm64 RFC's tables
+/* test_hypervisor.c — the hypervisor model (models/arch/hypervisor.c) against the arm64 RFC's tables
  * (seed 002, targets T5-T8), and the mechanisms that make them: one profile per machine, only
  * the kernel setting changes; the order of the three kernels must come out of the wait
  * mechanism and the host contention, which the ablations below switch off one at a time. */
@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "sim/report.h"
+#include "sim/output/report.h"
 
 #define KVM "scenarios/qemu-arm64-kvm-128.yaml"
 #define HYPERV "scenarios/hyperv-arm64-96.yaml"

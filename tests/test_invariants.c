@@ -3,7 +3,7 @@
  * "SMT primary-first off" when applied to an SMT x86 machine. */
 #include "tests/testutil.h"
 
-#include "models/invariants.h"
+#include "models/kernel/invariants.h"
 
 static CpuhpProfile *small(gboolean parallel, gboolean smt_rule) {
   return tu_profile("topology.sockets=1", "topology.cores_per_socket=3", "topology.threads_per_core=2",

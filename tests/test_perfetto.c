@@ -7,9 +7,9 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
-#include "models/replay.h"
-#include "sim/json.h"
-#include "sim/perfetto.h"
+#include "models/replay/replay.h"
+#include "sim/output/json.h"
+#include "sim/output/perfetto.h"
 
 /* ---- the strict reader ------------------------------------------------------------------ */
 

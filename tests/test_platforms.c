@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "models/cmdline.h"
+#include "models/profile/cmdline.h"
 
 typedef struct {
   const char *file;    /* under the traces folder */

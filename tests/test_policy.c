@@ -2,11 +2,11 @@
  * their plans), keep the kernel's invariants, and Monte Carlo / compare are paired and exact. */
 #include "tests/testutil.h"
 
-#include "models/invariants.h"
-#include "models/montecarlo.h"
-#include "models/policy.h"
-#include "sim/fingerprint.h"
-#include "sim/stats.h"
+#include "models/kernel/invariants.h"
+#include "models/kernel/montecarlo.h"
+#include "models/kernel/policy.h"
+#include "sim/output/fingerprint.h"
+#include "sim/output/stats.h"
 
 static CpuhpResult *run_policy(const CpuhpProfile *p, const char *spec, uint64_t seed) {
   g_autoptr(GError) err = NULL;

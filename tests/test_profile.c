@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "models/profile.h"
+#include "models/profile/profile.h"
 
 #define GOOD "tests/data/good/"
 #define BAD_DIR "tests/data/bad"

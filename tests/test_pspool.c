@@ -1,10 +1,10 @@
-/* test_pspool.c — sim/pspool.c, processor sharing: completion times, the host time taken, and
+/* test_pspool.c — sim/engine/pspool.c, processor sharing: completion times, the host time taken, and
  * the time clients wanted a host CPU and did not get one (what a hypervisor's IRQ exits carry). */
 #include "tests/testutil.h"
 
 #include <math.h>
 
-#include "sim/pspool.h"
+#include "sim/engine/pspool.h"
 
 typedef struct {
   SimEngine *e;

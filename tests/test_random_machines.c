@@ -5,7 +5,7 @@
  * race was found; under ASan+UBSan (CI) it also checks memory. */
 #include "tests/testutil.h"
 
-#include "models/invariants.h"
+#include "models/kernel/invariants.h"
 
 static const char *const profiles[] = {
     "scenarios/skl-2s-112t.yaml",         "scenarios/qemu-tcg-icount-x86_64.yaml", "scenarios/qemu-tcg-mttcg-x86_64.yaml",

@@ -1,4 +1,4 @@
-/* test_replay.c — the measured timeline of real Linux 6.12 boots (models/replay.h): the excerpts in
+/* test_replay.c — the measured timeline of real Linux 6.12 boots (models/replay/replay.h): the excerpts in
  * tests/data, every file of shared/reference/traces when present against the bringup times its
  * README tabulates, and every error path (tests/data/bad-traces). `diff` and the program's
  * commands are test_replay_cli.c's. */
@@ -10,7 +10,7 @@
 #include <math.h>
 #include <unistd.h>
 
-#include "models/replay.h"
+#include "models/replay/replay.h"
 
 #define REF "../shared/reference/traces"
 

@@ -1,4 +1,4 @@
-/* test_replay_cli.c — `cpuhpsim diff` (models/replay_diff.c: real boots against the simulated
+/* test_replay_cli.c — `cpuhpsim diff` (models/replay/replay_diff.c: real boots against the simulated
  * QEMU-like profile and against each other) and the `import` / `diff` commands as a user meets
  * them: outputs, exit statuses, one-line errors. */
 #include "tests/testutil.h"
@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
-#include "models/replay.h"
+#include "models/replay/replay.h"
 
 #define REF "../shared/reference/traces"
 

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "sim/rng.h"
+#include "sim/engine/rng.h"
 
 static void test_same_key_same_value(void **state) {
   SimRngKey k = {3, 90, 0};

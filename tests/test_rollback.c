@@ -4,7 +4,7 @@
 
 #include <errno.h>
 
-#include "models/cpuhp.h"
+#include "models/kernel/cpuhp.h"
 
 static CpuhpResult *run_with(const CpuhpProfile *p, const char *const *fails, const char *const *no_alive) {
   g_autoptr(GArray) faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));

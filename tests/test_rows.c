@@ -1,9 +1,9 @@
-/* test_rows.c — the profile's rows as a bringup walks them (models/rows.c): each run list is the
+/* test_rows.c — the profile's rows as a bringup walks them (models/kernel/rows.c): each run list is the
  * section's present rows with a startup callback in step order, between the run[-1] and RUN_END
  * rows; a row's cost and what a walk may take at once follow the profile. */
 #include "tests/testutil.h"
 
-#include "models/rows.h"
+#include "models/kernel/rows.h"
 
 /* Every run list against the table read directly. */
 static void assert_rows_match_table(const CpuhpProfile *p) {

@@ -2,7 +2,7 @@
  * event sequence against real Linux 6.12 boots (shared/reference/traces). */
 #include "tests/testutil.h"
 
-#include "sim/report.h"
+#include "sim/output/report.h"
 
 /* Seed 001 / targets T1-T2: the same profile, only cpuhp.parallel changed. */
 static void test_skl_serial_and_parallel(void **state) {

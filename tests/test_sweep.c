@@ -5,7 +5,7 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
-#include "models/scenario.h"
+#include "models/profile/scenario.h"
 
 static int sh(char **out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static int sh(char **out, const char *fmt, ...) {

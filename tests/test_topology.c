@@ -1,7 +1,7 @@
 /* test_topology.c — logical CPU numbering under both firmware enumerations, NUMA, nr_cpus. */
 #include "tests/testutil.h"
 
-#include "models/topology.h"
+#include "models/kernel/topology.h"
 
 static void test_primaries_first(void **state) {
   g_autoptr(CpuhpProfile) p = tu_profile(NULL); /* 2 x 28 x 2, primaries first */

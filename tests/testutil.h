@@ -14,10 +14,10 @@
 /* cmocka.h needs the includes above first */
 #include <cmocka.h>
 
-#include "models/bringup.h"
-#include "models/profile.h"
-#include "models/replay.h"
-#include "sim/ftrace.h"
+#include "models/kernel/bringup.h"
+#include "models/profile/profile.h"
+#include "models/replay/replay.h"
+#include "sim/output/ftrace.h"
 
 /* The default profile plus overrides given as a NULL-terminated list. */
 static G_GNUC_UNUSED CpuhpProfile *tu_profile(const char *first, ...) {

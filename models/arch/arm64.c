@@ -1,0 +1,81 @@
+/* arm64.c — arm64 (6.12): PSCI CPU_ON from the BP, the AP's path from secondary_entry to
+ * set_cpu_online(). No TSC-style sync, no delay calibration (the arch timer frequency is known),
+ * no microcode.
+ *
+ * Two builds, one code path: without HOTPLUG_PARALLEL (6.12 as shipped) there is no alive
+ * handshake — the BP sleeps in wait_for_completion_timeout(&cpu_running) and the generic part
+ * runs the two stage lists back to back; with it (the 2026 RFC, split startup) the AP reports
+ * alive with cpuhp_ap_sync_alive() at the very start of secondary_start_kernel(), i.e. between
+ * the two lists, and spins there until released. */
+#include "models/kernel/machine.h"
+
+/* psci_cpu_on() -> invoke_psci_fn (HVC to the hypervisor or SMC to TF-A): the BP pays the
+ * call; the target starts after it, once powered on. Under a hypervisor the call is an HVC64
+ * exit, as long as the call took on the (possibly contended) host. */
+static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
+  int64_t ns = machine_draw(m, &m->p->arm64.psci_cpu_on, cpu, PURPOSE_KICK_SETUP, 0);
+  *ap_start = ns;
+  return ns;
+}
+
+static void arm64_setup(CpuhpMachine *m) { m->arch_run.kick_hypercall = g_str_equal(m->p->arm64.conduit, "hvc"); }
+
+static ApStep st_power_on(CpuhpMachine *m, guint cpu) {
+  int64_t ns = machine_draw(m, &m->p->arm64.power_on, cpu, PURPOSE_WAKEUP, 0);
+  m->res->cpus[cpu].wakeup_ns = ns;
+  return (ApStep){ns, AP_NEXT, AP_LATENCY};
+}
+
+static ApStep st_first_entry(CpuhpMachine *m, guint cpu) { return machine_vcpu_first_entry(m, cpu); }
+
+/* head.S; in a VM its first touches of memory and text are stage-2 faults. */
+static ApStep st_secondary_startup(CpuhpMachine *m, guint cpu) {
+  m->res->cpus[cpu].running = sim_engine_now(m->e);
+  int64_t ns = machine_draw(m, &m->p->arm64.secondary_startup, cpu, PURPOSE_EARLY_INIT, 0) +
+               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_DABT_LOW) + machine_vm_ap_exits(m, cpu, CPUHP_EXIT_IABT_LOW);
+  return (ApStep){ns, AP_NEXT, AP_WORK};
+}
+
+/* secondary_start_kernel() up to notify_cpu_starting(): check_local_cpu_capabilities and
+ * cpuinfo_store_cpu read the ID registers, which a hypervisor traps (SYS64);
+ * store_cpu_topology() then walks every online CPU in update_siblings_masks(). */
+static ApStep st_start_kernel(CpuhpMachine *m, guint cpu) {
+  int64_t ns = machine_draw(m, &m->p->arm64.start_kernel, cpu, PURPOSE_CPU_INIT, 0) +
+               machine_vm_ap_exits(m, cpu, CPUHP_EXIT_SYS64) + m->p->arm64.siblings_per_cpu * (int64_t)m->n_online;
+  if (!m->cold_code_done) { /* the first AP to run this code (a translator meets it once) */
+    m->cold_code_done = TRUE;
+    ns += machine_draw(m, &m->p->host.first_ap_cold, cpu, PURPOSE_CPU_INIT, 1);
+  }
+  return (ApStep){ns, AP_NEXT, AP_WORK};
+}
+
+static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) { return machine_ap_notify_starting(m, cpu); }
+
+static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
+  machine_set_cpu_online(m, cpu, TRUE);
+  return (ApStep){machine_draw(m, &m->p->arm64.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
+}
+
+static const ApStage pre_alive[] = {
+    {"psci_power_on", st_power_on},
+    {"vcpu_first_entry", st_first_entry},
+    {"secondary_startup", st_secondary_startup},
+};
+
+static const ApStage post_release[] = {
+    {"secondary_start_kernel", st_start_kernel},
+    {"notify_cpu_starting", st_notify_starting},
+    {"set_cpu_online", st_online_tail},
+};
+
+static const ArchOps arm64_ops = {
+    .arch = "arm64",
+    .kick = arm64_kick,
+    .setup = arm64_setup,
+    .pre_alive = pre_alive,
+    .n_pre_alive = G_N_ELEMENTS(pre_alive),
+    .post_release = post_release,
+    .n_post_release = G_N_ELEMENTS(post_release),
+};
+
+const ArchOps *arch_arm64_ops(void) { return &arm64_ops; }

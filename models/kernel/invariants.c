@@ -1,0 +1,227 @@
+/* invariants.c — kernel/cpu.c's bringup rules (kernel-bringup.md section 8.4) as a table. */
+#include "models/kernel/invariants.h"
+
+#include "models/kernel/cpuhp.h"
+
+static const CpuhpTable *table_of(const CpuhpProfile *p) {
+  const CpuhpTable *t = cpuhp_profile_table(p);
+  g_assert(t);
+  return t;
+}
+
+static const SimFtraceRec *ev(const CpuhpResult *r, guint i) {
+  return &g_array_index(r->trace, SimFtraceRec, i);
+}
+
+/* PREPARE states (and the kick and bringup steps) run on the control CPU; the rest on the AP. */
+static gboolean prepare_on_bp(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  const CpuhpTable *t = table_of(p);
+  for (guint i = 0; i < r->trace->len; i++) {
+    const SimFtraceRec *e = ev(r, i);
+    if (e->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    gboolean bp_state = e->step <= t->bringup_cpu || e->step == t->teardown_cpu;
+    guint want = bp_state ? 0 : e->cpu;
+    if (e->exec_cpu != want) {
+      g_string_append_printf(why, "CPU%u step %d (%s) ran on CPU%u", e->cpu, e->step, e->fn, e->exec_cpu);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Per CPU, states go strictly up while it is brought up (a multi-instance state repeats) and
+ * strictly down while it is rolled back; a rollback starts at or below the last state reached,
+ * and a retry after one starts over from OFFLINE. */
+static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  const CpuhpTable *t = table_of(p);
+  g_autofree int *last = g_new0(int, r->n_cpus);
+  g_autofree int *dir = g_new0(int, r->n_cpus); /* 0 none yet, +1 up, -1 down */
+  for (guint i = 0; i < r->trace->len; i++) {
+    const SimFtraceRec *e = ev(r, i);
+    if (e->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    const CpuhpStep *s = cpuhp_table_at(t, (guint)e->step);
+    gboolean down = s && s->teardown && g_str_equal(e->fn, s->teardown);
+    int prev = last[e->cpu];
+    gboolean ok;
+    if (!down)
+      ok = dir[e->cpu] < 0 || e->step > prev || (e->step == prev && s && s->multi_instance);
+    else
+      ok = dir[e->cpu] > 0 ? e->step <= prev : e->step < prev;
+    if (!ok) {
+      g_string_append_printf(why, "CPU%u: step %d (%s) after step %d", e->cpu, e->step, e->fn, prev);
+      return FALSE;
+    }
+    last[e->cpu] = e->step;
+    dir[e->cpu] = down ? -1 : +1;
+  }
+  return TRUE;
+}
+
+/* The AP runs STARTING only after it reported ALIVE and the BP released it. */
+static gboolean starting_after_alive(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  for (guint c = 1; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (x->release < 0 && x->online_idle < 0) continue; /* never got past ALIVE */
+    if (!(x->kick >= 0 && x->alive > x->kick && x->release >= x->alive &&
+          (x->online_idle < 0 || x->online_idle > x->release))) {
+      g_string_append_printf(why, "CPU%u: kick %" G_GINT64_FORMAT " alive %" G_GINT64_FORMAT
+                             " release %" G_GINT64_FORMAT, c, x->kick, x->alive, x->release);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The end of an AP's released stretch: CPUHP_ONLINE, or as far as it got. */
+static int64_t released_until(const CpuhpCpuResult *x) {
+  return x->online >= 0 ? x->online : x->online_idle >= 0 ? x->online_idle : x->release;
+}
+
+/* The BP releases one AP at a time: between one AP's release and its CPUHP_ONLINE (or its
+ * failure) no other AP is released. */
+static gboolean one_ap_released(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = a + 1; b < r->n_cpus; b++) {
+      const CpuhpCpuResult *x = &r->cpus[a], *y = &r->cpus[b];
+      if (x->release < 0 || y->release < 0) continue;
+      if (!(released_until(x) <= y->release || released_until(y) <= x->release)) {
+        g_string_append_printf(why, "CPU%u and CPU%u were between release and online together", a, b);
+        return FALSE;
+      }
+    }
+  return TRUE;
+}
+
+/* SMT-aware parallel bringup: no sibling is kicked before every primary thread is up (each
+ * primary that ends online got there before the first sibling's kick). */
+static gboolean smt_primary_first(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  if (!r->smt_aware) return TRUE;
+  int64_t first_sibling = INT64_MAX;
+  guint fs = 0;
+  for (guint c = 1; c < r->n_cpus; c++)
+    if (!r->cpus[c].primary && r->cpus[c].kick >= 0 && r->cpus[c].kick < first_sibling)
+      first_sibling = r->cpus[c].kick, fs = c;
+  for (guint c = 1; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (!x->primary || x->status != CPUHP_CPU_ONLINE) continue;
+    if (x->online > first_sibling) {
+      g_string_append_printf(why, "sibling CPU%u kicked before primary CPU%u was online", fs, c);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* No AP is released before its microcode load finished (it loads before reporting ALIVE). */
+static gboolean microcode_before_release(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  for (guint c = 1; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (x->release < 0 || x->ucode_apply[1] < 0) continue;
+    if (x->ucode_apply[1] > x->release) {
+      g_string_append_printf(why, "CPU%u released at %" G_GINT64_FORMAT " before its microcode load ended at %" G_GINT64_FORMAT,
+                             c, x->release, x->ucode_apply[1]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* While a thread writes microcode, the other threads of its core are quiescent (waiting for
+ * INIT/SIPI): the reason for primary-threads-first on x86. */
+static gboolean microcode_siblings_quiet(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  for (guint a = 1; a < r->n_cpus; a++) {
+    const CpuhpCpuResult *x = &r->cpus[a];
+    if (x->ucode_apply[0] < 0) continue;
+    for (guint b = 0; b < r->n_cpus; b++) {
+      const CpuhpCpuResult *y = &r->cpus[b];
+      if (b == a || y->core != x->core) continue;
+      gboolean y_running = b == 0 || (y->running >= 0 && y->running < x->ucode_apply[1]);
+      if (y_running) {
+        g_string_append_printf(why, "CPU%u ran while CPU%u (same core) applied microcode", b, a);
+        return FALSE;
+      }
+    }
+  }
+  return TRUE;
+}
+
+/* After a failure the states reached are torn down in reverse and the CPU ends offline
+ * (unless a later pass brought it up again). */
+static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  const CpuhpTable *t = table_of(p);
+  for (guint c = 1; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (x->status != CPUHP_CPU_FAILED) continue;
+    if (x->online >= 0) {
+      g_string_append_printf(why, "CPU%u failed but has an online time", c);
+      return FALSE;
+    }
+    /* the last enter event of this CPU is a teardown of the lowest state with one */
+    const SimFtraceRec *last = NULL;
+    for (guint i = 0; i < r->trace->len; i++)
+      if (ev(r, i)->cpu == c && ev(r, i)->type != SIM_FTRACE_CPUHP_EXIT) last = ev(r, i);
+    if (!last) continue; /* failed before any traced callback */
+    const CpuhpStep *s = cpuhp_table_at(t, (guint)last->step);
+    if (!s || !s->teardown || !g_str_equal(last->fn, s->teardown)) {
+      g_string_append_printf(why, "CPU%u failed but its last callback was %s (step %d), not a teardown", c,
+                             last->fn, last->step);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Every wait ends: each CPU that was kicked ends online or failed, a failure by timeout waited
+ * the kernel's timeout, and the window closes after the last CPU. */
+static gboolean waits_end(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  guint online = 0;
+  for (guint c = 0; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *x = &r->cpus[c];
+    if (x->status == CPUHP_CPU_ONLINE || x->status == CPUHP_CPU_BOOT) online++;
+    if (c > 0 && x->status == CPUHP_CPU_OFFLINE) {
+      g_string_append_printf(why, "CPU%u was never brought up nor failed", c);
+      return FALSE;
+    }
+    if (x->online > r->all_online_ns) {
+      g_string_append_printf(why, "CPU%u online after the window closed", c);
+      return FALSE;
+    }
+  }
+  if (online != r->cpus_online) {
+    g_string_append_printf(why, "%u CPUs online but %u reported", online, r->cpus_online);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static const CpuhpInvariant invariants[] = {
+    {"prepare_on_bp", "PREPARE callbacks, the kick and the bringup step run only on the control CPU", prepare_on_bp},
+    {"states_monotonic", "a CPU's states move strictly up during bringup and strictly down during rollback", states_monotonic},
+    {"starting_after_alive", "no AP runs STARTING before it reported ALIVE and was released", starting_after_alive},
+    {"one_ap_released", "the control CPU releases one AP at a time", one_ap_released},
+    {"smt_primary_first", "with the SMT rule on, no secondary thread is kicked before every primary thread is online", smt_primary_first},
+    {"microcode_before_release", "no AP is released before its microcode load finished", microcode_before_release},
+    {"microcode_siblings_quiet", "no thread of a core runs while another thread of it writes microcode", microcode_siblings_quiet},
+    {"rollback_ends_offline", "after a failure the states reached are torn down in reverse and the CPU ends offline", rollback_ends_offline},
+    {"waits_end", "every wait ends or times out as the kernel does; every CPU ends online or failed", waits_end},
+};
+
+const CpuhpInvariant *cpuhp_invariants(guint *n) {
+  *n = G_N_ELEMENTS(invariants);
+  return invariants;
+}
+
+static void clear_violation(gpointer p) { g_free(((CpuhpViolation *)p)->detail); }
+
+GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
+  g_assert(r->trace); /* the checks read the event sequence */
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(CpuhpViolation));
+  g_array_set_clear_func(out, clear_violation);
+  for (guint i = 0; i < G_N_ELEMENTS(invariants); i++) {
+    g_autoptr(GString) why = g_string_new(NULL);
+    if (invariants[i].check(p, r, why)) continue;
+    CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE)};
+    g_array_append_val(out, v);
+  }
+  return out;
+}

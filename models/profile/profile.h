@@ -1,0 +1,208 @@
+/* profile.h — a machine profile: typed, validated, loaded from YAML through libyaml.
+ *
+ * Contract:
+ * - Loading is strict. Unknown keys, wrong types, bad units, negative durations, unknown state
+ *   names and topologies that do not add up are errors. Every error is one line,
+ *   "FILE:LINE:COL: message" (1-based, pointing at the offending node), or, for a value that
+ *   came from an override, "--set KEY=VALUE: message".
+ * - Overrides ("KEY=VALUE", KEY a dotted path such as "topology.sockets" or
+ *   "states.trace/RB:prepare.cost") are applied to the parsed document before it is typed, so
+ *   they go through exactly the same checks. VALUE is YAML: a scalar or a flow mapping/sequence
+ *   ("{dist: uniform, min: 1ms, max: 2ms}").
+ * - Every key has a default in the schema table except those marked required; the schema can
+ *   print itself (cpuhp_profile_schema_text), which is the documentation of the format.
+ * - The fields are public because the models read them; nothing but profile.c writes them. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "models/kernel/cpuhp.h"
+#include "sim/engine/rng.h"
+
+#define CPUHP_PROFILE_ERROR (cpuhp_profile_error_quark())
+GQuark cpuhp_profile_error_quark(void);
+typedef enum {
+  CPUHP_PROFILE_ERROR_IO,     /* cannot read the file */
+  CPUHP_PROFILE_ERROR_SYNTAX, /* not YAML */
+  CPUHP_PROFILE_ERROR_SCHEMA, /* unknown key, wrong type, missing required key */
+  CPUHP_PROFILE_ERROR_VALUE,  /* well-typed but invalid: bad unit, negative, out of range,
+                                 topology that does not add up */
+} CpuhpProfileError;
+
+/* Limit on topology size (CPUs after nr_cpus), refused above. */
+#define CPUHP_PROFILE_MAX_CPUS 65536u
+
+typedef enum {
+  CPUHP_ENUM_PRIMARIES_FIRST, /* firmware lists every primary thread first (many servers) */
+  CPUHP_ENUM_INTERLEAVED,     /* siblings adjacent: cpu = (pkg, core, thread) row-major (QEMU) */
+} CpuhpEnumeration;
+
+/* What runs the vCPUs (host.hypervisor). */
+typedef enum {
+  CPUHP_HYP_NONE,   /* bare metal, or a translator (QEMU TCG): no VM exits */
+  CPUHP_HYP_KVM,
+  CPUHP_HYP_HYPERV,
+} CpuhpHypervisor;
+
+/* VM exit types, as `perf kvm stat` names them on arm64. x86 maps onto the same classes:
+ * VMCALL -> HVC64, HLT -> WFx, external interrupt -> IRQ, EPT violation -> DABT_LOW/IABT_LOW,
+ * WRMSR/RDMSR/CPUID (ICR writes, identify) -> SYS64. */
+typedef enum {
+  CPUHP_EXIT_HVC64,    /* hypercall: PSCI CPU_ON */
+  CPUHP_EXIT_WFX,      /* WFI/WFE (x86 HLT): the vCPU idles, e.g. a sleeping BP */
+  CPUHP_EXIT_IRQ,      /* a host interrupt (tick) while the vCPU ran */
+  CPUHP_EXIT_DABT_LOW, /* stage-2 data abort: first touch of memory, MMIO (GIC redistributor) */
+  CPUHP_EXIT_SYS64,    /* trapped system register: ID registers, ICC_SGI1R (every IPI sent) */
+  CPUHP_EXIT_IABT_LOW, /* stage-2 instruction abort */
+  CPUHP_EXIT_N,
+} CpuhpVmExit;
+const char *cpuhp_vm_exit_name(CpuhpVmExit x);
+
+typedef enum {
+  CPUHP_NOSMT_OFF,   /* SMT on */
+  CPUHP_NOSMT_ON,    /* nosmt: siblings booted once (x86 CR4.MCE), then rolled back */
+  CPUHP_NOSMT_FORCE, /* nosmt=force: the same at boot; only forbids re-enabling later */
+} CpuhpNosmt;
+
+/* Per-state costs from the profile's `states:` mapping. */
+typedef struct {
+  char *name;        /* state name string, validated against the kernel's table */
+  int present;       /* -1: the table's at_boot default; 0: absent; 1: present */
+  SimDist *costs;    /* one per instance (multi-instance states), else exactly one */
+  guint n_costs;     /* 0 when the entry only changes `present` */
+  /* Callbacks that walk CPU masks (workqueue_online_cpu's for_each_cpu over the pod, ...):
+   * ns added per possible CPU, and per CPU in cpu_online_mask when the callback starts. */
+  int64_t per_possible_cpu, per_online_cpu;
+} CpuhpStateCost;
+
+typedef struct _CpuhpProfile {
+  char *source;      /* path, or "<embedded>" */
+  char *name;
+  char *description;
+  char *arch;        /* "x86_64" */
+
+  struct {
+    guint sockets, cores_per_socket, threads_per_core, numa_nodes;
+    CpuhpEnumeration enumeration;
+    guint nr_cpus;   /* 0: every CPU exists; else only logical CPUs 0..nr_cpus-1 (nr_cpus=) */
+  } topology;
+
+  struct {
+    char *version;             /* selects the state table */
+    char *state_table;         /* a state table in YAML; its version replaces kernel.version */
+    gboolean hotplug_parallel; /* CONFIG_HOTPLUG_PARALLEL */
+    gboolean cpuhp_parallel;   /* cpuhp.parallel= */
+    gboolean smt_primary_first;/* CONFIG_HOTPLUG_SMT: cpuhp_smt_aware() */
+    gboolean parallel_veto;    /* arch_cpuhp_init_parallel_bringup() says no (SEV-ES, TDX) */
+    guint hz;                  /* CONFIG_HZ: jiffy length for delay calibration */
+    gboolean lpj_preset;       /* lpj= given (or kvmclock): APs skip delay calibration */
+    int64_t smp_init_at;       /* boot time of "smp: Bringing up secondary CPUs" (trace clock) */
+    int64_t alive_timeout;     /* cpuhp_wait_for_sync_state: 10 s */
+    int64_t alive_spin;        /* ... polls this long before it starts sleeping: 1 ms */
+    SimDist alive_sleep;       /* one usleep_range(1000, 2000) as it really sleeps */
+    char *cmdline;             /* the kernel command line, as given (translated at load time) */
+    CpuhpNosmt nosmt;          /* nosmt / nosmt=force */
+    int maxcpus;               /* maxcpus= (setup_max_cpus); -1: no limit */
+    guint nr_cpus;             /* nr_cpus=: possible CPUs; 0: no limit */
+    gboolean tracing_at_boot;  /* trace_event=/ftrace= given: the ring buffer is expanded at boot */
+    guint trace_buf_size;      /* trace_buf_size=, bytes per CPU when expanded */
+    SimDist trace_rb_page;     /* trace_rb_cpu_prepare(): cost per ring-buffer page */
+    guint trace_rb_global;     /* which trace/RB:prepare instance is the global trace buffer */
+    guint first_kthread_pid;   /* pid of the first kthread created for CPU 1 */
+    guint kthreads_per_cpu;    /* kthreads created per CPU in PREPARE (pids advance by this) */
+  } kernel;
+
+  struct {
+    CpuhpHypervisor hypervisor;
+    guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
+    double spin_load_pct;      /* host share a spinning vCPU takes, % of a working one (3 decimals) */
+    double idle_load_pct;      /* host share an online, idle vCPU still takes (ticks, housekeeping), % */
+    SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
+                                  (QEMU TCG) translating the post-release AP code once */
+    guint tick_hz;             /* host timer ticks per second on a busy host CPU: IRQ exits */
+    int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking */
+    SimDist vcpu_wakeup;       /* a blocked vCPU, woken (IPI or timer), until it runs again */
+    SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */
+    SimDist exit_cost[CPUHP_EXIT_N]; /* host time of one exit (HVC64: arm64.psci_cpu_on) */
+    guint ap_exits[CPUHP_EXIT_N];    /* exits on each AP's own boot path, by type */
+  } host;
+
+  struct {
+    SimDist wakeup;            /* a sleeping task woken from another CPU until it runs */
+    SimDist spin_notice;       /* a spinning CPU sees a store from another CPU */
+  } platform;
+
+  struct {
+    char *vendor;              /* "intel", "amd", "hygon", "other" */
+    guint family;              /* CPUID family: decides init_udelay like smp_quirk_init_udelay */
+    int init_udelay_us;        /* -1: as the kernel's quirk decides; else cpu_init_udelay= */
+    SimDist icr_write;         /* one ICR write and wait-for-idle */
+    SimDist kick_setup;        /* native_kick_ap before the IPIs */
+    SimDist wakeup_primary;    /* STARTUP IPI to trampoline entry, primary thread */
+    SimDist wakeup_secondary;  /* same for an SMT sibling */
+    SimDist trampoline;        /* real-mode trampoline held under tr_lock */
+    SimDist early_init;        /* head_64/start_secondary up to load_ucode_ap */
+    SimDist microcode_apply;   /* load_ucode_ap that writes the patch (first thread of a core) */
+    SimDist microcode_current; /* load_ucode_ap that finds the revision current */
+    gboolean microcode_loader; /* FALSE: dis_ucode_ldr (and in every VM): no load at all */
+    SimDist cpu_init;          /* after release: cpu_init .. before identify */
+    SimDist identify;          /* identify_secondary_cpu and the rest of ap_starting */
+    gboolean constant_tsc;     /* X86_FEATURE_CONSTANT_TSC: calibration reuses CPU0's lpj */
+    gboolean tsc_reliable;     /* tsc=reliable or X86_FEATURE_TSC_RELIABLE: no sync test */
+    gboolean tsc_adjust;       /* X86_FEATURE_TSC_ADJUST: only a package's first CPU is tested */
+    gboolean tsc_unsynchronized; /* unsynchronized_tsc(): no sync test, TSC not trusted */
+    int64_t tsc_sync_first;    /* check_tsc_warp loop_timeout, package's first CPU: 20 ms */
+    int64_t tsc_sync_other;    /* ... other CPUs: 2 ms */
+    SimDist tsc_sync_overhead; /* IPI, start/stop_count rendezvous around the warp loop */
+    guint tsc_sync_runs;       /* warp-test runs (TSC_ADJUST compensation retries), 1..3 */
+    guint calibrate_jiffies;   /* jiffies calibrate_delay() spends when it must measure */
+    SimDist online_tail;       /* set_cpu_online .. cpuhp_online_idle */
+    int64_t sibling_map_per_cpu; /* set_cpu_sibling_map(): per CPU in cpu_sibling_setup_mask */
+  } x86;
+
+  struct {
+    char *conduit;             /* "hvc" (a hypervisor) or "smc" (firmware, TF-A) */
+    SimDist psci_cpu_on;       /* the BP's PSCI CPU_ON call until it returns */
+    SimDist power_on;          /* CPU_ON accepted until the AP runs secondary_entry */
+    SimDist secondary_startup; /* head.S: EL setup, MMU on, __secondary_switched */
+    SimDist start_kernel;      /* secondary_start_kernel() up to notify_cpu_starting() */
+    SimDist online_tail;       /* ipi_setup, numa, "Booted secondary processor", set_cpu_online */
+    int64_t siblings_per_cpu;  /* store_cpu_topology(): update_siblings_masks() per online CPU */
+    int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
+  } arm64;
+
+  CpuhpStateCost *states;
+  guint n_states;
+  guint *states_by_name; /* indices into states, sorted by name: cpuhp_profile_state() bisects */
+  /* The CPUs of topology.*, enumerated once at load (cpuhp_topology_of(): every run of the
+   * profile shares it, read-only) */
+  struct _CpuhpTopology *topo;
+  /* Its table's rows as a run walks them (rows.h), built once at load */
+  struct _CpuhpRows *rows;
+} CpuhpProfile;
+
+/* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). */
+CpuhpProfile *cpuhp_profile_load_file(const char *path, const GPtrArray *overrides,
+                                      GError **error);
+/* Same, from memory; `source_name` is what error messages call the file. */
+CpuhpProfile *cpuhp_profile_load_data(const char *source_name, const char *yaml, gsize len,
+                                      const GPtrArray *overrides, GError **error);
+/* The embedded default profile (scenarios/skl-2s-112t.yaml compiled in). */
+CpuhpProfile *cpuhp_profile_load_default(const GPtrArray *overrides, GError **error);
+void cpuhp_profile_free(CpuhpProfile *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpProfile, cpuhp_profile_free)
+
+/* The profile's entry for a state name, or NULL. */
+const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name);
+/* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
+const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
+/* That table's rows as a bringup walks them (rows.h), shared by every run of the profile. */
+const struct _CpuhpRows *cpuhp_profile_rows(const CpuhpProfile *p);
+/* Pages of the global trace ring buffer trace/RB:prepare allocates per CPU (trace_buf_size
+ * once tracing is on at boot, else the minimal buffer). */
+guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p);
+/* Number of logical CPUs that exist (topology product, cut by nr_cpus). */
+guint cpuhp_profile_n_cpus(const CpuhpProfile *p);
+/* The profile format, one key a line with type, default and meaning. */
+void cpuhp_profile_schema_text(GString *out);

@@ -1,0 +1,51 @@
+/* replay_input.h — internal to the replay module: input bytes to typed records.
+ *
+ * Contract: replay_input_load() turns a file's bytes (gzip or not) into the cpuhp events and
+ * function-tracer lines of its trace and the timestamped lines of its kernel log, each with its
+ * line number, or fails with one "FILE:LINE:COL: message" / "FILE: message" GError. Where a
+ * console log has a TRACE (DMESG) section only that section is read for the trace (the log).
+ * Timestamps stay in the trace's own unit (ns, or raw counts for x86-tsc); replay.c converts. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "sim/output/ftrace.h"
+
+typedef struct {
+  guint line;         /* 1-based; 0 for records that did not come from a file */
+  guint seq;          /* input order, to keep ties in order when sorting by time */
+  gboolean is_func;   /* a function-tracer line: rec has ts, comm, pid, exec_cpu */
+  SimFtraceRec rec;
+  char function[64], parent[64];
+} ReplayRec;
+
+typedef struct {
+  int64_t ts;         /* ns on the log's clock */
+  guint line;
+  char *text;         /* the message after the timestamp */
+} ReplayLogLine;
+
+typedef struct {
+  char *name;         /* for messages */
+  GArray *recs;       /* ReplayRec, file order */
+  GArray *log;        /* ReplayLogLine, file order */
+  char *cmdline;      /* the kernel command line, when the input shows it */
+  char *cmdline_from;
+  guint cmdline_line, cmdline_col; /* where the command line starts in the input; 0 if not read */
+  char *info_clock;   /* the selected clock of a dumped tracing/trace_clock ("[x86-tsc]") */
+  gboolean raw_ts;    /* trace timestamps are raw counts (clocks without a ns unit) */
+  guint64 lost;       /* "CPU:N [LOST M EVENTS]" */
+  guint64 other;      /* trace lines of other events, ignored */
+  gboolean trace_unterminated;
+  char *panic;        /* first "Kernel panic" message, for the no-trace error */
+} ReplayInput;
+
+void replay_input_init(ReplayInput *in, const char *name);
+void replay_input_clear(ReplayInput *in);
+
+/* Reads at most CPUHP_REPLAY_MAX_BYTES of `path` into a NUL-terminated buffer. */
+char *replay_input_read_file(const char *path, gsize *len, GError **error);
+/* Takes `data` (g_malloc'd, len + 1 bytes, data[len] == '\0'); decompresses it when it is
+ * gzip, then parses it. */
+gboolean replay_input_load(ReplayInput *in, char *data, gsize len, GError **error);

@@ -1,0 +1,147 @@
+/* cli.c — flag handling shared by the subcommands. Flags are checked here; everything about
+ * the profile is the loader's. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/cli.h"
+
+#include "models/profile/cmdline.h"
+
+void cli_flags_clear(CliFlags *f) {
+  g_strfreev(f->set);
+  g_free(f->parallel);
+  g_free(f->topology);
+  g_free(f->cpus);
+  g_free(f->seed);
+  g_free(f->format);
+  g_free(f->ftrace);
+  g_strfreev(f->fail);
+  g_strfreev(f->no_alive);
+  g_strfreev(f->policy);
+  g_free(f->runs);
+  g_free(f->cmdline);
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "cpuhpsim %s: %s\n", cmd, msg);
+  return 2;
+}
+
+gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out) {
+  if (!s || !*s || !g_ascii_isdigit(*s)) return FALSE;
+  char *end;
+  errno = 0;
+  guint64 v = g_ascii_strtoull(s, &end, 10);
+  if (*end || errno || v > max) return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+int cli_check_cmdline(const char *cmd, const char *cmdline) {
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_cmdline_check(cmdline, &err)) return cli_fail(cmd, "--cmdline: %s", err->message);
+  return 0;
+}
+
+/* Turns the shorthand flags into profile overrides, after the user's --set ones so that the
+ * explicit flags win. Returns 0 or an exit status. */
+int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
+  for (char **s = f->set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
+  if (f->cmdline) { /* checked here so the error names the flag */
+    if (cli_check_cmdline(cmd, f->cmdline)) return 2;
+    g_ptr_array_add(ov, cpuhp_cmdline_as_override(f->cmdline));
+  }
+  if (f->parallel) {
+    if (strcmp(f->parallel, "0") && strcmp(f->parallel, "1"))
+      return cli_fail(cmd, "--parallel: expected 0 or 1, got '%s'", f->parallel);
+    g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", *f->parallel == '1' ? "true" : "false"));
+  }
+  if (f->topology) {
+    g_auto(GStrv) parts = g_strsplit(f->topology, "x", -1);
+    guint64 v[3];
+    if (g_strv_length(parts) != 3 || !cli_parse_u64(parts[0], 65536, &v[0]) || !cli_parse_u64(parts[1], 65536, &v[1]) ||
+        !cli_parse_u64(parts[2], 8, &v[2]) || !v[0] || !v[1] || !v[2])
+      return cli_fail(cmd, "--topology: expected SOCKETSxCORESxTHREADS such as 2x28x2, got '%s'", f->topology);
+    if (v[0] * v[1] * v[2] > CPUHP_PROFILE_MAX_CPUS)
+      return cli_fail(cmd, "--topology: %s is %" G_GUINT64_FORMAT " CPUs, more than the limit of %u", f->topology,
+                  v[0] * v[1] * v[2], CPUHP_PROFILE_MAX_CPUS);
+    g_ptr_array_add(ov, g_strdup_printf("topology.sockets=%" G_GUINT64_FORMAT, v[0]));
+    g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%" G_GUINT64_FORMAT, v[1]));
+    g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%" G_GUINT64_FORMAT, v[2]));
+    g_ptr_array_add(ov, g_strdup("topology.numa_nodes=0"));
+  }
+  if (f->cpus) {
+    guint64 n;
+    if (!cli_parse_u64(f->cpus, CPUHP_PROFILE_MAX_CPUS, &n) || n == 0)
+      return cli_fail(cmd, "--cpus: expected a number of CPUs from 1 to %u, got '%s'", CPUHP_PROFILE_MAX_CPUS, f->cpus);
+    g_ptr_array_add(ov, g_strdup_printf("topology.nr_cpus=%" G_GUINT64_FORMAT, n));
+  }
+  return 0;
+}
+
+CpuhpProfile *cli_load(const char *path, GPtrArray *ov) {
+  g_autoptr(GError) err = NULL;
+  CpuhpProfile *p = path ? cpuhp_profile_load_file(path, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  if (!p) fprintf(stderr, "%s\n", err->message);
+  return p;
+}
+
+/* Parses options shared by run/check/states. On error returns an exit status in *status. */
+gboolean cli_parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entries,
+                             const char *param, const char *summary, int *status) {
+  g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+  g_option_context_set_summary(ctx, summary);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_set_help_enabled(ctx, TRUE);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(ctx, argc, argv, &err)) {
+    *status = cli_fail(cmd, "%s", err->message);
+    return FALSE;
+  }
+  if (*argc > 2) {
+    *status = cli_fail(cmd, "unexpected argument '%s' (one PROFILE at most)", (*argv)[2]);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+
+int cli_common_values(const char *cmd, const CliFlags *f, const char *formats, guint64 *seed, guint64 *runs,
+                      const char **format) {
+  *seed = 1;
+  *runs = 1;
+  *format = "text";
+  if (f->seed && !cli_parse_u64(f->seed, G_MAXUINT64, seed))
+    return cli_fail(cmd, "--seed: expected an unsigned 64-bit integer, got '%s'", f->seed);
+  if (f->runs && (!cli_parse_u64(f->runs, 10000000, runs) || *runs == 0))
+    return cli_fail(cmd, "--runs: expected a number of runs from 1 to 10000000, got '%s'", f->runs);
+  if (f->format) {
+    g_auto(GStrv) allowed = g_strsplit(formats, "|", -1);
+    if (!g_strv_contains((const char *const *)allowed, f->format))
+      return cli_fail(cmd, "--format: expected %s, got '%s'", formats, f->format);
+    *format = f->format;
+  }
+  return 0;
+}
+
+GPtrArray *cli_policies(const char *cmd, const CliFlags *f) {
+  GPtrArray *pols = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_policy_free);
+  const char *const dflt[] = {"kernel", NULL};
+  for (const char *const *s = f->policy ? (const char *const *)f->policy : dflt; *s; s++) {
+    g_autoptr(GError) err = NULL;
+    CpuhpPolicy *pol = cpuhp_policy_parse(*s, &err);
+    if (!pol) {
+      cli_fail(cmd, "%s", err->message);
+      g_ptr_array_unref(pols);
+      return NULL;
+    }
+    g_ptr_array_add(pols, pol);
+  }
+  return pols;
+}

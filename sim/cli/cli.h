@@ -1,0 +1,49 @@
+/* cli.h — what the subcommands share: the machine-shaping flags (--set, --parallel,
+ * --topology, --cpus), seeds, formats, policies, one-line errors, profile loading.
+ *
+ * Contract: every user error is one line on stderr naming the flag (or FILE:LINE:COL from the
+ * profile loader) and exit status 2. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/kernel/policy.h"
+#include "models/profile/profile.h"
+
+typedef struct {
+  char **set;
+  char *parallel;
+  char *topology;
+  char *cpus;
+  char *seed;
+  char *format;
+  char *ftrace;
+  char **fail;
+  char **no_alive;
+  gboolean check;
+  gboolean fingerprint;
+  char **policy;
+  char *runs;
+  char *cmdline;
+} CliFlags;
+
+void cli_flags_clear(CliFlags *f);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CliFlags, cli_flags_clear)
+
+/* Prints "cpuhpsim CMD: message" and returns 2. */
+int cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out);
+/* Parses argv with `entries`; at most one positional PROFILE. FALSE: *status is the exit code. */
+gboolean cli_parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entries, const char *param,
+                   const char *summary, int *status);
+/* A --cmdline value: 0, or 2 after naming the flag and the parameter that is malformed. */
+int cli_check_cmdline(const char *cmd, const char *cmdline);
+/* --set, then --parallel/--topology/--cpus as overrides; 0 or an exit status. */
+int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov);
+/* The profile at `path` (NULL: embedded default) with overrides; prints the error. */
+CpuhpProfile *cli_load(const char *path, GPtrArray *ov);
+/* --seed (default 1), --runs (default 1), --format among `formats` ("text|json"): 0 or 2. */
+int cli_common_values(const char *cmd, const CliFlags *f, const char *formats, guint64 *seed, guint64 *runs,
+                      const char **format);
+/* The --policy specs (default "kernel" when none); NULL after printing an error. */
+GPtrArray *cli_policies(const char *cmd, const CliFlags *f);

@@ -1,0 +1,441 @@
+/* cmd_sweep.c — `sweep` (a scenario's grid on a thread pool, or one shard of it), `merge`
+ * (shards back into the unsharded output) and `explore` (search the policy space).
+ *
+ * Rows are produced in grid order whatever the number of threads, and a shard is every N-th
+ * grid point, so merged shards are byte-identical to the unsharded sweep. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "models/kernel/bringup.h"
+#include "models/kernel/montecarlo.h"
+#include "models/profile/scenario.h"
+#include "sim/cli/cli.h"
+#include "sim/cli/cmds.h"
+#include "sim/output/stats.h"
+#include "sim/output/json.h"
+
+typedef struct {
+  const CpuhpScenario *sc;
+  gboolean csv;
+  GString **rows;    /* per grid point of this shard */
+  char **errors;     /* per grid point: the first error, if any */
+  guint64 *points;   /* the grid points of this shard */
+  gint done;         /* atomic */
+} Sweep;
+
+static void csv_field(GString *out, const char *s) {
+  if (!strpbrk(s, ",\"\n")) {
+    g_string_append(out, s);
+    return;
+  }
+  g_string_append_c(out, '"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') g_string_append_c(out, '"');
+    g_string_append_c(out, *p);
+  }
+  g_string_append_c(out, '"');
+}
+
+/* One grid point: its profile, its policy, `runs` seeds. */
+static void run_point(gpointer data, gpointer user) {
+  Sweep *sw = user;
+  guint idx = GPOINTER_TO_UINT(data) - 1;
+  const CpuhpScenario *sc = sw->sc;
+  guint64 point = sw->points[idx];
+  g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
+  cpuhp_scenario_point(sc, point, vals);
+  g_auto(CliFlags) f = {0};
+  g_autoptr(GStrvBuilder) sets = g_strv_builder_new();
+  const char *policy = "kernel";
+  for (guint a = 0; a < sc->axes->len; a++) {
+    const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
+    if (g_str_equal(name, "topology")) f.topology = g_strdup(vals[a]);
+    else if (g_str_equal(name, "cpus")) f.cpus = g_strdup(vals[a]);
+    else if (g_str_equal(name, "policy")) policy = vals[a];
+    else {
+      g_autofree char *kv = g_strdup_printf("%s=%s", name, vals[a]);
+      g_strv_builder_add(sets, kv);
+    }
+  }
+  f.set = g_strv_builder_end(sets);
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpPolicy) pol = NULL;
+  g_autoptr(CpuhpProfile) p = NULL;
+  g_autoptr(GArray) faults = NULL; /* declared before the first goto: its cleanup runs at done */
+  GString *out = g_string_new(NULL);
+  int ok = cli_overrides("sweep", &f, ov);
+  g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
+  pol = cpuhp_policy_parse(policy, &err);
+  if (pol) p = sc->profile_path ? cpuhp_profile_load_file(sc->profile_path, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  if (!p) {
+    sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    goto done;
+  }
+  /* the scenario's faults, checked against this grid point's machine as the flags would be */
+  faults = g_array_new(FALSE, FALSE, sizeof(CpuhpFault));
+  for (guint i = 0; i < sc->faults->len; i++) {
+    const char *spec = sc->faults->pdata[i];
+    gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
+    CpuhpFault fault;
+    if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
+      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      goto done;
+    }
+    g_array_append_val(faults, fault);
+  }
+  for (guint r = 0; r < sc->runs; r++) {
+    CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol, .faults = (CpuhpFault *)faults->data,
+                           .n_faults = faults->len};
+    g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
+    if (!res) {
+      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+      goto done;
+    }
+    int64_t metrics[] = {res->bringup_ns, res->all_online_ns, res->bp_wait_ns, res->bp_spin_ns, res->ap_spin_ns};
+    G_STATIC_ASSERT(G_N_ELEMENTS(metrics) == CPUHP_METRIC_N);
+    if (sw->csv) {
+      g_string_append_printf(out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT, point, r, opt.seed);
+      for (guint a = 0; a < sc->axes->len; a++) {
+        g_string_append_c(out, ',');
+        csv_field(out, vals[a]);
+      }
+      g_string_append_printf(out, ",%u,%u", res->n_cpus, res->cpus_online);
+      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) g_string_append_printf(out, ",%" G_GINT64_FORMAT, metrics[k]);
+    } else {
+      g_string_append_printf(out, "{\"point\": %" G_GUINT64_FORMAT ", \"run\": %u, \"seed\": %" G_GUINT64_FORMAT, point, r,
+                             opt.seed);
+      for (guint a = 0; a < sc->axes->len; a++) {
+        g_string_append(out, ", ");
+        sim_json_write_string(out, g_array_index(sc->axes, CpuhpAxis, a).name);
+        g_string_append(out, ": ");
+        sim_json_write_string(out, vals[a]);
+      }
+      g_string_append_printf(out, ", \"cpus_total\": %u, \"cpus_online\": %u", res->n_cpus, res->cpus_online);
+      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
+        g_string_append_printf(out, ", \"%s\": %" G_GINT64_FORMAT, cpuhp_metric_key(k), metrics[k]);
+      g_string_append_c(out, '}');
+    }
+    g_string_append_c(out, '\n');
+  }
+done:
+  sw->rows[idx] = out;
+  g_atomic_int_inc(&sw->done);
+}
+
+/* The first line of every sweep output: what merge needs to check completeness. */
+static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint nshards) {
+  g_autoptr(GString) m = g_string_new(NULL);
+  g_string_append_printf(m, "%s{\"sweep\": ", csv ? "# " : "");
+  sim_json_write_string(m, sc->source);
+  g_string_append_printf(m, ", \"points\": %" G_GUINT64_FORMAT ", \"runs\": %u, \"shard\": \"%u/%u\"}", sc->points,
+                         sc->runs, shard, nshards);
+  if (csv) {
+    g_string_append(m, "\npoint,run,seed");
+    for (guint a = 0; a < sc->axes->len; a++) {
+      g_string_append_c(m, ',');
+      csv_field(m, g_array_index(sc->axes, CpuhpAxis, a).name);
+    }
+    g_string_append(m, ",cpus_total,cpus_online");
+    for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) g_string_append_printf(m, ",%s", cpuhp_metric_key(k));
+  }
+  return g_string_free(g_steal_pointer(&m), FALSE);
+}
+
+static int write_out(const char *cmd, const char *path, const GString *s) {
+  if (!path) {
+    fwrite(s->str, 1, s->len, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  g_autoptr(GError) err = NULL;
+  if (!g_file_set_contents(path, s->str, (gssize)s->len, &err)) { /* temp file + rename */
+    fprintf(stderr, "cpuhpsim %s: --output: %s\n", cmd, err->message);
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_sweep(int argc, char **argv) {
+  g_autofree char *threads = NULL, *shard = NULL, *format = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+      {"threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Worker threads (default: all cores); the output does not depend on it", "N"},
+      {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
+      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Row format (default jsonl)", "jsonl|csv"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
+      G_OPTION_ENTRY_NULL};
+  int status;
+  if (!cli_parse("sweep", &argc, &argv, entries, "SCENARIO.yaml",
+                 "Run the grid of a sweep scenario (see scenarios/sweeps/): one row per grid point\n"
+                 "and run, with every axis value, the seed and the figures. Rows come in grid order\n"
+                 "whatever --threads is; `cpuhpsim merge` joins --shard outputs.", &status))
+    return status;
+  if (argc < 2) return cli_fail("sweep", "missing SCENARIO");
+  guint64 nthreads = (guint64)g_get_num_processors(), si = 0, sn = 1;
+  if (threads && (!cli_parse_u64(threads, 1024, &nthreads) || !nthreads))
+    return cli_fail("sweep", "--threads: expected 1 to 1024, got '%s'", threads);
+  if (shard) {
+    g_auto(GStrv) parts = g_strsplit(shard, "/", 2);
+    if (g_strv_length(parts) != 2 || !cli_parse_u64(parts[0], G_MAXUINT32, &si) || !cli_parse_u64(parts[1], G_MAXUINT32, &sn) ||
+        sn == 0 || si >= sn)
+      return cli_fail("sweep", "--shard: expected I/N with 0 <= I < N, got '%s'", shard);
+  }
+  gboolean csv = FALSE;
+  if (format && !(csv = g_str_equal(format, "csv")) && !g_str_equal(format, "jsonl"))
+    return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", format);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(argv[1], &err);
+  if (!sc) {
+    fprintf(stderr, "%s\n", err->message);
+    return 2;
+  }
+  /* topology and cpus values are flags in disguise: check them as flags, once */
+  for (guint a = 0; a < sc->axes->len; a++) {
+    const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, a);
+    gboolean topo = g_str_equal(ax->name, "topology");
+    if (!topo && !g_str_equal(ax->name, "cpus")) continue;
+    for (guint v = 0; v < ax->values->len; v++) {
+      g_auto(CliFlags) f = {0};
+      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+      *(topo ? &f.topology : &f.cpus) = g_strdup(ax->values->pdata[v]);
+      if ((status = cli_overrides("sweep", &f, ov))) return status;
+    }
+  }
+  guint n = 0;
+  g_autofree guint64 *points = g_new(guint64, sc->points / sn + 1);
+  for (guint64 pt = si; pt < sc->points; pt += sn) points[n++] = pt;
+  Sweep sw = {.sc = sc, .csv = csv, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1), .points = points};
+  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n, 1)), TRUE, NULL);
+  for (guint i = 0; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+  gboolean tty = isatty(STDERR_FILENO);
+  while (tty && (guint)g_atomic_int_get(&sw.done) < n) { /* progress on a terminal only */
+    guint d = (guint)g_atomic_int_get(&sw.done), w = 40, fill = n ? d * w / n : w;
+    fprintf(stderr, "\r[%.*s%*s] %u/%u points", (int)fill, "========================================", (int)(w - fill), "", d, n);
+    g_usleep(100000);
+  }
+  g_thread_pool_free(pool, FALSE, TRUE);
+  if (tty) fprintf(stderr, "\r%60s\r", "");
+  int rc = 0;
+  for (guint i = 0; i < n && !rc; i++)
+    if (sw.errors[i]) {
+      fprintf(stderr, "%s\n", sw.errors[i]);
+      rc = 2;
+    }
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!rc) {
+    g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
+    g_string_append_printf(out, "%s\n", meta);
+    for (guint i = 0; i < n; i++) g_string_append_len(out, sw.rows[i]->str, (gssize)sw.rows[i]->len);
+    rc = write_out("sweep", output, out);
+  }
+  for (guint i = 0; i < n; i++) {
+    if (sw.rows[i]) g_string_free(sw.rows[i], TRUE);
+    g_free(sw.errors[i]);
+  }
+  g_free(sw.rows);
+  g_free(sw.errors);
+  return rc;
+}
+
+/* ---- merge ------------------------------------------------------------------------------- */
+
+typedef struct {
+  guint64 point;
+  guint run;
+  char *line;
+} Row;
+
+static gint row_cmp(gconstpointer a, gconstpointer b) {
+  const Row *x = a, *y = b;
+  if (x->point != y->point) return x->point < y->point ? -1 : 1;
+  return (x->run > y->run) - (x->run < y->run);
+}
+
+int cmd_merge(int argc, char **argv) {
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
+      G_OPTION_ENTRY_NULL};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SHARD...");
+  g_option_context_set_summary(ctx, "Join the outputs of `sweep --shard=I/N` (I = 0..N-1) into what the unsharded\n"
+                                    "sweep prints. Every shard must be there exactly once.");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) err = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("merge", "%s", err->message);
+  if (argc < 2) return cli_fail("merge", "missing SHARD files");
+  g_autofree char *meta0 = NULL, *csv_header = NULL;
+  guint64 points = 0, runs = 0, nshards = 0;
+  g_autofree gboolean *have = NULL;
+  g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
+  int rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(argv[i], &text, NULL, &err)) {
+      rc = cli_fail("merge", "%s", err->message);
+      break;
+    }
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    const char *meta = lines[0];
+    gboolean csv = g_str_has_prefix(meta, "# ");
+    const char *shard = strstr(meta, "\"shard\": \"");
+    guint64 si, sn;
+    if (!shard || sscanf(shard, "\"shard\": \"%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\"", &si, &sn) != 2 || sn == 0 ||
+        si >= sn) {
+      rc = cli_fail("merge", "%s:1:1: not the output of cpuhpsim sweep", argv[i]);
+      break;
+    }
+    /* the meta line without its shard field must be the same in every file */
+    g_autofree char *key = g_strndup(meta, shard - meta);
+    if (!meta0) {
+      meta0 = g_strdup(key);
+      nshards = sn;
+      have = g_new0(gboolean, sn);
+      const char *pp = strstr(meta, "\"points\": "), *rr = strstr(meta, "\"runs\": ");
+      if (!pp || !rr || sscanf(pp, "\"points\": %" G_GUINT64_FORMAT, &points) != 1 ||
+          sscanf(rr, "\"runs\": %" G_GUINT64_FORMAT, &runs) != 1) {
+        rc = cli_fail("merge", "%s:1:1: not the output of cpuhpsim sweep", argv[i]);
+        break;
+      }
+      if (csv) csv_header = g_strdup(lines[1] ? lines[1] : "");
+    } else if (!g_str_equal(key, meta0) || sn != nshards) {
+      rc = cli_fail("merge", "%s:1:1: from another sweep, or split into another number of shards", argv[i]);
+      break;
+    }
+    if (have[si]) {
+      rc = cli_fail("merge", "%s:1:1: shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " given twice", argv[i], si, sn);
+      break;
+    }
+    have[si] = TRUE;
+    for (guint l = csv ? 2 : 1; lines[l] && !rc; l++) {
+      if (!*lines[l]) continue;
+      Row r = {0};
+      int ok = csv ? sscanf(lines[l], "%" G_GUINT64_FORMAT ",%u,", &r.point, &r.run)
+                   : sscanf(lines[l], "{\"point\": %" G_GUINT64_FORMAT ", \"run\": %u,", &r.point, &r.run);
+      if (ok != 2 || r.point >= points || r.point % nshards != si) {
+        rc = cli_fail("merge", "%s:%u:1: not a row of shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, argv[i], l + 1, si, sn);
+        break;
+      }
+      r.line = g_strdup(lines[l]);
+      g_array_append_val(rows, r);
+    }
+  }
+  for (guint64 s = 0; !rc && s < nshards; s++)
+    if (!have[s]) rc = cli_fail("merge", "shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " is missing", s, nshards);
+  if (!rc && rows->len != points * runs)
+    rc = cli_fail("merge", "%u rows, the sweep has %" G_GUINT64_FORMAT, rows->len, points * runs);
+  g_autoptr(GString) out = g_string_new(NULL);
+  if (!rc) {
+    g_array_sort(rows, row_cmp);
+    g_string_append_printf(out, "%s\"shard\": \"0/1\"}\n", meta0);
+    if (csv_header) g_string_append_printf(out, "%s\n", csv_header);
+    for (guint i = 0; i < rows->len; i++) g_string_append_printf(out, "%s\n", g_array_index(rows, Row, i).line);
+    rc = write_out("merge", output, out);
+  }
+  for (guint i = 0; i < rows->len; i++) g_free(g_array_index(rows, Row, i).line);
+  return rc;
+}
+
+/* ---- explore ----------------------------------------------------------------------------- */
+
+typedef struct {
+  char *spec;
+  SimStats bringup, ap_spin;
+  double score;
+} Candidate;
+
+static gint cand_cmp(gconstpointer a, gconstpointer b) {
+  const Candidate *x = a, *y = b;
+  if (x->score != y->score) return x->score < y->score ? -1 : 1;
+  if (x->ap_spin.mean != y->ap_spin.mean) return x->ap_spin.mean < y->ap_spin.mean ? -1 : 1; /* less power */
+  return strcmp(x->spec, y->spec);
+}
+
+static gboolean evaluate(const CpuhpProfile *p, const char *spec, uint64_t seed, guint runs, const char *objective,
+                         GArray *cands, GError **error) {
+  for (guint i = 0; i < cands->len; i++)
+    if (g_str_equal(g_array_index(cands, Candidate, i).spec, spec)) return TRUE;
+  g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(spec, error);
+  if (!pol) return FALSE;
+  CpuhpRunOptions opt = {.seed = seed, .policy = pol};
+  g_autoptr(CpuhpSamples) s = cpuhp_mc_run(p, &opt, runs, error);
+  if (!s) return FALSE;
+  Candidate c = {.spec = g_strdup(spec)};
+  sim_stats_compute(s->values[CPUHP_METRIC_BRINGUP], runs, &c.bringup);
+  sim_stats_compute(s->values[CPUHP_METRIC_AP_SPIN], runs, &c.ap_spin);
+  c.score = g_str_equal(objective, "p50")   ? c.bringup.p50
+            : g_str_equal(objective, "p90") ? c.bringup.p90
+            : g_str_equal(objective, "p99") ? c.bringup.p99
+                                            : c.bringup.mean;
+  g_array_append_val(cands, c);
+  return TRUE;
+}
+
+int cmd_explore(int argc, char **argv) {
+  g_auto(CliFlags) f = {0};
+  g_autofree char *objective = NULL, *top = NULL;
+  GOptionEntry entries[] = {
+      {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Runs per candidate (default 20)", "N"},
+      {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "First seed (default 1), the same for every candidate", "S"},
+      {"objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What to minimise: bringup time mean or a percentile (default mean)", "mean|p50|p90|p99"},
+      {"top", 0, 0, G_OPTION_ARG_STRING, &top, "How many of the best to print (default 5)", "K"},
+      {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
+      {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
+      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key (repeatable)", "KEY=VALUE"},
+      G_OPTION_ENTRY_NULL};
+  int status;
+  if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",
+                 "Search the ordering-policy space (policy kind, SMT ordering, wave size K) for the\n"
+                 "lowest bringup time on the machine in PROFILE (ties: less AP spinning), and print\n"
+                 "the best policies.", &status))
+    return status;
+  if (!f.runs) f.runs = g_strdup("20");
+  guint64 seed, runs, ntop = 5;
+  const char *format;
+  if ((status = cli_common_values("explore", &f, "text", &seed, &runs, &format))) return status;
+  if (!objective) objective = g_strdup("mean");
+  const char *const objectives[] = {"mean", "p50", "p90", "p99", NULL};
+  if (!g_strv_contains(objectives, objective)) return cli_fail("explore", "--objective: expected mean, p50, p90 or p99, got '%s'", objective);
+  if (top && (!cli_parse_u64(top, 1000, &ntop) || !ntop)) return cli_fail("explore", "--top: expected 1 to 1000, got '%s'", top);
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  if ((status = cli_overrides("explore", &f, ov))) return status;
+  g_autoptr(CpuhpProfile) p = cli_load(argc > 1 ? argv[1] : NULL, ov);
+  if (!p) return 2;
+  guint n = cpuhp_profile_n_cpus(p);
+  g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
+  g_autoptr(GError) err = NULL;
+  static const char *const fixed[] = {"kernel", "serial", "parallel", "parallel-smt", "numa-first", "socket-interleaved"};
+  /* a policy that cannot plan on this machine (no split startup) is simply not a candidate */
+  for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
+    if (!evaluate(p, fixed[i], seed, (guint)runs, objective, cands, &err)) g_clear_error(&err);
+  /* wave sizes: powers of two, then the neighbours of the best one */
+  guint best_k = 0;
+  double best = INFINITY;
+  for (guint k = 1; k < 2 * n; k *= 2) {
+    g_autofree char *spec = g_strdup_printf("waves:%u", k);
+    if (!evaluate(p, spec, seed, (guint)runs, objective, cands, &err)) {
+      g_clear_error(&err);
+      break;
+    }
+    const Candidate *c = &g_array_index(cands, Candidate, cands->len - 1);
+    if (c->score < best) best = c->score, best_k = k;
+  }
+  for (guint k = MAX(best_k / 2, 1); best_k && k < best_k * 2 && k < 2 * n; k++) {
+    g_autofree char *spec = g_strdup_printf("waves:%u", k);
+    if (!evaluate(p, spec, seed, (guint)runs, objective, cands, &err)) g_clear_error(&err);
+  }
+  g_array_sort(cands, cand_cmp);
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_string_append_printf(out, "%s: %u policies searched, %" G_GUINT64_FORMAT " runs each (seeds %" G_GUINT64_FORMAT
+                         "..), objective: bringup %s\n\n%-4s %-22s %12s %12s %12s %12s %14s\n", p->name, cands->len, runs,
+                         seed, objective, "rank", "policy", "mean ms", "p50 ms", "p90 ms", "p99 ms", "AP spin ms");
+  for (guint i = 0; i < cands->len && i < ntop; i++) {
+    const Candidate *c = &g_array_index(cands, Candidate, i);
+    g_string_append_printf(out, "%-4u %-22s %12.3f %12.3f %12.3f %12.3f %14.3f\n", i + 1, c->spec, c->bringup.mean / 1e6,
+                           c->bringup.p50 / 1e6, c->bringup.p90 / 1e6, c->bringup.p99 / 1e6, c->ap_spin.mean / 1e6);
+  }
+  for (guint i = 0; i < cands->len; i++) g_free(g_array_index(cands, Candidate, i).spec);
+  fwrite(out->str, 1, out->len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
