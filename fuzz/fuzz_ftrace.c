@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     }                                                                                         \
   } while (0)
 
-static void check_same(const SimFtraceRec *a, const SimFtraceRec *b, const char *line) {
+static void check_same(const CpuhpTraceEvent *a, const CpuhpTraceEvent *b, const char *line) {
   CHECK(a->ts == b->ts, "ts %" G_GINT64_FORMAT " != %" G_GINT64_FORMAT " for %s", a->ts, b->ts,
         line);
   CHECK(strcmp(a->comm, b->comm) == 0, "comm '%s' != '%s' for %s", a->comm, b->comm, line);
@@ -34,7 +34,7 @@ static void check_same(const SimFtraceRec *a, const SimFtraceRec *b, const char 
 }
 
 static void one_line(const char *line) {
-  SimFtraceRec r;
+  CpuhpTraceEvent r;
   const char *why = NULL;
   SimFtraceParse st = sim_ftrace_parse_line(line, &r, &why);
   CHECK(st == SIM_FTRACE_PARSE_OTHER || st == SIM_FTRACE_PARSE_OK ||
@@ -51,7 +51,7 @@ static void one_line(const char *line) {
   CHECK(once->len > 0 && once->str[once->len - 1] == '\n' && !memchr(once->str, '\n', once->len - 1),
         "formatted record is not one line: %s", once->str);
 
-  SimFtraceRec r2;
+  CpuhpTraceEvent r2;
   why = NULL;
   st = sim_ftrace_parse_line(once->str, &r2, &why);
   CHECK(st == SIM_FTRACE_PARSE_OK, "own output does not parse (%s): %s (from %s)",

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   GError *err = NULL;
-  CpuhpMeasured *m = cpuhp_measured_new_from_data("fuzz.txt", data, size, &err);
+  CpuhpMeasured *m = sim_bootlog_measure_data("fuzz.txt", data, size, &err);
   if (!m) {
     if (!err || strchr(err->message, '\n')) {
       fprintf(stderr, "fuzz_import: error missing or not one line: %s\n", err ? err->message : "(none)");

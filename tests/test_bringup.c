@@ -13,7 +13,7 @@ static void check_invariants(const CpuhpProfile *p, const CpuhpResult *r) {
   g_autofree int *last_step = g_new0(int, r->n_cpus);
   g_autofree int *open_on = g_new0(int, r->n_cpus); /* executor -> cpu with an open callback + 1 */
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     assert_true(e->cpu < r->n_cpus && e->cpu > 0);
     /* PREPARE (and the kick and bringup steps) only on the control CPU; the rest on the AP */
     if (e->step <= t->bringup_cpu) {
@@ -22,7 +22,7 @@ static void check_invariants(const CpuhpProfile *p, const CpuhpResult *r) {
     } else {
       assert_int_equal(e->exec_cpu, e->cpu);
     }
-    if (e->type == SIM_FTRACE_CPUHP_EXIT) {
+    if (e->type == CPUHP_TRACE_EXIT) {
       assert_int_equal(open_on[e->exec_cpu], e->cpu + 1);
       open_on[e->exec_cpu] = 0;
       continue;
@@ -169,8 +169,8 @@ static void test_alive_timeout(void **state) {
     /* the failed step 86 exits with -EIO */
     gboolean eio = FALSE;
     for (guint i = 0; i < r->trace->len; i++) {
-      const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
-      eio |= e->type == SIM_FTRACE_CPUHP_EXIT && e->cpu == 1 && e->step == 86 && e->ret == -5;
+      const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
+      eio |= e->type == CPUHP_TRACE_EXIT && e->cpu == 1 && e->step == 86 && e->ret == -5;
     }
     assert_true(eio);
   }
@@ -252,9 +252,9 @@ static void test_mask_walk_costs(void **state) {
   int64_t enter[8] = {0};
   guint seen = 0;
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     if (e->step != (int32_t)row->step || e->cpu == 0) continue;
-    if (e->type == SIM_FTRACE_CPUHP_EXIT) {
+    if (e->type == CPUHP_TRACE_EXIT) {
       assert_int_equal(e->ts - enter[e->cpu], 10000 + 2000 * 8 + 3000 * (int64_t)(e->cpu + 1));
       seen++;
     } else {
@@ -336,7 +336,7 @@ static void assert_same_trace(const CpuhpResult *a, const CpuhpResult *b) {
   assert_non_null(a->trace);
   assert_non_null(b->trace);
   assert_int_equal(a->trace->len, b->trace->len);
-  assert_memory_equal(a->trace->data, b->trace->data, a->trace->len * sizeof(SimFtraceRec));
+  assert_memory_equal(a->trace->data, b->trace->data, a->trace->len * sizeof(CpuhpTraceEvent));
 }
 
 /* Runs `p` with options `a` and with `b`: the two runs must agree in every figure, and event for

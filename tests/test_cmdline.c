@@ -105,12 +105,12 @@ static void test_nosmt(void **state) {
       assert_true(r->cpus[c].online_idle > r->cpus[c].release); /* it did boot */
       gint exit86 = -1, take = -1, finish = -1, online_cb = -1;
       for (guint i = 0; i < r->trace->len; i++) {
-        const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+        const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
         if (e->cpu != c) continue;
-        if (e->type == SIM_FTRACE_CPUHP_EXIT && e->step == 86 && e->ret == -ECANCELED) exit86 = (gint)i;
-        if (e->type == SIM_FTRACE_CPUHP_ENTER && e->step == 145) take = (gint)i;
-        if (e->type == SIM_FTRACE_CPUHP_ENTER && e->step == 86 && g_str_equal(e->fn, "finish_cpu")) finish = (gint)i;
-        if (e->type == SIM_FTRACE_CPUHP_ENTER && e->step > 146) online_cb = (gint)i;
+        if (e->type == CPUHP_TRACE_EXIT && e->step == 86 && e->ret == -ECANCELED) exit86 = (gint)i;
+        if (e->type == CPUHP_TRACE_ENTER && e->step == 145) take = (gint)i;
+        if (e->type == CPUHP_TRACE_ENTER && e->step == 86 && g_str_equal(e->fn, "finish_cpu")) finish = (gint)i;
+        if (e->type == CPUHP_TRACE_ENTER && e->step > 146) online_cb = (gint)i;
       }
       assert_true(exit86 >= 0 && take > exit86 && finish > take);
       assert_int_equal(online_cb, -1); /* no ONLINE callback ran */

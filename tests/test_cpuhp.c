@@ -4,6 +4,7 @@
 
 #include "models/kernel/cpuhp.h"
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 
 #include <glib/gstdio.h>
 #include <unistd.h>
@@ -66,13 +67,13 @@ static guint check_trace(const char *path) {
   g_autoptr(GHashTable) last = g_hash_table_new(g_direct_hash, g_direct_equal);
   guint n = 0;
   for (guint i = 0; i < ev->len; i++) {
-    const SimFtraceRec *r = &g_array_index(ev, SimFtraceRec, i);
-    if (r->cpu == 0 || r->ts > end || r->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    const CpuhpTraceEvent *r = &g_array_index(ev, CpuhpTraceEvent, i);
+    if (r->cpu == 0 || r->ts > end || r->type == CPUHP_TRACE_EXIT) continue;
     const CpuhpStep *s = cpuhp_table_at(t, (guint)r->step);
     if (!s) fail_msg("%s: step %d (%s) is not in the table", path, r->step, r->fn);
     assert_string_equal(s->startup, r->fn);
     assert_true(s->at_boot);
-    assert_int_equal(r->type == SIM_FTRACE_CPUHP_MULTI_ENTER, s->multi_instance);
+    assert_int_equal(r->type == CPUHP_TRACE_MULTI_ENTER, s->multi_instance);
     int prev = GPOINTER_TO_INT(g_hash_table_lookup(last, GUINT_TO_POINTER(r->cpu)));
     assert_true(r->step > prev || (r->step == prev && s->multi_instance));
     g_hash_table_insert(last, GUINT_TO_POINTER(r->cpu), GINT_TO_POINTER(r->step));
@@ -111,7 +112,7 @@ static void test_at_boot_rows_are_seen(void **state) {
     if (!s->at_boot || !s->startup || s->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
     gboolean seen = FALSE;
     for (guint k = 0; k < ev->len && !seen; k++)
-      seen = g_array_index(ev, SimFtraceRec, k).step == s->step;
+      seen = g_array_index(ev, CpuhpTraceEvent, k).step == s->step;
     if (!seen) fail_msg("row %u %s is at_boot but not in the reference trace", s->step, s->name);
   }
 }
@@ -143,7 +144,7 @@ static void test_yaml_table(void **state) {
   g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
   gboolean saw63 = FALSE, saw191 = FALSE, saw43 = FALSE;
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     saw63 |= e->step == 63 && e->exec_cpu == 0;
     saw191 |= e->step == 191 && e->exec_cpu == e->cpu;
     saw43 |= e->step == 43;
@@ -179,7 +180,7 @@ static char *replace(const char *text, const char *from, const char *to) {
 
 static const CpuhpTable *table_from(const char *name, const char *text, GString *yaml) {
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_data(name, text, strlen(text), &err);
+  g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_data(name, text, strlen(text), &err);
   if (!m) fail_msg("%s", err->message);
   g_string_truncate(yaml, 0);
   if (!cpuhp_table_from_trace(m, yaml, &err)) fail_msg("%s", err->message);
@@ -219,7 +220,7 @@ static void test_table_from_trace(void **state) {
   /* bringup at a number no shipped table uses: said, not guessed */
   g_autofree char *e = replace(text, "step:  86 (cpuhp_bringup_ap)", "step:  87 (cpuhp_bringup_ap)");
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_data("odd.txt", e, strlen(e), &err);
+  g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_data("odd.txt", e, strlen(e), &err);
   if (!m) fail_msg("%s", err->message);
   assert_false(cpuhp_table_from_trace(m, yaml, &err));
   assert_non_null(strstr(err->message, "odd.txt: bringup at step 87 (kick 85): no shipped table"));

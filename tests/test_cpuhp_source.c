@@ -67,8 +67,8 @@ static void test_split_startup_config(void **state) {
   assert_int_equal(r->cpus_online, 8);
   gboolean saw_kick = FALSE;
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
-    if (e->type == SIM_FTRACE_CPUHP_ENTER && e->step == 38) saw_kick = g_str_equal(e->fn, "cpuhp_kick_ap_alive");
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
+    if (e->type == CPUHP_TRACE_ENTER && e->step == 38) saw_kick = g_str_equal(e->fn, "cpuhp_kick_ap_alive");
     assert_true(e->step <= 106);
   }
   assert_true(saw_kick);

@@ -12,7 +12,7 @@ static const char *const real_lines[] = {
 static void test_round_trip_real_lines(void **state) {
   for (guint i = 0; i < G_N_ELEMENTS(real_lines); i++) {
     g_autofree char *crlf = g_strconcat(real_lines[i], "\r", NULL); /* serial console */
-    SimFtraceRec r;
+    CpuhpTraceEvent r;
     const char *why = NULL;
     assert_int_equal(sim_ftrace_parse_line(crlf, &r, &why), SIM_FTRACE_PARSE_OK);
     g_autoptr(GString) out = g_string_new(NULL);
@@ -23,7 +23,7 @@ static void test_round_trip_real_lines(void **state) {
 }
 
 static void test_fields(void **state) {
-  SimFtraceRec r;
+  CpuhpTraceEvent r;
   const char *why;
   assert_int_equal(sim_ftrace_parse_line(real_lines[3], &r, &why), SIM_FTRACE_PARSE_OK);
   assert_string_equal(r.comm, "cpuhp/1");
@@ -35,13 +35,13 @@ static void test_fields(void **state) {
   assert_int_equal(r.ts, 2141109000LL);
   assert_string_equal(r.fn, "smpboot_unpark_threads");
   assert_int_equal(sim_ftrace_parse_line(real_lines[1], &r, &why), SIM_FTRACE_PARSE_OK);
-  assert_int_equal(r.type, SIM_FTRACE_CPUHP_EXIT);
+  assert_int_equal(r.type, CPUHP_TRACE_EXIT);
   assert_int_equal(r.target, 1);
   assert_int_equal(r.ret, 0);
 }
 
 static void test_other_and_malformed(void **state) {
-  SimFtraceRec r;
+  CpuhpTraceEvent r;
   const char *why = NULL;
   assert_int_equal(sim_ftrace_parse_line("", &r, &why), SIM_FTRACE_PARSE_OTHER);
   assert_int_equal(sim_ftrace_parse_line("# tracer: nop", &r, &why), SIM_FTRACE_PARSE_OTHER);

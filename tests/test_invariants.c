@@ -27,9 +27,9 @@ static void assert_only(const CpuhpProfile *p, const CpuhpResult *r, const char 
   }
 }
 
-static SimFtraceRec *find(CpuhpResult *r, guint cpu, int step, SimFtraceType type) {
+static CpuhpTraceEvent *find(CpuhpResult *r, guint cpu, int step, CpuhpTraceType type) {
   for (guint i = 0; i < r->trace->len; i++) {
-    SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     if (e->cpu == cpu && e->step == step && e->type == type) return e;
   }
   fail_msg("no event cpu %u step %d", cpu, step);
@@ -54,12 +54,12 @@ static void test_each_has_a_failing_twin(void **state) {
   g_autoptr(CpuhpProfile) p = small(TRUE, TRUE);
   { /* a PREPARE callback on an AP */
     g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
-    find(r, 2, 38, SIM_FTRACE_CPUHP_ENTER)->exec_cpu = 2;
+    find(r, 2, 38, CPUHP_TRACE_ENTER)->exec_cpu = 2;
     assert_only(p, r, "prepare_on_bp");
   }
   { /* a state going backwards during bringup */
     g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
-    SimFtraceRec *e = find(r, 2, 188, SIM_FTRACE_CPUHP_ENTER);
+    CpuhpTraceEvent *e = find(r, 2, 188, CPUHP_TRACE_ENTER);
     e->step = 151;
     g_strlcpy(e->fn, "irq_affinity_online_cpu", sizeof e->fn);
     assert_only(p, r, "states_monotonic");

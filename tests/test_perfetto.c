@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 #include "sim/output/json.h"
 #include "sim/output/perfetto.h"
 
@@ -188,7 +189,7 @@ static Summary check_trace(const char *text, guint n_cpus) {
 
 static guint enters(const CpuhpResult *r) {
   guint n = 0;
-  for (guint i = 0; i < r->trace->len; i++) n += g_array_index(r->trace, SimFtraceRec, i).type != SIM_FTRACE_CPUHP_EXIT;
+  for (guint i = 0; i < r->trace->len; i++) n += g_array_index(r->trace, CpuhpTraceEvent, i).type != CPUHP_TRACE_EXIT;
   return n;
 }
 
@@ -347,7 +348,7 @@ static void test_import(void **state) {
   for (guint i = 0; i < G_N_ELEMENTS(boots); i++) {
     if (!g_file_test(boots[i].file, G_FILE_TEST_EXISTS)) continue;
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(boots[i].file, &err);
+    g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(boots[i].file, &err);
     if (!m) fail_msg("%s", err->message);
     g_autoptr(CpuhpResult) r = cpuhp_perfetto_result_from_measured(m);
     g_autofree char *t = trace_of(r);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 
 #define REF "../shared/reference/traces"
 
@@ -191,15 +192,15 @@ static void test_crlf_and_gzip(void **state) {
   gsize len;
   assert_true(g_file_get_contents(path, &text, &len, NULL));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) plain = cpuhp_measured_new_from_data("plain", text, len, &err);
+  g_autoptr(CpuhpMeasured) plain = sim_bootlog_measure_data("plain", text, len, &err);
   assert_non_null(plain);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   g_autofree char *crlf = g_strjoinv("\r\n", lines);
-  g_autoptr(CpuhpMeasured) a = cpuhp_measured_new_from_data("crlf", crlf, strlen(crlf), &err);
+  g_autoptr(CpuhpMeasured) a = sim_bootlog_measure_data("crlf", crlf, strlen(crlf), &err);
   assert_non_null(a);
   assert_true(same_timeline(plain, a));
   g_autoptr(GBytes) gz = gzip_bytes(crlf, strlen(crlf));
-  g_autoptr(CpuhpMeasured) b = cpuhp_measured_new_from_data("gz", g_bytes_get_data(gz, NULL), g_bytes_get_size(gz), &err);
+  g_autoptr(CpuhpMeasured) b = sim_bootlog_measure_data("gz", g_bytes_get_data(gz, NULL), g_bytes_get_size(gz), &err);
   assert_non_null(b);
   assert_true(same_timeline(plain, b));
   /* and the timeline is not blind: one event less changes it */
@@ -207,7 +208,7 @@ static void test_crlf_and_gzip(void **state) {
   assert_non_null(cut);
   while (cut > text && cut[-1] != '\n') cut--;
   memmove(cut, strchr(cut, '\n') + 1, strlen(strchr(cut, '\n') + 1) + 1);
-  g_autoptr(CpuhpMeasured) c = cpuhp_measured_new_from_data("cut", text, strlen(text), &err);
+  g_autoptr(CpuhpMeasured) c = sim_bootlog_measure_data("cut", text, strlen(text), &err);
   assert_non_null(c);
   assert_false(same_timeline(plain, c));
   assert_int_equal(c->events_in_window, plain->events_in_window - 1);
@@ -226,7 +227,7 @@ static void test_other_formats(void **state) {
       "         cpuhp/1-25    [001]    52.119540001: cpuhp_exit:           cpu: 0001  state: 150 step: 150 ret: 0\n"
       "       swapper/0-1     [000]    52.119700000: cpuhp_exit:           cpu: 0001  state: 236 step:  86 ret: 0\n";
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) a = cpuhp_measured_new_from_data("tc", tc, strlen(tc), &err);
+  g_autoptr(CpuhpMeasured) a = sim_bootlog_measure_data("tc", tc, strlen(tc), &err);
   assert_non_null(a);
   assert_int_equal(a->bringup_ns, 200000);
   const CpuhpMeasuredStep *s = &g_array_index(cpuhp_measured_cpu(a, 1)->steps, CpuhpMeasuredStep, 1);
@@ -254,7 +255,7 @@ static void test_other_formats(void **state) {
       "       swapper/0-1       [000] .....     0.040858: cpuhp_exit:  cpu: 0001  state: 236 step:  86 ret: 0\r\n"
       "@@TRACE-END\r\n"
       "[    0.040859] smp: Brought up 1 node, 2 CPUs\r\n";
-  g_autoptr(CpuhpMeasured) b = cpuhp_measured_new_from_data("log", log, strlen(log), &err);
+  g_autoptr(CpuhpMeasured) b = sim_bootlog_measure_data("log", log, strlen(log), &err);
   assert_non_null(b);
   assert_string_equal(b->clock, "mono");
   assert_string_equal(b->clock_from, "kernel command line");
@@ -400,7 +401,7 @@ static void test_reference_mttcg(void **state) {
     n++;
     if (strstr(f, ".fail1.")) {
       g_autoptr(GError) err = NULL;
-      g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(path, &err);
+      g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(path, &err);
       assert_null(m);
       g_autofree char *want = g_strdup_printf("%s: no cpuhp events: the boot died before its trace was dumped "
                                               "(\"Kernel panic - not syncing: Fatal exception in interrupt\")", path);
@@ -492,7 +493,7 @@ static const struct {
 
 static void expect_error(const char *path, const char *want) {
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(path, &err);
+  g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(path, &err);
   if (m) fail_msg("%s: imported, expected '%s'", path, want);
   assert_true(err->domain == CPUHP_REPLAY_ERROR);
   assert_string_equal(err->message, want);
@@ -537,14 +538,14 @@ static char *stall_trace(double slow_prepare_cpu3_us, double slow_online_cpu4_us
 static void test_stalls(void **state) {
   g_autoptr(GError) err = NULL;
   g_autofree char *quiet = stall_trace(500, 60);
-  g_autoptr(CpuhpMeasured) a = cpuhp_measured_new_from_data("quiet", quiet, strlen(quiet), &err);
+  g_autoptr(CpuhpMeasured) a = sim_bootlog_measure_data("quiet", quiet, strlen(quiet), &err);
   assert_non_null(a);
   assert_int_equal(a->n_cpus, 5);
   assert_int_equal(a->stalls->len, 0); /* the big ring-buffer instance and step 86 are usual */
 
   /* CPU 3's PREPARE callback 3 ms over, CPU 4's ONLINE callback 2.9 ms over */
   g_autofree char *slow = stall_trace(3500, 2960);
-  g_autoptr(CpuhpMeasured) b = cpuhp_measured_new_from_data("slow", slow, strlen(slow), &err);
+  g_autoptr(CpuhpMeasured) b = sim_bootlog_measure_data("slow", slow, strlen(slow), &err);
   assert_non_null(b);
   assert_int_equal(b->stalls->len, 1);
   const CpuhpMeasuredStall *st = &g_array_index(b->stalls, CpuhpMeasuredStall, 0);

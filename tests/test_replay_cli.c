@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 
 #define REF "../shared/reference/traces"
 
@@ -358,7 +359,7 @@ static void test_cli_bad_traces(void **state) {
   for (const char *f; (f = g_dir_read_name(d)); n++) {
     g_autofree char *path = g_build_filename("tests/data/bad-traces", f, NULL);
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(path, &err);
+    g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(path, &err);
     assert_null(m);
     g_autofree char *line = g_strconcat(err->message, "\n", NULL);
     for (int json = 0; json < 2; json++) {

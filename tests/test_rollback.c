@@ -26,9 +26,9 @@ static CpuhpResult *run_with(const CpuhpProfile *p, const char *const *fails, co
 static GPtrArray *events_of(const CpuhpResult *r, guint cpu) {
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     if (e->cpu != cpu) continue;
-    if (e->type == SIM_FTRACE_CPUHP_EXIT) {
+    if (e->type == CPUHP_TRACE_EXIT) {
       if (e->ret) g_ptr_array_add(a, g_strdup_printf("%u:%d:ret=%d", e->exec_cpu, e->step, e->ret));
       continue;
     }

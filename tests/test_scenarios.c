@@ -68,7 +68,7 @@ static CpuhpProfile *qemu_like(const char *profile, guint cores, guint threads, 
   return p;
 }
 
-static gboolean same_event(const SimFtraceRec *a, const SimFtraceRec *b) {
+static gboolean same_event(const CpuhpTraceEvent *a, const CpuhpTraceEvent *b) {
   return a->type == b->type && a->cpu == b->cpu && a->step == b->step && a->target == b->target &&
          a->exec_cpu == b->exec_cpu && a->pid == b->pid && !strcmp(a->comm, b->comm) && !strcmp(a->fn, b->fn);
 }
@@ -84,10 +84,10 @@ static void compare_sequences_with(const char *profile, const char *path, guint 
   g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
   guint k = 0;
   for (guint i = 0; i < real->len; i++) {
-    const SimFtraceRec *a = &g_array_index(real, SimFtraceRec, i);
+    const CpuhpTraceEvent *a = &g_array_index(real, CpuhpTraceEvent, i);
     if (a->cpu == 0 || a->ts < start || a->ts > end) continue;
     if (k >= r->trace->len) fail_msg("%s: simulation ended before real event %u (step %d)", path, i, a->step);
-    const SimFtraceRec *b = &g_array_index(r->trace, SimFtraceRec, k++);
+    const CpuhpTraceEvent *b = &g_array_index(r->trace, CpuhpTraceEvent, k++);
     if (!same_event(a, b)) {
       g_printerr("%s: event %u differs:\n  real %s-%d [%u] cpu %u step %d target/state %d (%s)\n"
                  "  sim  %s-%d [%u] cpu %u step %d target/state %d (%s)\n",
@@ -113,7 +113,7 @@ static void compare_sequences_with(const char *profile, const char *path, guint 
   if (!found) fail_msg("%s: no simulated console line starts with '%s'", path, want);
   assert_true(strlen(want) > strlen(".... node  #0, CPUs:  "));
   if (k != r->trace->len) {
-    const SimFtraceRec *b = &g_array_index(r->trace, SimFtraceRec, k);
+    const CpuhpTraceEvent *b = &g_array_index(r->trace, CpuhpTraceEvent, k);
     fail_msg("%s: %u real events, the simulation has more, from cpu %u step %d", path, k, b->cpu, b->step);
   }
   assert_true(k > 0);

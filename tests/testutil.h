@@ -17,6 +17,7 @@
 #include "models/kernel/bringup.h"
 #include "models/profile/profile.h"
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 #include "sim/output/ftrace.h"
 
 /* The default profile plus overrides given as a NULL-terminated list. */
@@ -44,10 +45,10 @@ static G_GNUC_UNUSED CpuhpResult *tu_run(const CpuhpProfile *p, uint64_t seed, g
 static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
   g_autofree char *text = NULL;
   if (!g_file_get_contents(path, &text, NULL, NULL)) return NULL;
-  GArray *a = g_array_new(FALSE, FALSE, sizeof(SimFtraceRec));
+  GArray *a = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   for (char **l = lines; *l; l++) {
-    SimFtraceRec r;
+    CpuhpTraceEvent r;
     const char *why = NULL;
     SimFtraceParse res = sim_ftrace_parse_line(*l, &r, &why);
     if (res == SIM_FTRACE_PARSE_MALFORMED) fail_msg("%s: malformed line (%s): %s", path, why, *l);
@@ -155,7 +156,7 @@ static G_GNUC_UNUSED void tu_ran_clear(TuRan *r) {
 /* A real or simulated trace imported, or the test fails with the importer's message. */
 static G_GNUC_UNUSED CpuhpMeasured *tu_import(const char *path) {
   g_autoptr(GError) err = NULL;
-  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
+  CpuhpMeasured *m = sim_bootlog_measure_file(path, &err);
   if (!m) fail_msg("%s", err->message);
   return m;
 }

@@ -90,10 +90,10 @@ static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
 
 /* ---- trace ---------------------------------------------------------------------------- */
 
-void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
                    guint step, const char *fn, int ret) {
   if (!m->tracing) return;
-  SimFtraceRec r = {.ts = m->p->kernel.smp_init_at + now(m), .exec_cpu = exec_cpu,
+  CpuhpTraceEvent r = {.ts = m->p->kernel.smp_init_at + now(m), .exec_cpu = exec_cpu,
                     .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
   if (exec_cpu == 0) {
     g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
@@ -102,12 +102,12 @@ void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cp
     g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
     r.pid = m->cpus[exec_cpu].pid;
   }
-  if (type != SIM_FTRACE_CPUHP_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
+  if (type != CPUHP_TRACE_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
   g_array_append_val(m->res->trace, r);
 }
 
 /* A startup callback's trace event (enter: its callback; exit: st->state). */
-static G_GNUC_NO_INLINE void trace_step(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu,
+static G_GNUC_NO_INLINE void trace_step(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu,
                                         int target, const CpuhpStep *s, int ret) {
   if (m->mutation == CPUHP_MUTATE_PREPARE_ON_AP && s->section == CPUHP_SECTION_PREPARE &&
       s->cost == CPUHP_COST_PROFILE)
@@ -116,7 +116,7 @@ static G_GNUC_NO_INLINE void trace_step(CpuhpMachine *m, SimFtraceType type, gui
 }
 
 /* Every callback passes here twice: the test of the flag stays at the call site. */
-static inline void trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+static inline void trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
                          const CpuhpStep *s, int ret) {
   if (G_UNLIKELY(m->tracing)) trace_step(m, type, exec_cpu, cpu, target, s, ret);
 }
@@ -325,10 +325,10 @@ static gboolean bp_callback_run(CpuhpMachine *m) {
       machine_work(m, 0, ns, ev_bp_callback_done, m->bp.instance);
       return FALSE;
     }
-    trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
+    trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
     if (m->bp.instance + 1 >= cost_of(m, s)->n_costs) return TRUE;
     m->bp.instance++;
-    trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
+    trace(m, CPUHP_TRACE_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
   }
 }
 
@@ -336,10 +336,10 @@ static void ev_bp_callback_done(void *ctx, uint64_t inst) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
   const CpuhpStep *s = m->bp.step;
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
+  trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, s, 0);
   if (inst + 1 < cost_of(m, s)->n_costs) {
     m->bp.instance = (guint)inst + 1;
-    trace(m, SIM_FTRACE_CPUHP_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
+    trace(m, CPUHP_TRACE_MULTI_ENTER, 0, cpu, m->cpus[cpu].target, s, 0);
     if (!bp_callback_run(m)) return;
   }
   bp_next_step(m);
@@ -356,7 +356,7 @@ static void kick_exit(CpuhpMachine *m) {
 static void ev_bp_kick_done(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   kick_exit(m);
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, m->bp.cpu, m->cpus[m->bp.cpu].state, m->bp.step, 0);
+  trace(m, CPUHP_TRACE_EXIT, 0, m->bp.cpu, m->cpus[m->bp.cpu].state, m->bp.step, 0);
   bp_next_step(m);
 }
 
@@ -464,7 +464,7 @@ static void bp_alive_timeout(CpuhpMachine *m) {
   m->bp.token++;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
   cpuhp_result_set_failure(m->res, cpu, "failed to report alive state");
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
+  trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);
 }
 
@@ -544,7 +544,7 @@ static void ev_bp_running_timeout(void *ctx, uint64_t token) {
   m->bp.token++;
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u: failed to come online", cpu);
   cpuhp_result_set_failure(m->res, cpu, "failed to come online");
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
+  trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);
 }
 
@@ -574,7 +574,7 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
     return;
   }
   bp_phase(m, CPUHP_BP_PREPARE);
-  trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, m->bp.step, 0);
+  trace(m, CPUHP_TRACE_EXIT, 0, cpu, c->state, m->bp.step, 0);
   if (c->state == m->table->online) {
     m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
     m->res->cpus[cpu].online = now(m);
@@ -591,7 +591,7 @@ static void ap_thread_next(CpuhpMachine *m, guint cpu);
 static void ap_thread_cb_exit(CpuhpMachine *m, guint cpu) {
   CpuhpCpu *c = &m->cpus[cpu];
   if (m->tracing) /* the row lookup by step is for the trace only */
-    trace(m, SIM_FTRACE_CPUHP_EXIT, cpu, cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
+    trace(m, CPUHP_TRACE_EXIT, cpu, cpu, c->state, cpuhp_table_at(m->table, c->state), 0);
 }
 
 static void ev_ap_thread_cb_done(void *ctx, uint64_t cpu) {
@@ -650,7 +650,7 @@ next:;
     sim_engine_schedule(m->e, machine_task_wakeup(m, 0), ev_bp_online_done, m, 0);
     return;
   }
-  trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s, 0);
+  trace(m, CPUHP_TRACE_ENTER, cpu, cpu, c->target, s, 0);
   int64_t ns = rr->take_ns >= 0 ? rr->take_ns : draw_state_cost_slow(m, cpu, s, 0);
   if (machine_work_inline(m, ns)) {
     ap_thread_cb_exit(m, cpu);
@@ -681,7 +681,7 @@ static void ev_bp_ap_online_idle(void *ctx, uint64_t unused) {
   m->bp.token++; /* a non-split bringup's cpu_running timeout no longer matters */
   if (G_UNLIKELY(!cpu_bootable(m, cpu))) { /* -ECANCELED: state 86 fails, the CPU is taken down again */
     cpuhp_result_set_failure(m->res, cpu, "SMT disabled (nosmt): booted once for CR4.MCE, then rolled back");
-    trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -ECANCELED);
+    trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -ECANCELED);
     bp_phase(m, CPUHP_BP_PREPARE);
     machine_up_failed(m, cpu, m->bp.step, -ECANCELED);
     return;
@@ -813,7 +813,7 @@ next:;
   case CPUHP_COST_PROFILE:
     bp_phase(m, CPUHP_BP_PREPARE);
     m->bp.instance = 0;
-    trace(m, s->multi_instance ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, 0, cpu,
+    trace(m, s->multi_instance ? CPUHP_TRACE_MULTI_ENTER : CPUHP_TRACE_ENTER, 0, cpu,
           c->target, s, 0);
     if (bp_callback_run(m)) { /* ran inline to its end: the next row */
       if (!m->tracing) bp_take_fixed(m, c, limit);
@@ -821,11 +821,11 @@ next:;
     }
     return;
   case CPUHP_COST_KICK:
-    trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
+    trace(m, CPUHP_TRACE_ENTER, 0, cpu, c->target, s, 0);
     bp_kick(m, cpu);
     return;
   case CPUHP_COST_BRINGUP:
-    trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s, 0);
+    trace(m, CPUHP_TRACE_ENTER, 0, cpu, c->target, s, 0);
     if (m->table->kick_ap) bp_bringup(m, cpu);
     else bp_bringup_cpu(m, cpu);
     return;

@@ -93,7 +93,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.topo = cpuhp_topology_of(p);
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
-  if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(SimFtraceRec));
+  if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
   m.cpus = g_aligned_alloc0(m.n_cpus, sizeof(CpuhpCpu), 64); /* a CPU: two whole lines */
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));

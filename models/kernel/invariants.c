@@ -9,16 +9,16 @@ static const CpuhpTable *table_of(const CpuhpProfile *p) {
   return t;
 }
 
-static const SimFtraceRec *ev(const CpuhpResult *r, guint i) {
-  return &g_array_index(r->trace, SimFtraceRec, i);
+static const CpuhpTraceEvent *ev(const CpuhpResult *r, guint i) {
+  return &g_array_index(r->trace, CpuhpTraceEvent, i);
 }
 
 /* PREPARE states (and the kick and bringup steps) run on the control CPU; the rest on the AP. */
 static gboolean prepare_on_bp(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   const CpuhpTable *t = table_of(p);
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = ev(r, i);
-    if (e->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    const CpuhpTraceEvent *e = ev(r, i);
+    if (e->type == CPUHP_TRACE_EXIT) continue;
     gboolean bp_state = e->step <= t->bringup_cpu || e->step == t->teardown_cpu;
     guint want = bp_state ? 0 : e->cpu;
     if (e->exec_cpu != want) {
@@ -37,8 +37,8 @@ static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GS
   g_autofree int *last = g_new0(int, r->n_cpus);
   g_autofree int *dir = g_new0(int, r->n_cpus); /* 0 none yet, +1 up, -1 down */
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = ev(r, i);
-    if (e->type == SIM_FTRACE_CPUHP_EXIT) continue;
+    const CpuhpTraceEvent *e = ev(r, i);
+    if (e->type == CPUHP_TRACE_EXIT) continue;
     const CpuhpStep *s = cpuhp_table_at(t, (guint)e->step);
     gboolean down = s && s->teardown && g_str_equal(e->fn, s->teardown);
     int prev = last[e->cpu];
@@ -157,9 +157,9 @@ static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *
       return FALSE;
     }
     /* the last enter event of this CPU is a teardown of the lowest state with one */
-    const SimFtraceRec *last = NULL;
+    const CpuhpTraceEvent *last = NULL;
     for (guint i = 0; i < r->trace->len; i++)
-      if (ev(r, i)->cpu == c && ev(r, i)->type != SIM_FTRACE_CPUHP_EXIT) last = ev(r, i);
+      if (ev(r, i)->cpu == c && ev(r, i)->type != CPUHP_TRACE_EXIT) last = ev(r, i);
     if (!last) continue; /* failed before any traced callback */
     const CpuhpStep *s = cpuhp_table_at(t, (guint)last->step);
     if (!s || !s->teardown || !g_str_equal(last->fn, s->teardown)) {

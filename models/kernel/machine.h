@@ -196,7 +196,7 @@ void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_
 void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
 
 /* Services of the generic part (bringup.c). */
-void machine_trace(CpuhpMachine *m, SimFtraceType type, guint exec_cpu, guint cpu, int target,
+void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
                    guint step, const char *fn, int ret);
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu); /* a wake-up latency for `cpu`'s waits */
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online); /* cpu_online_mask */

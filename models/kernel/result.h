@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "models/profile/profile.h"
-#include "sim/output/ftrace.h"
+#include "models/kernel/trace_event.h"
 
 typedef enum {
   CPUHP_CPU_BOOT,    /* the control CPU itself */
@@ -89,7 +89,7 @@ typedef struct {
   guint64 vcpu_blocked_wakeups;     /* wake-ups that came after the halt poll gave up */
   int64_t host_busy_ns;             /* host CPU time the vCPUs took (work, spinning, polling) */
   CpuhpCpuResult *cpus;    /* n_cpus entries, index = cpu */
-  GArray *trace;           /* SimFtraceRec, when tracing was asked for; else NULL */
+  GArray *trace;           /* CpuhpTraceEvent, when tracing was asked for; else NULL */
   GArray *log;             /* CpuhpLogLine: the console lines of the window */
 } CpuhpResult;
 

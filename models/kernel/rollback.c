@@ -37,7 +37,7 @@ static void bp_walk(CpuhpMachine *m);
 static void ev_bp_teardown_done(void *ctx, uint64_t i) {
   CpuhpMachine *m = ctx;
   guint cpu = m->bp.cpu;
-  machine_trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, m->cpus[cpu].state, row(m, (guint)i)->step, NULL, 0);
+  machine_trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, row(m, (guint)i)->step, NULL, 0);
   bp_walk(m);
 }
 
@@ -69,7 +69,7 @@ static void bp_walk(CpuhpMachine *m) {
   }
   const CpuhpStep *s = row(m, (guint)i);
   c->state = s->step - 1; /* cpuhp_next_state() going down: state_to_run = st->state-- */
-  machine_trace(m, SIM_FTRACE_CPUHP_ENTER, 0, cpu, c->target, s->step, s->teardown, 0);
+  machine_trace(m, CPUHP_TRACE_ENTER, 0, cpu, c->target, s->step, s->teardown, 0);
   int64_t ns = 0;
   if (s->step == m->table->teardown_cpu) {
     ns = takedown_cpu(m, cpu);
@@ -109,7 +109,7 @@ static void ap_thread_walk(CpuhpMachine *m, guint cpu);
 static void ev_ap_teardown_done(void *ctx, uint64_t cpu) {
   CpuhpMachine *m = ctx;
   CpuhpCpu *c = &m->cpus[cpu];
-  machine_trace(m, SIM_FTRACE_CPUHP_EXIT, (guint)cpu, (guint)cpu, c->state, c->walk_step, NULL, 0);
+  machine_trace(m, CPUHP_TRACE_EXIT, (guint)cpu, (guint)cpu, c->state, c->walk_step, NULL, 0);
   ap_thread_walk(m, (guint)cpu);
 }
 
@@ -121,7 +121,7 @@ static void ev_bp_online_rolled_back(void *ctx, uint64_t unused) {
   int ret = c->result;
   c->result = 0;
   /* state 86 returns the thread's error */
-  machine_trace(m, SIM_FTRACE_CPUHP_EXIT, 0, cpu, c->state, bringup->step, NULL, ret);
+  machine_trace(m, CPUHP_TRACE_EXIT, 0, cpu, c->state, bringup->step, NULL, ret);
   machine_up_failed(m, cpu, bringup, ret);
 }
 
@@ -136,7 +136,7 @@ static void ap_thread_walk(CpuhpMachine *m, guint cpu) {
   const CpuhpStep *s = row(m, (guint)i);
   c->state = s->step - 1;
   c->walk_step = s->step;
-  machine_trace(m, SIM_FTRACE_CPUHP_ENTER, cpu, cpu, c->target, s->step, s->teardown, 0);
+  machine_trace(m, CPUHP_TRACE_ENTER, cpu, cpu, c->target, s->step, s->teardown, 0);
   sim_engine_schedule(m->e, 0, ev_ap_teardown_done, m, cpu);
 }
 

@@ -182,7 +182,7 @@ static int cmp_rec(gconstpointer a, gconstpointer b) {
 static void find_landmark_steps(CpuhpMeasured *m, const GArray *recs) {
   for (guint i = 0; i < recs->len; i++) {
     const ReplayRec *r = &g_array_index(recs, ReplayRec, i);
-    if (r->is_func || r->rec.type == SIM_FTRACE_CPUHP_EXIT) continue;
+    if (r->is_func || r->rec.type == CPUHP_TRACE_EXIT) continue;
     if (!m->kick_step && !strcmp(r->rec.fn, "cpuhp_kick_ap_alive")) m->kick_step = r->rec.step;
     if (!m->bringup_step && (!strcmp(r->rec.fn, "cpuhp_bringup_ap") || !strcmp(r->rec.fn, "bringup_cpu")))
       m->bringup_step = r->rec.step;
@@ -212,7 +212,7 @@ static void find_trace_window(CpuhpMeasured *m, const GArray *recs) {
     const ReplayRec *r = &g_array_index(recs, ReplayRec, i);
     if (r->is_func || r->rec.cpu == 0) continue;
     last_ap = r->rec.ts;
-    if (r->rec.type == SIM_FTRACE_CPUHP_EXIT && r->rec.step == m->bringup_step &&
+    if (r->rec.type == CPUHP_TRACE_EXIT && r->rec.step == m->bringup_step &&
         g_hash_table_add(done, GUINT_TO_POINTER(r->rec.cpu)))
       end = MAX(end, r->rec.ts);
   }
@@ -260,11 +260,11 @@ static CpuhpMeasuredCpu *cpu_get(Builder *b, guint cpu, gboolean create) {
   return &g_array_index(b->m->cpus, CpuhpMeasuredCpu, b->m->cpus->len - 1);
 }
 
-static void add_event(Builder *b, const SimFtraceRec *e) {
+static void add_event(Builder *b, const CpuhpTraceEvent *e) {
   CpuhpMeasured *m = b->m;
   int64_t rel = e->ts - m->window_start;
   gpointer key = GUINT_TO_POINTER(e->cpu << 16 | (guint)e->step);
-  if (e->type == SIM_FTRACE_CPUHP_EXIT) {
+  if (e->type == CPUHP_TRACE_EXIT) {
     CpuhpMeasuredCpu *c = cpu_get(b, e->cpu, FALSE);
     guint idx = c ? GPOINTER_TO_UINT(g_hash_table_lookup(b->open, key)) : 0;
     if (!idx) {
@@ -280,7 +280,7 @@ static void add_event(Builder *b, const SimFtraceRec *e) {
   }
   CpuhpMeasuredCpu *c = cpu_get(b, e->cpu, TRUE);
   CpuhpMeasuredStep s = {.step = e->step, .target = e->target, .side = e->exec_cpu == e->cpu ? CPUHP_SIDE_AP : CPUHP_SIDE_BP,
-                         .multi = e->type == SIM_FTRACE_CPUHP_MULTI_ENTER, .exec_cpu = e->exec_cpu, .pid = e->pid,
+                         .multi = e->type == CPUHP_TRACE_MULTI_ENTER, .exec_cpu = e->exec_cpu, .pid = e->pid,
                          .start = rel, .duration = -1};
   g_strlcpy(s.callback, e->fn, sizeof s.callback);
   g_strlcpy(s.comm, e->comm, sizeof s.comm);
@@ -536,6 +536,25 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   return TRUE;
 }
 
+void replay_input_init(ReplayInput *in, const char *name) {
+  memset(in, 0, sizeof *in);
+  in->name = g_strdup(name);
+  in->recs = g_array_new(FALSE, FALSE, sizeof(ReplayRec));
+  in->log = g_array_new(FALSE, FALSE, sizeof(ReplayLogLine));
+}
+
+void replay_input_clear(ReplayInput *in) {
+  g_free(in->name);
+  g_array_unref(in->recs);
+  for (guint i = 0; i < in->log->len; i++) g_free(g_array_index(in->log, ReplayLogLine, i).text);
+  g_array_unref(in->log);
+  g_free(in->cmdline);
+  g_free(in->cmdline_from);
+  g_free(in->info_clock);
+  g_free(in->panic);
+  memset(in, 0, sizeof *in);
+}
+
 static CpuhpMeasured *build_or_free(ReplayInput *in, gboolean simulated, GError **error) {
   CpuhpMeasured *m = measured_alloc(in->name);
   gboolean ok = build(m, in, simulated, error);
@@ -545,30 +564,8 @@ static CpuhpMeasured *build_or_free(ReplayInput *in, gboolean simulated, GError 
   return NULL;
 }
 
-CpuhpMeasured *cpuhp_measured_new_from_file(const char *path, GError **error) {
-  gsize len = 0;
-  char *data = replay_input_read_file(path, &len, error);
-  if (!data) return NULL;
-  ReplayInput in;
-  replay_input_init(&in, path);
-  if (!replay_input_load(&in, data, len, error)) {
-    replay_input_clear(&in);
-    return NULL;
-  }
-  return build_or_free(&in, FALSE, error);
-}
-
-CpuhpMeasured *cpuhp_measured_new_from_data(const char *name, const void *data, gsize len, GError **error) {
-  ReplayInput in;
-  replay_input_init(&in, name);
-  char *copy = g_malloc(len + 1);
-  if (len) memcpy(copy, data, len);
-  copy[len] = '\0';
-  if (!replay_input_load(&in, copy, len, error)) {
-    replay_input_clear(&in);
-    return NULL;
-  }
-  return build_or_free(&in, FALSE, error);
+CpuhpMeasured *cpuhp_measured_new_from_input(ReplayInput *in, GError **error) {
+  return build_or_free(in, FALSE, error);
 }
 
 CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **error) {
@@ -576,7 +573,7 @@ CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **err
   ReplayInput in;
   replay_input_init(&in, "simulation");
   for (guint i = 0; i < r->trace->len; i++) {
-    ReplayRec rr = {.seq = i, .rec = g_array_index(r->trace, SimFtraceRec, i)};
+    ReplayRec rr = {.seq = i, .rec = g_array_index(r->trace, CpuhpTraceEvent, i)};
     g_array_append_val(in.recs, rr);
   }
   for (guint i = 0; i < r->log->len; i++) {

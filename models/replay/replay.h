@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "models/kernel/result.h"
-#include "sim/output/ftrace.h"
+#include "models/kernel/trace_event.h"
 
 #define CPUHP_REPLAY_ERROR (cpuhp_replay_error_quark())
 GQuark cpuhp_replay_error_quark(void);
@@ -118,7 +118,7 @@ typedef struct {
 /* A cpuhp event outside the bringup window. */
 typedef struct {
   int64_t ts;          /* ns from the window start (negative: before it) */
-  SimFtraceType type;
+  CpuhpTraceType type;
   uint32_t cpu, exec_cpu;
   int32_t step;
   char callback[64];   /* empty for exits */
@@ -161,11 +161,10 @@ typedef struct _CpuhpMeasured {
   GPtrArray *notes;        /* char *: what the reader had to assume or skip */
 } CpuhpMeasured;
 
-/* Reads FILE (gzip or not). */
-CpuhpMeasured *cpuhp_measured_new_from_file(const char *path, GError **error);
-/* Same from memory; `name` is what errors call the file. */
-CpuhpMeasured *cpuhp_measured_new_from_data(const char *name, const void *data, gsize len,
-                                            GError **error);
+struct _ReplayInput;
+/* The timeline of a real boot's parsed records (a parser in sim/output fills them); clears
+ * `in` whatever the outcome. */
+CpuhpMeasured *cpuhp_measured_new_from_input(struct _ReplayInput *in, GError **error);
 /* The timeline of a simulated run made with trace=TRUE (its trace records and console lines). */
 CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **error);
 void cpuhp_measured_free(CpuhpMeasured *m);

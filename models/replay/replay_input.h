@@ -1,22 +1,19 @@
-/* replay_input.h — internal to the replay module: input bytes to typed records.
- *
- * Contract: replay_input_load() turns a file's bytes (gzip or not) into the cpuhp events and
- * function-tracer lines of its trace and the timestamped lines of its kernel log, each with its
- * line number, or fails with one "FILE:LINE:COL: message" / "FILE: message" GError. Where a
- * console log has a TRACE (DMESG) section only that section is read for the trace (the log).
+/* replay_input.h — a real boot as parsed records: the cpuhp events and function-tracer lines of
+ * its trace and the timestamped lines of its kernel log, each with its line number. A parser
+ * (sim/output/bootlog.h) fills it from a file; cpuhp_measured_new_from_input() measures it.
  * Timestamps stay in the trace's own unit (ns, or raw counts for x86-tsc); replay.c converts. */
 #pragma once
 
 #include <glib.h>
 #include <stdint.h>
 
-#include "sim/output/ftrace.h"
+#include "models/kernel/trace_event.h"
 
 typedef struct {
   guint line;         /* 1-based; 0 for records that did not come from a file */
   guint seq;          /* input order, to keep ties in order when sorting by time */
   gboolean is_func;   /* a function-tracer line: rec has ts, comm, pid, exec_cpu */
-  SimFtraceRec rec;
+  CpuhpTraceEvent rec;
   char function[64], parent[64];
 } ReplayRec;
 
@@ -26,7 +23,7 @@ typedef struct {
   char *text;         /* the message after the timestamp */
 } ReplayLogLine;
 
-typedef struct {
+typedef struct _ReplayInput {
   char *name;         /* for messages */
   GArray *recs;       /* ReplayRec, file order */
   GArray *log;        /* ReplayLogLine, file order */
@@ -43,9 +40,3 @@ typedef struct {
 
 void replay_input_init(ReplayInput *in, const char *name);
 void replay_input_clear(ReplayInput *in);
-
-/* Reads at most CPUHP_REPLAY_MAX_BYTES of `path` into a NUL-terminated buffer. */
-char *replay_input_read_file(const char *path, gsize *len, GError **error);
-/* Takes `data` (g_malloc'd, len + 1 bytes, data[len] == '\0'); decompresses it when it is
- * gzip, then parses it. */
-gboolean replay_input_load(ReplayInput *in, char *data, gsize len, GError **error);

@@ -8,6 +8,7 @@
 #include "models/replay/calibrate.h"
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/perfetto.h"
@@ -41,7 +42,7 @@ static gboolean json_format(const char *cmd, const char *format, int *status) {
 
 static CpuhpMeasured *import(const char *path) {
   g_autoptr(GError) err = NULL;
-  CpuhpMeasured *m = cpuhp_measured_new_from_file(path, &err);
+  CpuhpMeasured *m = sim_bootlog_measure_file(path, &err);
   if (!m) fprintf(stderr, "%s\n", err->message);
   return m;
 }

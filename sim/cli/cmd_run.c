@@ -8,6 +8,7 @@
 #include "models/kernel/bringup.h"
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
+#include "sim/output/bootlog.h"
 #include "models/kernel/invariants.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
@@ -220,7 +221,7 @@ static int states_from_trace(int argc, char **argv) {
   if (argc != 3 && !(argc == 5 && g_str_equal(argv[3], "-o")))
     return cli_fail("states", "--from-trace takes a trace or console log, and optionally -o OUT.yaml");
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_file(argv[2], &err);
+  g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(argv[2], &err);
   g_autoptr(GString) out = g_string_new(NULL);
   if (!m || !cpuhp_table_from_trace(m, out, &err)) {
     fprintf(stderr, "%s\n", err->message);

@@ -5,9 +5,9 @@ void cpuhp_canonical_events(GString *out, const CpuhpResult *r) {
   g_assert(r->trace);
   static const char kind[] = {'E', 'M', 'X'};
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *e = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
     g_string_append_printf(out, "%" G_GINT64_FORMAT " %c %u %u %d %d %d %s\n", e->ts, kind[e->type], e->exec_cpu,
-                           e->cpu, e->target, e->step, e->ret, e->type == SIM_FTRACE_CPUHP_EXIT ? "-" : e->fn);
+                           e->cpu, e->target, e->step, e->ret, e->type == CPUHP_TRACE_EXIT ? "-" : e->fn);
   }
   for (guint c = 0; c < r->n_cpus; c++) {
     const CpuhpCpuResult *x = &r->cpus[c];

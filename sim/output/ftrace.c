@@ -7,12 +7,12 @@
 
 static const char *const event_names[] = {"cpuhp_enter", "cpuhp_multi_enter", "cpuhp_exit"};
 
-void sim_ftrace_format(GString *out, const SimFtraceRec *r) {
+void sim_ftrace_format(GString *out, const CpuhpTraceEvent *r) {
   /* The prefix is print_trace_fmt()'s: "%16s-%-7d [%03d] <flags> %5lu.%06lu: ". */
   g_string_append_printf(out, "%16s-%-7d [%03u] ..... %5" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT
                          ": %s: ", r->comm, r->pid, r->exec_cpu, r->ts / 1000000000,
                          (r->ts % 1000000000) / 1000, event_names[r->type]);
-  if (r->type == SIM_FTRACE_CPUHP_EXIT)
+  if (r->type == CPUHP_TRACE_EXIT)
     g_string_append_printf(out, " cpu: %04u  state: %3d step: %3d ret: %d\n", r->cpu, r->target,
                            r->step, r->ret);
   else
@@ -54,7 +54,7 @@ static gboolean field_int(const char **p, const char *key, long *val, gboolean s
   return TRUE;
 }
 
-SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const char **why) {
+SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, const char **why) {
   int type = -1;
   const char *ev = NULL;
   for (int t = 0; t < 3 && !ev; t++) {
@@ -64,7 +64,7 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const 
   }
   if (!ev) return SIM_FTRACE_PARSE_OTHER;
   memset(out, 0, sizeof *out);
-  out->type = (SimFtraceType)type;
+  out->type = (CpuhpTraceType)type;
 
   /* Prefix, read right to left: timestamp, flags, [cpu], comm-pid. */
   const char *p = ev;
@@ -108,14 +108,14 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const 
   long v;
   if (!field_int(&p, "cpu:", &v, FALSE)) { *why = "bad cpu field"; return SIM_FTRACE_PARSE_MALFORMED; }
   out->cpu = (uint32_t)v;
-  if (!field_int(&p, type == SIM_FTRACE_CPUHP_EXIT ? "state:" : "target:", &v, FALSE)) {
-    *why = type == SIM_FTRACE_CPUHP_EXIT ? "bad state field" : "bad target field";
+  if (!field_int(&p, type == CPUHP_TRACE_EXIT ? "state:" : "target:", &v, FALSE)) {
+    *why = type == CPUHP_TRACE_EXIT ? "bad state field" : "bad target field";
     return SIM_FTRACE_PARSE_MALFORMED;
   }
   out->target = (int32_t)v;
   if (!field_int(&p, "step:", &v, FALSE)) { *why = "bad step field"; return SIM_FTRACE_PARSE_MALFORMED; }
   out->step = (int32_t)v;
-  if (type == SIM_FTRACE_CPUHP_EXIT) {
+  if (type == CPUHP_TRACE_EXIT) {
     if (!field_int(&p, "ret:", &v, TRUE)) { *why = "bad ret field"; return SIM_FTRACE_PARSE_MALFORMED; }
     out->ret = (int32_t)v;
   } else {

@@ -10,27 +10,10 @@
 #include <glib.h>
 #include <stdint.h>
 
-typedef enum {
-  SIM_FTRACE_CPUHP_ENTER,
-  SIM_FTRACE_CPUHP_MULTI_ENTER,
-  SIM_FTRACE_CPUHP_EXIT,
-} SimFtraceType;
-
-typedef struct {
-  int64_t ts;        /* ns on the trace clock (printed to the microsecond) */
-  char comm[16];     /* task name, TASK_COMM_LEN like the kernel */
-  int32_t pid;
-  uint32_t exec_cpu; /* the CPU that executed the callback: "[%03d]" */
-  SimFtraceType type;
-  uint32_t cpu;      /* the CPU being brought up */
-  int32_t target;    /* enter: target state; exit: st->state at exit */
-  int32_t step;
-  int32_t ret;       /* exit only */
-  char fn[64];       /* enter only: callback as %ps prints it */
-} SimFtraceRec;
+#include "models/kernel/trace_event.h"
 
 /* Appends one line, '\n'-terminated. */
-void sim_ftrace_format(GString *out, const SimFtraceRec *r);
+void sim_ftrace_format(GString *out, const CpuhpTraceEvent *r);
 /* The header lines the kernel prints at the top of the trace file. */
 void sim_ftrace_header(GString *out, guint64 entries);
 
@@ -40,4 +23,4 @@ typedef enum {
   SIM_FTRACE_PARSE_MALFORMED, /* a cpuhp event whose fields do not parse; *why says which */
 } SimFtraceParse;
 
-SimFtraceParse sim_ftrace_parse_line(const char *line, SimFtraceRec *out, const char **why);
+SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, const char **why);

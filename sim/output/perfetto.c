@@ -94,14 +94,14 @@ static void nest(Builder *b) {
 
 typedef struct {
   guint exec_cpu;
-  const SimFtraceRec *enter;
+  const CpuhpTraceEvent *enter;
   int64_t ts;
 } Open;
 
-static char *callback_args(const SimFtraceRec *e, const SimFtraceRec *x, const char *extra) {
+static char *callback_args(const CpuhpTraceEvent *e, const CpuhpTraceEvent *x, const char *extra) {
   GString *a = g_string_new(NULL);
   g_string_append_printf(a, "\"cpu\": %u, \"step\": %d, \"target\": %d", e->cpu, e->step, e->target);
-  if (e->type == SIM_FTRACE_CPUHP_MULTI_ENTER) g_string_append(a, ", \"multi_instance\": true");
+  if (e->type == CPUHP_TRACE_MULTI_ENTER) g_string_append(a, ", \"multi_instance\": true");
   if (x) g_string_append_printf(a, ", \"state\": %d, \"ret\": %d", x->target, x->ret);
   if (extra) g_string_append_printf(a, ", %s", extra);
   g_string_append_printf(a, ", \"comm\": ");
@@ -132,7 +132,7 @@ static int64_t trace_slices(Builder *b, const CpuhpResult *r, int64_t *last) {
   g_autoptr(GArray) open = g_array_new(FALSE, FALSE, sizeof(Open));
   Group g = {0};
   for (guint i = 0; i < r->trace->len; i++) {
-    const SimFtraceRec *t = &g_array_index(r->trace, SimFtraceRec, i);
+    const CpuhpTraceEvent *t = &g_array_index(r->trace, CpuhpTraceEvent, i);
     int64_t ts = t->ts - r->smp_init_at;
     end = MAX(end, ts);
     if (t->cpu < r->n_cpus) last[t->cpu] = MAX(last[t->cpu], ts);
@@ -141,7 +141,7 @@ static int64_t trace_slices(Builder *b, const CpuhpResult *r, int64_t *last) {
       if (!g.open) g = (Group){TRUE, 0, t->cpu, t->target, ts, ts};
       g.last = ts;
     }
-    if (t->type != SIM_FTRACE_CPUHP_EXIT) {
+    if (t->type != CPUHP_TRACE_EXIT) {
       Open o = {t->exec_cpu, t, ts};
       g_array_append_val(open, o);
       continue;
@@ -341,7 +341,7 @@ static int cmp_item(const void *a, const void *b) {
 }
 
 typedef struct {
-  SimFtraceRec rec;
+  CpuhpTraceEvent rec;
   guint seq;
 } Rec;
 
@@ -394,7 +394,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     const Item *it = &g_array_index(items, Item, i);
     const CpuhpMeasuredStep *st = it->st;
     Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = st->exec_cpu,
-                     .type = st->multi ? SIM_FTRACE_CPUHP_MULTI_ENTER : SIM_FTRACE_CPUHP_ENTER, .cpu = it->cpu,
+                     .type = st->multi ? CPUHP_TRACE_MULTI_ENTER : CPUHP_TRACE_ENTER, .cpu = it->cpu,
                      .target = st->target, .step = st->step},
              .seq = recs->len};
     g_strlcpy(e.rec.comm, st->comm, sizeof e.rec.comm);
@@ -402,7 +402,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     g_array_append_val(recs, e);
     if (st->duration < 0) continue;
     Rec x = e;
-    x.rec.type = SIM_FTRACE_CPUHP_EXIT;
+    x.rec.type = CPUHP_TRACE_EXIT;
     x.rec.ts = st->start + st->duration;
     x.rec.target = st->step;
     x.rec.ret = st->ret;
@@ -411,7 +411,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     g_array_append_val(recs, x);
   }
   qsort(recs->data, recs->len, sizeof(Rec), cmp_rec);
-  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(SimFtraceRec), recs->len);
+  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpTraceEvent), recs->len);
   for (guint i = 0; i < recs->len; i++) g_array_append_val(r->trace, g_array_index(recs, Rec, i).rec);
   return r;
 }

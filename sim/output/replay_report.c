@@ -12,8 +12,8 @@ static void text_ms(GString *out, int width, int64_t ns) {
   else g_string_append_printf(out, " %*.3f", width - 1, ms(ns));
 }
 
-static const char *ev_name(SimFtraceType t) {
-  return t == SIM_FTRACE_CPUHP_EXIT ? "exit" : t == SIM_FTRACE_CPUHP_MULTI_ENTER ? "multi_enter" : "enter";
+static const char *ev_name(CpuhpTraceType t) {
+  return t == CPUHP_TRACE_EXIT ? "exit" : t == CPUHP_TRACE_MULTI_ENTER ? "multi_enter" : "enter";
 }
 
 /* "x.yz" percent of b, or NULL-ish "null" when b is not positive. */

@@ -246,7 +246,7 @@ void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {
   g_assert(r->trace);
   sim_ftrace_header(out, r->trace->len);
   for (guint i = 0; i < r->trace->len; i++)
-    sim_ftrace_format(out, &g_array_index(r->trace, SimFtraceRec, i));
+    sim_ftrace_format(out, &g_array_index(r->trace, CpuhpTraceEvent, i));
 }
 
 void cpuhp_report_states(GString *out, const CpuhpProfile *p) {

@@ -1,6 +1,6 @@
-/* replay_input.c — reading a trace or a console log: size limit, gzip, @@ sections, and what
+/* bootlog.c — reading a trace or a console log: size limit, gzip, @@ sections, and what
  * each line is (cpuhp event, function-tracer line, kernel log line, or noise). */
-#include "models/replay/replay_input.h"
+#include "sim/output/bootlog.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -9,27 +9,9 @@
 #include <sys/stat.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/ftrace.h"
 
 #define MAX_DEPTH 8 /* @@ sections nest (KBOOT holds INFO, DMESG, TRACE ...) */
-
-void replay_input_init(ReplayInput *in, const char *name) {
-  memset(in, 0, sizeof *in);
-  in->name = g_strdup(name);
-  in->recs = g_array_new(FALSE, FALSE, sizeof(ReplayRec));
-  in->log = g_array_new(FALSE, FALSE, sizeof(ReplayLogLine));
-}
-
-void replay_input_clear(ReplayInput *in) {
-  g_free(in->name);
-  g_array_unref(in->recs);
-  for (guint i = 0; i < in->log->len; i++) g_free(g_array_index(in->log, ReplayLogLine, i).text);
-  g_array_unref(in->log);
-  g_free(in->cmdline);
-  g_free(in->cmdline_from);
-  g_free(in->info_clock);
-  g_free(in->panic);
-  memset(in, 0, sizeof *in);
-}
 
 /* "NAME:LINE:COL: message", or "NAME: message" when line is 0. */
 static gboolean fail(GError **error, int code, const char *name, guint line, gsize col, const char *fmt, ...)
@@ -46,7 +28,7 @@ static gboolean fail(GError **error, int code, const char *name, guint line, gsi
   return FALSE;
 }
 
-char *replay_input_read_file(const char *path, gsize *len, GError **error) {
+char *sim_bootlog_read_file(const char *path, gsize *len, GError **error) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     fail(error, CPUHP_REPLAY_ERROR_IO, path, 0, 0, "cannot open: %s", g_strerror(errno));
@@ -501,7 +483,7 @@ static gboolean parse_text(ReplayInput *in, char *buf, gsize n, GError **error) 
   return TRUE;
 }
 
-gboolean replay_input_load(ReplayInput *in, char *data, gsize len, GError **error) {
+gboolean sim_bootlog_parse(ReplayInput *in, char *data, gsize len, GError **error) {
   g_autofree char *owned = data;
   if (len == 0) return fail(error, CPUHP_REPLAY_ERROR_EMPTY, in->name, 0, 0, "empty file");
   if (len >= 2 && (guint8)data[0] == 0x1f && (guint8)data[1] == 0x8b) {
@@ -528,4 +510,30 @@ gboolean replay_input_load(ReplayInput *in, char *data, gsize len, GError **erro
                 "binary data (a NUL byte): not a trace or a console log");
   }
   return parse_text(in, owned, len, error);
+}
+
+CpuhpMeasured *sim_bootlog_measure_file(const char *path, GError **error) {
+  gsize len = 0;
+  char *data = sim_bootlog_read_file(path, &len, error);
+  if (!data) return NULL;
+  ReplayInput in;
+  replay_input_init(&in, path);
+  if (!sim_bootlog_parse(&in, data, len, error)) {
+    replay_input_clear(&in);
+    return NULL;
+  }
+  return cpuhp_measured_new_from_input(&in, error);
+}
+
+CpuhpMeasured *sim_bootlog_measure_data(const char *name, const void *data, gsize len, GError **error) {
+  ReplayInput in;
+  replay_input_init(&in, name);
+  char *copy = g_malloc(len + 1);
+  if (len) memcpy(copy, data, len);
+  copy[len] = '\0';
+  if (!sim_bootlog_parse(&in, copy, len, error)) {
+    replay_input_clear(&in);
+    return NULL;
+  }
+  return cpuhp_measured_new_from_input(&in, error);
 }
