@@ -18,7 +18,10 @@ static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
   return ns;
 }
 
-static void arm64_setup(CpuhpMachine *m) { m->arch_run.kick_hypercall = g_str_equal(m->p->arm64.conduit, "hvc"); }
+static void arm64_setup(CpuhpMachine *m) {
+  m->arch_run.kick_hypercall = g_str_equal(m->p->arm64.conduit, "hvc");
+  m->arch_run.cpu_running_timeout = m->p->arm64.cpu_running_timeout;
+}
 
 static ApStep st_power_on(CpuhpMachine *m, guint cpu) {
   int64_t ns = machine_draw(m, &m->p->arm64.power_on, cpu, PURPOSE_WAKEUP, 0);
@@ -68,8 +71,7 @@ static const ApStage post_release[] = {
     {"set_cpu_online", st_online_tail},
 };
 
-static const ArchOps arm64_ops = {
-    .arch = "arm64",
+const ArchOps arch_arm64_ops = {
     .kick = arm64_kick,
     .setup = arm64_setup,
     .pre_alive = pre_alive,
@@ -78,4 +80,3 @@ static const ArchOps arm64_ops = {
     .n_post_release = G_N_ELEMENTS(post_release),
 };
 
-const ArchOps *arch_arm64_ops(void) { return &arm64_ops; }

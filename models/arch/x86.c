@@ -5,8 +5,6 @@
  * trampoline (one AP at a time under tr_lock), early init and microcode run before ALIVE and so
  * overlap across kicked APs; cpu_init, ap_starting, STARTING callbacks, TSC sync and calibration
  * run after the BP's release, one AP at a time. */
-#include "models/arch/x86.h"
-
 #include "models/kernel/machine.h"
 
 /* smp_quirk_init_udelay(): modern CPUs need no INIT assert/de-assert delay. */
@@ -232,8 +230,7 @@ static const ApStage post_release[] = {
     {"set_cpu_online", st_online_tail},
 };
 
-static const ArchOps x86_ops = {
-    .arch = "x86_64",
+const ArchOps arch_x86_ops = {
     .kick = x86_kick,
     .pre_alive = pre_alive,
     .n_pre_alive = G_N_ELEMENTS(pre_alive),
@@ -243,4 +240,3 @@ static const ArchOps x86_ops = {
     .setup = x86_setup,
 };
 
-const ArchOps *arch_x86_ops(void) { return &x86_ops; }

@@ -554,7 +554,7 @@ static void ev_bp_cpu_on_returned(void *ctx, uint64_t unused) {
   bp_phase(m, CPUHP_BP_WAIT_AP); /* asleep in wait_for_completion_timeout(&cpu_running) */
   machine_vcpu_halt(m, 0, 0);
   m->bp.token++;
-  sim_engine_schedule(m->e, m->p->arm64.cpu_running_timeout, ev_bp_running_timeout, m, m->bp.token);
+  sim_engine_schedule(m->e, m->arch_run.cpu_running_timeout, ev_bp_running_timeout, m, m->bp.token);
 }
 
 static void bp_bringup_cpu(CpuhpMachine *m, guint cpu) {

@@ -1,6 +1,7 @@
 /* bringup_run.c — cpuhp_bringup_run(): the simulated machine set up from a profile and the
  * run's options, run, and taken down; the fault and mutation options it takes. The bringup
  * itself is bringup.c's (machine.h is their shared inside). */
+#include "models/kernel/arch.h"
 #include "models/kernel/machine.h"
 #include "models/kernel/policy.h"
 
@@ -64,13 +65,6 @@ gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *
 
 /* ---- set-up ----------------------------------------------------------------------------- */
 
-static const ArchOps *arch_for(const char *arch) {
-  const ArchOps *all[] = {arch_x86_ops(), arch_arm64_ops()};
-  for (guint i = 0; i < G_N_ELEMENTS(all); i++)
-    if (g_strcmp0(all[i]->arch, arch) == 0) return all[i];
-  return NULL;
-}
-
 static void ev_bp_start(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
   cpuhp_result_log_text(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
@@ -79,7 +73,8 @@ static void ev_bp_start(void *ctx, uint64_t unused) {
 
 CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt, GError **error) {
   const CpuhpTable *table = cpuhp_profile_table(p);
-  const ArchOps *arch = arch_for(p->arch);
+  const CpuhpArch *a = cpuhp_arch_lookup(p->arch);
+  const ArchOps *arch = a ? a->ops : NULL;
   if (!table || !arch) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
                 "%s: no model for arch %s, kernel %s (have: %s)", p->source, p->arch,

@@ -1,17 +1,15 @@
-/* cpuhp.c — lookup over the shipped state tables. */
+/* cpuhp.c — lookup over the state tables: the arches' shipped ones (arch.h), then those
+ * loaded from YAML. */
 #include "models/kernel/cpuhp.h"
 
 #include <string.h>
 
-extern const CpuhpTable cpuhp_table_x86_64_612;
-extern const CpuhpTable cpuhp_table_arm64_612;
-
-static const CpuhpTable *const tables[] = {&cpuhp_table_x86_64_612, &cpuhp_table_arm64_612};
+#include "models/kernel/arch.h"
 
 const CpuhpTable *cpuhp_table_lookup(const char *arch, const char *version) {
-  for (guint i = 0; i < G_N_ELEMENTS(tables); i++)
-    if (g_strcmp0(tables[i]->arch, arch) == 0 && g_strcmp0(tables[i]->version, version) == 0)
-      return tables[i];
+  const CpuhpArch *a = cpuhp_arch_lookup(arch);
+  for (guint i = 0; a && i < a->n_tables; i++)
+    if (g_strcmp0(a->tables[i]->version, version) == 0) return a->tables[i];
   return arch && version ? cpuhp_table_registered(arch, version) : NULL; /* loaded from YAML */
 }
 
@@ -23,8 +21,10 @@ const char *cpuhp_table_known(void) {
   static char *known;
   if (g_once_init_enter(&known)) {
     GString *s = g_string_new(NULL);
-    for (guint i = 0; i < G_N_ELEMENTS(tables); i++)
-      g_string_append_printf(s, "%s%s/%s", i ? ", " : "", tables[i]->arch, tables[i]->version);
+    for (guint i = 0; cpuhp_arch_nth(i); i++)
+      for (guint k = 0; k < cpuhp_arch_nth(i)->n_tables; k++)
+        g_string_append_printf(s, "%s%s/%s", s->len ? ", " : "", cpuhp_arch_nth(i)->name,
+                               cpuhp_arch_nth(i)->tables[k]->version);
     g_once_init_leave(&known, g_string_free(s, FALSE));
   }
   return known;

@@ -6,6 +6,7 @@
  * their enum name. The result is a whole-table YAML that cpuhp_table_load() reads. */
 #include <string.h>
 
+#include "models/kernel/arch.h"
 #include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
 #include "models/profile/yamltree.h"
@@ -344,7 +345,7 @@ static void yaml_str(GString *o, const char *key, const char *v) {
 
 gboolean cpuhp_table_from_source(const char *header, const char *cpu_c, const char *config, const char *arch,
                                  const char *version, const char *sources, GString *out, GError **error) {
-  const CpuhpTable *base = cpuhp_table_lookup(arch, "6.12");
+  const CpuhpTable *base = cpuhp_arch_base_table(arch);
   if (!base) return FAIL("no shipped %s table to take the states registered outside kernel/cpu.c from (known: %s)", arch,
                          cpuhp_table_known());
   g_autoptr(GHashTable) cfg = read_config(config);

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "models/kernel/arch.h"
 #include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
 #include "models/replay/replay.h"
@@ -133,7 +134,7 @@ static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
                  ((YtNode *)root->keys->pdata[i])->text), NULL;
   const char *arch = text_of(root, "arch", error, TRUE), *version = arch ? text_of(root, "version", error, TRUE) : NULL;
   if (!version) return NULL;
-  if (!cpuhp_table_lookup(arch, "6.12"))
+  if (!cpuhp_arch_lookup(arch))
     return ERR(yt_mapping_get(root, "arch"), "no model for arch '%s' (known: %s)", arch, cpuhp_table_known()), NULL;
   if (cpuhp_table_lookup(arch, version)) {
     const CpuhpTable *again = cpuhp_table_registered(arch, version);
@@ -332,9 +333,13 @@ static gboolean seen(const CpuhpMeasured *m, guint step, const char *cb) {
 
 gboolean cpuhp_table_from_trace(const CpuhpMeasured *m, GString *out, GError **error) {
   /* the kernel is told by its bringup: a kick state is split startup (x86 6.12), else arm64 */
-  const CpuhpTable *base = cpuhp_table_lookup(m->kick_step ? "x86_64" : "arm64", "6.12");
-  g_assert(base);
-  if ((guint)m->bringup_step != base->bringup_cpu || (m->kick_step && (guint)m->kick_step != base->kick_ap)) {
+  const CpuhpTable *base = NULL; /* the base table that numbers bringup and kick as the boot did */
+  for (guint i = 0; !base && cpuhp_arch_nth(i); i++) {
+    const CpuhpTable *t = cpuhp_arch_base_table(cpuhp_arch_nth(i)->name);
+    if (m->kick_step && !t->kick_ap) t = cpuhp_table_for_config(t, TRUE); /* its split-startup build */
+    if ((guint)m->bringup_step == t->bringup_cpu && (guint)m->kick_step == t->kick_ap) base = cpuhp_arch_base_table(t->arch);
+  }
+  if (!base) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
                 "%s: bringup at step %d (kick %d): no shipped table numbers its states that way", m->source,
                 m->bringup_step, m->kick_step);

@@ -47,9 +47,9 @@ typedef struct {
   ApStageFn fn;
 } ApStage;
 
-/* An architecture: how the BP kicks an AP and what the AP runs before ALIVE and after release. */
-typedef struct {
-  const char *arch;
+/* An architecture: how the BP kicks an AP and what the AP runs before ALIVE and after release.
+ * Registered with its name and tables in models/arch/registry.c (arch.h). */
+typedef struct _ArchOps {
   /* BP-side cost of the kick; *ap_start is the offset into it at which the AP starts waking. */
   int64_t (*kick)(CpuhpMachine *m, guint cpu, int64_t *ap_start);
   const ApStage *pre_alive;     /* ends with the AP reporting ALIVE */
@@ -67,6 +67,8 @@ typedef struct {
   gboolean kick_hypercall; /* the kick is one hypercall in a VM (arm64 PSCI CPU_ON over HVC):
                               its exit lasts as long as the kick took, stretched by host
                               contention */
+  int64_t cpu_running_timeout; /* a kernel without split startup: how long __cpu_up() waits
+                                  for the AP to say it runs (arm64: 5 s) */
 } ArchRun;
 
 /* Per-core state the SMT rules care about. */
@@ -230,5 +232,3 @@ ApStep machine_vcpu_first_entry(CpuhpMachine *m, guint cpu);
 /* End of the window: IRQ exits from host ticks. */
 void machine_vm_finish(CpuhpMachine *m);
 
-const ArchOps *arch_x86_ops(void);
-const ArchOps *arch_arm64_ops(void);

@@ -1,0 +1,29 @@
+/* arch.h — what generic code asks of an architecture, through one registry.
+ *
+ * Contract: models/arch/registry.c is the one place that lists the arches; nothing else names
+ * one. An arch brings its ops (the BP's kick and the AP's stage lists, machine.h), its shipped
+ * state tables (the first is the base a user's table or a kernel source is read against) and
+ * its profile section (profile.h, schema). docs/extending.md walks through adding one.
+ * Declared here, in the kernel model that uses it, and defined above it in models/arch, so
+ * the includes point one way. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/kernel/cpuhp.h"
+
+struct _ArchOps;
+
+typedef struct {
+  const char *name;                 /* the profile's `arch:` ("x86_64") */
+  const struct _ArchOps *ops;       /* how a run kicks and boots its APs */
+  const CpuhpTable *const *tables;  /* shipped state tables, the base table first */
+  guint n_tables;
+} CpuhpArch;
+
+/* The arch of that name, or NULL. */
+const CpuhpArch *cpuhp_arch_lookup(const char *name);
+/* The i-th registered arch, NULL past the last. */
+const CpuhpArch *cpuhp_arch_nth(guint i);
+/* The table a user's table or a kernel source of `arch` is read against, or NULL. */
+const CpuhpTable *cpuhp_arch_base_table(const char *arch);
