@@ -230,13 +230,36 @@ static const ApStage post_release[] = {
     {"set_cpu_online", st_online_tail},
 };
 
+/* announce_cpu(): at each kick during boot; one console line per NUMA node, continued with
+ * pr_cont, so it keeps the time of its first CPU. Padding as the kernel does it. */
+static void x86_announce_cpu(CpuhpMachine *m, guint cpu) {
+  int64_t ts = m->p->kernel.smp_init_at + sim_engine_now(m->e);
+  guint node = m->cpus[cpu].topo->node, width = machine_console_digits(m->n_cpus) + 1;
+  gboolean first = m->n_kicked == 0;
+  if (first) cpuhp_result_log_text(m->res, ts, "smpboot: x86: Booting SMP configuration:");
+  if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
+    machine_console_flush(m);
+    guint node_width = machine_console_digits(cpuhp_topology_n_nodes(m->topo));
+    GString *l = m->bp.node_line = g_string_sized_new(32 + (gsize)m->n_cpus * (width + 1)); /* grows no more */
+    g_string_append(l, ".... node ");
+    machine_console_append_tag(l, node_width - MIN(node_width, machine_console_digits(node)), node);
+    g_string_append(l, ", CPUs:  ");
+    m->bp.node_line_idx = m->res->log->len;
+    cpuhp_result_log_text(m->res, ts, ""); /* filled in when the line is complete */
+    m->bp.node_of_line = (gint)node;
+  }
+  if (first) /* the BSP: "%*s" with (width + 1, " ") */
+    for (guint i = 0; i < width + 1; i++) g_string_append_c(m->bp.node_line, ' ');
+  machine_console_append_tag(m->bp.node_line, width - machine_console_digits(cpu), cpu);
+}
+
 const ArchOps arch_x86_ops = {
     .kick = x86_kick,
     .pre_alive = pre_alive,
     .n_pre_alive = G_N_ELEMENTS(pre_alive),
     .post_release = post_release,
     .n_post_release = G_N_ELEMENTS(post_release),
-    .announce = TRUE,
+    .announce = x86_announce_cpu,
     .setup = x86_setup,
 };
 

@@ -13,14 +13,6 @@
 static void bp_next_step(CpuhpMachine *m);
 static void ap_run(CpuhpMachine *m, guint cpu);
 
-int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
-                     uint32_t draw) {
-  /* A fixed value needs no key: skip building one (the struct passed by value cost a store-
-   * forwarding stall per draw, a tenth of a run) and return what sim_dist_sample() would. */
-  if (d->kind == SIM_DIST_FIXED) return d->a;
-  return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
-}
-
 static int64_t now(CpuhpMachine *m) { return sim_engine_now(m->e); }
 
 /* A hand-off between CPUs (a wake-up, a release) as the last thing its handler does: fn(m, arg)
@@ -39,48 +31,11 @@ static void handoff(CpuhpMachine *m, int64_t delay, SimHandler fn, uint64_t arg)
   sim_engine_schedule(m->e, delay, fn, m, arg);
 }
 
-void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
-  if (G_UNLIKELY(m->host)) sim_ps_work(m->host, cpu, ns, fn, m, arg);
-  else sim_engine_schedule(m->e, ns, fn, m, arg);
-}
-
 /* Instead of machine_work(m, cpu, ns, fn, arg) from a handler: TRUE when that work's end is the
  * engine's next event and nothing stretches it (no host sharing): the clock is there already and
  * the caller goes on with fn's work itself (sim_engine_advance()). FALSE: call machine_work(). */
 static gboolean machine_work_inline(CpuhpMachine *m, int64_t ns) {
   return !m->host && sim_engine_advance(m->e, ns);
-}
-
-static void ev_busy_done(void *ctx, uint64_t cpu) {
-  CpuhpMachine *m = ctx;
-  CpuhpCpu *c = &m->cpus[cpu];
-  sim_ps_set_load(m->host, (guint)cpu, 0);
-  c->busy_fn(m, c->busy_arg);
-}
-
-void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
-  if (!m->host) {
-    sim_engine_schedule(m->e, ns, fn, m, arg);
-    return;
-  }
-  m->cpus[cpu].busy_fn = fn;
-  m->cpus[cpu].busy_arg = arg;
-  sim_ps_set_load(m->host, cpu, 1.0);
-  sim_engine_schedule(m->e, ns, ev_busy_done, m, cpu);
-}
-
-void machine_spin(CpuhpMachine *m, guint cpu, gboolean on) {
-  if (m->host) sim_ps_set_load(m->host, cpu, on ? m->p->host.spin_load_pct / 100.0 : 0);
-}
-
-int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
-  return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP, m->cpus[cpu].n_wakeups++) +
-         machine_vcpu_wake(m, cpu); /* in a VM the sleeper's vCPU may have to be woken first */
-}
-
-void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
-  g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
-  m->n_online += online ? 1 : -1;
 }
 
 static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
@@ -90,28 +45,10 @@ static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
 
 /* ---- trace ---------------------------------------------------------------------------- */
 
-void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
-                   guint step, const char *fn, int ret) {
-  if (!m->tracing) return;
-  CpuhpTraceEvent r = {.ts = m->p->kernel.smp_init_at + now(m), .exec_cpu = exec_cpu,
-                    .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
-  if (exec_cpu == 0) {
-    g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
-    r.pid = 1;
-  } else {
-    g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
-    r.pid = m->cpus[exec_cpu].pid;
-  }
-  if (type != CPUHP_TRACE_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
-  g_array_append_val(m->res->trace, r);
-}
-
 /* A startup callback's trace event (enter: its callback; exit: st->state). */
 static G_GNUC_NO_INLINE void trace_step(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu,
                                         int target, const CpuhpStep *s, int ret) {
-  if (m->mutation == CPUHP_MUTATE_PREPARE_ON_AP && s->section == CPUHP_SECTION_PREPARE &&
-      s->cost == CPUHP_COST_PROFILE)
-    exec_cpu = cpu;
+  if (G_UNLIKELY(m->mutation)) exec_cpu = mutate_exec_cpu(m, exec_cpu, cpu, s);
   machine_trace(m, type, exec_cpu, cpu, target, s->step, s->startup, ret);
 }
 
@@ -129,79 +66,6 @@ static void bp_phase(CpuhpMachine *m, CpuhpBpPhase ph) {
   m->bp.irq_ns = 0;
   m->bp.phase = ph;
   m->bp.phase_since = now(m);
-}
-
-static void ev_bp_load(void *ctx, uint64_t on) {
-  CpuhpMachine *m = ctx;
-  sim_ps_set_load(m->host, 0, on ? 1.0 : 0);
-  if (!on) machine_vcpu_halt(m, 0, 0); /* back to sleep in its wait */
-}
-
-int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
-  /* The BP is asleep in a completion wait: the IPI wakes it, the handler runs `ns`, it sleeps
-   * again. The time is carved out of the wait it interrupts. */
-  int64_t delay = machine_task_wakeup(m, 0);
-  m->res->bp_phase_ns[phase] += ns;
-  m->bp.irq_ns += ns;
-  if (m->host) { /* the BP's vCPU runs the loop: it loads a host CPU meanwhile */
-    sim_engine_schedule(m->e, delay, ev_bp_load, m, 1);
-    sim_engine_schedule(m->e, delay + ns, ev_bp_load, m, 0);
-  }
-  return delay;
-}
-
-/* ---- console -------------------------------------------------------------------------- */
-
-static void flush_node_line(CpuhpMachine *m) {
-  if (!m->bp.node_line) return;
-  CpuhpLogLine *l = &g_array_index(m->res->log, CpuhpLogLine, m->bp.node_line_idx);
-  g_free(l->text);
-  l->text = g_string_free(g_steal_pointer(&m->bp.node_line), FALSE);
-}
-
-static guint num_digits(guint v) {
-  guint d = 1;
-  while (v >= 10) v /= 10, d++;
-  return d;
-}
-
-/* printf's "%*s#%u" with (pad, " ", v), straight into a line sized for it: `pad` spaces (at
- * least one, as "%*s" prints its " "), '#', then v. printf per CPU was a tenth of a run, and
- * even per node line 1 %. */
-static void append_tag(GString *l, guint pad, guint v) {
-  guint digits = num_digits(v), len = 0;
-  pad = MAX(pad, 1);
-  g_assert(l->len + pad + 1 + digits < l->allocated_len);
-  char *buf = l->str + l->len;
-  while (len < pad) buf[len++] = ' ';
-  buf[len++] = '#';
-  len += digits;
-  for (guint k = len; k > len - digits; v /= 10) buf[--k] = (char)('0' + v % 10);
-  l->len += len;
-  l->str[l->len] = '\0';
-}
-
-/* announce_cpu(): at each kick during boot; one console line per NUMA node, continued with
- * pr_cont, so it keeps the time of its first CPU. Padding as the kernel does it. */
-static void announce_cpu(CpuhpMachine *m, guint cpu) {
-  int64_t ts = m->p->kernel.smp_init_at + now(m);
-  guint node = m->cpus[cpu].topo->node, width = num_digits(m->n_cpus) + 1;
-  gboolean first = m->n_kicked == 0;
-  if (first) cpuhp_result_log_text(m->res, ts, "smpboot: x86: Booting SMP configuration:");
-  if (!m->bp.node_line || (gint)node != m->bp.node_of_line) {
-    flush_node_line(m);
-    guint node_width = num_digits(cpuhp_topology_n_nodes(m->topo));
-    GString *l = m->bp.node_line = g_string_sized_new(32 + (gsize)m->n_cpus * (width + 1)); /* grows no more */
-    g_string_append(l, ".... node ");
-    append_tag(l, node_width - MIN(node_width, num_digits(node)), node);
-    g_string_append(l, ", CPUs:  ");
-    m->bp.node_line_idx = m->res->log->len;
-    cpuhp_result_log_text(m->res, ts, ""); /* filled in when the line is complete */
-    m->bp.node_of_line = (gint)node;
-  }
-  if (first) /* the BSP: "%*s" with (width + 1, " ") */
-    for (guint i = 0; i < width + 1; i++) g_string_append_c(m->bp.node_line, ' ');
-  append_tag(m->bp.node_line, width - num_digits(cpu), cpu);
 }
 
 /* ---- state table walks ---------------------------------------------------------------- */
@@ -269,7 +133,7 @@ static void log_brought_up(CpuhpMachine *m) {
   }
   m->res->cpus_online = online;
   m->res->bringup_ns = now(m);
-  flush_node_line(m);
+  machine_console_flush(m);
   cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s", nodes,
                    nodes == 1 ? "" : "s", online, online == 1 ? "" : "s");
 }
@@ -409,7 +273,7 @@ static void bp_kick(CpuhpMachine *m, guint cpu) {
   g_assert(c->sync == SYNC_STATE_DEAD || c->sync == SYNC_STATE_KICKED || c->sync == SYNC_STATE_ALIVE);
   c->sync = SYNC_STATE_KICKED;
   bp_phase(m, CPUHP_BP_KICK);
-  if (m->arch->announce) announce_cpu(m, cpu);
+  if (m->arch->announce) m->arch->announce(m, cpu);
   m->res->cpus[cpu].kick_order = m->n_kicked++;
   bp_kick_work(m, cpu, ev_bp_kick_done);
 }
@@ -442,19 +306,12 @@ static void bp_release(CpuhpMachine *m) {
   bp_phase(m, CPUHP_BP_WAIT_AP);
   machine_vcpu_halt(m, 0, 0);
   if (m->cpus[cpu].self_released) return;
-  if (m->mutation != CPUHP_MUTATE_RELEASE_TWO) { /* the last thing of every caller's handler */
+  if (G_LIKELY(!m->mutation)) { /* the last thing of every caller's handler */
     handoff(m, spin_notice(m, cpu), ev_ap_released, cpu);
     return;
   }
   sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
-  /* wrong on purpose: a second AP let go */
-    for (guint c = 1; c < m->n_cpus; c++)
-      if (c != cpu && m->cpus[c].sync == SYNC_STATE_ALIVE) {
-        m->cpus[c].sync = SYNC_STATE_SHOULD_ONLINE;
-        m->res->cpus[c].release = now(m);
-        sim_engine_schedule(m->e, spin_notice(m, c), ev_ap_released, m, c);
-        break;
-      }
+  mutate_released(m, cpu, ev_ap_released);
 }
 
 static void bp_alive_timeout(CpuhpMachine *m) {
@@ -509,10 +366,7 @@ void machine_ap_report_alive(CpuhpMachine *m, guint cpu) {
   c->sync = SYNC_STATE_ALIVE;
   m->res->cpus[cpu].alive = now(m);
   machine_spin(m, cpu, TRUE); /* cpuhp_ap_sync_alive(): cpu_relax() until released */
-  if (m->mutation == CPUHP_MUTATE_NO_RELEASE_WAIT) { /* wrong on purpose: no wait for release */
-    c->self_released = TRUE;
-    sim_engine_schedule(m->e, 0, ev_ap_released, m, cpu);
-  }
+  if (G_UNLIKELY(m->mutation)) mutate_alive(m, cpu, ev_ap_released);
   if (m->bp.waiting_alive && m->bp.cpu == cpu && m->bp.spinning) {
     m->bp.token++; /* the poll loop sees it; its 1 ms deadline no longer matters */
     sim_engine_schedule(m->e, spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);

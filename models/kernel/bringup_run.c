@@ -5,21 +5,6 @@
 #include "models/kernel/machine.h"
 #include "models/kernel/policy.h"
 
-static const char *const mutation_names[] = {"none", "sibling-first", "release-two", "no-release-wait",
-                                             "prepare-on-ap", "skip-teardown"};
-G_STATIC_ASSERT(G_N_ELEMENTS(mutation_names) == CPUHP_MUTATE_N);
-
-const char *cpuhp_mutation_name(CpuhpMutation mu) { return mutation_names[mu]; }
-
-gboolean cpuhp_mutation_parse(const char *name, CpuhpMutation *out) {
-  for (guint i = 0; i < CPUHP_MUTATE_N; i++)
-    if (g_str_equal(name, mutation_names[i])) {
-      *out = (CpuhpMutation)i;
-      return TRUE;
-    }
-  return FALSE;
-}
-
 /* ---- faults ------------------------------------------------------------------------------ */
 
 gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *spec,
@@ -141,17 +126,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
     m.res = NULL;
     goto out;
   }
-  if (opt->mutation == CPUHP_MUTATE_SIBLING_FIRST) { /* wrong on purpose: siblings' calls first */
-    GArray *calls = m.bp.plan.calls;
-    g_autoptr(GArray) sorted = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpUpCall), calls->len);
-    for (int pass = 0; pass < 2; pass++)
-      for (guint i = 0; i < calls->len; i++) {
-        CpuhpUpCall c = g_array_index(calls, CpuhpUpCall, i);
-        if (m.cpus[c.cpu].topo->primary == (pass == 1)) g_array_append_val(sorted, c);
-      }
-    g_array_set_size(calls, 0);
-    g_array_append_vals(calls, sorted->data, sorted->len);
-  }
+  if (G_UNLIKELY(m.mutation)) mutate_plan(&m);
   m.res->parallel = m.bp.plan.parallel;
   m.res->smt_aware = m.bp.plan.smt_aware;
   m.res->policy = g_strdup(cpuhp_policy_spec(pol));

@@ -56,7 +56,7 @@ typedef struct _ArchOps {
   guint n_pre_alive;
   const ApStage *post_release;  /* ends just before cpuhp_online_idle() */
   guint n_post_release;
-  gboolean announce;            /* x86 announce_cpu() prints the kick order on the console */
+  void (*announce)(CpuhpMachine *m, guint cpu); /* at each kick (x86 announce_cpu()); NULL */
   /* Derives the run's ArchRun from the profile once, so no kick looks at a string. */
   void (*setup)(CpuhpMachine *m);
 } ArchOps;
@@ -231,4 +231,17 @@ int64_t machine_vcpu_wake(CpuhpMachine *m, guint cpu);
 ApStep machine_vcpu_first_entry(CpuhpMachine *m, guint cpu);
 /* End of the window: IRQ exits from host ticks. */
 void machine_vm_finish(CpuhpMachine *m);
+
+/* console.c: the pending pr_cont line (bp.node_line) written into its log entry. */
+void machine_console_flush(CpuhpMachine *m);
+guint machine_console_digits(guint v);
+/* printf's "%*s#%u" with (pad, " ", v) appended to `l`, which has the room for it. */
+void machine_console_append_tag(GString *l, guint pad, guint v);
+
+/* mutate.c: the deliberately broken models, each a no-op unless m->mutation names it. */
+void mutate_plan(CpuhpMachine *m);
+guint mutate_exec_cpu(CpuhpMachine *m, guint exec_cpu, guint cpu, const CpuhpStep *s);
+void mutate_released(CpuhpMachine *m, guint cpu, SimHandler released);
+void mutate_alive(CpuhpMachine *m, guint cpu, SimHandler released);
+gboolean mutate_rolled_back(CpuhpMachine *m, CpuhpCpu *c);
 

@@ -93,12 +93,7 @@ void machine_up_failed(CpuhpMachine *m, guint cpu, const CpuhpStep *s, int ret) 
   c->state--;
   c->target = c->up_prev_state;
   m->bp.walk_to = c->up_prev_state;
-  if (m->mutation == CPUHP_MUTATE_SKIP_TEARDOWN) { /* wrong on purpose: no teardowns */
-    c->state = 0;
-    c->up_prev_state = 0;
-    machine_bp_next_cpu(m);
-    return;
-  }
+  if (G_UNLIKELY(m->mutation) && mutate_rolled_back(m, c)) return;
   bp_walk(m);
 }
 

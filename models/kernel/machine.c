@@ -1,0 +1,84 @@
+/* machine.c — the simulated machine's services to the bringup and the arches: draws keyed by
+ * (cpu, purpose, draw), work and busy loops on a (v)CPU, wake-ups, the online count, trace
+ * events, and interrupts that land on the sleeping BP. */
+#include "models/kernel/machine.h"
+
+int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
+                     uint32_t draw) {
+  /* A fixed value needs no key: skip building one (passing the key struct by value stalls on
+   * store forwarding; docs/performance.md) and return what sim_dist_sample() would. */
+  if (d->kind == SIM_DIST_FIXED) return d->a;
+  return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
+}
+
+void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
+  if (G_UNLIKELY(m->host)) sim_ps_work(m->host, cpu, ns, fn, m, arg);
+  else sim_engine_schedule(m->e, ns, fn, m, arg);
+}
+
+static void ev_busy_done(void *ctx, uint64_t cpu) {
+  CpuhpMachine *m = ctx;
+  CpuhpCpu *c = &m->cpus[cpu];
+  sim_ps_set_load(m->host, (guint)cpu, 0);
+  c->busy_fn(m, c->busy_arg);
+}
+
+void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
+  if (!m->host) {
+    sim_engine_schedule(m->e, ns, fn, m, arg);
+    return;
+  }
+  m->cpus[cpu].busy_fn = fn;
+  m->cpus[cpu].busy_arg = arg;
+  sim_ps_set_load(m->host, cpu, 1.0);
+  sim_engine_schedule(m->e, ns, ev_busy_done, m, cpu);
+}
+
+void machine_spin(CpuhpMachine *m, guint cpu, gboolean on) {
+  if (m->host) sim_ps_set_load(m->host, cpu, on ? m->p->host.spin_load_pct / 100.0 : 0);
+}
+
+int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
+  return machine_draw(m, &m->p->platform.wakeup, cpu, PURPOSE_TASK_WAKEUP, m->cpus[cpu].n_wakeups++) +
+         machine_vcpu_wake(m, cpu); /* in a VM the sleeper's vCPU may have to be woken first */
+}
+
+void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
+  g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
+  m->n_online += online ? 1 : -1;
+}
+
+void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
+                   guint step, const char *fn, int ret) {
+  if (!m->tracing) return;
+  CpuhpTraceEvent r = {.ts = m->p->kernel.smp_init_at + sim_engine_now(m->e), .exec_cpu = exec_cpu,
+                    .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
+  if (exec_cpu == 0) {
+    g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
+    r.pid = 1;
+  } else {
+    g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
+    r.pid = m->cpus[exec_cpu].pid;
+  }
+  if (type != CPUHP_TRACE_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
+  g_array_append_val(m->res->trace, r);
+}
+
+static void ev_bp_load(void *ctx, uint64_t on) {
+  CpuhpMachine *m = ctx;
+  sim_ps_set_load(m->host, 0, on ? 1.0 : 0);
+  if (!on) machine_vcpu_halt(m, 0, 0); /* back to sleep in its wait */
+}
+
+int64_t machine_bp_irq(CpuhpMachine *m, guint cpu, CpuhpBpPhase phase, int64_t ns) {
+  /* The BP is asleep in a completion wait: the IPI wakes it, the handler runs `ns`, it sleeps
+   * again. The time is carved out of the wait it interrupts. */
+  int64_t delay = machine_task_wakeup(m, 0);
+  m->res->bp_phase_ns[phase] += ns;
+  m->bp.irq_ns += ns;
+  if (m->host) { /* the BP's vCPU runs the loop: it loads a host CPU meanwhile */
+    sim_engine_schedule(m->e, delay, ev_bp_load, m, 1);
+    sim_engine_schedule(m->e, delay + ns, ev_bp_load, m, 0);
+  }
+  return delay;
+}
