@@ -161,6 +161,23 @@ static void test_check_states_schema_help(void **state) {
   ran_clear(&m);
 }
 
+/* A report that cannot be written (a full disk) is exit 1 with one line, for every command that
+ * writes to stdout, never a silent success. */
+static void test_stdout_write_error(void **state) {
+  static const char *const cmds[] = {"run --format=json", "schema", "states", "policies", "run --runs=3"};
+  for (guint i = 0; i < G_N_ELEMENTS(cmds); i++) {
+    g_autofree char *script = g_strdup_printf("exec \"$0\" %s >/dev/full", cmds[i]);
+    const char *argv[] = {"/bin/sh", "-c", script, CPUHPSIM_BINARY, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    int wait = 0;
+    assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, NULL));
+    assert_true(WIFEXITED(wait));
+    if (WEXITSTATUS(wait) != 1 || !strstr(err, "cpuhpsim: standard output: "))
+      fail_msg("%s >/dev/full: exit %d, stderr '%s'", cmds[i], WEXITSTATUS(wait), err);
+    assert_null(strchr(err, '\n') == err + strlen(err) - 1 ? NULL : err); /* one line */
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_run_default),
@@ -170,6 +187,7 @@ int main(void) {
       cmocka_unit_test(test_bad_profile_leaves_no_file),
       cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),
+      cmocka_unit_test(test_stdout_write_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

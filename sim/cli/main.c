@@ -1,4 +1,5 @@
 /* main.c — `cpuhpsim SUBCOMMAND ...`: dispatch table and top-level help. */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,19 @@ static void usage(FILE *f) {
              "`cpuhpsim COMMAND --help` shows a command's options.\n");
 }
 
-int main(int argc, char **argv) {
+/* Data goes to stdout through stdio's buffer: a full disk or a closed pipe shows only when it is
+ * flushed, so every command's status passes through here. A report that was not written whole
+ * is an environment failure (exit 1), never a success. */
+static int close_stdout(int status) {
+  errno = 0;
+  if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+    fprintf(stderr, "cpuhpsim: standard output: %s\n", errno ? g_strerror(errno) : "write error");
+    return status == 0 ? 1 : status;
+  }
+  return status;
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return 2;
@@ -55,3 +68,5 @@ int main(int argc, char **argv) {
   fprintf(stderr, "cpuhpsim: unknown command '%s' (try cpuhpsim --help)\n", argv[1]);
   return 2;
 }
+
+int main(int argc, char **argv) { return close_stdout(dispatch(argc, argv)); }
