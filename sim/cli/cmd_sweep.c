@@ -189,11 +189,12 @@ static int write_out(const char *cmd, const char *path, const GString *s) {
 }
 
 int cmd_sweep(int argc, char **argv) {
-  g_autofree char *threads = NULL, *shard = NULL, *format = NULL, *output = NULL;
+  g_autofree char *threads = NULL, *shard = NULL, *output = NULL;
+  g_auto(CliFlags) flags = {0};
   GOptionEntry entries[] = {
       {"threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Worker threads (default: all cores); the output does not depend on it", "N"},
       {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Row format (default jsonl)", "jsonl|csv"},
+      cli_option_format(&flags, "jsonl|csv"),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
       G_OPTION_ENTRY_NULL};
   int status;
@@ -213,8 +214,8 @@ int cmd_sweep(int argc, char **argv) {
       return cli_fail("sweep", "--shard: expected I/N with 0 <= I < N, got '%s'", shard);
   }
   gboolean csv = FALSE;
-  if (format && !(csv = g_str_equal(format, "csv")) && !g_str_equal(format, "jsonl"))
-    return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", format);
+  if (flags.format && !(csv = g_str_equal(flags.format, "csv")) && !g_str_equal(flags.format, "jsonl"))
+    return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", flags.format);
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(argv[1], &err);
   if (!sc) {
@@ -405,13 +406,13 @@ int cmd_explore(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *objective = NULL, *top = NULL;
   GOptionEntry entries[] = {
-      {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Runs per candidate (default 20)", "N"},
-      {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "First seed (default 1), the same for every candidate", "S"},
+      cli_option_help(CLI_OPT_RUNS, &f, "Runs per candidate (default 20)"),
+      cli_option(CLI_OPT_FIRST_SEED, &f),
       {"objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What to minimise: bringup time mean or a percentile (default mean)", "mean|p50|p90|p99"},
       {"top", 0, 0, G_OPTION_ARG_STRING, &top, "How many of the best to print (default 5)", "K"},
-      {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
-      {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key (repeatable)", "KEY=VALUE"},
+      cli_option(CLI_OPT_TOPOLOGY, &f),
+      cli_option(CLI_OPT_CPUS, &f),
+      cli_option(CLI_OPT_SET, &f),
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",
