@@ -24,6 +24,50 @@ void cli_flags_clear(CliFlags *f) {
   g_free(f->cmdline);
 }
 
+static const struct {
+  const char *name;
+  GOptionArg arg;
+  glong offset; /* of the value in CliFlags */
+  const char *help, *arg_description;
+} options[CLI_OPT_N] = {
+    [CLI_OPT_SET] = {"set", G_OPTION_ARG_STRING_ARRAY, G_STRUCT_OFFSET(CliFlags, set),
+                     "Override a profile key by its dotted path (repeatable; VALUE is YAML)", "KEY=VALUE"},
+    [CLI_OPT_SEED] = {"seed", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, seed), "Seed of all random draws (default 1)",
+                      "S"},
+    [CLI_OPT_FIRST_SEED] = {"seed", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, seed),
+                            "First seed (default 1): run i uses S+i for every policy", "S"},
+    [CLI_OPT_TOPOLOGY] = {"topology", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, topology),
+                          "Replace the profile's topology", "SxCxT"},
+    [CLI_OPT_CPUS] = {"cpus", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, cpus),
+                      "Only the first N logical CPUs exist (nr_cpus=N)", "N"},
+    [CLI_OPT_PARALLEL] = {"parallel", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, parallel),
+                          "cpuhp.parallel= on the kernel command line", "0|1"},
+    [CLI_OPT_CMDLINE] = {"cmdline", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, cmdline),
+                         "The kernel command line (replaces kernel.cmdline)", "\"PARAMS\""},
+    [CLI_OPT_POLICY] = {"policy", G_OPTION_ARG_STRING_ARRAY, G_STRUCT_OFFSET(CliFlags, policy),
+                        "Ordering policy (default kernel; see `cpuhpsim policies`)", "POLICY"},
+    [CLI_OPT_RUNS] = {"runs", G_OPTION_ARG_STRING, G_STRUCT_OFFSET(CliFlags, runs),
+                      "Monte Carlo: N runs with seeds S..S+N-1; report mean, p50, p90, p99, min, max", "N"},
+};
+
+GOptionEntry cli_option_help(CliOpt opt, CliFlags *f, const char *help) {
+  g_assert(opt < CLI_OPT_N && help);
+  return (GOptionEntry){options[opt].name, 0, 0, options[opt].arg, G_STRUCT_MEMBER_P(f, options[opt].offset), help,
+                        options[opt].arg_description};
+}
+
+GOptionEntry cli_option(CliOpt opt, CliFlags *f) {
+  g_assert(opt < CLI_OPT_N);
+  return cli_option_help(opt, f, options[opt].help);
+}
+
+GOptionEntry cli_option_format(CliFlags *f, const char *formats) {
+  g_auto(GStrv) first = g_strsplit(formats, "|", 2);
+  g_autofree char *help = g_strdup_printf("Output format (default %s)", first[0]);
+  /* interned: the entry's strings must outlive the option parsing, and there are few */
+  return (GOptionEntry){"format", 0, 0, G_OPTION_ARG_STRING, &f->format, g_intern_string(help), formats};
+}
+
 int cli_fail(const char *cmd, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -116,13 +160,13 @@ int cli_common_values(const char *cmd, const CliFlags *f, const char *formats, g
                       const char **format) {
   *seed = 1;
   *runs = 1;
-  *format = "text";
+  g_auto(GStrv) allowed = g_strsplit(formats, "|", -1);
+  *format = g_intern_string(allowed[0]);
   if (f->seed && !cli_parse_u64(f->seed, G_MAXUINT64, seed))
     return cli_fail(cmd, "--seed: expected an unsigned 64-bit integer, got '%s'", f->seed);
   if (f->runs && (!cli_parse_u64(f->runs, 10000000, runs) || *runs == 0))
     return cli_fail(cmd, "--runs: expected a number of runs from 1 to 10000000, got '%s'", f->runs);
   if (f->format) {
-    g_auto(GStrv) allowed = g_strsplit(formats, "|", -1);
     if (!g_strv_contains((const char *const *)allowed, f->format))
       return cli_fail(cmd, "--format: expected %s, got '%s'", formats, f->format);
     *format = f->format;

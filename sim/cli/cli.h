@@ -30,6 +30,29 @@ typedef struct {
 void cli_flags_clear(CliFlags *f);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CliFlags, cli_flags_clear)
 
+/* The options several commands take, each described once. */
+typedef enum {
+  CLI_OPT_SET,
+  CLI_OPT_SEED,
+  CLI_OPT_FIRST_SEED, /* --seed of a series of runs compared side by side */
+  CLI_OPT_TOPOLOGY,
+  CLI_OPT_CPUS,
+  CLI_OPT_PARALLEL,
+  CLI_OPT_CMDLINE,
+  CLI_OPT_POLICY,
+  CLI_OPT_RUNS,
+  CLI_OPT_N,
+} CliOpt;
+
+/* The GOptionEntry of a shared option, storing into `f`: its name, value type, value name and
+ * help are the same in every command that takes it. */
+GOptionEntry cli_option(CliOpt opt, CliFlags *f);
+/* The same with the command's own help, where the option means more there than the shared
+ * help says (a default of its own, a list of values, a restriction). */
+GOptionEntry cli_option_help(CliOpt opt, CliFlags *f, const char *help);
+/* --format=FORMATS ("text|json"): "Output format (default ...)", the first of FORMATS. */
+GOptionEntry cli_option_format(CliFlags *f, const char *formats);
+
 /* Prints "cpuhpsim CMD: message" and returns 2. */
 int cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out);
@@ -42,7 +65,8 @@ int cli_check_cmdline(const char *cmd, const char *cmdline);
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov);
 /* The profile at `path` (NULL: embedded default) with overrides; prints the error. */
 CpuhpProfile *cli_load(const char *path, GPtrArray *ov);
-/* --seed (default 1), --runs (default 1), --format among `formats` ("text|json"): 0 or 2. */
+/* --seed (default 1), --runs (default 1), --format among `formats` ("text|json"; default the
+ * first): 0 or 2. */
 int cli_common_values(const char *cmd, const CliFlags *f, const char *formats, guint64 *seed, guint64 *runs,
                       const char **format);
 /* The --policy specs (default "kernel" when none); NULL after printing an error. */

@@ -10,13 +10,13 @@
 int cmd_compare(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   GOptionEntry entries[] = {
-      {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.policy, "A policy to compare (repeatable; the first is the baseline)", "POLICY"},
-      {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Runs per policy (default 100)", "N"},
-      {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "First seed (default 1): run i uses S+i for every policy", "S"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &f.format, "Table format (default text)", "text|json|csv"},
-      {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
-      {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key by its dotted path (repeatable)", "KEY=VALUE"},
+      cli_option_help(CLI_OPT_POLICY, &f, "A policy to compare (repeatable; the first is the baseline)"),
+      cli_option_help(CLI_OPT_RUNS, &f, "Runs per policy (default 100)"),
+      cli_option(CLI_OPT_FIRST_SEED, &f),
+      cli_option_format(&f, "text|json|csv"),
+      cli_option(CLI_OPT_TOPOLOGY, &f),
+      cli_option(CLI_OPT_CPUS, &f),
+      cli_option(CLI_OPT_SET, &f),
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("compare", &argc, &argv, entries, "[PROFILE]",

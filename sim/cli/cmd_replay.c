@@ -53,9 +53,10 @@ static int emit(GString *out) {
 }
 
 int cmd_import(int argc, char **argv) {
-  g_autofree char *format = NULL, *perfetto = NULL;
+  g_auto(CliFlags) f = {0};
+  g_autofree char *perfetto = NULL;
   GOptionEntry entries[] = {
-      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
+      cli_option_format(&f, "text|json"),
       {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the measured timeline as Chrome trace-event JSON (Perfetto)", "OUT"},
       G_OPTION_ENTRY_NULL};
   int status = 0;
@@ -70,7 +71,7 @@ int cmd_import(int argc, char **argv) {
              "Exit status: 0 ok, 1 output could not be written, 2 bad input (one line on stderr).",
              1, &status))
     return status;
-  gboolean json = json_format("import", format, &status);
+  gboolean json = json_format("import", f.format, &status);
   if (status) return status;
   if (argc < 2) return cli_fail("import", "missing FILE");
   if (perfetto && !*perfetto) return cli_fail("import", "--perfetto: empty file name");
@@ -147,16 +148,16 @@ static CpuhpMeasured *simulate(const CpuhpMeasured *real, const char *profile, c
 }
 
 int cmd_diff(int argc, char **argv) {
-  g_autofree char *format = NULL, *profile = NULL, *seed_s = NULL, *cmdline = NULL;
-  g_auto(GStrv) set = NULL;
+  g_auto(CliFlags) f = {0};
+  g_autofree char *profile = NULL;
   gboolean keep_cmdline = FALSE;
   GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &profile, "Simulate this profile (\"default\": the embedded one) instead of reading SIM", "PROFILE"},
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable; with --profile)", "KEY=VALUE"},
-      {"cmdline", 0, 0, G_OPTION_ARG_STRING, &cmdline, "Simulate with this kernel command line (default: REAL's, when its log shows it)", "\"PARAMS\""},
+      cli_option_help(CLI_OPT_SET, &f, "Override a profile key by its dotted path (repeatable; VALUE is YAML; with --profile)"),
+      cli_option_help(CLI_OPT_CMDLINE, &f, "Simulate with this kernel command line (default: REAL's, when its log shows it)"),
       {"profile-cmdline", 0, 0, G_OPTION_ARG_NONE, &keep_cmdline, "Simulate with the profile's kernel.cmdline, not REAL's", NULL},
-      {"seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "Seed of the simulated run (default 1)", "S"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format (default text)", "text|json"},
+      cli_option(CLI_OPT_SEED, &f),
+      cli_option_format(&f, "text|json"),
       G_OPTION_ENTRY_NULL};
   int status = 0;
   if (!parse("diff", &argc, &argv, entries, "REAL [SIM]",
@@ -171,18 +172,18 @@ int cmd_diff(int argc, char **argv) {
              "error. Exit status: 0 sequences equal, 1 they differ, 2 bad input.",
              2, &status))
     return status;
-  gboolean json = json_format("diff", format, &status);
+  gboolean json = json_format("diff", f.format, &status);
   if (status) return status;
   guint64 seed = 1;
-  if (seed_s && !cli_parse_u64(seed_s, G_MAXUINT64, &seed))
-    return cli_fail("diff", "--seed: expected an unsigned 64-bit integer, got '%s'", seed_s);
+  if (f.seed && !cli_parse_u64(f.seed, G_MAXUINT64, &seed))
+    return cli_fail("diff", "--seed: expected an unsigned 64-bit integer, got '%s'", f.seed);
   if (argc < 2) return cli_fail("diff", "missing REAL");
-  if (!profile && (cmdline || keep_cmdline)) return cli_fail("diff", "--cmdline and --profile-cmdline need --profile");
+  if (!profile && (f.cmdline || keep_cmdline)) return cli_fail("diff", "--cmdline and --profile-cmdline need --profile");
   if (argc > 2 && profile) return cli_fail("diff", "give SIM or --profile, not both");
   if (argc < 3 && !profile) return cli_fail("diff", "missing SIM: a trace file, or --profile=PROFILE");
-  if (!profile && (set || seed_s)) return cli_fail("diff", "--set and --seed need --profile");
-  if (cmdline && keep_cmdline) return cli_fail("diff", "give --cmdline or --profile-cmdline, not both");
-  if (cmdline && cli_check_cmdline("diff", cmdline)) return 2;
+  if (!profile && (f.set || f.seed)) return cli_fail("diff", "--set and --seed need --profile");
+  if (f.cmdline && keep_cmdline) return cli_fail("diff", "give --cmdline or --profile-cmdline, not both");
+  if (f.cmdline && cli_check_cmdline("diff", f.cmdline)) return 2;
   if (profile && !*profile) return cli_fail("diff", "--profile: empty file name");
   g_autoptr(CpuhpMeasured) real = import(argv[1]);
   if (!real) return 2;
@@ -190,13 +191,13 @@ int cmd_diff(int argc, char **argv) {
   g_autofree char *pname = NULL, *sim_cmdline = NULL;
   const char *cmdline_from = NULL;
   g_autoptr(GError) cl_err = NULL;
-  g_autofree char *cmdline_ov = profile ? diff_cmdline(real, set, cmdline, keep_cmdline, &cmdline_from, &cl_err) : NULL;
+  g_autofree char *cmdline_ov = profile ? diff_cmdline(real, f.set, f.cmdline, keep_cmdline, &cmdline_from, &cl_err) : NULL;
   if (cl_err) {
     fprintf(stderr, "%s\n", cl_err->message);
     return 2;
   }
   g_autoptr(CpuhpMeasured) sim =
-      profile ? simulate(real, profile, set, seed, cmdline_ov, ov, &pname, &sim_cmdline) : import(argv[2]);
+      profile ? simulate(real, profile, f.set, seed, cmdline_ov, ov, &pname, &sim_cmdline) : import(argv[2]);
   if (!sim) return 2;
   CpuhpDiffSimulated s = {.profile = pname, .cpus = real->n_cpus, .threads_per_core = real->threads_per_core,
                           .parallel = real->parallel, .seed = seed, .overrides = ov, .cmdline = sim_cmdline,

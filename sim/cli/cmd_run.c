@@ -21,21 +21,21 @@ int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *perfetto = NULL;
   GOptionEntry entries[] = {
-      {"parallel", 0, 0, G_OPTION_ARG_STRING, &f.parallel, "cpuhp.parallel= on the kernel command line", "0|1"},
-      {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
-      {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist (nr_cpus=N)", "N"},
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key by its dotted path (repeatable; VALUE is YAML)", "KEY=VALUE"},
-      {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "Seed of all random draws (default 1)", "S"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &f.format, "Report format on stdout (default text)", "text|json"},
+      cli_option(CLI_OPT_PARALLEL, &f),
+      cli_option(CLI_OPT_TOPOLOGY, &f),
+      cli_option(CLI_OPT_CPUS, &f),
+      cli_option(CLI_OPT_SET, &f),
+      cli_option(CLI_OPT_SEED, &f),
+      cli_option_format(&f, "text|json"),
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &f.ftrace, "Also write the cpuhp trace events in the kernel's trace text format", "FILE"},
       {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the timeline as Chrome trace-event JSON (Perfetto, chrome://tracing)", "FILE"},
       {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
       {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
       {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
       {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
-      {"cmdline", 0, 0, G_OPTION_ARG_STRING, &f.cmdline, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed", "\"PARAMS\""},
-      {"policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.policy, "Ordering policy (default kernel; see `cpuhpsim policies`)", "POLICY"},
-      {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Monte Carlo: N runs with seeds S..S+N-1; report mean, p50, p90, p99, min, max", "N"},
+      cli_option_help(CLI_OPT_CMDLINE, &f, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed"),
+      cli_option(CLI_OPT_POLICY, &f),
+      cli_option(CLI_OPT_RUNS, &f),
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("run", &argc, &argv, entries, "[PROFILE]",
@@ -145,16 +145,14 @@ int cmd_run(int argc, char **argv) {
 
 static int profile_only(const char *cmd, int argc, char **argv, const char *summary, gboolean need_path,
                         void (*show)(GString *, const CpuhpProfile *)) {
-  g_auto(GStrv) set = NULL;
-  GOptionEntry entries[] = {
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable)", "KEY=VALUE"},
-      G_OPTION_ENTRY_NULL};
+  g_auto(CliFlags) f = {0};
+  GOptionEntry entries[] = {cli_option(CLI_OPT_SET, &f), G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse(cmd, &argc, &argv, entries, need_path ? "PROFILE" : "[PROFILE]", summary, &status))
     return status;
   if (need_path && argc < 2) return cli_fail(cmd, "missing PROFILE");
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  for (char **s = set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
+  for (char **s = f.set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
   g_autoptr(CpuhpProfile) p = cli_load(argc > 1 ? argv[1] : NULL, ov);
   if (!p) return 2;
   g_autoptr(GString) out = g_string_new(NULL);

@@ -16,6 +16,7 @@
 #include "sim/cli/cmds.h"
 #include "sim/output/stats.h"
 #include "sim/output/json.h"
+#include "sim/output/json_write.h"
 
 typedef struct {
   const CpuhpScenario *sc;
@@ -106,18 +107,16 @@ static void run_point(gpointer data, gpointer user) {
       g_string_append_printf(out, ",%u,%u", res->n_cpus, res->cpus_online);
       for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) g_string_append_printf(out, ",%" G_GINT64_FORMAT, metrics[k]);
     } else {
-      g_string_append_printf(out, "{\"point\": %" G_GUINT64_FORMAT ", \"run\": %u, \"seed\": %" G_GUINT64_FORMAT, point, r,
-                             opt.seed);
-      for (guint a = 0; a < sc->axes->len; a++) {
-        g_string_append(out, ", ");
-        sim_json_write_string(out, g_array_index(sc->axes, CpuhpAxis, a).name);
-        g_string_append(out, ": ");
-        sim_json_write_string(out, vals[a]);
-      }
-      g_string_append_printf(out, ", \"cpus_total\": %u, \"cpus_online\": %u", res->n_cpus, res->cpus_online);
-      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
-        g_string_append_printf(out, ", \"%s\": %" G_GINT64_FORMAT, cpuhp_metric_key(k), metrics[k]);
-      g_string_append_c(out, '}');
+      g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_uint(w, "point", point);
+      sim_jw_uint(w, "run", r);
+      sim_jw_uint(w, "seed", opt.seed);
+      for (guint a = 0; a < sc->axes->len; a++) sim_jw_string(w, g_array_index(sc->axes, CpuhpAxis, a).name, vals[a]);
+      sim_jw_uint(w, "cpus_total", res->n_cpus);
+      sim_jw_uint(w, "cpus_online", res->cpus_online);
+      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) sim_jw_int(w, cpuhp_metric_key(k), metrics[k]);
+      sim_jw_end_object(w);
     }
     g_string_append_c(out, '\n');
   }
@@ -126,13 +125,44 @@ done:
   g_atomic_int_inc(&sw->done);
 }
 
-/* The first line of every sweep output: what merge needs to check completeness. */
+/* The first line of every sweep output (after "# " in CSV): what merge needs to check
+ * completeness. */
+typedef struct {
+  const char *source;
+  guint64 points, runs, shard, nshards;
+} Meta;
+
+static void meta_json(GString *out, const Meta *meta) {
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+  sim_jw_string(w, "sweep", meta->source);
+  sim_jw_uint(w, "points", meta->points);
+  sim_jw_uint(w, "runs", meta->runs);
+  g_autofree char *sh = g_strdup_printf("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, meta->shard, meta->nshards);
+  sim_jw_string(w, "shard", sh);
+  sim_jw_end_object(w);
+}
+
+/* Reads meta_json()'s line back; FALSE if `line` is not one. m->source points into `*json`. */
+static gboolean meta_read(const char *line, SimJson **json, Meta *m) {
+  *json = sim_json_parse(line, strlen(line), NULL);
+  m->source = sim_json_get_str(*json, "sweep");
+  const char *shard = sim_json_get_str(*json, "shard");
+  int64_t points, runs;
+  if (!m->source || !shard || !sim_json_int(sim_json_get(*json, "points"), &points) ||
+      !sim_json_int(sim_json_get(*json, "runs"), &runs) || points < 0 || runs < 0)
+    return FALSE;
+  m->points = (guint64)points;
+  m->runs = (guint64)runs;
+  g_auto(GStrv) parts = g_strsplit(shard, "/", 2);
+  return g_strv_length(parts) == 2 && cli_parse_u64(parts[0], G_MAXUINT32, &m->shard) &&
+         cli_parse_u64(parts[1], G_MAXUINT32, &m->nshards) && m->nshards > 0 && m->shard < m->nshards;
+}
+
 static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint nshards) {
   g_autoptr(GString) m = g_string_new(NULL);
-  g_string_append_printf(m, "%s{\"sweep\": ", csv ? "# " : "");
-  sim_json_write_string(m, sc->source);
-  g_string_append_printf(m, ", \"points\": %" G_GUINT64_FORMAT ", \"runs\": %u, \"shard\": \"%u/%u\"}", sc->points,
-                         sc->runs, shard, nshards);
+  if (csv) g_string_append(m, "# ");
+  meta_json(m, &(Meta){.source = sc->source, .points = sc->points, .runs = sc->runs, .shard = shard, .nshards = nshards});
   if (csv) {
     g_string_append(m, "\npoint,run,seed");
     for (guint a = 0; a < sc->axes->len; a++) {
@@ -159,11 +189,12 @@ static int write_out(const char *cmd, const char *path, const GString *s) {
 }
 
 int cmd_sweep(int argc, char **argv) {
-  g_autofree char *threads = NULL, *shard = NULL, *format = NULL, *output = NULL;
+  g_autofree char *threads = NULL, *shard = NULL, *output = NULL;
+  g_auto(CliFlags) flags = {0};
   GOptionEntry entries[] = {
       {"threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Worker threads (default: all cores); the output does not depend on it", "N"},
       {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &format, "Row format (default jsonl)", "jsonl|csv"},
+      cli_option_format(&flags, "jsonl|csv"),
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
       G_OPTION_ENTRY_NULL};
   int status;
@@ -183,8 +214,8 @@ int cmd_sweep(int argc, char **argv) {
       return cli_fail("sweep", "--shard: expected I/N with 0 <= I < N, got '%s'", shard);
   }
   gboolean csv = FALSE;
-  if (format && !(csv = g_str_equal(format, "csv")) && !g_str_equal(format, "jsonl"))
-    return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", format);
+  if (flags.format && !(csv = g_str_equal(flags.format, "csv")) && !g_str_equal(flags.format, "jsonl"))
+    return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", flags.format);
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(argv[1], &err);
   if (!sc) {
@@ -265,8 +296,10 @@ int cmd_merge(int argc, char **argv) {
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("merge", "%s", err->message);
   if (argc < 2) return cli_fail("merge", "missing SHARD files");
-  g_autofree char *meta0 = NULL, *csv_header = NULL;
-  guint64 points = 0, runs = 0, nshards = 0;
+  g_autofree char *csv_header = NULL;
+  g_autoptr(SimJson) json0 = NULL; /* the first file's meta line */
+  Meta meta0 = {0};
+  gboolean csv0 = FALSE;
   g_autofree gboolean *have = NULL;
   g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
   int rc = 0;
@@ -277,29 +310,22 @@ int cmd_merge(int argc, char **argv) {
       break;
     }
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    const char *meta = lines[0];
-    gboolean csv = g_str_has_prefix(meta, "# ");
-    const char *shard = strstr(meta, "\"shard\": \"");
-    guint64 si, sn;
-    if (!shard || sscanf(shard, "\"shard\": \"%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\"", &si, &sn) != 2 || sn == 0 ||
-        si >= sn) {
+    gboolean csv = g_str_has_prefix(lines[0], "# ");
+    g_autoptr(SimJson) json = NULL;
+    Meta meta;
+    if (!meta_read(lines[0] + (csv ? 2 : 0), &json, &meta)) {
       rc = cli_fail("merge", "%s:1:1: not the output of cpuhpsim sweep", argv[i]);
       break;
     }
-    /* the meta line without its shard field must be the same in every file */
-    g_autofree char *key = g_strndup(meta, shard - meta);
-    if (!meta0) {
-      meta0 = g_strdup(key);
-      nshards = sn;
+    guint64 si = meta.shard, sn = meta.nshards;
+    if (!json0) {
+      json0 = g_steal_pointer(&json);
+      meta0 = meta;
+      csv0 = csv;
       have = g_new0(gboolean, sn);
-      const char *pp = strstr(meta, "\"points\": "), *rr = strstr(meta, "\"runs\": ");
-      if (!pp || !rr || sscanf(pp, "\"points\": %" G_GUINT64_FORMAT, &points) != 1 ||
-          sscanf(rr, "\"runs\": %" G_GUINT64_FORMAT, &runs) != 1) {
-        rc = cli_fail("merge", "%s:1:1: not the output of cpuhpsim sweep", argv[i]);
-        break;
-      }
       if (csv) csv_header = g_strdup(lines[1] ? lines[1] : "");
-    } else if (!g_str_equal(key, meta0) || sn != nshards) {
+    } else if (csv != csv0 || strcmp(meta.source, meta0.source) || meta.points != meta0.points || meta.runs != meta0.runs ||
+               sn != meta0.nshards) {
       rc = cli_fail("merge", "%s:1:1: from another sweep, or split into another number of shards", argv[i]);
       break;
     }
@@ -313,7 +339,7 @@ int cmd_merge(int argc, char **argv) {
       Row r = {0};
       int ok = csv ? sscanf(lines[l], "%" G_GUINT64_FORMAT ",%u,", &r.point, &r.run)
                    : sscanf(lines[l], "{\"point\": %" G_GUINT64_FORMAT ", \"run\": %u,", &r.point, &r.run);
-      if (ok != 2 || r.point >= points || r.point % nshards != si) {
+      if (ok != 2 || r.point >= meta0.points || r.point % sn != si) {
         rc = cli_fail("merge", "%s:%u:1: not a row of shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, argv[i], l + 1, si, sn);
         break;
       }
@@ -321,14 +347,18 @@ int cmd_merge(int argc, char **argv) {
       g_array_append_val(rows, r);
     }
   }
-  for (guint64 s = 0; !rc && s < nshards; s++)
-    if (!have[s]) rc = cli_fail("merge", "shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " is missing", s, nshards);
-  if (!rc && rows->len != points * runs)
-    rc = cli_fail("merge", "%u rows, the sweep has %" G_GUINT64_FORMAT, rows->len, points * runs);
+  for (guint64 s = 0; !rc && s < meta0.nshards; s++)
+    if (!have[s]) rc = cli_fail("merge", "shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " is missing", s, meta0.nshards);
+  if (!rc && rows->len != meta0.points * meta0.runs)
+    rc = cli_fail("merge", "%u rows, the sweep has %" G_GUINT64_FORMAT, rows->len, meta0.points * meta0.runs);
   g_autoptr(GString) out = g_string_new(NULL);
   if (!rc) {
     g_array_sort(rows, row_cmp);
-    g_string_append_printf(out, "%s\"shard\": \"0/1\"}\n", meta0);
+    if (csv0) g_string_append(out, "# ");
+    meta0.shard = 0;
+    meta0.nshards = 1;
+    meta_json(out, &meta0);
+    g_string_append_c(out, '\n');
     if (csv_header) g_string_append_printf(out, "%s\n", csv_header);
     for (guint i = 0; i < rows->len; i++) g_string_append_printf(out, "%s\n", g_array_index(rows, Row, i).line);
     rc = write_out("merge", output, out);
@@ -376,13 +406,13 @@ int cmd_explore(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *objective = NULL, *top = NULL;
   GOptionEntry entries[] = {
-      {"runs", 0, 0, G_OPTION_ARG_STRING, &f.runs, "Runs per candidate (default 20)", "N"},
-      {"seed", 0, 0, G_OPTION_ARG_STRING, &f.seed, "First seed (default 1), the same for every candidate", "S"},
+      cli_option_help(CLI_OPT_RUNS, &f, "Runs per candidate (default 20)"),
+      cli_option(CLI_OPT_FIRST_SEED, &f),
       {"objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What to minimise: bringup time mean or a percentile (default mean)", "mean|p50|p90|p99"},
       {"top", 0, 0, G_OPTION_ARG_STRING, &top, "How many of the best to print (default 5)", "K"},
-      {"topology", 0, 0, G_OPTION_ARG_STRING, &f.topology, "Replace the profile's topology", "SxCxT"},
-      {"cpus", 0, 0, G_OPTION_ARG_STRING, &f.cpus, "Only the first N logical CPUs exist", "N"},
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.set, "Override a profile key (repeatable)", "KEY=VALUE"},
+      cli_option(CLI_OPT_TOPOLOGY, &f),
+      cli_option(CLI_OPT_CPUS, &f),
+      cli_option(CLI_OPT_SET, &f),
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",

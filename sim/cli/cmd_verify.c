@@ -121,11 +121,11 @@ static void describe(GString *out, const Target *tg, const Point *pt) {
 }
 
 int cmd_verify(int argc, char **argv) {
-  g_autofree char *runs_s = NULL, *mutate = NULL, *ftrace = NULL;
-  g_auto(GStrv) set = NULL;
+  g_auto(CliFlags) f = {0};
+  g_autofree char *mutate = NULL, *ftrace = NULL;
   GOptionEntry entries[] = {
-      {"set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &set, "Override a profile key by its dotted path (repeatable), e.g. kernel.smt_primary_first=false", "KEY=VALUE"},
-      {"runs", 0, 0, G_OPTION_ARG_STRING, &runs_s, "Seeds per configuration (default 3)", "N"},
+      cli_option(CLI_OPT_SET, &f),
+      cli_option_help(CLI_OPT_RUNS, &f, "Seeds per configuration (default 3)"),
       {"ftrace", 0, 0, G_OPTION_ARG_FILENAME, &ftrace, "Where the counterexample's trace goes (default verify-counterexample.trace)", "FILE"},
       {"mutate", 0, 0, G_OPTION_ARG_STRING, &mutate, "Verify a deliberately broken model (sibling-first, release-two, no-release-wait, prepare-on-ap, skip-teardown): the checker must catch it", "NAME"},
       G_OPTION_ENTRY_NULL};
@@ -138,13 +138,12 @@ int cmd_verify(int argc, char **argv) {
                  &status))
     return status;
   guint64 runs = 3;
-  if (runs_s && (!cli_parse_u64(runs_s, 1000, &runs) || !runs)) return cli_fail("verify", "--runs: expected 1 to 1000, got '%s'", runs_s);
+  if (f.runs && (!cli_parse_u64(f.runs, 1000, &runs) || !runs)) return cli_fail("verify", "--runs: expected 1 to 1000, got '%s'", f.runs);
   CpuhpMutation mu = CPUHP_MUTATE_NONE;
   if (mutate && !cpuhp_mutation_parse(mutate, &mu)) return cli_fail("verify", "--mutate: unknown mutation '%s'", mutate);
   const char *profile = argc > 1 ? argv[1] : NULL;
-  const Target tg = {profile, set, mu};
+  const Target tg = {profile, f.set, mu};
   { /* a bad profile or --set is a usage error, before any run */
-    g_auto(CliFlags) f = {.set = g_strdupv(set)};
     g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
     if ((status = cli_overrides("verify", &f, ov))) return status;
     g_autoptr(CpuhpProfile) p = cli_load(profile, ov);

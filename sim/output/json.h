@@ -35,7 +35,8 @@ typedef struct _SimJson {
 SimJson *sim_json_parse(const char *text, gsize len, GError **error);
 
 /* Writes `s` as a JSON string: quoted, '"' and '\\' escaped, control characters as \u00XX,
- * invalid UTF-8 replaced (file names need not be UTF-8). The one writer every output uses. */
+ * invalid UTF-8 replaced (file names need not be UTF-8). The strings of the JSON writer
+ * (json_write.h), which every output uses. */
 void sim_json_write_string(GString *out, const char *s);
 void sim_json_free(SimJson *j);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimJson, sim_json_free)

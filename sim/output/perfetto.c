@@ -6,7 +6,7 @@
  * fixing; the check only guards against a broken input (an imported trace with lost events),
  * where an overlapping slice is cut at its parent's end and says so ("clipped"). */
 #include "sim/output/perfetto.h"
-#include "sim/output/json.h"
+#include "sim/output/json_write.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,40 +21,33 @@ typedef struct {
   int64_t start, end; /* ns from the window start */
   char *name;
   const char *cat;
-  char *args; /* members of the args object, "" for none */
-  guint seq;  /* insertion order: the last tie-break, for determinism */
+  /* what its args say, by cat: "cpuhp" the records (exit NULL: it never returned), "cpu_up" the
+   * target, "wait" the CPU, "phase" of a failed CPU the failure */
+  const CpuhpTraceEvent *enter, *exit;
+  int32_t target;
+  const char *failure;
+  gboolean clipped; /* cut at its parent's end (see nest()) */
+  guint seq;        /* insertion order: the last tie-break, for determinism */
 } Slice;
 
 typedef struct {
   GArray *slices; /* Slice */
 } Builder;
 
-/* Integer ns as microseconds with three decimals: exact, locale-free. */
-static void us(GString *out, int64_t ns) {
-  if (ns < 0) {
-    g_string_append_c(out, '-');
-    ns = -ns;
+/* Takes s.name. */
+static void add(Builder *b, Slice s) {
+  if ((g_str_equal(s.cat, "phase") || g_str_equal(s.cat, "wait")) && s.end <= s.start) {
+    g_free(s.name); /* derived: an empty one says nothing */
+    return;
   }
-  g_string_append_printf(out, "%" G_GINT64_FORMAT ".%03d", ns / 1000, (int)(ns % 1000));
-}
-
-static void add(Builder *b, guint tid, gint cpu, int64_t start, int64_t end, const char *cat, char *name, char *args) {
-  if (g_str_equal(cat, "phase") || g_str_equal(cat, "wait")) { /* derived: an empty one says nothing */
-    if (end <= start) {
-      g_free(name);
-      g_free(args);
-      return;
-    }
-  }
-  Slice s = {.tid = tid, .cpu = cpu, .start = start, .end = MAX(start, end), .name = name, .cat = cat,
-             .args = args ? args : g_strdup(""), .seq = b->slices->len};
+  s.end = MAX(s.start, s.end);
+  s.seq = b->slices->len;
   g_array_append_val(b->slices, s);
 }
 
 static void slice_clear(gpointer p) {
   Slice *s = p;
   g_free(s->name);
-  g_free(s->args);
 }
 
 static int cmp_slice(const void *a, const void *b) {
@@ -81,9 +74,7 @@ static void nest(Builder *b) {
       const Slice *top = &g_array_index(b->slices, Slice, g_array_index(stack, guint, stack->len - 1));
       if (s->end > top->end) {
         s->end = top->end;
-        char *a = g_strdup_printf("%s%s\"clipped\": true", s->args, *s->args ? ", " : "");
-        g_free(s->args);
-        s->args = a;
+        s->clipped = TRUE;
       }
     }
     g_array_append_val(stack, i);
@@ -98,16 +89,9 @@ typedef struct {
   int64_t ts;
 } Open;
 
-static char *callback_args(const CpuhpTraceEvent *e, const CpuhpTraceEvent *x, const char *extra) {
-  GString *a = g_string_new(NULL);
-  g_string_append_printf(a, "\"cpu\": %u, \"step\": %d, \"target\": %d", e->cpu, e->step, e->target);
-  if (e->type == CPUHP_TRACE_MULTI_ENTER) g_string_append(a, ", \"multi_instance\": true");
-  if (x) g_string_append_printf(a, ", \"state\": %d, \"ret\": %d", x->target, x->ret);
-  if (extra) g_string_append_printf(a, ", %s", extra);
-  g_string_append_printf(a, ", \"comm\": ");
-  sim_json_write_string(a, e->comm);
-  g_string_append_printf(a, ", \"pid\": %d", e->pid);
-  return g_string_free(a, FALSE);
+static void add_callback(Builder *b, const Open *o, const CpuhpTraceEvent *exit, int64_t end) {
+  add(b, (Slice){.tid = o->exec_cpu, .cpu = (gint)o->enter->cpu, .start = o->ts, .end = end, .cat = "cpuhp",
+                 .name = g_strdup(o->enter->fn), .enter = o->enter, .exit = exit});
 }
 
 /* A run of the BP's callbacks for one CPU: one _cpu_up(cpu, target) call. */
@@ -120,8 +104,8 @@ typedef struct {
 
 static void close_group(Builder *b, Group *g) {
   if (!g->open) return;
-  add(b, g->exec_cpu, (gint)g->cpu, g->start, g->last, "cpu_up", g_strdup_printf("_cpu_up CPU%u, target %d", g->cpu, g->target),
-      g_strdup_printf("\"cpu\": %u, \"target\": %d", g->cpu, g->target));
+  add(b, (Slice){.tid = g->exec_cpu, .cpu = (gint)g->cpu, .start = g->start, .end = g->last, .cat = "cpu_up",
+                 .name = g_strdup_printf("_cpu_up CPU%u, target %d", g->cpu, g->target), .target = g->target});
   g->open = FALSE;
 }
 
@@ -156,17 +140,17 @@ static int64_t trace_slices(Builder *b, const CpuhpResult *r, int64_t *last) {
     for (gint j = (gint)open->len - 1; j > k; j--) { /* enters on this track never exited */
       const Open *o = &g_array_index(open, Open, j);
       if (o->exec_cpu != t->exec_cpu) continue;
-      add(b, o->exec_cpu, (gint)o->enter->cpu, o->ts, ts, "cpuhp", g_strdup(o->enter->fn), callback_args(o->enter, NULL, "\"unfinished\": true"));
+      add_callback(b, o, NULL, ts);
       g_array_remove_index(open, (guint)j);
     }
     const Open *o = &g_array_index(open, Open, k);
-    add(b, o->exec_cpu, (gint)o->enter->cpu, o->ts, ts, "cpuhp", g_strdup(o->enter->fn), callback_args(o->enter, t, NULL));
+    add_callback(b, o, t, ts);
     g_array_remove_index(open, (guint)k);
   }
   close_group(b, &g);
   for (guint j = 0; j < open->len; j++) {
     const Open *o = &g_array_index(open, Open, j);
-    add(b, o->exec_cpu, (gint)o->enter->cpu, o->ts, end, "cpuhp", g_strdup(o->enter->fn), callback_args(o->enter, NULL, "\"unfinished\": true"));
+    add_callback(b, o, NULL, end);
   }
   return end;
 }
@@ -178,12 +162,6 @@ static const char *const ap_phase[] = {
     "STARTING to online-idle", "ONLINE (cpuhp/N callbacks)",
 };
 
-static char *failure_args(const CpuhpCpuResult *c) {
-  GString *a = g_string_new("\"unfinished\": true, \"failure\": ");
-  sim_json_write_string(a, cpuhp_cpu_failure(c));
-  return g_string_free(a, FALSE);
-}
-
 static void ap_phases(Builder *b, const CpuhpResult *r, guint cpu, int64_t last) {
   const CpuhpCpuResult *c = &r->cpus[cpu];
   int64_t m[] = {c->kick, c->running, c->alive, c->release, c->online_idle, c->online};
@@ -191,15 +169,18 @@ static void ap_phases(Builder *b, const CpuhpResult *r, guint cpu, int64_t last)
   for (guint i = 0; i < G_N_ELEMENTS(ap_phase); i++) {
     if (m[i] < 0) break;
     if (m[i + 1] >= 0) {
-      add(b, cpu, (gint)cpu, m[i], m[i + 1], "phase", g_strdup(ap_phase[i]), NULL);
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = m[i + 1], .cat = "phase",
+                     .name = g_strdup(ap_phase[i])});
       continue;
     }
     if (c->status == CPUHP_CPU_FAILED) /* the phase the CPU failed in, up to its last record */
-      add(b, cpu, (gint)cpu, m[i], MAX(m[i], last), "phase", g_strdup(ap_phase[i]), failure_args(c));
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = MAX(m[i], last), .cat = "phase",
+                     .name = g_strdup(ap_phase[i]), .failure = cpuhp_cpu_failure(c)});
     break;
   }
   if (c->ucode_apply[0] >= 0 && c->ucode_apply[1] >= c->ucode_apply[0])
-    add(b, cpu, (gint)cpu, c->ucode_apply[0], c->ucode_apply[1], "phase", g_strdup("microcode write (load_ucode_ap)"), NULL);
+    add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = c->ucode_apply[0], .end = c->ucode_apply[1], .cat = "phase",
+                   .name = g_strdup("microcode write (load_ucode_ap)")});
 }
 
 /* The BP's waits inside the bringup step of `cpu`: the BP callback slice for this CPU that
@@ -216,13 +197,14 @@ static void bp_waits(Builder *b, const CpuhpResult *r, guint cpu) {
   }
   if (!step) return;
   int64_t s0 = step->start, s1 = step->end;
-  add(b, 0, (gint)cpu, s0, c->release, "wait", g_strdup("wait for ALIVE (poll, then sleep)"), g_strdup_printf("\"cpu\": %u", cpu));
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = s0, .end = c->release, .cat = "wait",
+                 .name = g_strdup("wait for ALIVE (poll, then sleep)")});
   if (c->online_idle < 0 || c->online_idle > s1) return;
-  add(b, 0, (gint)cpu, c->release, c->online_idle, "wait", g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_AP)),
-      g_strdup_printf("\"cpu\": %u", cpu));
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->release, .end = c->online_idle, .cat = "wait",
+                 .name = g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_AP))});
   if (c->online == s1)
-    add(b, 0, (gint)cpu, c->online_idle, s1, "wait", g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_ONLINE)),
-        g_strdup_printf("\"cpu\": %u", cpu));
+    add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->online_idle, .end = s1, .cat = "wait",
+                   .name = g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_ONLINE))});
 }
 
 /* ---- counters ----------------------------------------------------------------------------- */
@@ -237,21 +219,66 @@ static int cmp_step(const void *a, const void *b) {
   return (x->ts > y->ts) - (x->ts < y->ts);
 }
 
-static void counter(GString *out, const char *name, const char *key, int initial, GArray *steps) {
+/* Starts the next event of traceEvents, one a line. Times in an event are microseconds with
+ * three decimals: integer ns written as thousandths, exact. */
+static void begin_event(SimJsonWriter *w, const char *name) {
+  sim_jw_newline(w, 0);
+  sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+  sim_jw_string(w, "name", name);
+}
+
+/* A metadata or counter event, up to its args. */
+static void begin_event_ph(SimJsonWriter *w, const char *name, const char *ph) {
+  begin_event(w, name);
+  sim_jw_string(w, "ph", ph);
+  sim_jw_int(w, "pid", PID);
+}
+
+static void counter(SimJsonWriter *w, const char *name, const char *key, int initial, GArray *steps) {
   qsort(steps->data, steps->len, sizeof(Step), cmp_step);
   int v = initial;
   guint i = 0;
   int64_t ts = 0;
   while (TRUE) { /* one sample per distinct time (the window start first): the value after it */
     for (; i < steps->len && g_array_index(steps, Step, i).ts <= ts; i++) v += g_array_index(steps, Step, i).delta;
-    g_string_append(out, ",\n{\"name\": ");
-    sim_json_write_string(out, name);
-    g_string_append_printf(out, ", \"ph\": \"C\", \"pid\": %d, \"ts\": ", PID);
-    us(out, ts);
-    g_string_append_printf(out, ", \"args\": {\"%s\": %d}}", key, v);
+    begin_event_ph(w, name, "C");
+    sim_jw_milli(w, "ts", ts);
+    sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+    sim_jw_int(w, key, v);
+    sim_jw_end_object(w);
+    sim_jw_end_object(w);
     if (i >= steps->len) break;
     ts = g_array_index(steps, Step, i).ts;
   }
+}
+
+static void slice_args(SimJsonWriter *w, const Slice *s) {
+  sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+  if (s->enter) {
+    const CpuhpTraceEvent *e = s->enter;
+    sim_jw_uint(w, "cpu", e->cpu);
+    sim_jw_int(w, "step", e->step);
+    sim_jw_int(w, "target", e->target);
+    if (e->type == CPUHP_TRACE_MULTI_ENTER) sim_jw_bool(w, "multi_instance", TRUE);
+    if (s->exit) {
+      sim_jw_int(w, "state", s->exit->target);
+      sim_jw_int(w, "ret", s->exit->ret);
+    } else {
+      sim_jw_bool(w, "unfinished", TRUE);
+    }
+    sim_jw_string(w, "comm", e->comm);
+    sim_jw_int(w, "pid", e->pid);
+  } else if (g_str_equal(s->cat, "cpu_up")) {
+    sim_jw_int(w, "cpu", s->cpu);
+    sim_jw_int(w, "target", s->target);
+  } else if (g_str_equal(s->cat, "wait")) {
+    sim_jw_int(w, "cpu", s->cpu);
+  } else if (s->failure) {
+    sim_jw_bool(w, "unfinished", TRUE);
+    sim_jw_string(w, "failure", s->failure);
+  }
+  if (s->clipped) sim_jw_bool(w, "clipped", TRUE);
+  sim_jw_end_object(w);
 }
 
 void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
@@ -267,39 +294,64 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   }
   nest(&b);
 
-  g_string_append(out, "{\"displayTimeUnit\": \"ns\", \"otherData\": {\"generator\": \"cpuhpsim\", \"profile\": ");
-  sim_json_write_string(out, r->profile ? r->profile : "");
-  g_string_append(out, ", \"policy\": ");
-  sim_json_write_string(out, r->policy ? r->policy : "");
-  g_string_append_printf(out, ", \"seed\": %" G_GUINT64_FORMAT ", \"parallel\": %s, \"cpus\": %u, \"cpus_online\": %u, "
-                         "\"bringup_ns\": %" G_GINT64_FORMAT ", \"time_origin\": \"smp: Bringing up secondary CPUs\"},\n"
-                         "\"traceEvents\": [\n",
-                         r->seed, r->parallel ? "true" : "false", r->n_cpus, r->cpus_online, r->bringup_ns);
-  g_string_append_printf(out, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %d, \"args\": {\"name\": \"machine\"}}", PID);
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+  sim_jw_string(w, "displayTimeUnit", "ns");
+  sim_jw_begin_object(w, "otherData", SIM_JW_INLINE);
+  sim_jw_string(w, "generator", "cpuhpsim");
+  sim_jw_string(w, "profile", r->profile ? r->profile : "");
+  sim_jw_string(w, "policy", r->policy ? r->policy : "");
+  sim_jw_uint(w, "seed", r->seed);
+  sim_jw_bool(w, "parallel", r->parallel);
+  sim_jw_uint(w, "cpus", r->n_cpus);
+  sim_jw_uint(w, "cpus_online", r->cpus_online);
+  sim_jw_int(w, "bringup_ns", r->bringup_ns);
+  sim_jw_string(w, "time_origin", "smp: Bringing up secondary CPUs");
+  sim_jw_end_object(w);
+  sim_jw_newline(w, 0);
+  sim_jw_begin_array(w, "traceEvents", SIM_JW_INLINE);
+  begin_event_ph(w, "process_name", "M");
+  sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+  sim_jw_string(w, "name", "machine");
+  sim_jw_end_object(w);
+  sim_jw_end_object(w);
   for (guint c = 0; c < r->n_cpus; c++) {
-    g_string_append_printf(out, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %u, \"args\": {\"name\": ", PID, c);
+    begin_event_ph(w, "thread_name", "M");
+    sim_jw_uint(w, "tid", c);
     g_autofree char *tn = c ? g_strdup_printf("CPU%u (AP, cpuhp/%u)", c, c) : g_strdup("CPU0 (BP, swapper/0)");
-    sim_json_write_string(out, tn);
-    g_string_append_printf(out, "}},\n{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": %d, \"tid\": %u, "
-                           "\"args\": {\"sort_index\": %u}}", PID, c, c);
+    sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+    sim_jw_string(w, "name", tn);
+    sim_jw_end_object(w);
+    sim_jw_end_object(w);
+    begin_event_ph(w, "thread_sort_index", "M");
+    sim_jw_uint(w, "tid", c);
+    sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+    sim_jw_uint(w, "sort_index", c);
+    sim_jw_end_object(w);
+    sim_jw_end_object(w);
   }
   for (guint i = 0; i < b.slices->len; i++) {
     const Slice *s = &g_array_index(b.slices, Slice, i);
-    g_string_append(out, ",\n{\"name\": ");
-    sim_json_write_string(out, s->name);
-    g_string_append_printf(out, ", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %u, \"ts\": ", s->cat, PID, s->tid);
-    us(out, s->start);
-    g_string_append(out, ", \"dur\": ");
-    us(out, s->end - s->start);
-    g_string_append_printf(out, ", \"args\": {%s}}", s->args);
+    begin_event(w, s->name);
+    sim_jw_string(w, "cat", s->cat);
+    sim_jw_string(w, "ph", "X");
+    sim_jw_int(w, "pid", PID);
+    sim_jw_uint(w, "tid", s->tid);
+    sim_jw_milli(w, "ts", s->start);
+    sim_jw_milli(w, "dur", s->end - s->start);
+    slice_args(w, s);
+    sim_jw_end_object(w);
   }
   for (guint i = 0; i < r->log->len; i++) {
     const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
-    g_string_append(out, ",\n{\"name\": ");
-    sim_json_write_string(out, l->text);
-    g_string_append_printf(out, ", \"cat\": \"console\", \"ph\": \"i\", \"s\": \"t\", \"pid\": %d, \"tid\": 0, \"ts\": ", PID);
-    us(out, l->ts - r->smp_init_at);
-    g_string_append(out, "}");
+    begin_event(w, l->text);
+    sim_jw_string(w, "cat", "console");
+    sim_jw_string(w, "ph", "i");
+    sim_jw_string(w, "s", "t");
+    sim_jw_int(w, "pid", PID);
+    sim_jw_int(w, "tid", 0);
+    sim_jw_milli(w, "ts", l->ts - r->smp_init_at);
+    sim_jw_end_object(w);
   }
 
   g_autoptr(GArray) online = g_array_new(FALSE, FALSE, sizeof(Step));
@@ -320,9 +372,12 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
     int64_t stop = cr->release >= 0 ? cr->release : MAX(cr->alive, last[c] >= 0 ? last[c] : end);
     g_array_append_val(spin, ((Step){stop, -1}));
   }
-  counter(out, "CPUs online", "cpus", booted, online);
-  if (any_alive) counter(out, "APs spinning at ALIVE", "aps", 0, spin);
-  g_string_append(out, "\n]}\n");
+  counter(w, "CPUs online", "cpus", booted, online);
+  if (any_alive) counter(w, "APs spinning at ALIVE", "aps", 0, spin);
+  sim_jw_newline(w, 0);
+  sim_jw_end_array(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
   g_array_unref(b.slices);
 }
 

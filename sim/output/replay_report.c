@@ -1,6 +1,6 @@
 /* replay_report.c — `cpuhpsim import` and `cpuhpsim diff` outputs. */
 #include "sim/output/replay_report.h"
-#include "sim/output/json.h"
+#include "sim/output/json_write.h"
 
 #include <string.h>
 
@@ -16,10 +16,15 @@ static const char *ev_name(CpuhpTraceType t) {
   return t == CPUHP_TRACE_EXIT ? "exit" : t == CPUHP_TRACE_MULTI_ENTER ? "multi_enter" : "enter";
 }
 
-/* "x.yz" percent of b, or NULL-ish "null" when b is not positive. */
-static void pct(GString *out, int64_t a, int64_t b, gboolean json) {
-  if (b > 0) g_string_append_printf(out, json ? "%.2f" : "%+.2f %%", 100.0 * (double)(a - b) / (double)b);
-  else g_string_append(out, json ? "null" : "-");
+/* How far a is from b, in percent of b; "-" (JSON: null) when b is not positive. */
+static void pct(GString *out, int64_t a, int64_t b) {
+  if (b > 0) g_string_append_printf(out, "%+.2f %%", 100.0 * (double)(a - b) / (double)b);
+  else g_string_append(out, "-");
+}
+
+static void pct_json(SimJsonWriter *w, const char *key, int64_t a, int64_t b) {
+  if (b > 0) sim_jw_double(w, key, 100.0 * (double)(a - b) / (double)b, 2);
+  else sim_jw_null(w, key);
 }
 
 const char *cpuhp_replay_json_keys(void) {
@@ -137,113 +142,154 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
   }
 }
 
-static void json_step(GString *out, const CpuhpMeasuredStep *s) {
-  g_string_append_printf(out, "{\"step\": %d, \"callback\": ", s->step);
-  sim_json_write_string(out, s->callback);
-  g_string_append_printf(out, ", \"side\": \"%s\", \"multi\": %s, \"target\": %d", cpuhp_side_name(s->side),
-                         s->multi ? "true" : "false", s->target);
+/* A step's identity: what import's steps and diff's divergences share. */
+static void json_step(SimJsonWriter *w, const CpuhpMeasuredStep *s) {
+  sim_jw_int(w, "step", s->step);
+  sim_jw_string(w, "callback", s->callback);
+  sim_jw_string(w, "side", cpuhp_side_name(s->side));
+  sim_jw_bool(w, "multi", s->multi);
+  sim_jw_int(w, "target", s->target);
 }
 
+/* A per-CPU record's steps and functions, one a line under it. */
+enum { PER_CPU_INDENT = 5, PER_CPU_ITEM_INDENT = 7 };
+
 void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
-  g_string_append(out, "{\n  \"source\": ");
-  sim_json_write_string(out, m->source);
-  g_string_append(out, ",\n  \"clock\": ");
-  sim_json_write_string(out, m->clock);
-  g_string_append(out, ",\n  \"clock_from\": ");
-  sim_json_write_string(out, m->clock_from);
-  g_string_append(out, ",\n  \"cmdline\": ");
-  if (m->cmdline) sim_json_write_string(out, m->cmdline);
-  else g_string_append(out, "null");
-  g_string_append_printf(out, ",\n  \"tsc_khz\": %" G_GUINT64_FORMAT ",\n  \"tsc_from\": ", m->tsc_khz);
-  if (m->tsc_from) sim_json_write_string(out, m->tsc_from);
-  else g_string_append(out, "null");
-  g_string_append_printf(out,
-                         ",\n  \"method\": \"%s\",\n  \"bringup_ns\": %" G_GINT64_FORMAT ",\n"
-                         "  \"window\": {\"start_ns\": %" G_GINT64_FORMAT ", \"end_ns\": %" G_GINT64_FORMAT "},\n"
-                         "  \"trace_window\": {\"start_ns\": %" G_GINT64_FORMAT ", \"end_ns\": %" G_GINT64_FORMAT
-                         ", \"first_ap_event_ns\": %" G_GINT64_FORMAT ", \"cpu_up_ns\": %" G_GINT64_FORMAT
-                         ", \"bringup_ns\": %" G_GINT64_FORMAT "},\n"
-                         "  \"dmesg\": {\"bringing_up_ns\": %" G_GINT64_FORMAT ", \"brought_up_ns\": %" G_GINT64_FORMAT
-                         ", \"cpus\": %u},\n",
-                         cpuhp_measure_method_name(m->method), m->bringup_ns, m->window_start, m->window_end,
-                         m->trace_start, m->trace_end, m->first_ap_event, m->cpu_up_call, m->trace_bringup_ns,
-                         m->dmesg_start, m->dmesg_end, m->dmesg_cpus);
-  g_string_append_printf(out,
-                         "  \"cpus\": %u,\n  \"parallel\": %s,\n  \"smt_primary_first\": %s,\n  \"threads_per_core\": %u,\n"
-                         "  \"kick_step\": %d,\n  \"bringup_step\": %d,\n  \"kick_order\": [",
-                         m->n_cpus, m->parallel ? "true" : "false", m->smt_primary_first ? "true" : "false",
-                         m->threads_per_core, m->kick_step, m->bringup_step);
-  for (guint i = 0; i < m->kick_order->len; i++)
-    g_string_append_printf(out, "%s%u", i ? ", " : "", g_array_index(m->kick_order, guint, i));
-  g_string_append_printf(out,
-                         "],\n  \"events\": {\"in_window\": %" G_GUINT64_FORMAT ", \"outside\": %" G_GUINT64_FORMAT
-                         ", \"other\": %" G_GUINT64_FORMAT ", \"lost\": %" G_GUINT64_FORMAT
-                         ", \"functions_in_window\": %" G_GUINT64_FORMAT ", \"functions_outside\": %" G_GUINT64_FORMAT
-                         "},\n  \"per_cpu\": [",
-                         m->events_in_window, m->events_outside, m->events_other, m->lost_events,
-                         m->functions_in_window, m->functions_outside);
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "source", m->source);
+  sim_jw_string(w, "clock", m->clock);
+  sim_jw_string(w, "clock_from", m->clock_from);
+  sim_jw_string(w, "cmdline", m->cmdline);
+  sim_jw_uint(w, "tsc_khz", m->tsc_khz);
+  sim_jw_string(w, "tsc_from", m->tsc_from);
+  sim_jw_string(w, "method", cpuhp_measure_method_name(m->method));
+  sim_jw_int(w, "bringup_ns", m->bringup_ns);
+  sim_jw_begin_object(w, "window", SIM_JW_INLINE);
+  sim_jw_int(w, "start_ns", m->window_start);
+  sim_jw_int(w, "end_ns", m->window_end);
+  sim_jw_end_object(w);
+  sim_jw_begin_object(w, "trace_window", SIM_JW_INLINE);
+  sim_jw_int(w, "start_ns", m->trace_start);
+  sim_jw_int(w, "end_ns", m->trace_end);
+  sim_jw_int(w, "first_ap_event_ns", m->first_ap_event);
+  sim_jw_int(w, "cpu_up_ns", m->cpu_up_call);
+  sim_jw_int(w, "bringup_ns", m->trace_bringup_ns);
+  sim_jw_end_object(w);
+  sim_jw_begin_object(w, "dmesg", SIM_JW_INLINE);
+  sim_jw_int(w, "bringing_up_ns", m->dmesg_start);
+  sim_jw_int(w, "brought_up_ns", m->dmesg_end);
+  sim_jw_uint(w, "cpus", m->dmesg_cpus);
+  sim_jw_end_object(w);
+  sim_jw_uint(w, "cpus", m->n_cpus);
+  sim_jw_bool(w, "parallel", m->parallel);
+  sim_jw_bool(w, "smt_primary_first", m->smt_primary_first);
+  sim_jw_uint(w, "threads_per_core", m->threads_per_core);
+  sim_jw_int(w, "kick_step", m->kick_step);
+  sim_jw_int(w, "bringup_step", m->bringup_step);
+  sim_jw_begin_array(w, "kick_order", SIM_JW_INLINE);
+  for (guint i = 0; i < m->kick_order->len; i++) sim_jw_uint(w, NULL, g_array_index(m->kick_order, guint, i));
+  sim_jw_end_array(w);
+  sim_jw_begin_object(w, "events", SIM_JW_INLINE);
+  sim_jw_uint(w, "in_window", m->events_in_window);
+  sim_jw_uint(w, "outside", m->events_outside);
+  sim_jw_uint(w, "other", m->events_other);
+  sim_jw_uint(w, "lost", m->lost_events);
+  sim_jw_uint(w, "functions_in_window", m->functions_in_window);
+  sim_jw_uint(w, "functions_outside", m->functions_outside);
+  sim_jw_end_object(w);
+  sim_jw_begin_array(w, "per_cpu", SIM_JW_LINES);
   for (guint i = 0; i < m->cpus->len; i++) {
     const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
-    g_string_append_printf(out,
-                           "%s\n    {\"cpu\": %u, \"first_event_ns\": %" G_GINT64_FORMAT ", \"kick_ns\": %" G_GINT64_FORMAT
-                           ", \"bringup_exit_ns\": %" G_GINT64_FORMAT ", \"bp_ns\": %" G_GINT64_FORMAT
-                           ", \"ap_ns\": %" G_GINT64_FORMAT ",\n     \"steps\": [",
-                           i ? "," : "", c->cpu, c->first_event, c->kick, c->bringup_exit, c->bp_ns, c->ap_ns);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "cpu", c->cpu);
+    sim_jw_int(w, "first_event_ns", c->first_event);
+    sim_jw_int(w, "kick_ns", c->kick);
+    sim_jw_int(w, "bringup_exit_ns", c->bringup_exit);
+    sim_jw_int(w, "bp_ns", c->bp_ns);
+    sim_jw_int(w, "ap_ns", c->ap_ns);
+    sim_jw_newline(w, PER_CPU_INDENT);
+    sim_jw_begin_array(w, "steps", SIM_JW_INLINE);
     for (guint k = 0; k < c->steps->len; k++) {
       const CpuhpMeasuredStep *s = &g_array_index(c->steps, CpuhpMeasuredStep, k);
-      g_string_append(out, k ? ",\n       " : "\n       ");
-      json_step(out, s);
-      g_string_append_printf(out, ", \"exec_cpu\": %u, \"comm\": ", s->exec_cpu);
-      sim_json_write_string(out, s->comm);
-      g_string_append_printf(out, ", \"pid\": %d, \"start_ns\": %" G_GINT64_FORMAT ", \"duration_ns\": %" G_GINT64_FORMAT
-                             ", \"ret\": %d}", s->pid, s->start, s->duration, s->ret);
+      sim_jw_newline(w, PER_CPU_ITEM_INDENT);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      json_step(w, s);
+      sim_jw_uint(w, "exec_cpu", s->exec_cpu);
+      sim_jw_string(w, "comm", s->comm);
+      sim_jw_int(w, "pid", s->pid);
+      sim_jw_int(w, "start_ns", s->start);
+      sim_jw_int(w, "duration_ns", s->duration);
+      sim_jw_int(w, "ret", s->ret);
+      sim_jw_end_object(w);
     }
-    g_string_append(out, "],\n     \"functions\": [");
+    sim_jw_end_array(w);
+    sim_jw_newline(w, PER_CPU_INDENT);
+    sim_jw_begin_array(w, "functions", SIM_JW_INLINE);
     for (guint k = 0; k < c->functions->len; k++) {
       const CpuhpMeasuredFunc *f = &g_array_index(c->functions, CpuhpMeasuredFunc, k);
-      g_string_append_printf(out, "%s{\"ts_ns\": %" G_GINT64_FORMAT ", \"function\": ", k ? ",\n       " : "\n       ", f->ts);
-      sim_json_write_string(out, f->function);
-      g_string_append(out, ", \"parent\": ");
-      sim_json_write_string(out, f->parent);
-      g_string_append(out, ", \"comm\": ");
-      sim_json_write_string(out, f->comm);
-      g_string_append_printf(out, ", \"pid\": %d}", f->pid);
+      sim_jw_newline(w, PER_CPU_ITEM_INDENT);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_int(w, "ts_ns", f->ts);
+      sim_jw_string(w, "function", f->function);
+      sim_jw_string(w, "parent", f->parent);
+      sim_jw_string(w, "comm", f->comm);
+      sim_jw_int(w, "pid", f->pid);
+      sim_jw_end_object(w);
     }
-    g_string_append(out, "]}");
+    sim_jw_end_array(w);
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "\n  ],\n  \"states\": [");
+  sim_jw_end_array(w);
+  sim_jw_begin_array(w, "states", SIM_JW_LINES);
   for (guint i = 0; i < m->states->len; i++) {
     const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
-    g_string_append_printf(out, "%s\n    {\"step\": %d, \"callback\": ", i ? "," : "", s->step);
-    sim_json_write_string(out, s->callback);
-    g_string_append_printf(out, ", \"multi\": %s, \"count\": %u, \"timed\": %u, \"mean_ns\": %" G_GINT64_FORMAT
-                           ", \"min_ns\": %" G_GINT64_FORMAT ", \"max_ns\": %" G_GINT64_FORMAT "}",
-                           s->multi ? "true" : "false", s->count, s->timed, s->mean_ns, s->min_ns, s->max_ns);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_int(w, "step", s->step);
+    sim_jw_string(w, "callback", s->callback);
+    sim_jw_bool(w, "multi", s->multi);
+    sim_jw_uint(w, "count", s->count);
+    sim_jw_uint(w, "timed", s->timed);
+    sim_jw_int(w, "mean_ns", s->mean_ns);
+    sim_jw_int(w, "min_ns", s->min_ns);
+    sim_jw_int(w, "max_ns", s->max_ns);
+    sim_jw_end_object(w);
   }
-  g_string_append_printf(out, "\n  ],\n  \"stall_threshold_ns\": %" G_GINT64_FORMAT ",\n  \"stalls\": [",
-                         CPUHP_REPLAY_STALL_NS);
+  sim_jw_end_array(w);
+  sim_jw_int(w, "stall_threshold_ns", CPUHP_REPLAY_STALL_NS);
+  sim_jw_begin_array(w, "stalls", SIM_JW_LINES);
   for (guint i = 0; i < m->stalls->len; i++) {
     const CpuhpMeasuredStall *st = &g_array_index(m->stalls, CpuhpMeasuredStall, i);
-    g_string_append_printf(out, "%s\n    {\"cpu\": %u, \"step\": %d, \"callback\": ", i ? "," : "", st->cpu, st->step);
-    sim_json_write_string(out, st->callback);
-    g_string_append_printf(out, ", \"instance\": %u, \"start_ns\": %" G_GINT64_FORMAT ", \"duration_ns\": %" G_GINT64_FORMAT
-                           ", \"usual_ns\": %" G_GINT64_FORMAT "}",
-                           st->instance, st->start, st->duration, st->usual);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "cpu", st->cpu);
+    sim_jw_int(w, "step", st->step);
+    sim_jw_string(w, "callback", st->callback);
+    sim_jw_uint(w, "instance", st->instance);
+    sim_jw_int(w, "start_ns", st->start);
+    sim_jw_int(w, "duration_ns", st->duration);
+    sim_jw_int(w, "usual_ns", st->usual);
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "\n  ],\n  \"outside\": [");
+  sim_jw_end_array(w);
+  sim_jw_begin_array(w, "outside", SIM_JW_LINES);
   for (guint i = 0; i < m->outside->len; i++) {
     const CpuhpMeasuredEvent *e = &g_array_index(m->outside, CpuhpMeasuredEvent, i);
-    g_string_append_printf(out, "%s\n    {\"ts_ns\": %" G_GINT64_FORMAT ", \"event\": \"%s\", \"cpu\": %u, \"exec_cpu\": %u"
-                           ", \"step\": %d, \"callback\": ", i ? "," : "", e->ts, ev_name(e->type), e->cpu, e->exec_cpu, e->step);
-    sim_json_write_string(out, e->callback);
-    g_string_append_printf(out, ", \"line\": %u}", e->line);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_int(w, "ts_ns", e->ts);
+    sim_jw_string(w, "event", ev_name(e->type));
+    sim_jw_uint(w, "cpu", e->cpu);
+    sim_jw_uint(w, "exec_cpu", e->exec_cpu);
+    sim_jw_int(w, "step", e->step);
+    sim_jw_string(w, "callback", e->callback);
+    sim_jw_uint(w, "line", e->line);
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "\n  ],\n  \"notes\": [");
-  for (guint i = 0; i < m->notes->len; i++) {
-    g_string_append(out, i ? ", " : "");
-    sim_json_write_string(out, m->notes->pdata[i]);
-  }
-  g_string_append(out, "]\n}\n");
+  sim_jw_end_array(w);
+  sim_jw_begin_array(w, "notes", SIM_JW_INLINE);
+  for (guint i = 0; i < m->notes->len; i++) sim_jw_string(w, NULL, m->notes->pdata[i]);
+  sim_jw_end_array(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
 }
 
 /* ---- diff ----------------------------------------------------------------------------- */
@@ -282,7 +328,7 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
   }
   g_string_append_printf(out, "  bringup time       real %.3f ms, sim %.3f ms, error %+.3f ms (", ms(d->real_bringup_ns),
                          ms(d->sim_bringup_ns), ms(d->sim_bringup_ns - d->real_bringup_ns));
-  pct(out, d->sim_bringup_ns, d->real_bringup_ns, FALSE);
+  pct(out, d->sim_bringup_ns, d->real_bringup_ns);
   g_string_append_printf(out, "), measured by %s\n", d->method == CPUHP_MEASURE_DMESG ? "dmesg" : "the trace window");
   if (d->real_stalls)
     g_string_append_printf(out, "  real stalls        %u callback%s %.3f ms over their usual time in all: host-side time the "
@@ -312,83 +358,96 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
     else g_string_append_printf(out, " %12s", "-");
     if (st->real_mean_ns >= 0 && st->sim_mean_ns >= 0) {
       g_string_append_printf(out, " %+10.3f   ", ms(st->sim_mean_ns - st->real_mean_ns));
-      pct(out, st->sim_mean_ns, st->real_mean_ns, FALSE);
+      pct(out, st->sim_mean_ns, st->real_mean_ns);
     }
     g_string_append_c(out, '\n');
   }
 }
 
-static void json_step_or_null(GString *out, gboolean has, const CpuhpMeasuredStep *s) {
+static void json_step_or_null(SimJsonWriter *w, const char *key, gboolean has, const CpuhpMeasuredStep *s) {
   if (!has) {
-    g_string_append(out, "null");
+    sim_jw_null(w, key);
     return;
   }
-  json_step(out, s);
-  g_string_append_c(out, '}');
+  sim_jw_begin_object(w, key, SIM_JW_INLINE);
+  json_step(w, s);
+  sim_jw_end_object(w);
 }
 
 void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, const CpuhpReplayDiff *d,
                      const CpuhpDiffSimulated *s) {
-  g_string_append(out, "{\n  \"real\": ");
-  sim_json_write_string(out, real_name);
-  g_string_append(out, ",\n  \"sim\": ");
-  sim_json_write_string(out, sim_name);
-  g_string_append(out, ",\n  \"simulated\": ");
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "real", real_name);
+  sim_jw_string(w, "sim", sim_name);
   if (s) {
-    g_string_append(out, "{\"profile\": ");
-    sim_json_write_string(out, s->profile);
-    g_string_append_printf(out, ", \"cpus\": %u, \"threads_per_core\": %u, \"parallel\": %s, \"seed\": %" G_GUINT64_FORMAT
-                           ", \"overrides\": [", s->cpus, s->threads_per_core, s->parallel ? "true" : "false", s->seed);
-    for (guint i = 0; i < s->overrides->len; i++) {
-      g_string_append(out, i ? ", " : "");
-      sim_json_write_string(out, s->overrides->pdata[i]);
-    }
-    g_string_append(out, "], \"cmdline\": ");
-    sim_json_write_string(out, s->cmdline);
-    g_string_append(out, ", \"cmdline_from\": ");
-    sim_json_write_string(out, s->cmdline_from);
-    g_string_append(out, "}");
+    sim_jw_begin_object(w, "simulated", SIM_JW_INLINE);
+    sim_jw_string(w, "profile", s->profile);
+    sim_jw_uint(w, "cpus", s->cpus);
+    sim_jw_uint(w, "threads_per_core", s->threads_per_core);
+    sim_jw_bool(w, "parallel", s->parallel);
+    sim_jw_uint(w, "seed", s->seed);
+    sim_jw_begin_array(w, "overrides", SIM_JW_INLINE);
+    for (guint i = 0; i < s->overrides->len; i++) sim_jw_string(w, NULL, s->overrides->pdata[i]);
+    sim_jw_end_array(w);
+    sim_jw_string(w, "cmdline", s->cmdline);
+    sim_jw_string(w, "cmdline_from", s->cmdline_from);
+    sim_jw_end_object(w);
   } else {
-    g_string_append(out, "null");
+    sim_jw_null(w, "simulated");
   }
-  g_string_append_printf(out, ",\n  \"equal\": %s,\n  \"first_divergence\": ", d->equal ? "true" : "false");
+  sim_jw_bool(w, "equal", d->equal);
   if (d->first >= 0) {
     const CpuhpDiffCpu *c = &g_array_index(d->cpus, CpuhpDiffCpu, d->first);
-    g_string_append_printf(out, "{\"cpu\": %u, \"position\": %u, \"real\": ", c->cpu, c->position);
-    json_step_or_null(out, c->has_real, &c->real);
-    g_string_append(out, ", \"sim\": ");
-    json_step_or_null(out, c->has_sim, &c->sim);
-    g_string_append(out, "}");
+    sim_jw_begin_object(w, "first_divergence", SIM_JW_INLINE);
+    sim_jw_uint(w, "cpu", c->cpu);
+    sim_jw_uint(w, "position", c->position);
+    json_step_or_null(w, "real", c->has_real, &c->real);
+    json_step_or_null(w, "sim", c->has_sim, &c->sim);
+    sim_jw_end_object(w);
   } else {
-    g_string_append(out, "null");
+    sim_jw_null(w, "first_divergence");
   }
-  g_string_append(out, ",\n  \"per_cpu\": [");
+  sim_jw_begin_array(w, "per_cpu", SIM_JW_LINES);
   for (guint i = 0; i < d->cpus->len; i++) {
     const CpuhpDiffCpu *c = &g_array_index(d->cpus, CpuhpDiffCpu, i);
-    g_string_append_printf(out, "%s\n    {\"cpu\": %u, \"real_steps\": %u, \"sim_steps\": %u, \"equal\": %s, \"position\": %d}",
-                           i ? "," : "", c->cpu, c->real_len, c->sim_len, c->equal ? "true" : "false",
-                           c->equal ? -1 : (int)c->position);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "cpu", c->cpu);
+    sim_jw_uint(w, "real_steps", c->real_len);
+    sim_jw_uint(w, "sim_steps", c->sim_len);
+    sim_jw_bool(w, "equal", c->equal);
+    sim_jw_int(w, "position", c->equal ? -1 : (int64_t)c->position);
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "\n  ],\n  \"states\": [");
+  sim_jw_end_array(w);
+  sim_jw_begin_array(w, "states", SIM_JW_LINES);
   for (guint i = 0; i < d->states->len; i++) {
     const CpuhpDiffState *st = &g_array_index(d->states, CpuhpDiffState, i);
-    g_string_append_printf(out, "%s\n    {\"step\": %d, \"callback\": ", i ? "," : "", st->step);
-    sim_json_write_string(out, st->callback);
-    g_string_append_printf(out, ", \"real_count\": %u, \"sim_count\": %u, \"real_mean_ns\": %" G_GINT64_FORMAT
-                           ", \"sim_mean_ns\": %" G_GINT64_FORMAT ", \"error_ns\": ",
-                           st->real_count, st->sim_count, st->real_mean_ns, st->sim_mean_ns);
     gboolean both = st->real_mean_ns >= 0 && st->sim_mean_ns >= 0;
-    if (both) g_string_append_printf(out, "%" G_GINT64_FORMAT, st->sim_mean_ns - st->real_mean_ns);
-    else g_string_append(out, "null");
-    g_string_append(out, ", \"error_pct\": ");
-    pct(out, st->sim_mean_ns, both ? st->real_mean_ns : -1, TRUE);
-    g_string_append(out, "}");
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_int(w, "step", st->step);
+    sim_jw_string(w, "callback", st->callback);
+    sim_jw_uint(w, "real_count", st->real_count);
+    sim_jw_uint(w, "sim_count", st->sim_count);
+    sim_jw_int(w, "real_mean_ns", st->real_mean_ns);
+    sim_jw_int(w, "sim_mean_ns", st->sim_mean_ns);
+    if (both) sim_jw_int(w, "error_ns", st->sim_mean_ns - st->real_mean_ns);
+    else sim_jw_null(w, "error_ns");
+    pct_json(w, "error_pct", st->sim_mean_ns, both ? st->real_mean_ns : -1);
+    sim_jw_end_object(w);
   }
-  g_string_append_printf(out, "\n  ],\n  \"bringup\": {\"method\": \"%s\", \"real_ns\": %" G_GINT64_FORMAT ", \"sim_ns\": %"
-                         G_GINT64_FORMAT ", \"error_ns\": %" G_GINT64_FORMAT ", \"error_pct\": ",
-                         cpuhp_measure_method_name(d->method), d->real_bringup_ns, d->sim_bringup_ns,
-                         d->sim_bringup_ns - d->real_bringup_ns);
-  pct(out, d->sim_bringup_ns, d->real_bringup_ns, TRUE);
-  g_string_append_printf(out, "},\n  \"real_stalls\": {\"count\": %u, \"over_ns\": %" G_GINT64_FORMAT "}\n}\n", d->real_stalls,
-                         d->real_stalled_ns);
+  sim_jw_end_array(w);
+  sim_jw_begin_object(w, "bringup", SIM_JW_INLINE);
+  sim_jw_string(w, "method", cpuhp_measure_method_name(d->method));
+  sim_jw_int(w, "real_ns", d->real_bringup_ns);
+  sim_jw_int(w, "sim_ns", d->sim_bringup_ns);
+  sim_jw_int(w, "error_ns", d->sim_bringup_ns - d->real_bringup_ns);
+  pct_json(w, "error_pct", d->sim_bringup_ns, d->real_bringup_ns);
+  sim_jw_end_object(w);
+  sim_jw_begin_object(w, "real_stalls", SIM_JW_INLINE);
+  sim_jw_uint(w, "count", d->real_stalls);
+  sim_jw_int(w, "over_ns", d->real_stalled_ns);
+  sim_jw_end_object(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
 }

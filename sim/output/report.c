@@ -4,7 +4,7 @@
 #include "models/kernel/invariants.h"
 #include "sim/output/ftrace.h"
 #include "sim/output/stats.h"
-#include "sim/output/json.h"
+#include "sim/output/json_write.h"
 
 static double ms(int64_t ns) { return (double)ns / 1e6; }
 
@@ -140,106 +140,121 @@ static const char *status_name(CpuhpCpuStatus s) {
 }
 
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
-  g_string_append(out, "{\n  \"profile\": ");
-  sim_json_write_string(out, r->profile);
-  g_string_append(out, ",\n  \"arch\": ");
-  sim_json_write_string(out, r->arch);
-  g_string_append(out, ",\n  \"kernel\": ");
-  sim_json_write_string(out, r->kernel);
-  g_string_append(out, ",\n  \"topology\": ");
-  sim_json_write_string(out, r->topology);
-  g_string_append(out, ",\n  \"policy\": ");
-  sim_json_write_string(out, r->policy);
-  g_string_append_printf(out,
-                         ",\n  \"seed\": %" G_GUINT64_FORMAT ",\n  \"parallel\": %s,\n"
-                         "  \"smt_primary_first\": %s,\n  \"cpus\": %u,\n  \"cpus_online\": %u,\n"
-                         "  \"bringup_ns\": %" G_GINT64_FORMAT ",\n  \"all_online_ns\": %" G_GINT64_FORMAT
-                         ",\n  \"bp_wait_ns\": %" G_GINT64_FORMAT
-                         ",\n  \"bp_spin_ns\": %" G_GINT64_FORMAT ",\n  \"ap_spin_ns\": %" G_GINT64_FORMAT
-                         ",\n  \"events\": %" G_GUINT64_FORMAT ",\n  \"bp_phases_ns\": {",
-                         r->seed, r->parallel ? "true" : "false", r->smt_aware ? "true" : "false",
-                         r->n_cpus, r->cpus_online, r->bringup_ns, r->all_online_ns, r->bp_wait_ns, r->bp_spin_ns,
-                         r->ap_spin_ns, r->events);
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "profile", r->profile);
+  sim_jw_string(w, "arch", r->arch);
+  sim_jw_string(w, "kernel", r->kernel);
+  sim_jw_string(w, "topology", r->topology);
+  sim_jw_string(w, "policy", r->policy);
+  sim_jw_uint(w, "seed", r->seed);
+  sim_jw_bool(w, "parallel", r->parallel);
+  sim_jw_bool(w, "smt_primary_first", r->smt_aware);
+  sim_jw_uint(w, "cpus", r->n_cpus);
+  sim_jw_uint(w, "cpus_online", r->cpus_online);
+  sim_jw_int(w, "bringup_ns", r->bringup_ns);
+  sim_jw_int(w, "all_online_ns", r->all_online_ns);
+  sim_jw_int(w, "bp_wait_ns", r->bp_wait_ns);
+  sim_jw_int(w, "bp_spin_ns", r->bp_spin_ns);
+  sim_jw_int(w, "ap_spin_ns", r->ap_spin_ns);
+  sim_jw_uint(w, "events", r->events);
   static const char *const keys[] = {"prepare", "kick", "alive_spin", "alive_sleep", "wait_ap",
                                      "tsc_sync", "wait_online"};
   G_STATIC_ASSERT(G_N_ELEMENTS(keys) == CPUHP_BP_N_PHASES);
-  for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++)
-    g_string_append_printf(out, "%s\"%s\": %" G_GINT64_FORMAT, ph ? ", " : "", keys[ph], r->bp_phase_ns[ph]);
-  g_string_append(out, "},\n");
+  sim_jw_begin_object(w, "bp_phases_ns", SIM_JW_INLINE);
+  for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++) sim_jw_int(w, keys[ph], r->bp_phase_ns[ph]);
+  sim_jw_end_object(w);
   if (r->vm) {
-    g_string_append(out, "  \"vm_exits\": {");
-    for (CpuhpVmExit v = 0; v < CPUHP_EXIT_N; v++)
-      g_string_append_printf(out, "%s\"%s\": {\"count\": %" G_GUINT64_FORMAT ", \"time_ns\": %" G_GINT64_FORMAT "}",
-                             v ? ", " : "", cpuhp_vm_exit_name(v), r->vm_exits[v], r->vm_exit_ns[v]);
-    g_string_append_printf(out, "},\n  \"vcpu_blocked_wakeups\": %" G_GUINT64_FORMAT ",\n  \"host_busy_ns\": %" G_GINT64_FORMAT ",\n",
-                           r->vcpu_blocked_wakeups, r->host_busy_ns);
+    sim_jw_begin_object(w, "vm_exits", SIM_JW_INLINE);
+    for (CpuhpVmExit v = 0; v < CPUHP_EXIT_N; v++) {
+      sim_jw_begin_object(w, cpuhp_vm_exit_name(v), SIM_JW_INLINE);
+      sim_jw_uint(w, "count", r->vm_exits[v]);
+      sim_jw_int(w, "time_ns", r->vm_exit_ns[v]);
+      sim_jw_end_object(w);
+    }
+    sim_jw_end_object(w);
+    sim_jw_uint(w, "vcpu_blocked_wakeups", r->vcpu_blocked_wakeups);
+    sim_jw_int(w, "host_busy_ns", r->host_busy_ns);
   }
-  g_string_append(out, "  \"per_cpu\": [\n");
+  sim_jw_begin_array(w, "per_cpu", SIM_JW_LINES);
   for (guint i = 0; i < r->n_cpus; i++) {
     const CpuhpCpuResult *c = &r->cpus[i];
-    g_string_append_printf(
-        out,
-        "    {\"cpu\": %u, \"package\": %u, \"core\": %u, \"thread\": %u, \"node\": %u, "
-        "\"primary\": %s, \"status\": \"%s\", \"kick_ns\": %" G_GINT64_FORMAT ", \"alive_ns\": %" G_GINT64_FORMAT
-        ", \"release_ns\": %" G_GINT64_FORMAT ", \"online_idle_ns\": %" G_GINT64_FORMAT
-        ", \"online_ns\": %" G_GINT64_FORMAT ", \"wakeup_ns\": %" G_GINT64_FORMAT
-        ", \"microcode_ns\": %" G_GINT64_FORMAT ", \"alive_spin_ns\": %" G_GINT64_FORMAT
-        ", \"tsc_sync_ns\": %" G_GINT64_FORMAT ", \"calibrate_ns\": %" G_GINT64_FORMAT
-        ", \"online_cb_ns\": %" G_GINT64_FORMAT ", \"failed_step\": %u, \"failed_ret\": %d, \"failure\": ",
-        c->cpu, c->package, c->core, c->thread, c->node, c->primary ? "true" : "false",
-        status_name(c->status), c->kick, c->alive, c->release, c->online_idle, c->online, c->wakeup_ns,
-        c->microcode_ns, c->alive_spin_ns, c->tsc_sync_ns, c->calibrate_ns, c->online_cb_ns,
-        c->failed_step, c->failed_ret);
-    sim_json_write_string(out, cpuhp_cpu_failure(c));
-    g_string_append_printf(out, "}%s\n", i + 1 < r->n_cpus ? "," : "");
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "cpu", c->cpu);
+    sim_jw_uint(w, "package", c->package);
+    sim_jw_uint(w, "core", c->core);
+    sim_jw_uint(w, "thread", c->thread);
+    sim_jw_uint(w, "node", c->node);
+    sim_jw_bool(w, "primary", c->primary);
+    sim_jw_string(w, "status", status_name(c->status));
+    sim_jw_int(w, "kick_ns", c->kick);
+    sim_jw_int(w, "alive_ns", c->alive);
+    sim_jw_int(w, "release_ns", c->release);
+    sim_jw_int(w, "online_idle_ns", c->online_idle);
+    sim_jw_int(w, "online_ns", c->online);
+    sim_jw_int(w, "wakeup_ns", c->wakeup_ns);
+    sim_jw_int(w, "microcode_ns", c->microcode_ns);
+    sim_jw_int(w, "alive_spin_ns", c->alive_spin_ns);
+    sim_jw_int(w, "tsc_sync_ns", c->tsc_sync_ns);
+    sim_jw_int(w, "calibrate_ns", c->calibrate_ns);
+    sim_jw_int(w, "online_cb_ns", c->online_cb_ns);
+    sim_jw_uint(w, "failed_step", c->failed_step);
+    sim_jw_int(w, "failed_ret", c->failed_ret);
+    sim_jw_string(w, "failure", cpuhp_cpu_failure(c));
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "  ],\n  \"log\": [\n");
+  sim_jw_end_array(w);
+  sim_jw_begin_array(w, "log", SIM_JW_LINES);
   for (guint i = 0; i < r->log->len; i++) {
     const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
-    g_string_append_printf(out, "    {\"ts_ns\": %" G_GINT64_FORMAT ", \"text\": ", l->ts);
-    sim_json_write_string(out, l->text);
-    g_string_append_printf(out, "}%s\n", i + 1 < r->log->len ? "," : "");
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_int(w, "ts_ns", l->ts);
+    sim_jw_string(w, "text", l->text);
+    sim_jw_end_object(w);
   }
-  g_string_append(out, "  ]");
+  sim_jw_end_array(w);
   if (x && x->checked) {
-    g_string_append_printf(out, ",\n  \"invariants\": {\"checked\": %u, \"violations\": [", x->n_invariants);
+    sim_jw_begin_object(w, "invariants", SIM_JW_INLINE);
+    sim_jw_uint(w, "checked", x->n_invariants);
+    sim_jw_begin_array(w, "violations", SIM_JW_INLINE);
     for (guint i = 0; i < x->violations->len; i++) {
       const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
-      g_string_append_printf(out, "%s{\"name\": \"%s\", \"detail\": ", i ? ", " : "", v->inv->name);
-      sim_json_write_string(out, v->detail);
-      g_string_append_c(out, '}');
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "name", v->inv->name);
+      sim_jw_string(w, "detail", v->detail);
+      sim_jw_end_object(w);
     }
-    g_string_append(out, "]}");
+    sim_jw_end_array(w);
+    sim_jw_end_object(w);
   }
   if (x && x->cmdline && *x->cmdline) {
-    g_string_append(out, ",\n  \"cmdline\": {\"text\": ");
-    sim_json_write_string(out, x->cmdline);
-    g_string_append(out, ", \"whatif\": [");
-    gboolean first = TRUE;
+    sim_jw_begin_object(w, "cmdline", SIM_JW_INLINE);
+    sim_jw_string(w, "text", x->cmdline);
+    sim_jw_begin_array(w, "whatif", SIM_JW_INLINE);
     for (guint i = 0; i < x->n_effects; i++) {
       const CpuhpCmdlineEffect *e = &x->effects[i];
       if (!e->modelled) continue;
-      g_string_append_printf(out, "%s{\"param\": ", first ? "" : ", ");
-      sim_json_write_string(out, e->param);
-      g_string_append_printf(out, ", \"without_ns\": %" G_GINT64_FORMAT ", \"effect_ns\": %" G_GINT64_FORMAT ", \"mechanism\": ",
-                             e->without_ns, r->bringup_ns - e->without_ns);
-      sim_json_write_string(out, e->mechanism);
-      g_string_append_c(out, '}');
-      first = FALSE;
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "param", e->param);
+      sim_jw_int(w, "without_ns", e->without_ns);
+      sim_jw_int(w, "effect_ns", r->bringup_ns - e->without_ns);
+      sim_jw_string(w, "mechanism", e->mechanism);
+      sim_jw_end_object(w);
     }
-    g_string_append(out, "], \"ignored\": [");
-    first = TRUE;
-    for (guint i = 0; i < x->n_effects; i++) {
-      if (x->effects[i].modelled) continue;
-      if (!first) g_string_append(out, ", ");
-      sim_json_write_string(out, x->effects[i].param);
-      first = FALSE;
-    }
-    g_string_append(out, "]}");
+    sim_jw_end_array(w);
+    sim_jw_begin_array(w, "ignored", SIM_JW_INLINE);
+    for (guint i = 0; i < x->n_effects; i++)
+      if (!x->effects[i].modelled) sim_jw_string(w, NULL, x->effects[i].param);
+    sim_jw_end_array(w);
+    sim_jw_end_object(w);
   }
-  if (x && x->fingerprinted)
-    g_string_append_printf(out, ",\n  \"fingerprint\": \"%016" G_GINT64_MODIFIER "x\"", x->fingerprint);
-  g_string_append(out, "\n}\n");
+  if (x && x->fingerprinted) {
+    char fp[17];
+    g_snprintf(fp, sizeof fp, "%016" G_GINT64_MODIFIER "x", x->fingerprint);
+    sim_jw_string(w, "fingerprint", fp);
+  }
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
 }
 
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {
@@ -297,37 +312,50 @@ void cpuhp_report_mc_text(GString *out, const CpuhpResult *first, const CpuhpSam
   }
 }
 
-static void json_stats(GString *out, const SimStats *st) {
-  g_string_append_printf(out, "{\"mean\": %.1f, \"sd\": %.1f, \"p50\": %.0f, \"p90\": %.0f, \"p99\": %.0f, "
-                         "\"min\": %.0f, \"max\": %.0f}", st->mean, st->sd, st->p50, st->p90, st->p99, st->min, st->max);
+static void json_stats(SimJsonWriter *w, const char *key, const SimStats *st) {
+  sim_jw_begin_object(w, key, SIM_JW_INLINE);
+  sim_jw_double(w, "mean", st->mean, 1);
+  sim_jw_double(w, "sd", st->sd, 1);
+  sim_jw_double(w, "p50", st->p50, 0);
+  sim_jw_double(w, "p90", st->p90, 0);
+  sim_jw_double(w, "p99", st->p99, 0);
+  sim_jw_double(w, "min", st->min, 0);
+  sim_jw_double(w, "max", st->max, 0);
+  sim_jw_end_object(w);
 }
 
 void cpuhp_report_mc_json(GString *out, const CpuhpResult *first, const CpuhpSamples *s) {
-  g_string_append(out, "{\n  \"profile\": ");
-  sim_json_write_string(out, first->profile);
-  g_string_append(out, ",\n  \"policy\": ");
-  sim_json_write_string(out, s->policy);
-  g_string_append_printf(out, ",\n  \"cpus\": %u,\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT
-                         ",\n  \"cpus_online_min\": %u,\n  \"cpus_online_max\": %u,\n  \"stats\": {",
-                         first->n_cpus, s->runs, s->first_seed, s->min_online, s->max_online);
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "profile", first->profile);
+  sim_jw_string(w, "policy", s->policy);
+  sim_jw_uint(w, "cpus", first->n_cpus);
+  sim_jw_uint(w, "runs", s->runs);
+  sim_jw_uint(w, "first_seed", s->first_seed);
+  sim_jw_uint(w, "cpus_online_min", s->min_online);
+  sim_jw_uint(w, "cpus_online_max", s->max_online);
+  sim_jw_begin_object(w, "stats", SIM_JW_LINES);
   for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
     SimStats st;
     sim_stats_compute(s->values[k], s->runs, &st);
-    g_string_append_printf(out, "%s\n    \"%s\": ", k ? "," : "", cpuhp_metric_key(k));
-    json_stats(out, &st);
+    json_stats(w, cpuhp_metric_key(k), &st);
   }
-  g_string_append(out, "\n  }\n}\n");
+  sim_jw_end_object(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
 }
 
 void cpuhp_report_compare(GString *out, const char *format, const char *profile, GPtrArray *samples) {
   g_assert(samples->len > 0);
   const CpuhpSamples *base = samples->pdata[0];
   gboolean json = g_str_equal(format, "json"), csv = g_str_equal(format, "csv");
+  g_autoptr(SimJsonWriter) w = json ? sim_jw_new(out) : NULL;
   if (json) {
-    g_string_append(out, "{\n  \"profile\": ");
-    sim_json_write_string(out, profile);
-    g_string_append_printf(out, ",\n  \"runs\": %u,\n  \"first_seed\": %" G_GUINT64_FORMAT ",\n  \"policies\": [",
-                           base->runs, base->first_seed);
+    sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+    sim_jw_string(w, "profile", profile);
+    sim_jw_uint(w, "runs", base->runs);
+    sim_jw_uint(w, "first_seed", base->first_seed);
+    sim_jw_begin_array(w, "policies", SIM_JW_LINES);
   } else if (csv) {
     g_string_append(out, "policy,runs");
     for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
@@ -350,14 +378,17 @@ void cpuhp_report_compare(GString *out, const char *format, const char *profile,
       sim_stats_paired_diff(s->values[k], base->values[k], s->runs, &dmean[k], &dci[k]);
     }
     if (json) {
-      g_string_append_printf(out, "%s\n    {\"policy\": ", i ? "," : "");
-      sim_json_write_string(out, s->policy);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "policy", s->policy);
       for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) {
-        g_string_append_printf(out, ", \"%s\": ", cpuhp_metric_key(k));
-        json_stats(out, &st[k]);
-        g_string_append_printf(out, ", \"%s_diff\": {\"mean\": %.1f, \"ci95\": %.1f}", cpuhp_metric_key(k), dmean[k], dci[k]);
+        json_stats(w, cpuhp_metric_key(k), &st[k]);
+        g_autofree char *diff = g_strdup_printf("%s_diff", cpuhp_metric_key(k));
+        sim_jw_begin_object(w, diff, SIM_JW_INLINE);
+        sim_jw_double(w, "mean", dmean[k], 1);
+        sim_jw_double(w, "ci95", dci[k], 1);
+        sim_jw_end_object(w);
       }
-      g_string_append_c(out, '}');
+      sim_jw_end_object(w);
     } else if (csv) {
       g_string_append_printf(out, "%s,%u", s->policy, s->runs);
       for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
@@ -369,5 +400,9 @@ void cpuhp_report_compare(GString *out, const char *format, const char *profile,
                              st[1].mean / 1e6, st[2].mean / 1e6, st[3].mean / 1e6, st[4].mean / 1e6, diff);
     }
   }
-  if (json) g_string_append(out, "\n  ]\n}\n");
+  if (json) {
+    sim_jw_end_array(w);
+    sim_jw_end_object(w);
+    g_string_append_c(out, '\n');
+  }
 }
