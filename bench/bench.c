@@ -634,12 +634,12 @@ static void bench_simpy(const char *script, const char *python_opt) {
            "   (Debian's python3-simpy is SimPy 2, a different API; set CPUHPSIM_PYTHON to choose a python)\n");
     return;
   }
-  /* Host noise on this kind of machine moves either side's time by up to 2x for tens of ms.
-   * Both sides are timed in the same stretches: rounds of a batch of cpuhpsim runs (about half
-   * as long as one SimPy run) then one SimPy run. The ratio is the median over the rounds of the
-   * SimPy run against the median of its round's batch. While SimPy runs this process sleeps on
-   * the pipe, and its first runs after that came out 1.6x slower (caches, a vCPU woken from
-   * halt): each batch follows ROUND_WARMUP_RUNS untimed runs (0.6 ms; one SimPy run is 7). */
+  /* Host noise on a shared VM moves either side's time a lot for tens of ms, so both sides are
+   * timed in the same stretches: rounds of a batch of cpuhpsim runs (about half as long as one
+   * SimPy run) then one SimPy run. The ratio is the median over the rounds of the SimPy run
+   * against the median of its round's batch. While SimPy runs this process sleeps on the pipe,
+   * and its first runs after that are slow (caches, a vCPU woken from halt): each batch follows
+   * ROUND_WARMUP_RUNS untimed runs, short next to one SimPy run. */
   guint rounds = quick ? 5 : 15, batch = quick ? 21 : 101;
   printf("   %-8s  %14s  %14s  %5s  %12s  %14s  %8s  %s\n", "mode", "cpuhpsim ns", "SimPy ns", "same", "cpuhpsim ms",
          "SimPy ms", "ratio", "target");
@@ -686,7 +686,7 @@ static void bench_simpy(const char *script, const char *python_opt) {
     SimpyOut s = {0};
     gboolean same = TRUE, ok = TRUE;
     /* Untimed runs first, as the SimPy side does (--warmup): the first few dozen runs after
-     * the sections before (65,536 pending events freed, another profile) come out 1.5x slower. */
+     * the sections before (65,536 pending events freed, another profile) come out slower. */
     for (guint i = 0; i < C_WARMUP_RUNS; i++) cpuhp_result_free(run_once(p, 1));
     for (guint k = 0; k < rounds && ok; k++) {
       for (guint i = 0; i < ROUND_WARMUP_RUNS; i++) cpuhp_result_free(run_once(p, 1));

@@ -26,6 +26,6 @@ trap 'rm -rf "$tmp"' EXIT
 "$cli" run --ftrace="$tmp/t.trace" --perfetto="$tmp/t.json" --fail=3:sched:active >/dev/null
 "$cli" run --no-alive=5 >/dev/null
 "$cli" compare --runs=50 --policy=kernel --policy=serial --policy=waves:8 >/dev/null
-# exit 1: the rule the kernel breaks on SMT4 with a dead primary (README, verify) is found
+# exit 1: the rule the kernel breaks on SMT4 with a dead primary (docs/verify.md) is found
 "$cli" verify --runs=1 --ftrace="$tmp/v.trace" >/dev/null || [ $? -eq 1 ]
 for s in scenarios/sweeps/*.yaml; do "$cli" sweep --threads=1 "$s" >/dev/null; done

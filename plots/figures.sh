@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # figures.sh — regenerate every figure of docs/figures from the scenarios, offline: a PNG drawn
-# by gnuplot (for the README) and a PDF drawn by matplotlib (fonts embedded, for papers) of each.
+# by gnuplot (for docs/figures.md) and a PDF drawn by matplotlib (fonts embedded, for papers) of each.
 # Usage: plots/figures.sh CPUHPSIM OUTDIR   (what `cmake --build build --target figures` runs)
 # Needs gnuplot and python3-matplotlib; `cpuhpsim plot` says which package is missing.
 set -euo pipefail
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."   # scenario paths below (and in the sweep's first line)
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ref=plots/data/qemu-reference.tsv   # measured boots, copied from README.md (see its header)
+ref=plots/data/qemu-reference.tsv   # measured boots, copied from docs/profiles.md (see its header)
 qemu_sizes=--topology=1x2x1,1x4x1,1x8x1,1x16x1
 icount_sizes=--topology=1x2x1,1x4x1,1x8x1,1x16x1,1x32x1,1x64x1  # with the boots of tests/data/beyond
 

@@ -47,19 +47,19 @@ static double simulate(const char *profile, const Config *c) {
   return simulate_cmdline(profile, c, NULL);
 }
 
-/* README's row for `boot` ("| icount_2_p0 | calibration | 98.8 | 99.7 | +0.9 % |") says what
+/* docs/profiles.md's row for `boot` ("| icount_2_p0 | calibration | 98.8 | 99.7 | +0.9 % |") says what
  * this run found: real and simulated ms to 0.1, the error to 0.1 % (U+2212 for a minus). */
 static void check_readme_row(const char *boot, gboolean training, double real, double sim) {
   g_autofree char *readme = NULL;
-  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
+  assert_true(g_file_get_contents("docs/profiles.md", &readme, NULL, NULL));
   double err = (sim - real) / real * 100;
   g_autofree char *pct = g_strdup_printf("%.1f %%", fabs(err));
   g_autofree char *want = g_strdup_printf("\n| %s | %s | %.1f | %.1f | %s%s |\n", boot, training ? "calibration" : "prediction",
                                           real, sim, err < 0 && strcmp(pct, "0.0 %") ? "\u2212" : "+", pct);
-  if (!strstr(readme, want)) fail_msg("README.md lacks the row%s", want);
+  if (!strstr(readme, want)) fail_msg("docs/profiles.md lacks the row%s", want);
 }
 
-/* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (README). */
+/* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (docs/profiles.md). */
 static void check_icount(const char *profile, const Config *configs, guint n_configs) {
   guint checked = 0, training = 0;
   for (guint i = 0; i < n_configs; i++) {
@@ -178,7 +178,7 @@ static void test_mttcg_x86(void **state) {
  * (the arch timer's counter follows the host clock under MTTCG: dmesg does not run slow here,
  * it equals the trace window). `within` marks the configurations the model meets within 20 %
  * of the median of 3 runs. The others are known gaps, all from a mechanism the model lacks
- * (README, "QEMU MTTCG arm64"): ~6 ms stalls of the BP inside PREPARE allocations
+ * (docs/profiles.md, "arm64: QEMU MTTCG"): ~6 ms stalls of the BP inside PREPARE allocations
  * (trace_rb_cpu_prepare, workqueue_prepare_cpu, smpboot_create_threads) at the same 9 of 15 APs
  * in every 16-vCPU boot and once in 2 of the 3 2-vCPU boots, plus an 11-17 ms stall in the
  * last AP's ONLINE callbacks at 16; and, at 4, APs slower than at 8 without a stall. Those only
@@ -257,7 +257,7 @@ static void test_mttcg_arm64(void **state) {
  * harness; no profile saw them): the icount profiles, topology and cpuhp.parallel= changed only,
  * against the dmesg window. x86 within 10 %; arm64 within 10 % at 32 vCPUs and a known,
  * bounded underestimate at 64 (the idle vCPUs' share, 0.35 % each, is what the 8-vCPU boot
- * gives; the larger boots fit 0.66-0.87 %: README). */
+ * gives; the larger boots fit 0.66-0.87 %: docs/profiles.md). */
 typedef struct {
   const char *file;
   const char *profile;
@@ -320,15 +320,15 @@ static void test_beyond_reference(void **state) {
   }
 }
 
-/* README's "Predictions beyond the reference data": every row is what the profile predicts now,
+/* docs/profiles.md's "Predictions beyond the reference data": every row is what the profile predicts now,
  * and where a real boot exists (tests/data/beyond) its time and the error as that boot gives them. */
-static void test_readme_predictions(void **state) {
+static void test_doc_predictions(void **state) {
   (void)state;
   g_autofree char *readme = NULL;
-  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
-  const char *sec = strstr(readme, "### Predictions beyond the reference data");
+  assert_true(g_file_get_contents("docs/profiles.md", &readme, NULL, NULL));
+  const char *sec = strstr(readme, "\n## Predictions beyond the reference data\n");
   assert_non_null(sec);
-  const char *end = strstr(sec + 4, "\n### ");
+  const char *end = strstr(sec + 4, "\n## ");
   g_autofree char *body = g_strndup(sec, end ? (gsize)(end - sec) : strlen(sec));
   g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
   guint rows = 0, real_rows = 0;
@@ -357,7 +357,7 @@ static void test_readme_predictions(void **state) {
     if (!p) fail_msg("%s", err->message);
     g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
     g_autofree char *got = g_strdup_printf("%.1f", (double)r->bringup_ns / 1e6);
-    if (strcmp(got, g_strstrip(f[4]))) fail_msg("README says %s %s p%s: %s ms; the profile predicts %s ms", prof, smp, par, f[4], got);
+    if (strcmp(got, g_strstrip(f[4]))) fail_msg("docs/profiles.md says %s %s p%s: %s ms; the profile predicts %s ms", prof, smp, par, f[4], got);
     assert_true(g_strv_length(f) >= 7); /* ..., real boot, error, "" */
     const char *real_s = g_strstrip(f[5]);
     gboolean arm = g_str_has_prefix(prof, "qemu-arm64");
@@ -372,7 +372,7 @@ static void test_readme_predictions(void **state) {
       g_autofree char *want_real = g_strdup_printf("%.1f", real);
       g_autofree char *want_err = g_strdup_printf("%+.1f %%", (sim - real) / real * 100);
       if (strcmp(real_s, want_real) || strcmp(g_strstrip(f[6]), want_err))
-        fail_msg("README says %s %s p%s: real %s, error %s; %s gives %s, %s", prof, smp, par, real_s, f[6], file,
+        fail_msg("docs/profiles.md says %s %s p%s: real %s, error %s; %s gives %s, %s", prof, smp, par, real_s, f[6], file,
                  want_real, want_err);
       real_rows++;
     }
@@ -385,7 +385,7 @@ static void test_readme_predictions(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_readme_predictions), cmocka_unit_test(test_icount_arm64),
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_icount_x86), cmocka_unit_test(test_doc_predictions), cmocka_unit_test(test_icount_arm64),
                                      cmocka_unit_test(test_icount_x86_kboot), cmocka_unit_test(test_beyond_reference),
                                      cmocka_unit_test(test_mttcg_x86), cmocka_unit_test(test_mttcg_arm64)};
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
  * plotting tool (naming the Debian package); with gnuplot installed, non-empty PNG and SVG
  * figures from a profile, from run JSON and from sweep rows, the same bytes twice, an old
  * figure left alone by a failing run; with matplotlib, a PDF with embedded TrueType fonts.
- * And the measured points of plots/data: each row is the README's figure, recomputed from the
+ * And the measured points of plots/data: each row is docs/profiles.md's figure, recomputed from the
  * real boots when shared/reference is beside the repository. */
 #include "tests/testutil.h"
 
@@ -227,7 +227,7 @@ static int cmp_double(const void *a, const void *b) {
 static void test_reference_data(void **state) {
   g_autofree char *text = NULL, *readme = NULL;
   assert_true(g_file_get_contents("plots/data/qemu-reference.tsv", &text, NULL, NULL));
-  assert_true(g_file_get_contents("README.md", &readme, NULL, NULL));
+  assert_true(g_file_get_contents("docs/profiles.md", &readme, NULL, NULL));
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   guint rows = 0, recomputed = 0;
   for (char **l = lines; *l; l++) {
@@ -239,7 +239,7 @@ static void test_reference_data(void **state) {
     if (g_str_has_prefix(boots[0], "tests/data/beyond/")) { /* a boot kept here: always at hand */
       assert_string_equal(f[4], "dmesg");
       assert_int_equal(g_strv_length(boots), 1);
-      /* README's "Predictions beyond the reference data" row for it gives this value as real */
+      /* docs/profiles.md's "Predictions beyond the reference data" row for it gives this value as real */
       guint sk, co, th;
       assert_int_equal(sscanf(f[1], "%ux%ux%u", &sk, &co, &th), 3);
       g_autofree char *smp = sk > 1 || th > 1 ? g_strdup_printf("%u,sockets=%u,cores=%u,threads=%u", sk * co * th, sk, co, th)
@@ -248,18 +248,18 @@ static void test_reference_data(void **state) {
       g_autofree char *row_start = arm ? g_strdup_printf("\n| `%s` | `%s` | - ", f[0], smp)
                                        : g_strdup_printf("\n| `%s` | `%s` | %s | ", f[0], smp, f[2]);
       const char *row = strstr(readme, row_start);
-      if (!row) fail_msg("README.md has no prediction row for %s %s p%s", f[0], smp, f[2]);
+      if (!row) fail_msg("docs/profiles.md has no prediction row for %s %s p%s", f[0], smp, f[2]);
       g_auto(GStrv) cells = g_strsplit(row + 1, "|", 8);
       assert_true(g_strv_length(cells) >= 7);
       if (fabs(g_ascii_strtod(g_strstrip(cells[5]), NULL) - v) > 1e-9)
-        fail_msg("%s: %s in plots/data, %s in README.md", boots[0], f[3], cells[5]);
+        fail_msg("%s: %s in plots/data, %s in docs/profiles.md", boots[0], f[3], cells[5]);
       double real = tu_dmesg_window_ms(boots[0]);
       if (fabs(real - v) > 0.05 + 1e-9) fail_msg("%s: the boot gives %.3f ms, plots/data says %.1f", boots[0], real, v);
       rows++;
       recomputed++;
       continue;
     }
-    /* the README row of this configuration ("| icount_2_p0 | role | real |") has this value */
+    /* the docs/profiles.md row of this configuration ("| icount_2_p0 | role | real |") has this value */
     g_autofree char *base = g_path_get_basename(boots[0]);
     char *cut = strstr(base, "_noftrace");
     if (!cut) cut = strstr(base, "_r1");
@@ -267,11 +267,11 @@ static void test_reference_data(void **state) {
     *cut = '\0';
     g_autofree char *row_start = g_strdup_printf("\n| %s | ", base);
     const char *row = strstr(readme, row_start);
-    if (!row) fail_msg("README.md has no row for %s", base);
+    if (!row) fail_msg("docs/profiles.md has no row for %s", base);
     g_auto(GStrv) cells = g_strsplit(row + 1, "|", 5);
     assert_true(g_strv_length(cells) >= 4);
     if (fabs(g_ascii_strtod(g_strstrip(cells[3]), NULL) - v) > 1e-9)
-      fail_msg("%s: %s in plots/data, %s in README.md", base, f[3], cells[3]);
+      fail_msg("%s: %s in plots/data, %s in docs/profiles.md", base, f[3], cells[3]);
     /* and, with the real boots at hand, the value recomputed from them */
     double ms[3];
     guint n = 0;
@@ -294,7 +294,7 @@ static void test_reference_data(void **state) {
     recomputed++;
   }
   assert_int_equal(rows, 30);
-  print_message("plots/data/qemu-reference.tsv: %u rows match README.md, %u recomputed from the real boots\n", rows, recomputed);
+  print_message("plots/data/qemu-reference.tsv: %u rows match docs/profiles.md, %u recomputed from the real boots\n", rows, recomputed);
 }
 
 int main(void) {

@@ -14,7 +14,8 @@ typedef struct _SimEngine SimEngine;
 
 /* The clock, the first member of every engine, visible only so that sim_engine_now() and
  * sim_engine_advance(), a few times per callback of a bringup, are inlined into their callers
- * (as calls they were ~3 % of a run). Nothing outside engine.c and the inlines below touches it. */
+ * (each is a few instructions: a call would cost more). Nothing outside engine.c and the inlines
+ * below touches it. */
 typedef struct {
   int64_t now;
   uint64_t events_run;
@@ -55,8 +56,8 @@ static inline gboolean sim_engine_advance(SimEngine *e, int64_t delay) {
 /* The same for a run of continuations taken at once: sim_engine_horizon() is the latest time
  * sim_engine_advance() would move to (`now + delay <= horizon`; below now when it would refuse
  * everything), valid until the handler schedules an event; sim_engine_advance_to() then moves
- * the clock to t (now <= t <= horizon) and counts n events as run. Inline as the two above
- * (as calls, ~2 % of a bringup). */
+ * the clock to t (now <= t <= horizon) and counts n events as run. Inline as the two above,
+ * for the same reason. */
 int64_t sim_engine_horizon_slow(SimEngine *e); /* the bound not known yet */
 static inline int64_t sim_engine_horizon(SimEngine *e) {
   SimEngineClock *c = (SimEngineClock *)e;

@@ -3,8 +3,8 @@
  *
  * The register holds an event that is (time, seq)-smaller than everything in the heap and the
  * lanes. A bringup mostly schedules the event that runs next (a CPU's next callback, earlier than
- * every other CPU's): in the default profile 85 % of heap pushes are earlier than everything
- * queued, and 83 % of pops take the event pushed last. Such an event goes into the register and
+ * every other CPU's): most heap pushes are earlier than everything queued, and most pops take
+ * the event pushed last (docs/performance.md). Such an event goes into the register and
  * out again without touching the heap. A push that is earlier still moves the register's event
  * on to a lane or the heap.
  *
@@ -127,8 +127,7 @@ void sim_eventq_free(SimEventQ *q) {
 }
 
 /* Field by field: an event is written with scalar stores just before it is copied, and a struct
- * copy's 16-byte loads could not be forwarded from them (a store-forwarding stall per event, two
- * thirds of a push). */
+ * copy's 16-byte loads could not be forwarded from them (a store-forwarding stall per event). */
 static inline void copy_event(SimEvent *dst, const SimEvent *src) {
   int64_t time = src->time;
   uint64_t seq = src->seq, arg = src->arg;
@@ -296,9 +295,7 @@ static inline __attribute__((always_inline)) void heap_pop(SimEventQ *q, SimEven
     }
     /* Which child is smallest is a coin toss for the branch predictor, and so, in a bringup of
      * identical CPUs, is a tie of times: one comparison of (time, order) as a 128-bit key per
-     * child, no second branch for ties. (Engine hold, side by side with the time-then-tie
-     * version: 8,192 pending 16 -> 19 M/s, 65,536 11 -> 15, 64 the same or lower, 35 against
-     * 34-41; a bringup 1-2 % faster.) */
+     * child, no second branch for ties. */
     unsigned __int128 kb = node_key(&h[best]);
     for (gsize k = c + 1; k < end; k++) {
       unsigned __int128 kk = node_key(&h[k]);
@@ -328,7 +325,7 @@ static inline __attribute__((always_inline)) void lane_pop(SimEventQ *q, int i, 
 
 /* Inlined into the engine's loop in every program (link-time optimisation; the header's
  * declaration keeps this an external definition): a program that also calls it elsewhere,
- * like the benchmark, otherwise paid a call per event, ~10 % of a bringup. */
+ * like the benchmark, would otherwise pay a call per event. */
 __attribute__((always_inline)) inline gboolean sim_eventq_pop(SimEventQ *q, SimEvent *out) {
   if (q->have_next) {
     copy_event(out, &q->next);
