@@ -28,7 +28,7 @@ CpuhpPolicy *cpuhp_policy_parse(const char *spec, GError **error);
 void cpuhp_policy_free(CpuhpPolicy *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpPolicy, cpuhp_policy_free)
 const char *cpuhp_policy_spec(const CpuhpPolicy *p);
-/* One line per policy: name, parameter, meaning (for --help and the README). */
+/* One line per policy: name, parameter, meaning (for --help and docs/policies-and-sweeps.md). */
 void cpuhp_policy_help(GString *out);
 
 typedef struct {

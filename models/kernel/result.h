@@ -97,10 +97,10 @@ CpuhpResult *cpuhp_result_new(guint n_cpus);
 void cpuhp_result_free(CpuhpResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpResult, cpuhp_result_free)
 void cpuhp_result_log(CpuhpResult *r, int64_t ts, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-/* The same for a line that needs no formatting (printf took ~1 % of a 112-CPU run). */
+/* The same for a line that needs no formatting (printf per line is measurable in a run: docs/performance.md). */
 void cpuhp_result_log_text(CpuhpResult *r, int64_t ts, const char *text);
 /* Why CPU `cpu` failed, replacing what was said before. A pointer, not an array in the record:
- * 96 bytes a CPU that a run without failures never writes made a 112-CPU run 1.5 % slower. */
+ * 96 bytes a CPU that a run without failures never writes slowed every run (docs/performance.md). */
 void cpuhp_result_set_failure(CpuhpResult *r, guint cpu, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* c->failure, or "" when none was said. */
 const char *cpuhp_cpu_failure(const CpuhpCpuResult *c);

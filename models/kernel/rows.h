@@ -3,7 +3,7 @@
  *
  * Built once when the profile is loaded (cpuhp_profile_rows()): it depends on the profile and
  * its table only, never on a run's options, so every run of the profile shares it read-only
- * (building it was ~3 % of a 112-CPU run). */
+ * (docs/performance.md). */
 #pragma once
 
 #include <glib.h>

@@ -3,7 +3,7 @@
  *
  * Contract: each writer appends to a GString and is deterministic: times are integer ns in
  * JSON (percentages with two decimals), fixed formatting in text. The JSON keys are listed in
- * cpuhp_replay_json_keys() (shown by --help) and in README.md; they only ever get added to. */
+ * cpuhp_replay_json_keys() (shown by --help) and in docs/replay.md; they only ever get added to. */
 #pragma once
 
 #include <glib.h>
