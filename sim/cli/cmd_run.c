@@ -302,7 +302,11 @@ int cmd_policies(int argc, char **argv) {
     return status;
   if (argc > 1) return cli_fail("policies", "unexpected argument '%s'", argv[1]);
   g_autoptr(GString) out = g_string_new("ordering policies (--policy):\n");
-  cpuhp_policy_help(out);
+  const CpuhpPolicyInfo *k;
+  for (guint i = 0; (k = cpuhp_policy_nth(i)); i++) {
+    g_autofree char *name = k->param ? g_strdup_printf("%s:%s", k->name, k->param) : g_strdup(k->name);
+    g_string_append_printf(out, "  %-20s %s\n", name, k->meaning);
+  }
   fwrite(out->str, 1, out->len, stdout);
   return fflush(stdout) == 0 ? 0 : 1;
 }
