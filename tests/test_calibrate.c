@@ -171,9 +171,9 @@ static void test_fit_x86_path(void **state) {
   assert_null(strstr(y->str, "identify: 100us")); /* the base's value is replaced, not kept beside */
 }
 
-/* The fit itself, before any YAML. On x86 the same two-CPU MTTCG boot given twice is two
- * samples an AP-path stage, each key its median; an arm64 base has no AP-path fit. States come
- * in table order, one cost per instance. */
+/* The fit itself, before any YAML. On x86 the AP path comes through the arch registry: the same
+ * two-CPU MTTCG boot given twice is two samples a stage, each key its median; an arm64 base has
+ * no AP-path fit. States come in table order, one cost per instance. */
 static void test_fit_result(void **state) {
   (void)state;
   g_autoptr(GError) err = NULL;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/kernel/arch.h"
 
 static const char *const fit_names[] = {"median", "lognormal", "empirical"};
 
@@ -125,52 +126,6 @@ static guint n_online_at(const CpuhpMeasured *m, int64_t t) {
     n += since >= 0 && since <= t;
   }
   return n;
-}
-
-/* ---- x86: the AP's own path, from the function tracer's milestones (where it was on) ---- */
-
-/* Per AP, the time between two traced functions' first calls; each pair is one model stage. */
-static const struct {
-  const char *from, *to, *key, *what;
-  gboolean minus_loop; /* the TSC warp test: less its loop_timeout, what is left is overhead */
-} x86_stages[] = {
-    {"fpu__init_cpu", "smp_store_cpu_info", "cpu_init", "released: cpu_init .. identify", FALSE},
-    {"smp_store_cpu_info", "set_cpu_sibling_map", "identify", "smp_store_cpu_info .. set_cpu_sibling_map", FALSE},
-    {"check_tsc_sync_target", "calibrate_delay", "tsc_sync_overhead", "check_tsc_sync_target .. calibrate_delay, less the 2 ms loop", TRUE},
-    {"set_cpu_online", "cpuhp_online_idle", "online_tail", "set_cpu_online .. cpuhp_online_idle", FALSE},
-};
-
-static int64_t first_call(const CpuhpMeasuredCpu *c, const char *fn) {
-  for (guint i = 0; c->functions && i < c->functions->len; i++) {
-    const CpuhpMeasuredFunc *f = &g_array_index(c->functions, CpuhpMeasuredFunc, i);
-    if (!strcmp(f->function, fn)) return f->ts;
-  }
-  return -1;
-}
-
-static guint fit_x86_path(CpuhpMeasured *const *boots, guint n_boots, GArray *keys) {
-  guint before = keys->len;
-  for (guint k = 0; k < G_N_ELEMENTS(x86_stages); k++) {
-    g_autoptr(GArray) ns = g_array_new(FALSE, FALSE, sizeof(int64_t));
-    for (guint b = 0; b < n_boots; b++)
-      for (guint c = 0; c < boots[b]->cpus->len; c++) {
-        const CpuhpMeasuredCpu *mc = &g_array_index(boots[b]->cpus, CpuhpMeasuredCpu, c);
-        int64_t a = first_call(mc, x86_stages[k].from), z = first_call(mc, x86_stages[k].to);
-        if (mc->cpu == 0 || a < 0 || z < a) continue;
-        int64_t d = z - a;
-        if (x86_stages[k].minus_loop) {
-          if (d < 2000000) continue; /* the test did not run on this AP */
-          d -= 2000000;              /* check_tsc_warp's loop_timeout for a non-first CPU */
-          if (d > 2000000) continue; /* a package's first CPU: its 20 ms loop */
-        }
-        g_array_append_val(ns, d);
-      }
-    if (ns->len < 2) continue;
-    CpuhpFitSpread s = cpuhp_fit_spread(ns);
-    CpuhpFitKey key = {.block = "x86", .key = x86_stages[k].key, .value = s.median, .basis = x86_stages[k].what, .spread = s};
-    g_array_append_val(keys, key);
-  }
-  return keys->len - before;
 }
 
 static void cost_clear(gpointer p) {
@@ -314,8 +269,12 @@ CpuhpCalibration *cpuhp_calibrate(const CpuhpProfile *base, CpuhpMeasured *const
                      .basis = "global ring buffer over the others, per page"};
     g_array_append_val(cal->keys, k);
   }
-  guint before = cal->keys->len;
-  cal->stats.platform_fitted = g_str_equal(base->arch, "x86_64") ? fit_x86_path(boots, n_boots, cal->keys) : 0;
-  for (guint i = before; i < cal->keys->len; i++) g_array_index(cal->keys, CpuhpFitKey, i).ap_path = TRUE;
+  const CpuhpArch *arch = cpuhp_arch_lookup(base->arch);
+  if (arch && arch->fit_ap_path) {
+    guint before = cal->keys->len;
+    arch->fit_ap_path(boots, n_boots, cal->keys);
+    for (guint i = before; i < cal->keys->len; i++) g_array_index(cal->keys, CpuhpFitKey, i).ap_path = TRUE;
+    cal->stats.platform_fitted = cal->keys->len - before;
+  }
   return g_steal_pointer(&cal);
 }

@@ -5,9 +5,9 @@
  *   (models/replay/replay.h). Only callbacks are fitted: every state the traces timed inside
  *   the bringup window whose callback is in the base profile's state table, one cost per
  *   instance of a multi-instance state, plus kernel.trace_rb_page from the global ring buffer's
- *   extra cost over the other instances; on x86, where the function tracer recorded the AP's
- *   own path, the medians of its post-release stages (x86.cpu_init, identify,
- *   tsc_sync_overhead, online_tail) between the traced functions that bound them. The waits (kick, bringup step) are never
+ *   extra cost over the other instances; and the arch's own AP path where it has a fit for it
+ *   (CpuhpArch.fit_ap_path: x86 takes the medians of its post-release stages between the
+ *   function-tracer milestones that bound them). The waits (kick, bringup step) are never
  *   fitted, nor stalls, and nothing is fitted on a total: the other platform parameters stay
  *   the base's. A base's per-CPU terms are kept and the fit is what is left once they are
  *   taken out at each boot's own CPU counts.
@@ -68,7 +68,7 @@ typedef struct {
   int64_t value;           /* ns */
   const char *basis;       /* what it was fitted on, for its comment; static */
   CpuhpFitSpread spread;   /* of the samples `value` is the median of; n = 0 when it is not one */
-  gboolean ap_path;        /* from the AP's own path (the function tracer's milestones) */
+  gboolean ap_path;        /* from the arch's AP path fit */
 } CpuhpFitKey;
 
 /* A timed callback whose state is not in the base's table: not fitted. */
