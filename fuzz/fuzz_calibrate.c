@@ -1,4 +1,4 @@
-/* fuzz_calibrate.c — libFuzzer harness for `calibrate`'s line editor (models/replay/calibrate.c): the
+/* fuzz_calibrate.c — libFuzzer harness for `calibrate`'s line editor (sim/output/profile_edit.c): the
  * input is a base profile's YAML text. When it loads, a small simulated boot of it is fitted back
  * into it; the result must be a profile the loader accepts (calibrate refuses bases it cannot
  * edit with a one-line error, never writes a broken profile), never a crash or a leak. */
@@ -10,6 +10,7 @@
 #include "models/kernel/bringup.h"
 #include "models/replay/calibrate.h"
 #include "models/replay/replay.h"
+#include "sim/output/profile_edit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CpuhpMeasured *m = r ? cpuhp_measured_new_from_result(r, NULL) : NULL;
     if (m) {
       GString *out = g_string_new(NULL);
-      CpuhpCalibrateStats st;
       const char *name = "sim";
-      if (cpuhp_calibrate(p, text, &m, &name, 1, CPUHP_FIT_MEDIAN, out, &st, &err)) {
+      CpuhpCalibration *cal = cpuhp_calibrate(p, &m, 1, CPUHP_FIT_MEDIAN, &err);
+      if (cal && sim_profile_edit_calibrated(out, p, text, cal, &m, &name, 1, &err)) {
         CpuhpProfile *q = cpuhp_profile_load_data("fitted.yaml", out->str, out->len, NULL, &err);
         if (!q) {
           fprintf(stderr, "fuzz_calibrate: the fitted profile does not load: %s\n--- out:\n%s\n", err->message, out->str);
@@ -41,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
       }
       g_clear_error(&err);
+      cpuhp_calibration_free(cal);
       g_string_free(out, TRUE);
       cpuhp_measured_free(m);
     }

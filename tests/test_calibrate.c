@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "models/replay/calibrate.h"
+#include "sim/output/profile_edit.h"
 
 #define TRACES "../shared/reference/traces/"  /* the reference boots, when shared/ is beside */
 #define LOCAL "tests/data/traces/"              /* an excerpt kept here: no shared/ needed */
@@ -19,6 +20,18 @@ static gint cmp_double(gconstpointer a, gconstpointer b) {
 }
 
 #define BASE "scenarios/qemu-tcg-icount-x86_64.yaml"
+
+/* The fit and the profile written with it; the fit's stats in *st. */
+static GString *fit_and_write(const CpuhpProfile *p, const char *text, CpuhpMeasured *const *boots,
+                              const char *const *names, guint n, CpuhpFit fit, CpuhpCalibrateStats *st) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpCalibration) cal = cpuhp_calibrate(p, boots, n, fit, &err);
+  if (!cal) fail_msg("%s", err->message);
+  *st = cal->stats;
+  GString *out = g_string_new(NULL);
+  if (!sim_profile_edit_calibrated(out, p, text, cal, boots, names, n, &err)) fail_msg("%s", err->message);
+  return out;
+}
 
 static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *st, const char *first, ...) {
   g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_measured_free);
@@ -36,11 +49,7 @@ static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *s
   if (!p) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(base, &text, NULL, NULL));
-  GString *out = g_string_new(NULL);
-  if (!cpuhp_calibrate(p, text, (CpuhpMeasured *const *)boots->pdata, (const char *const *)names->pdata, boots->len,
-                       fit, out, st, &err))
-    fail_msg("%s", err->message);
-  return out;
+  return fit_and_write(p, text, (CpuhpMeasured *const *)boots->pdata, (const char *const *)names->pdata, boots->len, fit, st);
 }
 
 static double simulate(const GString *yaml, guint cpus, gboolean parallel) {
@@ -162,6 +171,62 @@ static void test_fit_x86_path(void **state) {
   assert_null(strstr(y->str, "identify: 100us")); /* the base's value is replaced, not kept beside */
 }
 
+/* The fit itself, before any YAML. On x86 the AP path comes through the arch registry: the same
+ * two-CPU MTTCG boot given twice is two samples a stage, each key its median; an arm64 base has
+ * no AP-path fit. States come in table order, one cost per instance. */
+static void test_fit_result(void **state) {
+  (void)state;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpMeasured) m = tu_import("tests/data/replay/mttcg_2_p1_r1.txt.gz");
+  CpuhpMeasured *two[] = {m, m};
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file("scenarios/qemu-tcg-mttcg-x86_64.yaml", NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  g_autoptr(CpuhpCalibration) cal = cpuhp_calibrate(p, two, 2, CPUHP_FIT_MEDIAN, &err);
+  if (!cal) fail_msg("%s", err->message);
+  assert_int_equal(cal->stats.platform_fitted, 4);
+  guint ap = 0;
+  for (guint k = 0; k < cal->keys->len; k++) {
+    const CpuhpFitKey *key = &g_array_index(cal->keys, CpuhpFitKey, k);
+    if (!key->ap_path) {
+      assert_string_equal(key->key, "trace_rb_page");
+      continue;
+    }
+    ap++;
+    assert_string_equal(key->block, "x86");
+    assert_int_equal(key->spread.n, 2);
+    assert_true(key->value == key->spread.median && key->spread.p10 == key->spread.p90);
+  }
+  assert_int_equal(ap, 4);
+  assert_int_equal(cal->states->len, cal->stats.states_fitted);
+  guint samples = 0;
+  for (guint i = 0; i < cal->states->len; i++) {
+    const CpuhpFitState *st = &g_array_index(cal->states, CpuhpFitState, i);
+    if (i) assert_true(st->row->step > g_array_index(cal->states, CpuhpFitState, i - 1).row->step);
+    assert_int_equal(st->boots, 2);
+    assert_true(st->row->multi_instance || st->instances->len == 1);
+    const CpuhpFitCost *c = &g_array_index(st->instances, CpuhpFitCost, 0);
+    assert_int_equal(c->dist, CPUHP_FIT_MEDIAN);
+    if (!st->row->multi_instance) assert_true(c->median == st->spread.median);
+    samples += st->spread.n;
+  }
+  assert_int_equal(samples, cal->stats.samples);
+
+  g_autoptr(CpuhpMeasured) a = tu_import("tests/data/beyond/a_icount_32.txt.gz");
+  g_autoptr(CpuhpProfile) arm = cpuhp_profile_load_file("scenarios/qemu-arm64-tcg-icount.yaml", NULL, &err);
+  if (!arm) fail_msg("%s", err->message);
+  g_autoptr(CpuhpCalibration) on_arm = cpuhp_calibrate(arm, &a, 1, CPUHP_FIT_LOGNORMAL, &err);
+  if (!on_arm) fail_msg("%s", err->message);
+  assert_int_equal(on_arm->stats.platform_fitted, 0);
+  for (guint k = 0; k < on_arm->keys->len; k++) assert_false(g_array_index(on_arm->keys, CpuhpFitKey, k).ap_path);
+  guint lognormal = 0;
+  for (guint i = 0; i < on_arm->states->len; i++) {
+    const CpuhpFitCost *c = &g_array_index(g_array_index(on_arm->states, CpuhpFitState, i).instances, CpuhpFitCost, 0);
+    lognormal += c->dist == CPUHP_FIT_LOGNORMAL;
+    assert_true(c->dist == CPUHP_FIT_MEDIAN || (c->dist == CPUHP_FIT_LOGNORMAL && c->sigma > 1e-3));
+  }
+  assert_true(lognormal > 0);
+}
+
 /* Stalls (host-side time, replay.h) are left out of the fit: in the 16-vCPU serial boot with the
  * function tracer, 8 of 15 RCU/tree:online callbacks stall ~5 ms in a host fault on guest RAM, so
  * a median over all of them would be a stall; over the rest it is the callback's own cost. */
@@ -215,11 +280,9 @@ static GString *calibrate_sim(const char *wq_truth, const char *wq_base) {
   if (!base) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(path, &text, NULL, NULL));
-  GString *out = g_string_new(NULL);
   CpuhpCalibrateStats st;
   const char *name = "simulated";
-  if (!cpuhp_calibrate(base, text, &m, &name, 1, CPUHP_FIT_MEDIAN, out, &st, &err)) fail_msg("%s", err->message);
-  return out;
+  return fit_and_write(base, text, &m, &name, 1, CPUHP_FIT_MEDIAN, &st);
 }
 
 static void test_per_cpu_terms_kept(void **state) {
@@ -278,7 +341,7 @@ static void test_cli(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_fit_predicts_other_boots), cmocka_unit_test(test_fit_is_the_median),
-                                     cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_fit_x86_path),
+                                     cmocka_unit_test(test_other_fits_load), cmocka_unit_test(test_fit_x86_path), cmocka_unit_test(test_fit_result),
                                      cmocka_unit_test(test_stalls_left_out), cmocka_unit_test(test_per_cpu_terms_kept),
                                      cmocka_unit_test(test_cli)};
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,10 @@
 
 #include "models/kernel/cpuhp.h"
 #include "models/replay/replay.h"
+#include "models/replay/table_edit.h"
 #include "sim/output/bootlog.h"
+#include "sim/output/table_diff.h"
+#include "sim/output/table_yaml.h"
 
 #include <glib/gstdio.h>
 #include <unistd.h>
@@ -13,6 +16,14 @@ static const CpuhpTable *x86(void) {
   const CpuhpTable *t = cpuhp_table_lookup("x86_64", "6.12");
   assert_non_null(t);
   return t;
+}
+
+/* `states --diff` of a and b: the typed changes, as text. */
+static GString *diff(const CpuhpTable *a, const CpuhpTable *b) {
+  g_autoptr(GArray) changes = cpuhp_table_diff(a, b);
+  GString *d = g_string_new(NULL);
+  sim_table_diff_text(d, changes);
+  return d;
 }
 
 static void test_table_shape(void **state) {
@@ -129,13 +140,21 @@ static void test_yaml_table(void **state) {
   const CpuhpStep *foo = cpuhp_table_find(t, "foo:prepare"), *on = cpuhp_table_find(t, "foo:online");
   assert_true(foo->step == 63 && foo->runs_on == CPUHP_RUNS_BP && on->runs_on == CPUHP_RUNS_AP_THREAD);
   for (guint i = 1; i < t->n_steps; i++) assert_true(t->steps[i].step > t->steps[i - 1].step);
-  g_autoptr(GString) d = g_string_new(NULL);
-  cpuhp_table_diff(d, x86(), t);
+  g_autoptr(GArray) changes = cpuhp_table_diff(x86(), t);
+  guint kinds[4] = {0};
+  for (guint i = 0; i < changes->len; i++) {
+    const CpuhpTableChange *c = &g_array_index(changes, CpuhpTableChange, i);
+    kinds[c->kind]++;
+    assert_true(c->kind == CPUHP_TABLE_ADDED ? !c->a && c->b : c->a && (c->kind == CPUHP_TABLE_REMOVED) == !c->b);
+  }
+  assert_int_equal(kinds[CPUHP_TABLE_REMOVED], 1); /* relay:prepare */
+  assert_int_equal(kinds[CPUHP_TABLE_MOVED], 1);   /* tmigr:prepare */
+  assert_int_equal(kinds[CPUHP_TABLE_ADDED], 2);   /* foo:prepare, foo:online */
+  g_autoptr(GString) d = diff(x86(), t);
   assert_non_null(strstr(d->str, "-  43 relay:prepare"));
   assert_non_null(strstr(d->str, "~ tmigr:prepare"));
   assert_non_null(strstr(d->str, "+  63 foo:prepare"));
-  g_autoptr(GString) same = g_string_new(NULL);
-  cpuhp_table_diff(same, x86(), x86());
+  g_autoptr(GArray) same = cpuhp_table_diff(x86(), x86());
   assert_int_equal(same->len, 0);
   /* a profile on it: the new states run where their numbers put them */
   g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file("tests/data/tables/foo-profile.yaml", NULL, &err);
@@ -183,7 +202,9 @@ static const CpuhpTable *table_from(const char *name, const char *text, GString 
   g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_data(name, text, strlen(text), &err);
   if (!m) fail_msg("%s", err->message);
   g_string_truncate(yaml, 0);
-  if (!cpuhp_table_from_trace(m, yaml, &err)) fail_msg("%s", err->message);
+  g_autoptr(CpuhpTableEdit) e = cpuhp_table_edit_from_trace(m, &err);
+  if (!e) fail_msg("%s", err->message);
+  sim_table_yaml_edit(yaml, e);
   g_autofree char *path = g_build_filename(g_get_tmp_dir(), "cpuhpsim-XXXXXX.yaml", NULL);
   int fd = g_mkstemp(path);
   assert_true(fd >= 0);
@@ -198,31 +219,45 @@ static const CpuhpTable *table_from(const char *name, const char *text, GString 
 static void test_table_from_trace(void **state) {
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents("tests/data/traces/icount_4_p0_r1.txt", &text, NULL, NULL));
-  g_autoptr(GString) yaml = g_string_new(NULL), d = g_string_new(NULL);
+  g_autoptr(GString) yaml = g_string_new(NULL);
   const CpuhpTable *same = table_from("real.txt", text, yaml);
   assert_string_equal(same->version, "6.12+real.txt");
   assert_null(strstr(yaml->str, "remove:"));
   assert_null(strstr(yaml->str, "add:"));
-  cpuhp_table_diff(d, x86(), same);
-  assert_int_equal(d->len, 0);
+  g_autoptr(GArray) none = cpuhp_table_diff(x86(), same);
+  assert_int_equal(none->len, 0);
   /* the same boot from a kernel where relay became foo and hrtimers moved to 39 */
   g_autofree char *a = replace(text, "(relay_prepare_cpu)", "(foo_prepare_cpu)");
   g_autofree char *b = replace(a, "step:  40 (hrtimers", "step:  39 (hrtimers");
   g_autofree char *c = replace(b, "state:  40 step:  40", "state:  39 step:  39");
   const CpuhpTable *t = table_from("mod.txt", c, yaml);
-  g_string_truncate(d, 0);
-  cpuhp_table_diff(d, x86(), t);
+  g_autoptr(GString) d = diff(x86(), t);
   assert_non_null(strstr(d->str, "-  43 relay:prepare"));
   assert_non_null(strstr(d->str, "+  43 foo_prepare_cpu@43"));
   assert_non_null(strstr(d->str, "~ hrtimers:prepare"));
   assert_int_equal(cpuhp_table_find(t, "hrtimers:prepare")->step, 39);
   assert_int_equal(cpuhp_table_find(t, "foo_prepare_cpu@43")->runs_on, CPUHP_RUNS_BP);
+  /* the edit itself, before YAML: one of each, named as the trace shows them */
+  g_autoptr(GError) merr = NULL;
+  g_autoptr(CpuhpMeasured) mm = sim_bootlog_measure_data("mod.txt", c, strlen(c), &merr);
+  g_autoptr(CpuhpTableEdit) edit = mm ? cpuhp_table_edit_from_trace(mm, &merr) : NULL;
+  if (!edit) fail_msg("%s", merr->message);
+  assert_ptr_equal(edit->base, x86());
+  assert_string_equal(edit->version, "6.12+mod.txt");
+  assert_int_equal(edit->removed->len, 1);
+  assert_string_equal(edit->removed->pdata[0], "relay:prepare");
+  assert_int_equal(edit->moved->len, 1);
+  assert_string_equal(g_array_index(edit->moved, CpuhpTableMove, 0).name, "hrtimers:prepare");
+  assert_int_equal(g_array_index(edit->moved, CpuhpTableMove, 0).step, 39);
+  assert_int_equal(edit->added->len, 1);
+  assert_string_equal(g_array_index(edit->added, CpuhpTableAdd, 0).name, "foo_prepare_cpu@43");
+  assert_string_equal(g_array_index(edit->added, CpuhpTableAdd, 0).callback, "foo_prepare_cpu");
   /* bringup at a number no shipped table uses: said, not guessed */
   g_autofree char *e = replace(text, "step:  86 (cpuhp_bringup_ap)", "step:  87 (cpuhp_bringup_ap)");
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_data("odd.txt", e, strlen(e), &err);
   if (!m) fail_msg("%s", err->message);
-  assert_false(cpuhp_table_from_trace(m, yaml, &err));
+  assert_null(cpuhp_table_edit_from_trace(m, &err));
   assert_non_null(strstr(err->message, "odd.txt: bringup at step 87 (kick 85): no shipped table"));
 }
 

@@ -6,6 +6,10 @@
 
 #include <glib/gstdio.h>
 
+#include "models/kernel/cpuhp_source.h"
+#include "sim/output/table_diff.h"
+#include "sim/output/table_yaml.h"
+
 #define SRC "tests/data/kernel-src/"
 
 static char *slurp(const char *path) {
@@ -17,9 +21,11 @@ static char *slurp(const char *path) {
 /* The table for `config` (a .config text), written to a file and loaded. */
 static const CpuhpTable *table_for(const char *config, const char *version, char **path_out) {
   g_autofree char *h = slurp(SRC "cpuhotplug.h"), *c = slurp(SRC "cpu.c");
-  g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) err = NULL;
-  if (!cpuhp_table_from_source(h, c, config, "x86_64", version, "test", out, &err)) fail_msg("%s", err->message);
+  g_autoptr(CpuhpSourceTable) src = cpuhp_table_from_source(h, c, config, "x86_64", version, &err);
+  if (!src) fail_msg("%s", err->message);
+  g_autoptr(GString) out = g_string_new(NULL);
+  sim_table_yaml_source(out, src, "test");
   int fd = g_file_open_tmp("cpuhpsim-src-XXXXXX.yaml", path_out, &err);
   assert_true(fd >= 0);
   close(fd);
@@ -72,8 +78,9 @@ static void test_split_startup_config(void **state) {
     assert_true(e->step <= 106);
   }
   assert_true(saw_kick);
+  g_autoptr(GArray) changes = cpuhp_table_diff(cpuhp_table_lookup("x86_64", "6.12"), t);
   g_autoptr(GString) d = g_string_new(NULL);
-  cpuhp_table_diff(d, cpuhp_table_lookup("x86_64", "6.12"), t);
+  sim_table_diff_text(d, changes);
   assert_non_null(strstr(d->str, "+  13 foo:prepare"));
   assert_non_null(strstr(d->str, "~ cpu:bringup                                    step 86 -> 39"));
   g_unlink(path);
@@ -102,10 +109,9 @@ static void test_errors(void **state) {
       {NULL, "static struct cpuhp_step cpuhp_hp_states[] = {\n [CPUHP_NOT_THERE] = { .name = \"x\", },\n};", "", "cpu.c: [CPUHP_NOT_THERE] is not in enum cpuhp_state"},
   };
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autoptr(GString) out = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
-    assert_false(cpuhp_table_from_source(cases[i].header ? cases[i].header : h, cases[i].cpu_c ? cases[i].cpu_c : c,
-                                         cases[i].config, "x86_64", "e", "test", out, &err));
+    assert_null(cpuhp_table_from_source(cases[i].header ? cases[i].header : h, cases[i].cpu_c ? cases[i].cpu_c : c,
+                                        cases[i].config, "x86_64", "e", &err));
     if (!strstr(err->message, cases[i].want)) fail_msg("case %u: '%s', want '%s'", i, err->message, cases[i].want);
   }
   /* the command: one line, exit 2, nothing written */

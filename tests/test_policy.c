@@ -103,6 +103,22 @@ static void test_policy_errors(void **state) {
   }
 }
 
+/* Every policy `cpuhpsim policies` lists is one --policy accepts, with the parameter it shows. */
+static void test_listed_policies_parse(void **state) {
+  const CpuhpPolicyInfo *k;
+  guint n = 0;
+  for (; (k = cpuhp_policy_nth(n)); n++) {
+    assert_true(k->name && *k->name && k->meaning && *k->meaning);
+    g_autofree char *spec = k->param ? g_strdup_printf("%s:%s", k->name, g_str_equal(k->param, "K") ? "2" : "1,2") : g_strdup(k->name);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(spec, &err);
+    if (!pol) fail_msg("%s: %s", spec, err->message);
+    g_autoptr(CpuhpPolicy) bare = k->param ? cpuhp_policy_parse(k->name, NULL) : NULL;
+    assert_null(bare); /* a parameter it shows is one it needs */
+  }
+  assert_int_equal(n, 9);
+}
+
 static void test_stats(void **state) {
   int64_t v[] = {5, 1, 4, 2, 3, 10, 9, 8, 7, 6};
   SimStats s;
@@ -137,7 +153,7 @@ int main(void) {
       cmocka_unit_test(test_kernel_is_the_kernels), cmocka_unit_test(test_waves_bound),
       cmocka_unit_test(test_deferred),              cmocka_unit_test(test_orders),
       cmocka_unit_test(test_policy_errors),         cmocka_unit_test(test_stats),
-      cmocka_unit_test(test_monte_carlo_pairs),
+      cmocka_unit_test(test_monte_carlo_pairs),     cmocka_unit_test(test_listed_policies_parse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
-/* registry.c — the arches cpuhpsim models, each one's ops and shipped state tables together.
+/* registry.c — the arches cpuhpsim models, each one's ops, shipped state tables and fits together.
  * Adding an arch adds one entry here (docs/extending.md). */
 #include "models/kernel/arch.h"
 
+#include "models/arch/x86_fit.h"
 #include "models/kernel/machine.h"
 
 extern const ArchOps arch_x86_ops, arch_arm64_ops;
@@ -11,7 +12,8 @@ static const CpuhpTable *const x86_64_tables[] = {&cpuhp_table_x86_64_612};
 static const CpuhpTable *const arm64_tables[] = {&cpuhp_table_arm64_612};
 
 static const CpuhpArch arches[] = {
-    {.name = "x86_64", .ops = &arch_x86_ops, .tables = x86_64_tables, .n_tables = G_N_ELEMENTS(x86_64_tables)},
+    {.name = "x86_64", .ops = &arch_x86_ops, .tables = x86_64_tables, .n_tables = G_N_ELEMENTS(x86_64_tables),
+     .fit_ap_path = x86_fit_ap_path},
     {.name = "arm64", .ops = &arch_arm64_ops, .tables = arm64_tables, .n_tables = G_N_ELEMENTS(arm64_tables)},
 };
 

@@ -2,10 +2,10 @@
  *
  * Contract: models/arch/registry.c is the one place that lists the arches; nothing else names
  * one. An arch brings its ops (the BP's kick and the AP's stage lists, machine.h), its shipped
- * state tables (the first is the base a user's table or a kernel source is read against) and
- * its profile section (profile.h, schema). docs/extending.md walks through adding one.
- * Declared here, in the kernel model that uses it, and defined above it in models/arch, so
- * the includes point one way. */
+ * state tables (the first is the base a user's table or a kernel source is read against), its
+ * profile section (profile.h, schema) and, optionally, how `calibrate` fits that section.
+ * docs/extending.md walks through adding one. Declared here, in the kernel model that uses
+ * it, and defined above it in models/arch, so the includes point one way. */
 #pragma once
 
 #include <glib.h>
@@ -13,12 +13,17 @@
 #include "models/kernel/cpuhp.h"
 
 struct _ArchOps;
+struct _CpuhpMeasured;
 
 typedef struct {
   const char *name;                 /* the profile's `arch:` ("x86_64") */
   const struct _ArchOps *ops;       /* how a run kicks and boots its APs */
   const CpuhpTable *const *tables;  /* shipped state tables, the base table first */
   guint n_tables;
+  /* `calibrate`: fits the costs of the AP's own path (the arch's profile section) on what the
+   * function tracer recorded of it in the boots, appending one CpuhpFitKey
+   * (models/replay/calibrate.h) per cost it could fit; NULL when the arch has no such fit. */
+  void (*fit_ap_path)(struct _CpuhpMeasured *const *boots, guint n_boots, GArray *keys);
 } CpuhpArch;
 
 /* The arch of that name, or NULL. */

@@ -81,19 +81,23 @@ const CpuhpStep *cpuhp_table_at(const CpuhpTable *t, guint step);
  * moved; registered so that cpuhp_table_lookup() finds it. Errors as FILE:LINE:COL. */
 const CpuhpTable *cpuhp_table_load(const char *path, GError **error);
 const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version);
-/* The state table a real boot's trace shows (models/replay/replay.h import), as state-table YAML
- * against the shipped table of its kernel: states it ran that the base lacks are added (named
- * after callback and step), renumbered ones moved, at-boot ones it never ran removed. */
-struct _CpuhpMeasured;
-gboolean cpuhp_table_from_trace(const struct _CpuhpMeasured *m, GString *out, GError **error);
-/* The state table of a kernel's source: include/linux/cpuhotplug.h (numbering), kernel/cpu.c
- * (static entries: names, callbacks), both preprocessed with `config` (.config text; NULL: all
- * off), states registered elsewhere from the shipped `arch` table by enum name. Whole-table
- * YAML for cpuhp_table_load(); `sources` names the inputs in its header comment. */
-gboolean cpuhp_table_from_source(const char *header, const char *cpu_c, const char *config, const char *arch,
-                                 const char *version, const char *sources, GString *out, GError **error);
-/* "- removed", "+ added", "~ moved or changed" lines, from a to b; nothing when equal. */
-void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b);
+/* What changed from table a to table b, state by state (by name). */
+typedef enum {
+  CPUHP_TABLE_REMOVED, /* a's row, not in b */
+  CPUHP_TABLE_MOVED,   /* at another step in b */
+  CPUHP_TABLE_CHANGED, /* at the same step in b, with other callbacks */
+  CPUHP_TABLE_ADDED,   /* b's row, not in a */
+} CpuhpTableChangeKind;
+
+typedef struct {
+  CpuhpTableChangeKind kind;
+  const CpuhpStep *a, *b; /* the row in each table; NULL in the one it is not in */
+} CpuhpTableChange;
+
+/* CpuhpTableChange: a's rows that b removed, moved or changed, in a's order, then b's added
+ * rows in b's order; empty when the tables have the same states. The rows are the tables'
+ * (shipped and loaded tables live as long as the process). sim/output/table_diff.c prints it. */
+GArray *cpuhp_table_diff(const CpuhpTable *a, const CpuhpTable *b);
 
 const char *cpuhp_section_name(CpuhpSection s);
 const char *cpuhp_runner_name(CpuhpRunner r);

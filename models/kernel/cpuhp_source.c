@@ -3,15 +3,17 @@
  * `cpuhp_hp_states[]` entries of kernel/cpu.c, both after the preprocessor conditionals are
  * decided by a .config. States registered elsewhere (drivers, the trace ring buffer, dynamic
  * slots) are not in those two files: they come from the shipped table of the arch, renumbered by
- * their enum name. The result is a whole-table YAML that cpuhp_table_load() reads. */
+ * their enum name. The result is typed rows (cpuhp_source.h). */
 #include <string.h>
 
+#include "models/kernel/cpuhp_source.h"
+
 #include "models/kernel/arch.h"
-#include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
 #include "models/profile/yamltree.h"
 
 #define FAIL(...) (g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, __VA_ARGS__), FALSE)
+#define FAIL_NULL(...) (g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, __VA_ARGS__), NULL)
 
 /* ---- .config and the preprocessor ---- */
 
@@ -328,101 +330,89 @@ static gboolean parse_cpu_c(const char *src, GArray *entries, GError **error) {
 
 /* ---- the table ---- */
 
-typedef struct {
-  guint step;
-  const char *enum_name, *name, *startup, *teardown;
-  gboolean at_boot, multi, ring_buffer, from_base;
-} Row;
-
-static gint by_step(gconstpointer a, gconstpointer b) { return (gint)((const Row *)a)->step - (gint)((const Row *)b)->step; }
+static gint by_step(gconstpointer a, gconstpointer b) {
+  return (gint)((const CpuhpSourceRow *)a)->step - (gint)((const CpuhpSourceRow *)b)->step;
+}
 
 static const char *const landmarks[] = {"CPUHP_OFFLINE", "CPUHP_BP_KICK_AP", "CPUHP_BRINGUP_CPU", "CPUHP_AP_IDLE_DEAD",
                                         "CPUHP_AP_ONLINE", "CPUHP_TEARDOWN_CPU", "CPUHP_AP_ONLINE_IDLE", "CPUHP_ONLINE", NULL};
 
-static void yaml_str(GString *o, const char *key, const char *v) {
-  if (v) g_string_append_printf(o, ", %s: \"%s\"", key, v);
+void cpuhp_source_table_free(CpuhpSourceTable *t) {
+  if (!t) return;
+  g_free(t->arch);
+  g_free(t->version);
+  g_array_unref(t->rows);
+  g_string_chunk_free(t->strings);
+  g_free(t);
 }
 
-gboolean cpuhp_table_from_source(const char *header, const char *cpu_c, const char *config, const char *arch,
-                                 const char *version, const char *sources, GString *out, GError **error) {
+static const char *keep(CpuhpSourceTable *t, const char *s) { return s ? g_string_chunk_insert_const(t->strings, s) : NULL; }
+
+CpuhpSourceTable *cpuhp_table_from_source(const char *header, const char *cpu_c, const char *config, const char *arch,
+                                          const char *version, GError **error) {
   const CpuhpTable *base = cpuhp_arch_base_table(arch);
-  if (!base) return FAIL("no shipped %s table to take the states registered outside kernel/cpu.c from (known: %s)", arch,
-                         cpuhp_table_known());
+  if (!base) return FAIL_NULL("no shipped %s table to take the states registered outside kernel/cpu.c from (known: %s)", arch,
+                              cpuhp_table_known());
   g_autoptr(GHashTable) cfg = read_config(config);
   g_autofree char *h = preprocess(header, cfg), *c = preprocess(cpu_c, cfg);
   g_autoptr(GHashTable) values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
-  if (!parse_enum(h, values, order, error)) return FALSE;
+  if (!parse_enum(h, values, order, error)) return NULL;
   g_autoptr(GArray) entries = g_array_new(FALSE, FALSE, sizeof(Entry));
   g_array_set_clear_func(entries, entry_clear);
-  if (!parse_cpu_c(c, entries, error)) return FALSE;
+  if (!parse_cpu_c(c, entries, error)) return NULL;
   for (const char *const *l = landmarks; *l; l++)
     if (strcmp(*l, "CPUHP_BP_KICK_AP") && enum_value(values, *l) < 0)
-      return FAIL("cpuhotplug.h: the enum has no %s", *l);
+      return FAIL_NULL("cpuhotplug.h: the enum has no %s", *l);
 
-  g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
+  g_autoptr(CpuhpSourceTable) t = g_new0(CpuhpSourceTable, 1);
+  t->base = base;
+  t->arch = g_strdup(arch);
+  t->version = g_strdup(version);
+  t->rows = g_array_new(FALSE, FALSE, sizeof(CpuhpSourceRow));
+  t->strings = g_string_chunk_new(1024);
+  t->n_enum = order->len;
+  t->n_entries = entries->len;
   g_autoptr(GHashTable) in_cpu_c = g_hash_table_new(g_str_hash, g_str_equal);
-  guint dropped = 0;
   for (guint i = 0; i < entries->len; i++) {
     const Entry *e = &g_array_index(entries, Entry, i);
     gint v = enum_value(values, e->enum_name);
-    if (v < 0) return FAIL("cpu.c: [%s] is not in enum cpuhp_state", e->enum_name);
+    if (v < 0) return FAIL_NULL("cpu.c: [%s] is not in enum cpuhp_state", e->enum_name);
     g_hash_table_add(in_cpu_c, e->enum_name);
     gboolean landmark = g_strv_contains(landmarks, e->enum_name);
     if (!e->startup && !landmark) { /* teardown-only: bringup never calls it */
-      dropped++;
+      t->n_teardown_only++;
       continue;
     }
-    Row r = {.step = (guint)v, .enum_name = e->enum_name, .name = e->name, .startup = e->startup,
-             .teardown = e->teardown, .at_boot = TRUE};
-    g_array_append_val(rows, r);
+    CpuhpSourceRow r = {.step = (guint)v, .enum_name = keep(t, e->enum_name), .name = keep(t, e->name),
+                        .startup = keep(t, e->startup), .teardown = keep(t, e->teardown), .at_boot = TRUE};
+    g_array_append_val(t->rows, r);
   }
   gboolean has_bringup = FALSE;
   for (guint i = 0; i < entries->len; i++) has_bringup |= !strcmp(g_array_index(entries, Entry, i).enum_name, "CPUHP_BRINGUP_CPU");
-  if (!has_bringup) return FAIL("cpu.c: no [CPUHP_BRINGUP_CPU] entry for this config");
-  guint inherited = 0, lost = 0;
+  if (!has_bringup) return FAIL_NULL("cpu.c: no [CPUHP_BRINGUP_CPU] entry for this config");
   for (guint i = 0; i < base->n_steps; i++) { /* registered elsewhere: the shipped table's */
     const CpuhpStep *s = &base->steps[i];
-    g_autofree char *stem = g_strdup(s->enum_name);
-    if (strchr(stem, '+')) *strchr(stem, '+') = '\0';
     /* landmarks the array leaves out (CPUHP_AP_ONLINE_IDLE) are the kernel's markers too; the
      * kick and bringup steps exist only as cpu.c has them for this config */
     if (g_hash_table_contains(in_cpu_c, s->enum_name) || s->cost == CPUHP_COST_KICK || s->cost == CPUHP_COST_BRINGUP)
       continue;
     gint v = enum_value(values, s->enum_name);
     if (v < 0) {
-      lost++;
+      t->n_not_in_enum++;
       continue;
     }
-    Row r = {.step = (guint)v, .enum_name = s->enum_name, .name = s->name, .startup = s->startup,
-             .teardown = s->teardown, .at_boot = s->at_boot, .multi = s->multi_instance,
-             .ring_buffer = s->ring_buffer, .from_base = TRUE};
-    g_array_append_val(rows, r);
-    inherited++;
+    CpuhpSourceRow r = {.step = (guint)v, .enum_name = s->enum_name, .name = s->name, .startup = s->startup,
+                        .teardown = s->teardown, .at_boot = s->at_boot, .multi_instance = s->multi_instance,
+                        .ring_buffer = s->ring_buffer, .from_base = TRUE};
+    g_array_append_val(t->rows, r);
+    t->n_from_base++;
   }
-  g_array_sort(rows, by_step);
-  for (guint i = 1; i < rows->len; i++) {
-    const Row *a = &g_array_index(rows, Row, i - 1), *b = &g_array_index(rows, Row, i);
+  g_array_sort(t->rows, by_step);
+  for (guint i = 1; i < t->rows->len; i++) {
+    const CpuhpSourceRow *a = &g_array_index(t->rows, CpuhpSourceRow, i - 1), *b = &g_array_index(t->rows, CpuhpSourceRow, i);
     if (a->step == b->step)
-      return FAIL("two states at step %u: %s (%s) and %s (%s)", a->step, a->name, a->enum_name, b->name, b->enum_name);
+      return FAIL_NULL("two states at step %u: %s (%s) and %s (%s)", a->step, a->name, a->enum_name, b->name, b->enum_name);
   }
-  g_string_append_printf(out,
-                         "# State table read from the kernel source (cpuhpsim states --from-source): %s.\n"
-                         "# Numbering: enum cpuhp_state (%u values); names and callbacks: %u static entries of\n"
-                         "# kernel/cpu.c (%u teardown-only ones left out); %u states registered elsewhere taken\n"
-                         "# from the shipped %s/6.12 table by enum name (%u of them not in this enum, left out).\n"
-                         "arch: %s\nversion: \"%s\"\nstates:\n",
-                         sources, order->len, entries->len, dropped, inherited, arch, lost, arch, version);
-  for (guint i = 0; i < rows->len; i++) {
-    const Row *r = &g_array_index(rows, Row, i);
-    g_string_append_printf(out, "  - {step: %u, enum: %s", r->step, r->enum_name);
-    yaml_str(out, "name", r->name);
-    yaml_str(out, "startup", r->startup);
-    yaml_str(out, "teardown", r->teardown);
-    if (r->multi) g_string_append(out, ", multi_instance: true");
-    if (r->ring_buffer) g_string_append(out, ", ring_buffer: true");
-    if (!r->at_boot) g_string_append(out, ", at_boot: false");
-    g_string_append_printf(out, "}%s\n", !r->from_base ? "" : r->startup ? "   # registered outside kernel/cpu.c" : "   # a marker without an entry");
-  }
-  return TRUE;
+  return g_steal_pointer(&t);
 }

@@ -1,6 +1,6 @@
 /* cpuhp_yaml.c — state tables from YAML: a shipped table with states removed, added or moved,
  * as a kernel developer changes include/linux/cpuhotplug.h; or a whole table (`states:`, what
- * `states --from-source` writes); and the difference between two.
+ * `states --from-source` writes); and the difference between two, state by state.
  *
  *   base: x86_64/6.12
  *   version: "6.12+foo"
@@ -27,7 +27,6 @@
 #include "models/kernel/arch.h"
 #include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
-#include "models/replay/replay.h"
 #include "models/profile/yamltree.h"
 
 #define ERR(at, ...) yt_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, at, __VA_ARGS__)
@@ -301,81 +300,20 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   return register_table(t);
 }
 
-void cpuhp_table_diff(GString *out, const CpuhpTable *a, const CpuhpTable *b) {
+GArray *cpuhp_table_diff(const CpuhpTable *a, const CpuhpTable *b) {
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(CpuhpTableChange));
   for (guint i = 0; i < a->n_steps; i++) {
     const CpuhpStep *s = &a->steps[i], *o = cpuhp_table_find(b, s->name);
-    if (!o) g_string_append_printf(out, "- %3u %-40s %s\n", s->step, s->name, s->startup ? s->startup : "-");
-    else if (o->step != s->step)
-      g_string_append_printf(out, "~ %-46s step %u -> %u (%s -> %s)\n", s->name, s->step, o->step,
-                             cpuhp_section_name(s->section), cpuhp_section_name(o->section));
-    else if (g_strcmp0(s->startup, o->startup) || g_strcmp0(s->teardown, o->teardown))
-      g_string_append_printf(out, "~ %-46s callbacks %s/%s -> %s/%s\n", s->name, s->startup ? s->startup : "-",
-                             s->teardown ? s->teardown : "-", o->startup ? o->startup : "-",
-                             o->teardown ? o->teardown : "-");
+    CpuhpTableChange c = {.a = s, .b = o};
+    if (!o) c.kind = CPUHP_TABLE_REMOVED;
+    else if (o->step != s->step) c.kind = CPUHP_TABLE_MOVED;
+    else if (g_strcmp0(s->startup, o->startup) || g_strcmp0(s->teardown, o->teardown)) c.kind = CPUHP_TABLE_CHANGED;
+    else continue;
+    g_array_append_val(out, c);
   }
   for (guint i = 0; i < b->n_steps; i++) {
-    const CpuhpStep *s = &b->steps[i];
-    if (!cpuhp_table_find(a, s->name))
-      g_string_append_printf(out, "+ %3u %-40s %s (%s, %s)\n", s->step, s->name, s->startup ? s->startup : "-",
-                             cpuhp_section_name(s->section), cpuhp_runner_name(s->runs_on));
+    CpuhpTableChange c = {.kind = CPUHP_TABLE_ADDED, .b = &b->steps[i]};
+    if (!cpuhp_table_find(a, c.b->name)) g_array_append_val(out, c);
   }
-}
-
-/* Traced states are (step, callback) pairs; names are not in a trace, so an added state is
- * called after its callback and step. */
-static gboolean seen(const CpuhpMeasured *m, guint step, const char *cb) {
-  for (guint i = 0; i < m->states->len; i++) {
-    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
-    if (s->step == (int32_t)step && g_str_equal(s->callback, cb)) return TRUE;
-  }
-  return FALSE;
-}
-
-gboolean cpuhp_table_from_trace(const CpuhpMeasured *m, GString *out, GError **error) {
-  /* the kernel is told by its bringup: a kick state is split startup (x86 6.12), else arm64 */
-  const CpuhpTable *base = NULL; /* the base table that numbers bringup and kick as the boot did */
-  for (guint i = 0; !base && cpuhp_arch_nth(i); i++) {
-    const CpuhpTable *t = cpuhp_arch_base_table(cpuhp_arch_nth(i)->name);
-    if (m->kick_step && !t->kick_ap) t = cpuhp_table_for_config(t, TRUE); /* its split-startup build */
-    if ((guint)m->bringup_step == t->bringup_cpu && (guint)m->kick_step == t->kick_ap) base = cpuhp_arch_base_table(t->arch);
-  }
-  if (!base) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                "%s: bringup at step %d (kick %d): no shipped table numbers its states that way", m->source,
-                m->bringup_step, m->kick_step);
-    return FALSE;
-  }
-  g_autoptr(GString) add = g_string_new(NULL), move = g_string_new(NULL), rm = g_string_new(NULL);
-  g_autoptr(GHashTable) moved = g_hash_table_new(g_str_hash, g_str_equal); /* base names */
-  for (guint i = 0; i < m->states->len; i++) {
-    const CpuhpMeasuredState *s = &g_array_index(m->states, CpuhpMeasuredState, i);
-    if ((guint)s->step == base->kick_ap || (guint)s->step == base->bringup_cpu) continue;
-    const CpuhpStep *at = cpuhp_table_at(base, (guint)s->step);
-    if (at && g_strcmp0(at->startup, s->callback) == 0) continue;
-    const CpuhpStep *same = NULL; /* the same callback at another number: renumbered */
-    for (guint k = 0; k < base->n_steps && !same; k++)
-      if (g_strcmp0(base->steps[k].startup, s->callback) == 0 && !seen(m, base->steps[k].step, s->callback))
-        same = &base->steps[k];
-    if (same && g_hash_table_add(moved, (gpointer)same->name)) /* a second new number is a new state */
-      g_string_append_printf(move, "%s\"%s\": %d", move->len ? ", " : "", same->name, s->step);
-    else
-      g_string_append_printf(add, "  - {step: %d, name: \"%s@%d\", startup: %s}\n", s->step, s->callback, s->step,
-                             s->callback);
-  }
-  for (guint k = 0; k < base->n_steps; k++) { /* at-boot, traceable, absent: removed */
-    const CpuhpStep *b = &base->steps[k];
-    if (!b->at_boot || b->cost != CPUHP_COST_PROFILE || b->runs_on == CPUHP_RUNS_AP_ATOMIC) continue;
-    if (!seen(m, b->step, b->startup) && !g_hash_table_contains(moved, b->name))
-      g_string_append_printf(rm, "%s\"%s\"", rm->len ? ", " : "", b->name);
-  }
-  g_autofree char *stem = g_path_get_basename(m->source);
-  g_string_append_printf(out,
-                         "# State table taken from %s (cpuhpsim states --from-trace): the states its\n"
-                         "# secondary CPUs went through during bringup, against %s/%s. STARTING states are\n"
-                         "# never traced, so they are the base table's.\nbase: %s/%s\nversion: \"%s+%s\"\n",
-                         m->source, base->arch, base->version, base->arch, base->version, base->version, stem);
-  if (rm->len) g_string_append_printf(out, "remove: [%s]\n", rm->str);
-  if (move->len) g_string_append_printf(out, "move: {%s}\n", move->str);
-  if (add->len) g_string_append_printf(out, "add:\n%s", add->str);
-  return TRUE;
+  return out;
 }

@@ -224,30 +224,23 @@ static gboolean plan_order(Ctx *x, GError **error) {
 }
 
 typedef struct PolicyKind {
-  const char *name;
-  const char *param; /* NULL: none */
-  const char *doc;
+  CpuhpPolicyInfo info;
   gboolean (*plan)(Ctx *x, GError **error);
 } PolicyKind;
 
 static const PolicyKind kinds[] = {
-    {"kernel", NULL, "what the profile's kernel does (cpuhp.parallel, HOTPLUG_SMT)", plan_kernel},
-    {"serial", NULL, "each CPU to CPUHP_ONLINE before the next (cpuhp.parallel=0)", plan_serial},
-    {"parallel", NULL, "kick every AP, then bring each online, in CPU order, no SMT rule", plan_parallel},
-    {"parallel-smt", NULL, "parallel, primary threads as a group before their siblings", plan_parallel_smt},
-    {"numa-first", NULL, "parallel-smt with each group ordered NUMA node by node", plan_numa_first},
-    {"socket-interleaved", NULL, "parallel-smt with each group ordered core i of every socket, then i+1", plan_socket_interleaved},
-    {"waves", "K", "at most K APs kicked and not yet online at once (primaries, then siblings)", plan_waves},
-    {"deferred", "K", "the kernel's bringup for K CPUs at boot, the rest onlined after init, one by one, primaries first", plan_deferred},
-    {"order", "C,C,...", "kick in this CPU order, then bring online in this order", plan_order},
+    {{"kernel", NULL, "what the profile's kernel does (cpuhp.parallel, HOTPLUG_SMT)"}, plan_kernel},
+    {{"serial", NULL, "each CPU to CPUHP_ONLINE before the next (cpuhp.parallel=0)"}, plan_serial},
+    {{"parallel", NULL, "kick every AP, then bring each online, in CPU order, no SMT rule"}, plan_parallel},
+    {{"parallel-smt", NULL, "parallel, primary threads as a group before their siblings"}, plan_parallel_smt},
+    {{"numa-first", NULL, "parallel-smt with each group ordered NUMA node by node"}, plan_numa_first},
+    {{"socket-interleaved", NULL, "parallel-smt with each group ordered core i of every socket, then i+1"}, plan_socket_interleaved},
+    {{"waves", "K", "at most K APs kicked and not yet online at once (primaries, then siblings)"}, plan_waves},
+    {{"deferred", "K", "the kernel's bringup for K CPUs at boot, the rest onlined after init, one by one, primaries first"}, plan_deferred},
+    {{"order", "C,C,...", "kick in this CPU order, then bring online in this order"}, plan_order},
 };
 
-void cpuhp_policy_help(GString *out) {
-  for (guint i = 0; i < G_N_ELEMENTS(kinds); i++) {
-    g_autofree char *name = kinds[i].param ? g_strdup_printf("%s:%s", kinds[i].name, kinds[i].param) : g_strdup(kinds[i].name);
-    g_string_append_printf(out, "  %-20s %s\n", name, kinds[i].doc);
-  }
-}
+const CpuhpPolicyInfo *cpuhp_policy_nth(guint i) { return i < G_N_ELEMENTS(kinds) ? &kinds[i].info : NULL; }
 
 CpuhpPolicy *cpuhp_policy_parse(const char *spec, GError **error) {
   g_autoptr(CpuhpPolicy) pol = g_new0(CpuhpPolicy, 1);
@@ -255,14 +248,14 @@ CpuhpPolicy *cpuhp_policy_parse(const char *spec, GError **error) {
   const char *colon = strchr(spec, ':');
   g_autofree char *name = colon ? g_strndup(spec, colon - spec) : g_strdup(spec);
   for (guint i = 0; i < G_N_ELEMENTS(kinds); i++)
-    if (g_str_equal(kinds[i].name, name)) pol->kind = &kinds[i];
+    if (g_str_equal(kinds[i].info.name, name)) pol->kind = &kinds[i];
   if (!pol->kind) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "--policy=%s: unknown policy '%s'", spec, name);
     return NULL;
   }
-  if (!pol->kind->param != !colon) {
+  if (!pol->kind->info.param != !colon) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE, "--policy=%s: %s %s", spec, name,
-                pol->kind->param ? "needs a parameter" : "takes no parameter");
+                pol->kind->info.param ? "needs a parameter" : "takes no parameter");
     return NULL;
   }
   if (!colon) return g_steal_pointer(&pol);

@@ -28,8 +28,14 @@ CpuhpPolicy *cpuhp_policy_parse(const char *spec, GError **error);
 void cpuhp_policy_free(CpuhpPolicy *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpPolicy, cpuhp_policy_free)
 const char *cpuhp_policy_spec(const CpuhpPolicy *p);
-/* One line per policy: name, parameter, meaning (for --help and docs/policies-and-sweeps.md). */
-void cpuhp_policy_help(GString *out);
+/* A policy as `cpuhpsim policies` lists it. */
+typedef struct {
+  const char *name;    /* "waves" */
+  const char *param;   /* the syntax of its parameter after "name:" ("K"); NULL when it takes none */
+  const char *meaning;
+} CpuhpPolicyInfo;
+/* The i-th policy cpuhp_policy_parse() knows, NULL past the last; static. */
+const CpuhpPolicyInfo *cpuhp_policy_nth(guint i);
 
 typedef struct {
   GArray *calls;        /* CpuhpUpCall, in order */

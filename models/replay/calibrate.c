@@ -1,24 +1,26 @@
-/* calibrate.c — per-state cost fits from real boots, written into a copy of the base profile.
- * The YAML is edited as text, line by line inside the `states:` and `kernel:` blocks, so that
- * everything the fit does not touch (comments included) stays as the author wrote it. */
+/* calibrate.c — per-state cost fits from real boots: samples gathered per (state, instance)
+ * from the timed callbacks, then a fixed cost, a lognormal or the empirical samples each. */
 #include "models/replay/calibrate.h"
 
-#include "models/profile/yamltree.h"
-
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
-#define MAX_EMPIRICAL 32u
+#include "models/kernel/arch.h"
+
+static const char *const fit_names[] = {"median", "lognormal", "empirical"};
 
 gboolean cpuhp_fit_parse(const char *name, CpuhpFit *out) {
-  static const char *const names[] = {"median", "lognormal", "empirical"};
-  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
-    if (g_strcmp0(name, names[i]) == 0) {
+  for (guint i = 0; i < G_N_ELEMENTS(fit_names); i++)
+    if (g_strcmp0(name, fit_names[i]) == 0) {
       *out = (CpuhpFit)i;
       return TRUE;
     }
   return FALSE;
+}
+
+const char *cpuhp_fit_name(CpuhpFit fit) {
+  g_assert((guint)fit < G_N_ELEMENTS(fit_names));
+  return fit_names[fit];
 }
 
 typedef struct {
@@ -51,15 +53,6 @@ static gint match_row(const CpuhpTable *t, const CpuhpMeasuredStep *s) {
   return best;
 }
 
-/* Three significant digits (whole ns below 1 us). */
-static int64_t round3(int64_t ns) {
-  int64_t p = 1;
-  while (ns / p >= 1000) p *= 10;
-  return (ns + p / 2) / p * p;
-}
-
-static const char *dur(int64_t ns, char *buf) { return sim_format_duration(round3(ns), buf, 32); }
-
 static int64_t quantile(const GArray *sorted, double q) {
   guint n = sorted->len;
   return g_array_index(sorted, int64_t, (guint)floor(q * (n - 1) + 0.5));
@@ -71,8 +64,18 @@ static int64_t median(const GArray *sorted) {
   return a + (b - a) / 2;
 }
 
-static void fit_value(GString *o, const GArray *sorted, CpuhpFit fit) {
-  char b1[32];
+static CpuhpFitSpread spread_of(const GArray *sorted) {
+  return (CpuhpFitSpread){.n = sorted->len, .median = median(sorted), .p10 = quantile(sorted, 0.1), .p90 = quantile(sorted, 0.9)};
+}
+
+CpuhpFitSpread cpuhp_fit_spread(GArray *ns) {
+  g_assert(ns->len > 0);
+  g_array_sort(ns, cmp_i64);
+  return spread_of(ns);
+}
+
+static CpuhpFitCost fit_cost(const GArray *sorted, CpuhpFit fit) {
+  CpuhpFitCost c = {.dist = CPUHP_FIT_MEDIAN, .median = median(sorted)};
   guint n = sorted->len;
   if (fit == CPUHP_FIT_LOGNORMAL && n >= 2 && g_array_index(sorted, int64_t, 0) > 0) {
     double sum = 0, sq = 0;
@@ -81,256 +84,27 @@ static void fit_value(GString *o, const GArray *sorted, CpuhpFit fit) {
     for (guint i = 0; i < n; i++) sq += pow(log((double)g_array_index(sorted, int64_t, i)) - mean, 2);
     double sigma = sqrt(sq / (n - 1));
     if (sigma > 1e-3) {
-      g_string_append_printf(o, "{dist: lognormal, median: %s, sigma: %.3f}", dur(median(sorted), b1), sigma);
-      return;
+      c.dist = CPUHP_FIT_LOGNORMAL;
+      c.sigma = sigma;
+      return c;
     }
   }
   if (fit == CPUHP_FIT_EMPIRICAL && n >= 2) {
-    guint k = MIN(n, MAX_EMPIRICAL);
-    g_string_append(o, "{dist: empirical, samples: [");
-    for (guint i = 0; i < k; i++)
-      g_string_append_printf(o, "%s%s", i ? ", " : "", dur(k == n ? g_array_index(sorted, int64_t, i) : quantile(sorted, (i + 0.5) / k), b1));
-    g_string_append(o, "]}");
-    return;
+    guint k = MIN(n, CPUHP_FIT_MAX_EMPIRICAL);
+    c.dist = CPUHP_FIT_EMPIRICAL;
+    c.samples = g_array_sized_new(FALSE, FALSE, sizeof(int64_t), k);
+    for (guint i = 0; i < k; i++) {
+      int64_t v = k == n ? g_array_index(sorted, int64_t, i) : quantile(sorted, (i + 0.5) / k);
+      g_array_append_val(c.samples, v);
+    }
   }
-  g_string_append(o, dur(median(sorted), b1));
+  return c;
 }
 
 static guint popcount64(guint64 v) {
   guint c = 0;
   for (; v; v &= v - 1) c++;
   return c;
-}
-
-/* ---- the YAML text ----
- * Where things are comes from the parser, not from the look of a line: a top-level key's block
- * runs from its key to the next top-level key, and an entry of a block mapping from its key to
- * the next key of that mapping. So a multi-line string that happens to hold "states:" at the
- * start of a line cannot mislead the editor. */
-
-static gint cmp_strp(gconstpointer a, gconstpointer b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-typedef struct {
-  gboolean present;
-  guint start, end;   /* 0-based lines: the key's line, and where the next top-level key is */
-  GArray *entry_line; /* guint: 0-based line of each key of the block mapping, in order */
-  GPtrArray *entry;   /* char *: those keys (borrowed from the tree) */
-} Block;
-
-static void block_clear(Block *b) {
-  if (b->entry_line) g_array_unref(b->entry_line);
-  if (b->entry) g_ptr_array_unref(b->entry);
-}
-
-/* The top-level block `name`; FALSE (error set) when it is there but not a block mapping. */
-static gboolean block_of(const char *source, const YtNode *root, const char *name, guint n_lines, Block *b, GError **error) {
-  *b = (Block){.entry_line = g_array_new(FALSE, FALSE, sizeof(guint)), .entry = g_ptr_array_new()};
-  gint k = root && root->kind == YT_MAPPING ? yt_mapping_index(root, name) : -1;
-  if (k < 0) return TRUE;
-  const YtNode *key = root->keys->pdata[k], *val = root->items->pdata[k];
-  b->present = TRUE;
-  b->start = key->line - 1;
-  b->end = n_lines;
-  for (guint i = 0; i < root->keys->len; i++) {
-    guint l = ((const YtNode *)root->keys->pdata[i])->line - 1;
-    if (l > b->start && l < b->end) b->end = l;
-  }
-  if (val->kind == YT_SCALAR && yt_is_null(val)) return TRUE; /* "name:" with nothing under it */
-  if (val->kind != YT_MAPPING || val->line - 1 == b->start) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                "%s:%u:%u: %s: must be a block mapping (one key a line) for calibrate to edit it", source, key->line,
-                key->col, name);
-    return FALSE;
-  }
-  for (guint i = 0; i < val->keys->len; i++) {
-    const YtNode *ek = val->keys->pdata[i];
-    guint l = ek->line - 1;
-    g_array_append_val(b->entry_line, l);
-    g_ptr_array_add(b->entry, ek->text);
-  }
-  return TRUE;
-}
-
-/* The entry of `b` whose key is on line `i`, or -1. */
-static gint entry_at(const Block *b, guint i) {
-  if (!b->present || i <= b->start || i >= b->end) return -1;
-  for (guint e = 0; e < b->entry_line->len; e++)
-    if (g_array_index(b->entry_line, guint, e) == i) return (gint)e;
-  return -1;
-}
-
-static gboolean blank_or_comment(const char *line) {
-  while (*line == ' ' || *line == '\t' || *line == '\r') line++;
-  return !*line || *line == '#';
-}
-
-/* Where entry `e` of `b` ends: the next entry's key line, or the block's end, less the blank and
- * comment lines before it (they stay: they are about what follows). */
-static guint entry_end(const Block *b, guint e, GStrv lines) {
-  guint start = g_array_index(b->entry_line, guint, e);
-  guint end = e + 1 < b->entry_line->len ? g_array_index(b->entry_line, guint, e + 1) : b->end;
-  while (end > start + 1 && blank_or_comment(lines[end - 1])) end--;
-  return end;
-}
-
-/* Fitted entries the base's states: block did not have, in table order. */
-static void append_unwritten(GString *body, const CpuhpTable *t, GHashTable *entry, GHashTable *written) {
-  for (guint r = 0; r < t->n_steps; r++) {
-    const char *fitted = g_hash_table_lookup(entry, t->steps[r].name);
-    if (fitted && !g_hash_table_contains(written, t->steps[r].name)) g_string_append_printf(body, "%s\n", fitted);
-  }
-}
-
-/* ---- scalar keys: a line under a block ---- */
-
-typedef struct {
-  const char *block, *key;
-  char *line;
-  gboolean done;
-} KeyEdit;
-
-static void key_edit_free(gpointer p) {
-  KeyEdit *e = p;
-  g_free(e->line);
-  g_free(e);
-}
-
-static KeyEdit *key_edit_new(const char *block, const char *key, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static KeyEdit *key_edit_new(const char *block, const char *key, const char *fmt, ...) {
-  KeyEdit *e = g_new0(KeyEdit, 1);
-  e->block = block, e->key = key;
-  va_list ap;
-  va_start(ap, fmt);
-  e->line = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  return e;
-}
-
-static void newline(GString *body) {
-  if (body->len && body->str[body->len - 1] != '\n') g_string_append_c(body, '\n');
-}
-
-/* The edits of `block` not placed yet, each on its own line. */
-static void flush_edits(GString *body, GPtrArray *edits, const char *block) {
-  for (guint k = 0; k < edits->len; k++) {
-    KeyEdit *e = edits->pdata[k];
-    if (e->done || strcmp(e->block, block)) continue;
-    newline(body);
-    g_string_append_printf(body, "%s\n", e->line);
-    e->done = TRUE;
-  }
-}
-
-/* The base text with fitted state entries and key lines in place. */
-static gboolean rebuild(const char *source, const char *text, const CpuhpTable *t, GHashTable *entry, GPtrArray *edits,
-                        GString *body, GError **error) {
-  g_autoptr(YtNode) root = yt_parse(source, FALSE, text, strlen(text), CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, error);
-  if (!root && error && *error) return FALSE;
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  guint n = g_strv_length(lines);
-  /* the blocks: states, then each block an edit names (kernel, x86) */
-  static const char *const names[] = {"states", "kernel", "x86"};
-  Block blocks[G_N_ELEMENTS(names)];
-  gboolean ok = TRUE;
-  guint nb = 0;
-  for (; nb < G_N_ELEMENTS(names) && ok; nb++) ok = block_of(source, root, names[nb], n, &blocks[nb], error);
-  const Block *states = &blocks[0];
-  g_autoptr(GHashTable) written = g_hash_table_new(g_str_hash, g_str_equal);
-  for (guint i = 0; ok && i <= n; i++) {
-    for (guint bi = 0; bi < nb; bi++) { /* a block ending here: what it did not have yet */
-      if (!blocks[bi].present || blocks[bi].end != i) continue;
-      newline(body);
-      if (bi == 0) append_unwritten(body, t, entry, written);
-      else flush_edits(body, edits, names[bi]);
-    }
-    if (i == n) break;
-    gboolean replaced = FALSE;
-    for (guint bi = 0; bi < nb && !replaced; bi++) {
-      gint e = entry_at(&blocks[bi], i);
-      if (e < 0) continue;
-      const char *k = g_ptr_array_index(blocks[bi].entry, e);
-      const char *line = NULL;
-      if (bi == 0) {
-        line = g_hash_table_lookup(entry, k);
-        if (line) g_hash_table_add(written, (gpointer)cpuhp_table_find(t, k)->name);
-      } else {
-        for (guint x = 0; x < edits->len && !line; x++) {
-          KeyEdit *ke = edits->pdata[x];
-          if (!ke->done && !strcmp(ke->block, names[bi]) && !strcmp(ke->key, k)) line = ke->line, ke->done = TRUE;
-        }
-      }
-      if (!line) continue;
-      g_string_append_printf(body, "%s\n", line);
-      i = entry_end(&blocks[bi], (guint)e, lines) - 1; /* the entry's own continuation lines go */
-      replaced = TRUE;
-    }
-    if (replaced) continue;
-    g_string_append(body, lines[i]);
-    if (i + 1 < n) g_string_append_c(body, '\n');
-  }
-  for (guint k = 0; ok && k < edits->len; k++) { /* blocks the base does not have */
-    KeyEdit *e = edits->pdata[k];
-    if (e->done) continue;
-    newline(body);
-    g_string_append_printf(body, "\n%s:\n", e->block);
-    flush_edits(body, edits, e->block);
-  }
-  if (ok && !states->present) {
-    newline(body);
-    g_string_append(body, "\nstates:\n");
-    append_unwritten(body, t, entry, written);
-  }
-  for (guint bi = 0; bi < nb; bi++) block_clear(&blocks[bi]);
-  return ok;
-}
-
-/* ---- x86: the AP's own path, from the function tracer's milestones (where it was on) ---- */
-
-/* Per AP, the time between two traced functions' first calls; each pair is one model stage. */
-static const struct {
-  const char *from, *to, *key, *what;
-  gboolean minus_loop; /* the TSC warp test: less its loop_timeout, what is left is overhead */
-} x86_stages[] = {
-    {"fpu__init_cpu", "smp_store_cpu_info", "cpu_init", "released: cpu_init .. identify", FALSE},
-    {"smp_store_cpu_info", "set_cpu_sibling_map", "identify", "smp_store_cpu_info .. set_cpu_sibling_map", FALSE},
-    {"check_tsc_sync_target", "calibrate_delay", "tsc_sync_overhead", "check_tsc_sync_target .. calibrate_delay, less the 2 ms loop", TRUE},
-    {"set_cpu_online", "cpuhp_online_idle", "online_tail", "set_cpu_online .. cpuhp_online_idle", FALSE},
-};
-
-static int64_t first_call(const CpuhpMeasuredCpu *c, const char *fn) {
-  for (guint i = 0; c->functions && i < c->functions->len; i++) {
-    const CpuhpMeasuredFunc *f = &g_array_index(c->functions, CpuhpMeasuredFunc, i);
-    if (!strcmp(f->function, fn)) return f->ts;
-  }
-  return -1;
-}
-
-static guint fit_x86_path(CpuhpMeasured *const *boots, guint n_boots, GPtrArray *edits) {
-  guint fitted = 0;
-  char b1[32], b2[32], b3[32];
-  for (guint k = 0; k < G_N_ELEMENTS(x86_stages); k++) {
-    g_autoptr(GArray) ns = g_array_new(FALSE, FALSE, sizeof(int64_t));
-    for (guint b = 0; b < n_boots; b++)
-      for (guint c = 0; c < boots[b]->cpus->len; c++) {
-        const CpuhpMeasuredCpu *mc = &g_array_index(boots[b]->cpus, CpuhpMeasuredCpu, c);
-        int64_t a = first_call(mc, x86_stages[k].from), z = first_call(mc, x86_stages[k].to);
-        if (mc->cpu == 0 || a < 0 || z < a) continue;
-        int64_t d = z - a;
-        if (x86_stages[k].minus_loop) {
-          if (d < 2000000) continue; /* the test did not run on this AP */
-          d -= 2000000;              /* check_tsc_warp's loop_timeout for a non-first CPU */
-          if (d > 2000000) continue; /* a package's first CPU: its 20 ms loop */
-        }
-        g_array_append_val(ns, d);
-      }
-    if (ns->len < 2) continue;
-    g_array_sort(ns, cmp_i64);
-    g_ptr_array_add(edits, key_edit_new("x86", x86_stages[k].key, "  %s: %s   # fitted: %s, n=%u, p10 %s, p90 %s", x86_stages[k].key,
-                                        dur(median(ns), b1), x86_stages[k].what, ns->len, dur(quantile(ns, 0.1), b2),
-                                        dur(quantile(ns, 0.9), b3)));
-    fitted++;
-  }
-  return fitted;
 }
 
 /* When CPU `c` joined cpu_online_mask, as the trace can tell: its first callback on its own
@@ -354,13 +128,41 @@ static guint n_online_at(const CpuhpMeasured *m, int64_t t) {
   return n;
 }
 
-gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpMeasured *const *boots,
-                         const char *const *names, guint n_boots, CpuhpFit fit, GString *out,
-                         CpuhpCalibrateStats *stats, GError **error) {
+static void cost_clear(gpointer p) {
+  CpuhpFitCost *c = p;
+  if (c->samples) g_array_unref(c->samples);
+}
+
+static void state_clear(gpointer p) { g_array_unref(((CpuhpFitState *)p)->instances); }
+
+static void unmatched_clear(gpointer p) { g_free(((CpuhpFitUnmatched *)p)->callback); }
+
+void cpuhp_calibration_free(CpuhpCalibration *c) {
+  if (!c) return;
+  g_array_unref(c->states);
+  g_array_unref(c->keys);
+  g_array_unref(c->unmatched);
+  g_free(c);
+}
+
+static CpuhpCalibration *calibration_new(CpuhpFit fit) {
+  CpuhpCalibration *c = g_new0(CpuhpCalibration, 1);
+  c->fit = fit;
+  c->states = g_array_new(FALSE, FALSE, sizeof(CpuhpFitState));
+  g_array_set_clear_func(c->states, state_clear);
+  c->keys = g_array_new(FALSE, FALSE, sizeof(CpuhpFitKey));
+  c->unmatched = g_array_new(FALSE, FALSE, sizeof(CpuhpFitUnmatched));
+  g_array_set_clear_func(c->unmatched, unmatched_clear);
+  return c;
+}
+
+/* Samples per (row, instance), keyed row * 64 + instance + 1; timed callbacks without a row
+ * counted in cal->unmatched. */
+static void gather(CpuhpCalibration *cal, const CpuhpProfile *base, CpuhpMeasured *const *boots, guint n_boots,
+                   GHashTable *fits) {
   const CpuhpTable *t = cpuhp_profile_table(base);
-  g_autoptr(GHashTable) fits = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, samples_free);
-  g_autoptr(GHashTable) unmatched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  *stats = (CpuhpCalibrateStats){0};
+  CpuhpCalibrateStats *stats = &cal->stats;
+  g_autoptr(GHashTable) unmatched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* -> index + 1 */
   for (guint b = 0; b < n_boots; b++) {
     const CpuhpMeasured *m = boots[b];
     for (guint c = 0; c < m->cpus->len; c++) {
@@ -379,8 +181,16 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
         gint row = match_row(t, s);
         if (row < 0) {
           char *k = g_strdup_printf("%s (step %d)", s->callback, s->step);
-          guint n = GPOINTER_TO_UINT(g_hash_table_lookup(unmatched, k));
-          g_hash_table_replace(unmatched, k, GUINT_TO_POINTER(n + 1));
+          guint at = GPOINTER_TO_UINT(g_hash_table_lookup(unmatched, k));
+          if (!at) {
+            CpuhpFitUnmatched u = {.callback = g_strdup(s->callback), .step = s->step};
+            g_array_append_val(cal->unmatched, u);
+            at = cal->unmatched->len;
+            g_hash_table_insert(unmatched, k, GUINT_TO_POINTER(at));
+          } else {
+            g_free(k);
+          }
+          g_array_index(cal->unmatched, CpuhpFitUnmatched, at - 1).count++;
           continue;
         }
         if (inst >= 64) continue; /* the profile format's instance limit */
@@ -403,114 +213,68 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
       }
     }
   }
+  stats->unmatched = cal->unmatched->len;
+}
+
+CpuhpCalibration *cpuhp_calibrate(const CpuhpProfile *base, CpuhpMeasured *const *boots, guint n_boots, CpuhpFit fit,
+                                  GError **error) {
+  const CpuhpTable *t = cpuhp_profile_table(base);
+  g_autoptr(CpuhpCalibration) cal = calibration_new(fit);
+  g_autoptr(GHashTable) fits = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, samples_free);
+  gather(cal, base, boots, n_boots, fits);
   if (!g_hash_table_size(fits)) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
                 "no timed callback of the %s/%s state table in the boots given", t->arch, t->version);
-    return FALSE;
+    return NULL;
   }
 
-  /* One entry line per fitted state, in table order. */
-  g_autoptr(GHashTable) entry = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
   int64_t rb_page = -1;
-  char b1[32], b2[32], b3[32];
   for (guint r = 0; r < t->n_steps; r++) {
     const CpuhpStep *row = &t->steps[r];
-    guint n_inst = 0, n = 0;
-    guint64 boots_mask = 0;
+    guint n_inst = 0;
     while (n_inst < 64 && g_hash_table_lookup(fits, GUINT_TO_POINTER(r * 64 + n_inst + 1))) n_inst++;
     if (!n_inst) continue;
-    GString *o = g_string_new(NULL);
-    g_string_append_printf(o, "  %s: ", row->name);
     const CpuhpStateCost *sc = cpuhp_profile_state(base, row->name);
-    gboolean per_cpu = sc && (sc->per_possible_cpu || sc->per_online_cpu);
-    gboolean braces = !row->at_boot || row->multi_instance || per_cpu;
-    if (braces) g_string_append(o, "{");
-    if (!row->at_boot) g_string_append(o, "present: true, ");
-    if (braces && !row->multi_instance) g_string_append(o, "cost: ");
-    if (row->multi_instance) g_string_append(o, "instances: [");
+    CpuhpFitState st = {.row = row, .instances = g_array_new(FALSE, FALSE, sizeof(CpuhpFitCost))};
+    g_array_set_clear_func(st.instances, cost_clear);
+    if (sc && (sc->per_possible_cpu || sc->per_online_cpu)) /* kept: the fit is what is left once they are out */
+      st.per_cpu = TRUE, st.per_possible_cpu = sc->per_possible_cpu, st.per_online_cpu = sc->per_online_cpu;
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int64_t)), rest = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    guint64 boots_mask = 0;
     for (guint k = 0; k < n_inst; k++) {
       Samples *sm = g_hash_table_lookup(fits, GUINT_TO_POINTER(r * 64 + k + 1));
       g_array_sort(sm->ns, cmp_i64);
       g_array_append_vals(all, sm->ns->data, sm->ns->len);
       if (!row->ring_buffer || k != base->kernel.trace_rb_global) g_array_append_vals(rest, sm->ns->data, sm->ns->len);
-      n += sm->ns->len;
       boots_mask |= sm->boots;
     }
     g_array_sort(all, cmp_i64);
     g_array_sort(rest, cmp_i64);
     for (guint k = 0; k < n_inst; k++) {
       Samples *sm = g_hash_table_lookup(fits, GUINT_TO_POINTER(r * 64 + k + 1));
-      if (k) g_string_append(o, ", ");
       /* the global ring buffer: the minimal buffers' cost, its pages go to kernel.trace_rb_page */
       gboolean global = row->ring_buffer && k == base->kernel.trace_rb_global && rest->len;
       if (global) rb_page = MAX(0, (median(sm->ns) - median(rest)) / (int64_t)cpuhp_ring_buffer_pages(base));
-      fit_value(o, global ? rest : sm->ns, fit);
+      CpuhpFitCost c = fit_cost(global ? rest : sm->ns, fit);
+      g_array_append_val(st.instances, c);
     }
-    if (row->multi_instance) g_string_append(o, "]");
-    if (per_cpu) /* kept from the base: the fit above is what is left once they are taken out */
-      g_string_append_printf(o, ", per_possible_cpu: %s, per_online_cpu: %s", dur(sc->per_possible_cpu, b1),
-                             dur(sc->per_online_cpu, b2));
-    if (braces) g_string_append(o, "}");
-    g_string_append_printf(o, "   # n=%u from %u boot%s: median %s, p10 %s, p90 %s%s", n, popcount64(boots_mask),
-                           popcount64(boots_mask) == 1 ? "" : "s", dur(median(all), b1), dur(quantile(all, 0.1), b2),
-                           dur(quantile(all, 0.9), b3), row->multi_instance ? " (all instances)" : "");
-    g_hash_table_insert(entry, (gpointer)row->name, g_string_free(o, FALSE));
-    stats->states_fitted++;
+    st.spread = spread_of(all);
+    st.boots = popcount64(boots_mask);
+    g_array_append_val(cal->states, st);
+    cal->stats.states_fitted++;
   }
 
-  /* scalar keys the fit sets, as whole lines under their block */
-  g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func(key_edit_free);
-  if (rb_page >= 0)
-    g_ptr_array_add(edits, key_edit_new("kernel", "trace_rb_page", "  trace_rb_page: %s   # fitted: global ring buffer over the others, per page",
-                                        dur(rb_page, b1)));
-  guint platform = g_str_equal(base->arch, "x86_64") ? fit_x86_path(boots, n_boots, edits) : 0;
-  GString *body = g_string_new(NULL);
-  if (!rebuild(base->source, base_yaml, t, entry, edits, body, error)) {
-    g_string_free(body, TRUE);
-    return FALSE;
+  if (rb_page >= 0) {
+    CpuhpFitKey k = {.block = "kernel", .key = "trace_rb_page", .value = rb_page,
+                     .basis = "global ring buffer over the others, per page"};
+    g_array_append_val(cal->keys, k);
   }
-
-  static const char *const fit_names[] = {"median", "lognormal", "empirical"};
-  g_string_append_printf(out, "# Calibrated by `cpuhpsim calibrate --fit=%s` from %s on %u boot%s:\n", fit_names[fit],
-                         base->source, n_boots, n_boots == 1 ? "" : "s");
-  for (guint b = 0; b < n_boots; b++)
-    g_string_append_printf(out, "#   %s (bringup %.3f ms, %u CPUs, cpuhp.parallel=%d)\n", names[b],
-                           (double)boots[b]->bringup_ns / 1e6, boots[b]->n_cpus, boots[b]->parallel);
-  g_string_append_printf(out, "# Fitted: %u states' callback costs (%u timed invocations)%s", stats->states_fitted, stats->samples,
-                         rb_page >= 0 ? ", kernel.trace_rb_page" : "");
-  if (platform) g_string_append_printf(out, ", %u AP-path costs from the function tracer's milestones", platform);
-  g_string_append(out, "; every\n# other number is the base profile's. Waits (kick, bringup step) and totals are never fitted.\n");
-  if (stats->stalls)
-    g_string_append_printf(out, "# Left out: %u stall%s (callbacks %.0f ms or more over their usual time: host-side, "
-                           "docs/host-first-touch.md).\n", stats->stalls, stats->stalls == 1 ? "" : "s",
-                           (double)CPUHP_REPLAY_STALL_NS / 1e6);
-  stats->platform_fitted = platform;
-  if (g_hash_table_size(unmatched)) {
-    g_autoptr(GPtrArray) keys = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, unmatched);
-    while (g_hash_table_iter_next(&it, &k, NULL)) g_ptr_array_add(keys, k);
-    g_ptr_array_sort(keys, cmp_strp);
-    g_string_append(out, "# Timed but not in the state table, not fitted:");
-    for (guint i = 0; i < keys->len; i++) {
-      const char *name = g_ptr_array_index(keys, i);
-      g_string_append_printf(out, "%s %s x%u", i ? "," : "", name, GPOINTER_TO_UINT(g_hash_table_lookup(unmatched, name)));
-    }
-    g_string_append_c(out, '\n');
-    stats->unmatched = g_hash_table_size(unmatched);
+  const CpuhpArch *arch = cpuhp_arch_lookup(base->arch);
+  if (arch && arch->fit_ap_path) {
+    guint before = cal->keys->len;
+    arch->fit_ap_path(boots, n_boots, cal->keys);
+    for (guint i = before; i < cal->keys->len; i++) g_array_index(cal->keys, CpuhpFitKey, i).ap_path = TRUE;
+    cal->stats.platform_fitted = cal->keys->len - before;
   }
-  g_string_append_len(out, body->str, (gssize)body->len);
-  g_string_free(body, TRUE);
-  /* the loader is the judge of the edit: a profile it refuses is never handed out */
-  g_autoptr(GError) why = NULL;
-  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(base->source, out->str, out->len, NULL, &why);
-  if (!check) {
-    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
-                "%s: calibrate could not edit this profile line by line (the result reads: %s)", base->source, why->message);
-    g_string_truncate(out, 0);
-    return FALSE;
-  }
-  return TRUE;
+  return g_steal_pointer(&cal);
 }

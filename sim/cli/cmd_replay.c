@@ -12,6 +12,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/perfetto.h"
+#include "sim/output/profile_edit.h"
 #include "sim/output/replay_report.h"
 
 /* GOption parsing with `max_args` positionals; FALSE with *status set on a user error. */
@@ -257,11 +258,12 @@ int cmd_calibrate(int argc, char **argv) {
       return 2;
     }
   }
+  g_autoptr(CpuhpCalibration) cal = cpuhp_calibrate(p, (CpuhpMeasured *const *)boots->pdata, boots->len, fit, &err);
   g_autoptr(GString) out = g_string_new(NULL);
-  CpuhpCalibrateStats st;
-  if (!cpuhp_calibrate(p, text, (CpuhpMeasured *const *)boots->pdata, (const char *const *)argv + 1, boots->len, fit,
-                       out, &st, &err))
+  if (!cal || !sim_profile_edit_calibrated(out, p, text, cal, (CpuhpMeasured *const *)boots->pdata,
+                                           (const char *const *)argv + 1, boots->len, &err))
     return cli_fail("calibrate", "%s", err->message);
+  const CpuhpCalibrateStats st = cal->stats;
   /* The loader is the judge: a profile it refuses is never written. */
   const char *where = output ? output : "<calibrated>";
   g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(where, out->str, out->len, NULL, &err);

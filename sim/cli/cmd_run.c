@@ -8,6 +8,7 @@
 #include "models/kernel/bringup.h"
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
+#include "models/replay/table_edit.h"
 #include "sim/output/bootlog.h"
 #include "models/kernel/invariants.h"
 #include "sim/cli/cli.h"
@@ -16,6 +17,8 @@
 #include "sim/output/perfetto.h"
 #include "sim/output/report.h"
 #include "sim/output/stats.h"
+#include "sim/output/table_diff.h"
+#include "sim/output/table_yaml.h"
 
 int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
@@ -194,12 +197,13 @@ static int states_diff(int argc, char **argv) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
+  g_autoptr(GArray) changes = cpuhp_table_diff(a, b);
   g_autoptr(GString) out = g_string_new(NULL);
-  cpuhp_table_diff(out, a, b);
-  if (!out->len) g_string_append_printf(out, "%s/%s and %s/%s: the same states\n", a->arch, a->version, b->arch, b->version);
+  sim_table_diff_text(out, changes);
+  if (!changes->len) g_string_append_printf(out, "%s/%s and %s/%s: the same states\n", a->arch, a->version, b->arch, b->version);
   fwrite(out->str, 1, out->len, stdout);
   if (fflush(stdout) != 0) return 1;
-  return strstr(out->str, "the same states") ? 0 : 1; /* like diff(1) */
+  return changes->len ? 1 : 0; /* like diff(1) */
 }
 
 /* A state table to -o (whole or not at all) or stdout: 0, or 1 when it could not be written. */
@@ -220,11 +224,13 @@ static int states_from_trace(int argc, char **argv) {
     return cli_fail("states", "--from-trace takes a trace or console log, and optionally -o OUT.yaml");
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpMeasured) m = sim_bootlog_measure_file(argv[2], &err);
-  g_autoptr(GString) out = g_string_new(NULL);
-  if (!m || !cpuhp_table_from_trace(m, out, &err)) {
+  g_autoptr(CpuhpTableEdit) edit = m ? cpuhp_table_edit_from_trace(m, &err) : NULL;
+  if (!edit) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
+  g_autoptr(GString) out = g_string_new(NULL);
+  sim_table_yaml_edit(out, edit);
   return write_table(argc == 5 ? argv[4] : NULL, out);
 }
 
@@ -258,9 +264,10 @@ static int states_from_source(int argc, char **argv) {
   if (!arch) arch = g_strdup(cfg && strstr(cfg, "\nCONFIG_ARM64=y") ? "arm64" : cfg && strstr(cfg, "\nCONFIG_X86_64=y") ? "x86_64" : "");
   if (!*arch) return cli_fail("states", "--arch: not given and not in --config (CONFIG_X86_64=y or CONFIG_ARM64=y)");
   g_autofree char *sources = g_strdup_printf("%s, %s, config %s", argv[1], argv[2], config ? config : "none (all off)");
+  g_autoptr(CpuhpSourceTable) table = cpuhp_table_from_source(h, c, cfg, arch, version ? version : "source", &err);
+  if (!table) return cli_fail("states", "--from-source: %s", err->message);
   g_autoptr(GString) out = g_string_new(NULL);
-  if (!cpuhp_table_from_source(h, c, cfg, arch, version ? version : "source", sources, out, &err))
-    return cli_fail("states", "--from-source: %s", err->message);
+  sim_table_yaml_source(out, table, sources);
   /* the loader is the judge: a table it refuses is never written */
   g_autofree char *tmp = NULL;
   int fd = g_file_open_tmp("cpuhpsim-table-XXXXXX.yaml", &tmp, &err);
@@ -293,7 +300,11 @@ int cmd_policies(int argc, char **argv) {
     return status;
   if (argc > 1) return cli_fail("policies", "unexpected argument '%s'", argv[1]);
   g_autoptr(GString) out = g_string_new("ordering policies (--policy):\n");
-  cpuhp_policy_help(out);
+  const CpuhpPolicyInfo *k;
+  for (guint i = 0; (k = cpuhp_policy_nth(i)); i++) {
+    g_autofree char *name = k->param ? g_strdup_printf("%s:%s", k->name, k->param) : g_strdup(k->name);
+    g_string_append_printf(out, "  %-20s %s\n", name, k->meaning);
+  }
   fwrite(out->str, 1, out->len, stdout);
   return fflush(stdout) == 0 ? 0 : 1;
 }
