@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "models/kernel/bringup.h"
+#include "models/kernel/prepare.h"
 #include "models/replay/calibrate.h"
 #include "models/replay/replay.h"
 
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   GError *err = NULL;
   GPtrArray *ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup("topology.nr_cpus=3")); /* small boots: the editor is under test */
-  CpuhpProfile *p = cpuhp_profile_load_data("base.yaml", text, strlen(text), ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_data("base.yaml", text, strlen(text), ov, &err);
   g_clear_error(&err);
   if (p && cpuhp_profile_n_cpus(p) >= 2) {
     CpuhpRunOptions opt = {.seed = 1, .trace = TRUE};
@@ -30,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CpuhpCalibrateStats st;
       const char *name = "sim";
       if (cpuhp_calibrate(p, text, &m, &name, 1, CPUHP_FIT_MEDIAN, out, &st, &err)) {
-        CpuhpProfile *q = cpuhp_profile_load_data("fitted.yaml", out->str, out->len, NULL, &err);
+        CpuhpProfile *q = cpuhp_machine_load_data("fitted.yaml", out->str, out->len, NULL, &err);
         if (!q) {
           fprintf(stderr, "fuzz_calibrate: the fitted profile does not load: %s\n--- out:\n%s\n", err->message, out->str);
           abort();

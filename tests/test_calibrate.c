@@ -32,7 +32,7 @@ static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *s
   }
   va_end(ap);
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(base, NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(base, NULL, &err);
   if (!p) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(base, &text, NULL, NULL));
@@ -48,7 +48,7 @@ static double simulate(const GString *yaml, guint cpus, gboolean parallel) {
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", cpus));
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("scenarios/calibrated.yaml", yaml->str, yaml->len, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("scenarios/calibrated.yaml", yaml->str, yaml->len, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   return (double)r->bringup_ns / 1e6;
@@ -204,14 +204,14 @@ static GString *calibrate_sim(const char *wq_truth, const char *wq_base) {
   g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=8"));
   g_ptr_array_add(ov, g_strdup(wq_truth));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) truth = cpuhp_profile_load_file(path, ov, &err);
+  g_autoptr(CpuhpProfile) truth = cpuhp_machine_load_file(path, ov, &err);
   if (!truth) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(truth, 1, TRUE);
   g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_result(r, &err);
   assert_non_null(m);
   g_ptr_array_set_size(ov, 0);
   g_ptr_array_add(ov, g_strdup(wq_base));
-  g_autoptr(CpuhpProfile) base = cpuhp_profile_load_file(path, ov, &err);
+  g_autoptr(CpuhpProfile) base = cpuhp_machine_load_file(path, ov, &err);
   if (!base) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(path, &text, NULL, NULL));

@@ -1,4 +1,4 @@
-/* internal.h — what the loader's parts share inside models/profile (schema.c, dist.c,
+/* internal.h — what the loader's parts share inside models/profile (schema.c, dist.c, states.c,
  * overrides.c, profile.c); nothing outside this folder includes it. */
 #pragma once
 
@@ -22,3 +22,11 @@ gboolean prof_check_keys(const YtNode *map, const char *prefix, GError **error);
 gboolean prof_bind_fields(CpuhpProfile *prof, const YtNode *root, GError **error);
 /* Frees what the rows own (strings, distributions). */
 void prof_free_fields(CpuhpProfile *prof);
+
+/* states.c: the `states:` mapping (NULL or null: none), in document order. */
+gboolean prof_bind_states(CpuhpProfile *prof, const YtNode *states, GError **error);
+void prof_free_states(CpuhpProfile *prof);
+
+/* profile.c: keeps where node `n` was written (NULL: a place not given). */
+void prof_loc_set(CpuhpLoc *loc, const YtNode *n);
+void prof_loc_clear(CpuhpLoc *loc);

@@ -3,6 +3,7 @@
  * everything the fit does not touch (comments included) stays as the author wrote it. */
 #include "models/replay/calibrate.h"
 
+#include "models/kernel/prepare.h"
 #include "models/profile/yamltree.h"
 
 #include <math.h>
@@ -505,7 +506,7 @@ gboolean cpuhp_calibrate(const CpuhpProfile *base, const char *base_yaml, CpuhpM
   g_string_free(body, TRUE);
   /* the loader is the judge of the edit: a profile it refuses is never handed out */
   g_autoptr(GError) why = NULL;
-  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(base->source, out->str, out->len, NULL, &why);
+  g_autoptr(CpuhpProfile) check = cpuhp_machine_load_data(base->source, out->str, out->len, NULL, &why);
   if (!check) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
                 "%s: calibrate could not edit this profile line by line (the result reads: %s)", base->source, why->message);
