@@ -50,6 +50,8 @@ static void check_profile(const CpuhpProfile *p) {
   CHECK(p->topology.numa_nodes >= 1, "numa_nodes %u", p->topology.numa_nodes);
   CHECK(p->name && *p->name && p->arch && p->kernel.version, "missing string");
   CHECK(p->kernel.alive_spin <= p->kernel.alive_timeout, "alive_spin > alive_timeout");
+  CHECK(cpuhp_topology_n_cpus(cpuhp_topology_of(p)) == n, "topology not prepared for %u CPUs", n);
+  CHECK(cpuhp_profile_rows(p)->table == cpuhp_profile_table(p), "rows not of the profile's table");
   for (guint i = 0; i < p->n_states; i++) {
     const CpuhpStateCost *sc = &p->states[i];
     CHECK(cpuhp_profile_state(p, sc->name) != NULL, "state '%s' not found", sc->name);

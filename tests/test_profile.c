@@ -407,6 +407,14 @@ static void test_data_errors(void **state) {
   assert_null(cpuhp_machine_load_data("two\nlines", "[", 1, NULL, &err));
   assert_null(strchr(err->message, '\n'));
   assert_true(g_str_has_prefix(err->message, "two\\nlines:"));
+  g_clear_error(&err);
+
+  /* So does a state's name, before anything says it is one. */
+  static const char tab[] = "name: n\narch: x86_64\ntopology: {sockets: 1, cores_per_socket: 1, "
+                            "threads_per_core: 1}\nstates:\n  \"a\\tb\": {foo: 1us}\n";
+  assert_null(cpuhp_machine_load_data("mem", tab, sizeof tab - 1, NULL, &err));
+  assert_string_equal(err->message, "mem:5:12: unknown key 'foo' in state 'a\\tb' (expected present, "
+                                    "cost, instances, per_possible_cpu or per_online_cpu)");
 }
 
 static void test_file_errors(void **state) {
@@ -507,6 +515,43 @@ static void test_mangled_input(void **state) {
   }
 }
 
+/* Loading alone knows no kernel: what only the state table can judge is kept with its place,
+ * and the kernel model's prepare step reports it there; runs get what it builds. */
+static void test_load_then_prepare(void **state) {
+  static const char yaml[] = "name: n\narch: x86_64\nkernel: {version: \"9.9\"}\n"
+                             "topology: {sockets: 1, cores_per_socket: 2, threads_per_core: 1}\n"
+                             "states:\n  no:such: 1us\n";
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("mem", yaml, strlen(yaml), NULL, &err);
+  assert_non_null(p);
+  assert_null(p->prepared.topo);
+  assert_null(p->prepared.rows);
+  assert_int_equal(p->n_states, 1);
+  assert_int_equal(p->states[0].at.line, 6);
+  assert_int_equal(p->states[0].at.col, 3);
+  assert_null(p->states[0].present_at.source);
+  assert_int_equal(p->states[0].own_at.col, 12);
+  assert_false(cpuhp_prepare(p, &err));
+  assert_string_equal(err->message, "mem:3:19: no state table for x86_64/9.9 (known: x86_64/6.12, "
+                                    "arm64/6.12)");
+  g_clear_error(&err);
+
+  g_autoptr(GPtrArray) o = sets("kernel.version=6.12", NULL);
+  g_autoptr(CpuhpProfile) q = cpuhp_profile_load_data("mem", yaml, strlen(yaml), o, &err);
+  assert_non_null(q);
+  assert_false(cpuhp_prepare(q, &err));
+  assert_string_equal(err->message, "mem:6:3: unknown state 'no:such' in the x86_64/6.12 table");
+  g_clear_error(&err);
+
+  g_autoptr(GPtrArray) o2 = sets("kernel.version=6.12", "states={threads:prepare: 1us}", NULL);
+  g_autoptr(CpuhpProfile) r = cpuhp_profile_load_data("mem", yaml, strlen(yaml), o2, &err);
+  assert_non_null(r);
+  assert_true(cpuhp_prepare(r, &err));
+  assert_int_equal(cpuhp_topology_n_cpus(cpuhp_topology_of(r)), 2);
+  assert_ptr_equal(cpuhp_profile_rows(r)->table, cpuhp_profile_table(r));
+  assert_ptr_equal(cpuhp_profile_rows(r), r->prepared.rows);
+}
+
 static void test_free_null(void **state) {
   cpuhp_profile_free(NULL);
 }
@@ -530,6 +575,7 @@ int main(void) {
     cmocka_unit_test(test_load_default),
     cmocka_unit_test(test_schema_text),
     cmocka_unit_test(test_mangled_input),
+    cmocka_unit_test(test_load_then_prepare),
     cmocka_unit_test(test_free_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
