@@ -26,6 +26,7 @@
 
 #include "models/kernel/bringup.h"
 #include "models/kernel/cpuhp.h"
+#include "models/kernel/prepare.h"
 #include "models/profile/profile.h"
 #include "models/kernel/result.h"
 #include "sim/engine/engine.h"
@@ -237,7 +238,7 @@ static CpuhpProfile *load_profile(guint cpus, gboolean parallel, const char *con
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   for (guint i = 0; i < n_extra; i++) g_ptr_array_add(ov, g_strdup(extra[i]));
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = cpuhp_profile_load_default(ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_default(ov, &err);
   if (!p) g_error("bench: profile: %s", err->message); /* the overrides are ours: a bug */
   return p;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/kernel/prepare.h"
 #include "models/kernel/bringup.h"
 #include "models/replay/calibrate.h"
 #include "models/replay/replay.h"
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   GError *err = NULL;
   GPtrArray *ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup("topology.nr_cpus=3")); /* small boots: the editor is under test */
-  CpuhpProfile *p = cpuhp_profile_load_data("base.yaml", text, strlen(text), ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_data("base.yaml", text, strlen(text), ov, &err);
   g_clear_error(&err);
   if (p && cpuhp_profile_n_cpus(p) >= 2) {
     CpuhpRunOptions opt = {.seed = 1, .trace = TRUE};
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const char *name = "sim";
       CpuhpCalibration *cal = cpuhp_calibrate(p, &m, 1, CPUHP_FIT_MEDIAN, &err);
       if (cal && sim_profile_edit_calibrated(out, p, text, cal, &m, &name, 1, &err)) {
-        CpuhpProfile *q = cpuhp_profile_load_data("fitted.yaml", out->str, out->len, NULL, &err);
+        CpuhpProfile *q = cpuhp_machine_load_data("fitted.yaml", out->str, out->len, NULL, &err);
         if (!q) {
           fprintf(stderr, "fuzz_calibrate: the fitted profile does not load: %s\n--- out:\n%s\n", err->message, out->str);
           abort();

@@ -1,4 +1,5 @@
-/* fuzz_profile.c — libFuzzer harness for the profile loader (yamltree.c + profile.c).
+/* fuzz_profile.c — libFuzzer harness for the profile loader (models/profile) and the kernel
+ * model's prepare step (models/kernel/prepare.c).
  *
  * Input: a YAML profile, optionally followed by overrides, each introduced by "\n--set "
  *
@@ -7,7 +8,7 @@
  *   --set topology.sockets=2
  *   --set x86.icr_write={dist: uniform, min: 1us, max: 2us}
  *
- * The profile part goes to cpuhp_profile_load_data() with its length (NUL bytes included, as a
+ * The profile part goes to cpuhp_machine_load_data() with its length (NUL bytes included, as a
  * file could hold them); each override is cut at its first NUL, as a command-line argument is.
  * Besides the sanitizers, it checks the loader's contract: a profile xor an error, every error
  * one line of valid UTF-8 without control characters, in the profile domain, and a loaded
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/kernel/prepare.h"
 #include "models/profile/profile.h"
 
 #define SET_MARK "\n--set "
@@ -48,6 +50,8 @@ static void check_profile(const CpuhpProfile *p) {
   CHECK(p->topology.numa_nodes >= 1, "numa_nodes %u", p->topology.numa_nodes);
   CHECK(p->name && *p->name && p->arch && p->kernel.version, "missing string");
   CHECK(p->kernel.alive_spin <= p->kernel.alive_timeout, "alive_spin > alive_timeout");
+  CHECK(cpuhp_topology_n_cpus(cpuhp_topology_of(p)) == n, "topology not prepared for %u CPUs", n);
+  CHECK(cpuhp_profile_rows(p)->table == cpuhp_profile_table(p), "rows not of the profile's table");
   for (guint i = 0; i < p->n_states; i++) {
     const CpuhpStateCost *sc = &p->states[i];
     CHECK(cpuhp_profile_state(p, sc->name) != NULL, "state '%s' not found", sc->name);
@@ -72,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* A copy of exactly yaml_len bytes, so ASan sees any read past the end. */
   g_autofree char *yaml = g_memdup2(text, yaml_len);
   g_autoptr(CpuhpProfile) p =
-      cpuhp_profile_load_data("fuzz.yaml", yaml, yaml_len, overrides->len ? overrides : NULL, &err);
+      cpuhp_machine_load_data("fuzz.yaml", yaml, yaml_len, overrides->len ? overrides : NULL, &err);
   CHECK((p == NULL) != (err == NULL), "profile %p, error %p", (void *)p, (void *)err);
   if (p) {
     check_profile(p);

@@ -97,7 +97,7 @@ static void run_and_check(uint64_t seed, const char *first, ...) {
   for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
   va_end(ap);
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, seed, TRUE);
   check_invariants(p, r);
@@ -299,7 +299,7 @@ static CpuhpProfile *load_shipped(const char *file, gboolean parallel) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = file ? cpuhp_profile_load_file(file, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  CpuhpProfile *p = file ? cpuhp_machine_load_file(file, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) fail_msg("%s", err->message);
   return p;
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "models/kernel/prepare.h"
 #include "models/replay/calibrate.h"
 #include "sim/output/profile_edit.h"
 
@@ -45,7 +46,7 @@ static GString *calibrate(const char *base, CpuhpFit fit, CpuhpCalibrateStats *s
   }
   va_end(ap);
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(base, NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(base, NULL, &err);
   if (!p) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(base, &text, NULL, NULL));
@@ -57,7 +58,7 @@ static double simulate(const GString *yaml, guint cpus, gboolean parallel) {
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", cpus));
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("scenarios/calibrated.yaml", yaml->str, yaml->len, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("scenarios/calibrated.yaml", yaml->str, yaml->len, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   return (double)r->bringup_ns / 1e6;
@@ -179,7 +180,7 @@ static void test_fit_result(void **state) {
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpMeasured) m = tu_import("tests/data/replay/mttcg_2_p1_r1.txt.gz");
   CpuhpMeasured *two[] = {m, m};
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file("scenarios/qemu-tcg-mttcg-x86_64.yaml", NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("scenarios/qemu-tcg-mttcg-x86_64.yaml", NULL, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpCalibration) cal = cpuhp_calibrate(p, two, 2, CPUHP_FIT_MEDIAN, &err);
   if (!cal) fail_msg("%s", err->message);
@@ -212,7 +213,7 @@ static void test_fit_result(void **state) {
   assert_int_equal(samples, cal->stats.samples);
 
   g_autoptr(CpuhpMeasured) a = tu_import("tests/data/beyond/a_icount_32.txt.gz");
-  g_autoptr(CpuhpProfile) arm = cpuhp_profile_load_file("scenarios/qemu-arm64-tcg-icount.yaml", NULL, &err);
+  g_autoptr(CpuhpProfile) arm = cpuhp_machine_load_file("scenarios/qemu-arm64-tcg-icount.yaml", NULL, &err);
   if (!arm) fail_msg("%s", err->message);
   g_autoptr(CpuhpCalibration) on_arm = cpuhp_calibrate(arm, &a, 1, CPUHP_FIT_LOGNORMAL, &err);
   if (!on_arm) fail_msg("%s", err->message);
@@ -269,14 +270,14 @@ static GString *calibrate_sim(const char *wq_truth, const char *wq_base) {
   g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=8"));
   g_ptr_array_add(ov, g_strdup(wq_truth));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) truth = cpuhp_profile_load_file(path, ov, &err);
+  g_autoptr(CpuhpProfile) truth = cpuhp_machine_load_file(path, ov, &err);
   if (!truth) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(truth, 1, TRUE);
   g_autoptr(CpuhpMeasured) m = cpuhp_measured_new_from_result(r, &err);
   assert_non_null(m);
   g_ptr_array_set_size(ov, 0);
   g_ptr_array_add(ov, g_strdup(wq_base));
-  g_autoptr(CpuhpProfile) base = cpuhp_profile_load_file(path, ov, &err);
+  g_autoptr(CpuhpProfile) base = cpuhp_machine_load_file(path, ov, &err);
   if (!base) fail_msg("%s", err->message);
   g_autofree char *text = NULL;
   assert_true(g_file_get_contents(path, &text, NULL, NULL));

@@ -16,7 +16,7 @@ static CpuhpProfile *icount(guint cores, guint threads, const char *cmdline, gbo
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_ptr_array_add(ov, g_strdup_printf("kernel.cmdline='%s'", cmdline));
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = cpuhp_profile_load_file(ICOUNT, ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_file(ICOUNT, ov, &err);
   if (!p) fail_msg("%s", err->message);
   return p;
 }
@@ -56,7 +56,7 @@ static void test_malformed(void **state) {
   g_autoptr(GError) err = NULL;
   const char *yaml = "name: x\narch: x86_64\ntopology: {sockets: 1, cores_per_socket: 2, threads_per_core: 1}\n"
                      "kernel:\n  cmdline: \"quiet lpj=x\"\n";
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("t.yaml", yaml, strlen(yaml), NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("t.yaml", yaml, strlen(yaml), NULL, &err);
   assert_null(p);
   assert_string_equal(err->message, "t.yaml:5:12: kernel.cmdline: lpj=x: expected an unsigned number");
 }

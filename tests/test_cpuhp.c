@@ -157,7 +157,7 @@ static void test_yaml_table(void **state) {
   g_autoptr(GArray) same = cpuhp_table_diff(x86(), x86());
   assert_int_equal(same->len, 0);
   /* a profile on it: the new states run where their numbers put them */
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file("tests/data/tables/foo-profile.yaml", NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("tests/data/tables/foo-profile.yaml", NULL, &err);
   if (!p) fail_msg("%s", err->message);
   assert_string_equal(p->kernel.version, "6.12+foo");
   g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);

@@ -67,7 +67,7 @@ static void test_split_startup_config(void **state) {
   g_ptr_array_add(ov, g_strdup("topology.sockets=1"));
   g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=4"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
   assert_int_equal(r->cpus_online, 8);

@@ -21,7 +21,7 @@ static double simulate(guint n, const char *extra, guint *tsc_aps) {
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
   if (extra) g_ptr_array_add(ov, g_strdup(extra));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(PROFILE, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(PROFILE, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, n);

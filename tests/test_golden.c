@@ -13,7 +13,7 @@ static void check_one(const char *yaml, const char *name, int parallel, GString 
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(yaml, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(yaml, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
   g_autoptr(GArray) bad = cpuhp_invariants_check(p, r); /* shipped scenarios obey the rules */

@@ -23,7 +23,7 @@ static CpuhpResult *run_variant(const char *yaml, Kernel k, const char *extra, .
   for (const char *s = extra; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
   va_end(ap);
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(yaml, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(yaml, ov, &err);
   if (!p) fail_msg("%s", err->message);
   CpuhpResult *r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, r->n_cpus);
@@ -166,7 +166,7 @@ static void test_kick_stretches_with_the_bp(void **state) {
                         "kernel.cpuhp_parallel=false"};
   for (guint i = 0; i < G_N_ELEMENTS(sets); i++) g_ptr_array_add(ov, g_strdup(sets[i]));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(HYPERV, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(HYPERV, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 9, FALSE);
   assert_int_equal(r->cpus_online, r->n_cpus);
@@ -180,7 +180,7 @@ static void test_hypervisor_needs_host(void **state) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup("host.hypervisor=kvm"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
   assert_null(p);
   assert_non_null(strstr(err->message, "set host.pcpus"));
 }

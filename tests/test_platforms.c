@@ -36,7 +36,7 @@ static double simulate_cmdline(const char *profile, const Config *c, const char 
   g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", c->threads));
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", c->parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(profile, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(profile, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, c->cores * c->threads);
@@ -223,7 +223,7 @@ static void test_mttcg_arm64(void **state) {
       g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
       g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", a->cpus));
       g_autoptr(GError) err = NULL;
-      g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(profile, ov, &err);
+      g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(profile, ov, &err);
       if (!p) fail_msg("%s", err->message);
       g_autoptr(CpuhpResult) res = tu_run(p, 1, TRUE);
       g_autoptr(CpuhpMeasured) sim = cpuhp_measured_new_from_result(res, &err);
@@ -298,7 +298,7 @@ static double simulate_beyond(const Beyond *b, const char *cmdline) {
   g_ptr_array_add(ov, g_strdup("topology.numa_nodes=1"));
   if (b->parallel >= 0) g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", b->parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(path, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, b->sockets * b->cores * b->threads);
@@ -353,7 +353,7 @@ static void test_doc_predictions(void **state) {
     const char *par = g_strstrip(f[3]);
     if (*par != '-') g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", *par == '1' ? "true" : "false"));
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, ov, &err);
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(path, ov, &err);
     if (!p) fail_msg("%s", err->message);
     g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
     g_autofree char *got = g_strdup_printf("%.1f", (double)r->bringup_ns / 1e6);

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "models/kernel/prepare.h"
 #include "models/profile/profile.h"
 
 #define GOOD "tests/data/good/"
@@ -30,7 +31,7 @@ static GPtrArray *sets(const char *first, ...) {
 
 static CpuhpProfile *load_ok(const char *path, const GPtrArray *overrides) {
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = cpuhp_profile_load_file(path, overrides, &err);
+  CpuhpProfile *p = cpuhp_machine_load_file(path, overrides, &err);
   if (!p) fail_msg("%s: unexpected error: %s", path, err->message);
   return p;
 }
@@ -38,7 +39,7 @@ static CpuhpProfile *load_ok(const char *path, const GPtrArray *overrides) {
 /* Loads `path` with overrides and returns the error message (caller frees); fails if it loads. */
 static char *load_err(const char *path, const GPtrArray *overrides, gint *code) {
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, overrides, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(path, overrides, &err);
   if (p) fail_msg("%s: loaded, but an error was expected", path);
   assert_non_null(err);
   assert_true(err->domain == CPUHP_PROFILE_ERROR);
@@ -189,7 +190,7 @@ static void test_null_sections(void **state) {
   static const char yaml[] = "name: n\narch: x86_64\ntopology: {sockets: 1, cores_per_socket: 3, "
                              "threads_per_core: 1}\nkernel:\nx86: ~\nstates:\n";
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("mem", yaml, strlen(yaml), NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("mem", yaml, strlen(yaml), NULL, &err);
   assert_non_null(p);
   assert_int_equal(p->kernel.hz, 250);
   assert_int_equal(p->n_states, 0);
@@ -258,11 +259,11 @@ static void test_overrides_states(void **state) {
                              "threads_per_core: 1}\nstates:\n  perf/x86:prepare:\n";
   g_autoptr(GPtrArray) o1 = sets("states.perf/x86:prepare.present=true", NULL);
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) r = cpuhp_profile_load_data("mem", yaml, strlen(yaml), o1, &err);
+  g_autoptr(CpuhpProfile) r = cpuhp_machine_load_data("mem", yaml, strlen(yaml), o1, &err);
   assert_non_null(r);
   assert_int_equal(r->states[0].present, 1);
   assert_int_equal(r->states[0].n_costs, 0);
-  g_autoptr(CpuhpProfile) r2 = cpuhp_profile_load_data("mem", yaml, strlen(yaml), NULL, &err);
+  g_autoptr(CpuhpProfile) r2 = cpuhp_machine_load_data("mem", yaml, strlen(yaml), NULL, &err);
   assert_null(r2);
   assert_string_equal(err->message, "mem:5:20: expected a duration, got an empty value");
 
@@ -359,7 +360,7 @@ static void test_bad_corpus(void **state) {
     g_autofree char *expect = g_strndup(text + 10, (gsize)(nl - text - 10));
     g_autofree char *want = g_strdup_printf("%s:%s", path, expect);
     g_autoptr(GError) e = NULL;
-    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, NULL, &e);
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(path, NULL, &e);
     if (p) {
       print_error("%s: loaded, expected %s\n", path, want);
       failures++;
@@ -373,12 +374,12 @@ static void test_bad_corpus(void **state) {
 
 static void test_data_errors(void **state) {
   g_autoptr(GError) err = NULL;
-  assert_null(cpuhp_profile_load_data("mem", "", 0, NULL, &err));
+  assert_null(cpuhp_machine_load_data("mem", "", 0, NULL, &err));
   assert_string_equal(err->message, "mem:1:1: empty profile");
   assert_int_equal(err->code, CPUHP_PROFILE_ERROR_SYNTAX);
   g_clear_error(&err);
 
-  assert_null(cpuhp_profile_load_data("mem", "---\n...\n", 8, NULL, &err));
+  assert_null(cpuhp_machine_load_data("mem", "---\n...\n", 8, NULL, &err));
   assert_true(g_str_has_suffix(err->message, ": empty profile"));
   g_clear_error(&err);
 
@@ -386,26 +387,34 @@ static void test_data_errors(void **state) {
   gsize big = (16u << 20) + 1;
   g_autofree char *buf = g_malloc(big);
   memset(buf, '#', big);
-  assert_null(cpuhp_profile_load_data("big", buf, big, NULL, &err));
+  assert_null(cpuhp_machine_load_data("big", buf, big, NULL, &err));
   assert_string_equal(err->message, "big: profile larger than 16 MiB");
   assert_int_equal(err->code, CPUHP_PROFILE_ERROR_IO);
   g_clear_error(&err);
 
   /* A NUL byte in the middle of data with an explicit length. */
   static const char nul[] = "name: a\0b\narch: x86_64\n";
-  assert_null(cpuhp_profile_load_data("nul", nul, sizeof nul - 1, NULL, &err));
+  assert_null(cpuhp_machine_load_data("nul", nul, sizeof nul - 1, NULL, &err));
   assert_true(g_str_has_prefix(err->message, "nul:1:8: control characters are not allowed"));
   g_clear_error(&err);
 
   /* NULL GError: no crash, still NULL. */
-  assert_null(cpuhp_profile_load_data("mem", "a: [", 4, NULL, NULL));
+  assert_null(cpuhp_machine_load_data("mem", "a: [", 4, NULL, NULL));
   g_autoptr(GPtrArray) o = sets("x86.icr_write={", NULL);
-  assert_null(cpuhp_profile_load_file(GOOD "minimal.yaml", o, NULL));
+  assert_null(cpuhp_machine_load_file(GOOD "minimal.yaml", o, NULL));
 
   /* Error messages stay on one line whatever the source name holds. */
-  assert_null(cpuhp_profile_load_data("two\nlines", "[", 1, NULL, &err));
+  assert_null(cpuhp_machine_load_data("two\nlines", "[", 1, NULL, &err));
   assert_null(strchr(err->message, '\n'));
   assert_true(g_str_has_prefix(err->message, "two\\nlines:"));
+  g_clear_error(&err);
+
+  /* So does a state's name, before anything says it is one. */
+  static const char tab[] = "name: n\narch: x86_64\ntopology: {sockets: 1, cores_per_socket: 1, "
+                            "threads_per_core: 1}\nstates:\n  \"a\\tb\": {foo: 1us}\n";
+  assert_null(cpuhp_machine_load_data("mem", tab, sizeof tab - 1, NULL, &err));
+  assert_string_equal(err->message, "mem:5:12: unknown key 'foo' in state 'a\\tb' (expected present, "
+                                    "cost, instances, per_possible_cpu or per_online_cpu)");
 }
 
 static void test_file_errors(void **state) {
@@ -434,16 +443,16 @@ static void test_n_cpus(void **state) {
 
 static void test_load_default(void **state) {
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_default(NULL, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(NULL, &err);
   if (!p) fail_msg("default profile: %s", err->message);
   assert_string_equal(p->source, "<embedded>");
   assert_int_equal(cpuhp_profile_n_cpus(p), 112); /* skl-2s-112t */
   g_autoptr(GPtrArray) o = sets("topology.nr_cpus=8", NULL);
-  g_autoptr(CpuhpProfile) q = cpuhp_profile_load_default(o, &err);
+  g_autoptr(CpuhpProfile) q = cpuhp_machine_load_default(o, &err);
   assert_non_null(q);
   assert_int_equal(cpuhp_profile_n_cpus(q), 8);
   g_autoptr(GPtrArray) o2 = sets("x86.nope=1", NULL);
-  assert_null(cpuhp_profile_load_default(o2, &err));
+  assert_null(cpuhp_machine_load_default(o2, &err));
   assert_string_equal(err->message, "--set x86.nope=1: unknown key 'x86.nope'");
 }
 
@@ -487,7 +496,7 @@ static void test_mangled_input(void **state) {
   guint loaded = 0;
   for (gsize n = 0; n <= len; n++) {
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("cut", text, n, NULL, &err);
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("cut", text, n, NULL, &err);
     if (p) loaded++;
     else assert_true(g_str_has_prefix(err->message, "cut:") && !strchr(err->message, '\n'));
   }
@@ -501,9 +510,46 @@ static void test_mangled_input(void **state) {
       m[x % len] = junk[(x >> 32) % (sizeof junk - 1)];
     }
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("mut", m, len, NULL, &err);
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_data("mut", m, len, NULL, &err);
     if (!p) assert_true(g_str_has_prefix(err->message, "mut:") && !strchr(err->message, '\n'));
   }
+}
+
+/* Loading alone knows no kernel: what only the state table can judge is kept with its place,
+ * and the kernel model's prepare step reports it there; runs get what it builds. */
+static void test_load_then_prepare(void **state) {
+  static const char yaml[] = "name: n\narch: x86_64\nkernel: {version: \"9.9\"}\n"
+                             "topology: {sockets: 1, cores_per_socket: 2, threads_per_core: 1}\n"
+                             "states:\n  no:such: 1us\n";
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_profile_load_data("mem", yaml, strlen(yaml), NULL, &err);
+  assert_non_null(p);
+  assert_null(p->prepared.topo);
+  assert_null(p->prepared.rows);
+  assert_int_equal(p->n_states, 1);
+  assert_int_equal(p->states[0].at.line, 6);
+  assert_int_equal(p->states[0].at.col, 3);
+  assert_null(p->states[0].present_at.source);
+  assert_int_equal(p->states[0].own_at.col, 12);
+  assert_false(cpuhp_prepare(p, &err));
+  assert_string_equal(err->message, "mem:3:19: no state table for x86_64/9.9 (known: x86_64/6.12, "
+                                    "arm64/6.12)");
+  g_clear_error(&err);
+
+  g_autoptr(GPtrArray) o = sets("kernel.version=6.12", NULL);
+  g_autoptr(CpuhpProfile) q = cpuhp_profile_load_data("mem", yaml, strlen(yaml), o, &err);
+  assert_non_null(q);
+  assert_false(cpuhp_prepare(q, &err));
+  assert_string_equal(err->message, "mem:6:3: unknown state 'no:such' in the x86_64/6.12 table");
+  g_clear_error(&err);
+
+  g_autoptr(GPtrArray) o2 = sets("kernel.version=6.12", "states={threads:prepare: 1us}", NULL);
+  g_autoptr(CpuhpProfile) r = cpuhp_profile_load_data("mem", yaml, strlen(yaml), o2, &err);
+  assert_non_null(r);
+  assert_true(cpuhp_prepare(r, &err));
+  assert_int_equal(cpuhp_topology_n_cpus(cpuhp_topology_of(r)), 2);
+  assert_ptr_equal(cpuhp_profile_rows(r)->table, cpuhp_profile_table(r));
+  assert_ptr_equal(cpuhp_profile_rows(r), r->prepared.rows);
 }
 
 static void test_free_null(void **state) {
@@ -529,6 +575,7 @@ int main(void) {
     cmocka_unit_test(test_load_default),
     cmocka_unit_test(test_schema_text),
     cmocka_unit_test(test_mangled_input),
+    cmocka_unit_test(test_load_then_prepare),
     cmocka_unit_test(test_free_null),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

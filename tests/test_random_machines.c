@@ -42,7 +42,7 @@ static void test_random_machines(void **state) {
     g_ptr_array_add(ov, g_strdup_printf("kernel.hotplug_parallel=%s", PICK(rng, "true", "false")));
     g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", PICK(rng, "true", "false")));
     g_autoptr(GError) err = NULL;
-    g_autoptr(CpuhpProfile) p = cpuhp_profile_load_file(path, ov, &err);
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(path, ov, &err);
     if (!p) continue; /* a topology the profile refuses (NUMA layout): a clear error, fine */
     guint n = cpuhp_profile_n_cpus(p);
     CpuhpFault faults[2];

@@ -45,7 +45,7 @@ static void test_run_lists_follow_the_table(void **state) {
   assert_rows_match_table(p);
   g_autoptr(CpuhpProfile) arm = NULL;
   g_autoptr(GError) err = NULL;
-  arm = cpuhp_profile_load_file("scenarios/qemu-arm64-kvm-128.yaml", NULL, &err);
+  arm = cpuhp_machine_load_file("scenarios/qemu-arm64-kvm-128.yaml", NULL, &err);
   if (!arm) fail_msg("%s", err->message);
   assert_rows_match_table(arm);
 }

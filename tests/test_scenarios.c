@@ -63,7 +63,7 @@ static CpuhpProfile *qemu_like(const char *profile, guint cores, guint threads, 
   g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%u", threads));
   g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", parallel ? "true" : "false"));
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = cpuhp_profile_load_file(profile, ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_file(profile, ov, &err);
   if (!p) fail_msg("%s", err->message);
   return p;
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "models/kernel/bringup.h"
+#include "models/kernel/prepare.h"
 #include "models/profile/profile.h"
 #include "models/replay/replay.h"
 #include "sim/output/bootlog.h"
@@ -28,7 +29,7 @@ static G_GNUC_UNUSED CpuhpProfile *tu_profile(const char *first, ...) {
   for (const char *s = first; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
   va_end(ap);
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = cpuhp_profile_load_default(ov, &err);
+  CpuhpProfile *p = cpuhp_machine_load_default(ov, &err);
   if (!p) fail_msg("profile: %s", err->message);
   return p;
 }

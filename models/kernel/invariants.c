@@ -2,6 +2,7 @@
 #include "models/kernel/invariants.h"
 
 #include "models/kernel/cpuhp.h"
+#include "models/kernel/prepare.h"
 
 static const CpuhpTable *table_of(const CpuhpProfile *p) {
   const CpuhpTable *t = cpuhp_profile_table(p);

@@ -9,6 +9,7 @@
 #include "models/kernel/bringup.h"
 #include "models/kernel/cpuhp.h"
 #include "models/kernel/policy.h"
+#include "models/kernel/prepare.h"
 #include "models/profile/profile.h"
 #include "models/kernel/result.h"
 #include "models/kernel/rows.h"

@@ -1,7 +1,7 @@
 /* rows.c — a profile's state table as a bringup walks it (rows.h). */
 #include "models/kernel/rows.h"
 
-#include "models/kernel/topology.h"
+#include "models/kernel/prepare.h"
 
 static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
 

@@ -1,9 +1,9 @@
 /* rows.h — a profile's state table as a bringup walks it: each row's cost as this profile has
  * it, and per section the rows a CPU really runs, in step order.
  *
- * Built once when the profile is loaded (cpuhp_profile_rows()): it depends on the profile and
- * its table only, never on a run's options, so every run of the profile shares it read-only
- * (docs/performance.md). */
+ * Built once when the profile is prepared (prepare.h, cpuhp_profile_rows()): it depends on the
+ * profile and its table only, never on a run's options, so every run of the profile shares it
+ * read-only (docs/performance.md). */
 #pragma once
 
 #include <glib.h>

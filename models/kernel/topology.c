@@ -50,13 +50,11 @@ CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p) {
   return t;
 }
 
-const CpuhpTopology *cpuhp_topology_of(const CpuhpProfile *p) {
-  const CpuhpTopology *t = p->topo;
+gboolean cpuhp_topology_fits(const CpuhpTopology *t, const CpuhpProfile *p) {
   guint nodes = p->topology.numa_nodes ? p->topology.numa_nodes : p->topology.sockets;
-  g_assert(t && t->sockets == p->topology.sockets && t->cores_per_socket == p->topology.cores_per_socket &&
-           t->threads == p->topology.threads_per_core && t->nodes == nodes && t->n == cpuhp_profile_n_cpus(p) &&
-           t->enumeration == p->topology.enumeration);
-  return t;
+  return t->sockets == p->topology.sockets && t->cores_per_socket == p->topology.cores_per_socket &&
+         t->threads == p->topology.threads_per_core && t->nodes == nodes && t->n == cpuhp_profile_n_cpus(p) &&
+         t->enumeration == p->topology.enumeration;
 }
 
 void cpuhp_topology_free(CpuhpTopology *t) {

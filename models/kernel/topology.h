@@ -23,9 +23,8 @@ typedef struct _CpuhpTopology CpuhpTopology;
 CpuhpTopology *cpuhp_topology_new(const CpuhpProfile *p);
 void cpuhp_topology_free(CpuhpTopology *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpTopology, cpuhp_topology_free)
-/* The one a loaded profile built from its topology.* keys (owned by the profile; a profile
- * whose topology keys were changed in memory after loading is a programmer error). */
-const CpuhpTopology *cpuhp_topology_of(const CpuhpProfile *p);
+/* Whether `t` is what cpuhp_topology_new(p) builds (the profile's shared one: prepare.h). */
+gboolean cpuhp_topology_fits(const CpuhpTopology *t, const CpuhpProfile *p);
 
 guint cpuhp_topology_n_cpus(const CpuhpTopology *t);
 guint cpuhp_topology_n_packages(const CpuhpTopology *t);

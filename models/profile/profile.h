@@ -1,23 +1,26 @@
 /* profile.h — a machine profile: typed, validated, loaded from YAML through libyaml.
  *
  * Contract:
- * - Loading is strict. Unknown keys, wrong types, bad units, negative durations, unknown state
- *   names and topologies that do not add up are errors. Every error is one line,
+ * - Loading is strict. Unknown keys, wrong types, bad units, negative durations, malformed
+ *   `states:` entries and topologies that do not add up are errors. Every error is one line,
  *   "FILE:LINE:COL: message" (1-based, pointing at the offending node), or, for a value that
  *   came from an override, "--set KEY=VALUE: message".
+ * - A profile knows no kernel: which state table it selects, whether its `states:` names are in
+ *   that table and what every run of it shares are the kernel model's business
+ *   (models/kernel/prepare.h), which therefore keeps the places it reports errors at (CpuhpLoc).
  * - Overrides ("KEY=VALUE", KEY a dotted path such as "topology.sockets" or
  *   "states.trace/RB:prepare.cost") are applied to the parsed document before it is typed, so
  *   they go through exactly the same checks. VALUE is YAML: a scalar or a flow mapping/sequence
  *   ("{dist: uniform, min: 1ms, max: 2ms}").
  * - Every key has a default in the schema table except those marked required; the schema can
  *   print itself (cpuhp_profile_schema_text), which is the documentation of the format.
- * - The fields are public because the models read them; nothing but profile.c writes them. */
+ * - The fields are public because the models read them; nothing but the loader (and the kernel
+ *   model's prepare step, for `prepared` and a state table's version) writes them. */
 #pragma once
 
 #include <glib.h>
 #include <stdint.h>
 
-#include "models/kernel/cpuhp.h"
 #include "sim/engine/rng.h"
 
 #define CPUHP_PROFILE_ERROR (cpuhp_profile_error_quark())
@@ -29,6 +32,18 @@ typedef enum {
   CPUHP_PROFILE_ERROR_VALUE,  /* well-typed but invalid: bad unit, negative, out of range,
                                  topology that does not add up */
 } CpuhpProfileError;
+
+/* Where a value was written: a file or a --set argument, and a 1-based line and column. */
+typedef struct {
+  char *source;            /* GRefString; NULL: not given */
+  gboolean from_override;  /* `source` is a "--set KEY=VALUE" argument */
+  guint line, col;
+} CpuhpLoc;
+
+/* Sets `error` (CPUHP_PROFILE_ERROR, `code`) to "FILE:LINE:COL: message", or "--set ARG:
+ * message", for a place kept from loading. */
+void cpuhp_profile_error_at(GError **error, CpuhpProfileError code, const CpuhpLoc *at,
+                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 /* Limit on topology size (CPUs after nr_cpus), refused above. */
 #define CPUHP_PROFILE_MAX_CPUS 65536u
@@ -67,13 +82,17 @@ typedef enum {
 
 /* Per-state costs from the profile's `states:` mapping. */
 typedef struct {
-  char *name;        /* state name string, validated against the kernel's table */
+  char *name;        /* state name string (the kernel model checks it against its table) */
   int present;       /* -1: the table's at_boot default; 0: absent; 1: present */
   SimDist *costs;    /* one per instance (multi-instance states), else exactly one */
   guint n_costs;     /* 0 when the entry only changes `present` */
   /* Callbacks that walk CPU masks (workqueue_online_cpu's for_each_cpu over the pod, ...):
    * ns added per possible CPU, and per CPU in cpu_online_mask when the callback starts. */
   int64_t per_possible_cpu, per_online_cpu;
+  /* Where the entry says what only the state table can judge: its name; `present:`; its cost
+   * of its own (the first of cost, instances, per_possible_cpu, per_online_cpu); `instances:`.
+   * A place not given has a NULL source. */
+  CpuhpLoc at, present_at, own_at, instances_at;
 } CpuhpStateCost;
 
 typedef struct _CpuhpProfile {
@@ -175,14 +194,24 @@ typedef struct _CpuhpProfile {
   CpuhpStateCost *states;
   guint n_states;
   guint *states_by_name; /* indices into states, sorted by name: cpuhp_profile_state() bisects */
-  /* The CPUs of topology.*, enumerated once at load (cpuhp_topology_of(): every run of the
-   * profile shares it, read-only) */
-  struct _CpuhpTopology *topo;
-  /* Its table's rows as a run walks them (rows.h), built once at load */
-  struct _CpuhpRows *rows;
+
+  /* Where the keys that select the state table were written (the kernel.version place falls
+   * back to arch's when the key is absent). */
+  struct {
+    CpuhpLoc arch, version, state_table;
+  } at;
+
+  /* What the kernel model builds once per load for every run of the profile to share
+   * read-only (models/kernel/prepare.h); NULL until then. `free` releases it. */
+  struct {
+    struct _CpuhpTopology *topo;
+    struct _CpuhpRows *rows;
+    void (*free)(struct _CpuhpProfile *p);
+  } prepared;
 } CpuhpProfile;
 
-/* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). */
+/* Load and validate. `overrides` holds "KEY=VALUE" strings (may be NULL). A run needs the
+ * profile prepared too: models/kernel/prepare.h loads and prepares in one call. */
 CpuhpProfile *cpuhp_profile_load_file(const char *path, const GPtrArray *overrides,
                                       GError **error);
 /* Same, from memory; `source_name` is what error messages call the file. */
@@ -195,10 +224,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpProfile, cpuhp_profile_free)
 
 /* The profile's entry for a state name, or NULL. */
 const CpuhpStateCost *cpuhp_profile_state(const CpuhpProfile *p, const char *name);
-/* The state table this profile's kernel runs (arch, version, CONFIG_HOTPLUG_PARALLEL). */
-const CpuhpTable *cpuhp_profile_table(const CpuhpProfile *p);
-/* That table's rows as a bringup walks them (rows.h), shared by every run of the profile. */
-const struct _CpuhpRows *cpuhp_profile_rows(const CpuhpProfile *p);
 /* Pages of the global trace ring buffer trace/RB:prepare allocates per CPU (trace_buf_size
  * once tracing is on at boot, else the minimal buffer). */
 guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p);

@@ -132,6 +132,12 @@ char *yt_quote(const char *text) {
   return g_string_free(s, FALSE);
 }
 
+char *yt_escape(const char *text) {
+  GString *s = g_string_new(NULL);
+  escape_into(s, text, 0);
+  return g_string_free(s, FALSE);
+}
+
 static void set_error_va(GError **error, GQuark domain, gint code, const char *source,
                          gboolean from_override, guint line, guint col, const char *fmt,
                          va_list ap) {

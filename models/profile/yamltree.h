@@ -61,6 +61,8 @@ gboolean yt_is_null(const YtNode *n);
 const char *yt_kind_name(const YtNode *n);
 /* Text for a message: single-quoted, control characters escaped, long text shortened. */
 char *yt_quote(const char *text);
+/* The same without quotes and whole: for names that the text around them already delimits. */
+char *yt_escape(const char *text);
 /* Sets `error` to "SOURCE:LINE:COL: message" (or "--set ARG: message") for node `at`. */
 void yt_set_error(GError **error, GQuark domain, gint code, const YtNode *at, const char *fmt,
                   ...) G_GNUC_PRINTF(5, 6);

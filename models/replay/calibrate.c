@@ -1,5 +1,6 @@
 /* calibrate.c — per-state cost fits from real boots: samples gathered per (state, instance)
  * from the timed callbacks, then a fixed cost, a lognormal or the empirical samples each. */
+#include "models/kernel/prepare.h"
 #include "models/replay/calibrate.h"
 
 #include <math.h>

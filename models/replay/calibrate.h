@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
 #include "models/replay/replay.h"
 

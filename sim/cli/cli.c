@@ -7,6 +7,7 @@
 
 #include "sim/cli/cli.h"
 
+#include "models/kernel/prepare.h"
 #include "models/profile/cmdline.h"
 
 void cli_flags_clear(CliFlags *f) {
@@ -131,7 +132,7 @@ int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
 
 CpuhpProfile *cli_load(const char *path, GPtrArray *ov) {
   g_autoptr(GError) err = NULL;
-  CpuhpProfile *p = path ? cpuhp_profile_load_file(path, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  CpuhpProfile *p = path ? cpuhp_machine_load_file(path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) fprintf(stderr, "%s\n", err->message);
   return p;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "models/kernel/bringup.h"
+#include "models/kernel/prepare.h"
 #include "models/replay/calibrate.h"
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
@@ -266,7 +267,7 @@ int cmd_calibrate(int argc, char **argv) {
   const CpuhpCalibrateStats st = cal->stats;
   /* The loader is the judge: a profile it refuses is never written. */
   const char *where = output ? output : "<calibrated>";
-  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(where, out->str, out->len, NULL, &err);
+  g_autoptr(CpuhpProfile) check = cpuhp_machine_load_data(where, out->str, out->len, NULL, &err);
   if (!check) return cli_fail("calibrate", "the fitted profile does not load: %s", err->message);
   if (output) {
     if (!g_file_set_contents(output, out->str, (gssize)out->len, &err)) {

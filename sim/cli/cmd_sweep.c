@@ -11,6 +11,7 @@
 
 #include "models/kernel/bringup.h"
 #include "models/kernel/montecarlo.h"
+#include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
@@ -71,7 +72,7 @@ static void run_point(gpointer data, gpointer user) {
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
   pol = cpuhp_policy_parse(policy, &err);
-  if (pol) p = sc->profile_path ? cpuhp_profile_load_file(sc->profile_path, ov, &err) : cpuhp_profile_load_default(ov, &err);
+  if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
     sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
     goto done;

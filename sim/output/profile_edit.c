@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "models/kernel/prepare.h"
 #include "models/profile/yamltree.h"
 
 /* Three significant digits (whole ns below 1 us). */
@@ -297,7 +298,7 @@ gboolean sim_profile_edit_calibrated(GString *out, const CpuhpProfile *base, con
   g_string_append_len(out, body->str, (gssize)body->len);
   /* the loader is the judge of the edit: a profile it refuses is never handed out */
   g_autoptr(GError) why = NULL;
-  g_autoptr(CpuhpProfile) check = cpuhp_profile_load_data(base->source, out->str + at, out->len - at, NULL, &why);
+  g_autoptr(CpuhpProfile) check = cpuhp_machine_load_data(base->source, out->str + at, out->len - at, NULL, &why);
   if (!check) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
                 "%s: calibrate could not edit this profile line by line (the result reads: %s)", base->source, why->message);

@@ -2,6 +2,7 @@
 #include "sim/output/report.h"
 
 #include "models/kernel/invariants.h"
+#include "models/kernel/prepare.h"
 #include "sim/output/ftrace.h"
 #include "sim/output/stats.h"
 #include "sim/output/json_write.h"

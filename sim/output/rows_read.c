@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
 #include "sim/output/json.h"
 
@@ -70,7 +71,7 @@ static char *rows_name(const char *path, const char *sweep) {
   g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(sweep, NULL);
   g_autoptr(CpuhpProfile) p = NULL;
   if (sc)
-    p = sc->profile_path ? cpuhp_profile_load_file(sc->profile_path, NULL, NULL) : cpuhp_profile_load_default(NULL, NULL);
+    p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, NULL, NULL) : cpuhp_machine_load_default(NULL, NULL);
   return p ? g_strdup_printf("%s (sweep %s)", p->name, base) : g_strdup_printf("sweep %s", base);
 }
 

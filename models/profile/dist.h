@@ -1,0 +1,31 @@
+/* dist.h — the values of the profile format: scalars, durations with their units, and
+ * distributions (a duration, or {dist: KIND, params...}), with the wording of their errors.
+ *
+ * Contract: every parser takes a YAML node and sets a one-line error at it
+ * (CPUHP_PROFILE_ERROR: SCHEMA for a wrong type, VALUE for a well-typed bad value); on failure
+ * the output holds nothing to free. Internal to models/profile. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "models/profile/yamltree.h"
+#include "sim/engine/rng.h"
+
+/* A node as a message shows it: 'text', "an empty value", or its kind. Caller frees. */
+char *prof_shown(const YtNode *n);
+/* The scalar's text, else NULL with "expected WHAT, got KIND". */
+const char *prof_need_scalar(const YtNode *n, const char *what, GError **error);
+/* true or false. */
+gboolean prof_parse_bool(const YtNode *n, gboolean *out, GError **error);
+/* Decimal integer, optional '-' when `sign`; FALSE on syntax; *overflow when out of int64. */
+gboolean prof_parse_integer(const char *s, gboolean sign, int64_t *out, gboolean *overflow);
+/* A duration with its unit ("20us"), not negative. */
+gboolean prof_parse_duration(const YtNode *n, int64_t *out, GError **error);
+/* A decimal with at most 3 places (34, 0.7, 12.125) from 0 to `hi`; `key` names it. */
+gboolean prof_parse_percent(const YtNode *n, const char *key, int64_t hi, double *out,
+                            GError **error);
+/* A mapping with a `dist` key: a distribution rather than a mapping of other keys. */
+gboolean prof_is_dist_mapping(const YtNode *n);
+/* A duration scalar (fixed), or {dist: KIND, params...}. */
+gboolean prof_parse_dist(const YtNode *n, SimDist *out, GError **error);
