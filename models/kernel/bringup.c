@@ -38,11 +38,6 @@ static gboolean machine_work_inline(CpuhpMachine *m, int64_t ns) {
   return !m->host && sim_engine_advance(m->e, ns);
 }
 
-static int64_t spin_notice(CpuhpMachine *m, guint cpu) {
-  return machine_draw(m, &m->p->platform.spin_notice, cpu, PURPOSE_SPIN_NOTICE,
-                      m->cpus[cpu].n_notices++);
-}
-
 /* ---- trace ---------------------------------------------------------------------------- */
 
 /* A startup callback's trace event (enter: its callback; exit: st->state). */
@@ -307,10 +302,10 @@ static void bp_release(CpuhpMachine *m) {
   machine_vcpu_halt(m, 0, 0);
   if (m->cpus[cpu].self_released) return;
   if (G_LIKELY(!m->mutation)) { /* the last thing of every caller's handler */
-    handoff(m, spin_notice(m, cpu), ev_ap_released, cpu);
+    handoff(m, machine_spin_notice(m, cpu), ev_ap_released, cpu);
     return;
   }
-  sim_engine_schedule(m->e, spin_notice(m, cpu), ev_ap_released, m, cpu);
+  sim_engine_schedule(m->e, machine_spin_notice(m, cpu), ev_ap_released, m, cpu);
   mutate_released(m, cpu, ev_ap_released);
 }
 
@@ -369,7 +364,7 @@ void machine_ap_report_alive(CpuhpMachine *m, guint cpu) {
   if (G_UNLIKELY(m->mutation)) mutate_alive(m, cpu, ev_ap_released);
   if (m->bp.waiting_alive && m->bp.cpu == cpu && m->bp.spinning) {
     m->bp.token++; /* the poll loop sees it; its 1 ms deadline no longer matters */
-    sim_engine_schedule(m->e, spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);
+    sim_engine_schedule(m->e, machine_spin_notice(m, 0), ev_bp_alive_seen, m, m->bp.token);
   }
 }
 

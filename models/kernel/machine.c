@@ -11,6 +11,10 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
   return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
 }
 
+int64_t machine_spin_notice(CpuhpMachine *m, guint cpu) {
+  return machine_draw(m, &m->p->platform.spin_notice, cpu, PURPOSE_SPIN_NOTICE, m->cpus[cpu].n_notices++);
+}
+
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg) {
   if (G_UNLIKELY(m->host)) sim_ps_work(m->host, cpu, ns, fn, m, arg);
   else sim_engine_schedule(m->e, ns, fn, m, arg);

@@ -189,6 +189,9 @@ struct _CpuhpMachine {
 
 /* Draw helpers: every draw is keyed by the CPU being brought up. */
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+/* How long until a spinning CPU sees another CPU's store (platform.spin_notice), drawn as
+ * CPU `cpu`'s next notice. */
+int64_t machine_spin_notice(CpuhpMachine *m, guint cpu);
 
 /* Execution on a CPU (bringup.c): `ns` of instructions on `cpu`, then fn(m, arg) — stretched
  * when vCPUs share host CPUs; a loop that keeps `cpu` busy for `ns` of time; spinning on or off

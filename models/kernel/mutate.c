@@ -47,9 +47,7 @@ void mutate_released(CpuhpMachine *m, guint cpu, SimHandler released) {
     if (c != cpu && m->cpus[c].sync == SYNC_STATE_ALIVE) {
       m->cpus[c].sync = SYNC_STATE_SHOULD_ONLINE;
       m->res->cpus[c].release = sim_engine_now(m->e);
-      sim_engine_schedule(m->e, machine_draw(m, &m->p->platform.spin_notice, c, PURPOSE_SPIN_NOTICE,
-                                             m->cpus[c].n_notices++),
-                          released, m, c);
+      sim_engine_schedule(m->e, machine_spin_notice(m, c), released, m, c);
       break;
     }
 }

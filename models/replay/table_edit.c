@@ -31,12 +31,13 @@ static gboolean seen(const CpuhpMeasured *m, guint step, const char *cb) {
 }
 
 CpuhpTableEdit *cpuhp_table_edit_from_trace(const CpuhpMeasured *m, GError **error) {
-  /* the kernel is told by its bringup: a kick state is split startup (x86 6.12), else arm64 */
-  const CpuhpTable *base = NULL; /* the base table that numbers bringup and kick as the boot did */
+  /* The kernel is told by its bringup: the first arch whose base table (or, where the boot shows
+   * a kick state, that table's split-startup build) numbers bringup and kick as the boot did. */
+  const CpuhpTable *base = NULL;
   for (guint i = 0; !base && cpuhp_arch_nth(i); i++) {
-    const CpuhpTable *t = cpuhp_arch_base_table(cpuhp_arch_nth(i)->name);
-    if (m->kick_step && !t->kick_ap) t = cpuhp_table_for_config(t, TRUE); /* its split-startup build */
-    if ((guint)m->bringup_step == t->bringup_cpu && (guint)m->kick_step == t->kick_ap) base = cpuhp_arch_base_table(t->arch);
+    const CpuhpTable *b = cpuhp_arch_base_table(cpuhp_arch_nth(i)->name);
+    const CpuhpTable *t = m->kick_step && !b->kick_ap ? cpuhp_table_for_config(b, TRUE) : b;
+    if ((guint)m->bringup_step == t->bringup_cpu && (guint)m->kick_step == t->kick_ap) base = b;
   }
   if (!base) {
     g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
