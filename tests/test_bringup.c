@@ -6,7 +6,7 @@
 #include "models/kernel/invariants.h"
 #include "models/kernel/policy.h"
 
-/* The ordering and causality rules of shared/reference/kernel-bringup.md section 8.4. */
+/* The ordering and causality rules of docs/kernel-bringup.md section 8.4. */
 static void check_invariants(const CpuhpProfile *p, const CpuhpResult *r) {
   const CpuhpTable *t = cpuhp_table_lookup(p->arch, p->kernel.version);
   assert_non_null(r->trace);

@@ -10,11 +10,9 @@
 #include "models/replay/calibrate.h"
 #include "sim/output/profile_edit.h"
 
-#define TRACES "../shared/reference/traces/"  /* the reference boots, when shared/ is beside */
-#define LOCAL "tests/data/traces/"              /* an excerpt kept here: no shared/ needed */
+#define TRACES "tests/data/reference/traces/"  /* the reference boots (tests/data/reference) */
+#define LOCAL "tests/data/traces/"              /* an excerpt of a reference boot */
 
-/* The tests that fit on several reference boots need shared/reference beside the repository. */
-static gboolean have_reference(void) { return g_file_test(TRACES "icount_2_p0_r1.txt", G_FILE_TEST_EXISTS); }
 static gint cmp_double(gconstpointer a, gconstpointer b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -67,13 +65,12 @@ static double simulate(const GString *yaml, guint cpus, gboolean parallel) {
 /* Fitted on two serial boots, the profile predicts boots it never saw within 10 %. */
 static void test_fit_predicts_other_boots(void **state) {
   (void)state;
-  if (!have_reference()) skip();
   CpuhpCalibrateStats st;
-  g_autoptr(GString) y = calibrate(BASE, CPUHP_FIT_MEDIAN, &st, "icount_2_p0_r1.txt", "icount_8_p0_r1.txt", NULL);
+  g_autoptr(GString) y = calibrate(BASE, CPUHP_FIT_MEDIAN, &st, "icount_2_p0_r1.txt.gz", "icount_8_p0_r1.txt.gz", NULL);
   assert_true(st.states_fitted >= 20);
   assert_int_equal(st.samples, 200); /* 25 callbacks x 8 APs; kick and bringup waits excluded */
   static const struct { const char *file; guint cpus; gboolean parallel; } held_out[] = {
-      {"icount_4_p0_r1.txt", 4, FALSE}, {"icount_16_p0_r1.txt", 16, FALSE}, {"icount_4_p1_r1.txt", 4, TRUE}};
+      {"icount_4_p0_r1.txt.gz", 4, FALSE}, {"icount_16_p0_r1.txt.gz", 16, FALSE}, {"icount_4_p1_r1.txt.gz", 4, TRUE}};
   for (guint i = 0; i < G_N_ELEMENTS(held_out); i++) {
     g_autofree char *path = g_strconcat(TRACES, held_out[i].file, NULL);
     g_autoptr(CpuhpMeasured) real = tu_import(path);
@@ -84,7 +81,7 @@ static void test_fit_predicts_other_boots(void **state) {
   assert_non_null(strstr(y->str, "  threads:prepare: "));
   assert_non_null(strstr(y->str, "# n=8 from 2 boots: median "));
   assert_non_null(strstr(y->str, "trace_rb_page: "));
-  assert_non_null(strstr(y->str, "#   icount_8_p0_r1.txt (bringup 687.964 ms, 8 CPUs, cpuhp.parallel=0)"));
+  assert_non_null(strstr(y->str, "#   icount_8_p0_r1.txt.gz (bringup 687.964 ms, 8 CPUs, cpuhp.parallel=0)"));
   /* everything else is the base's, comments included */
   assert_non_null(strstr(y->str, "vendor: amd                 # \"AMD QEMU TCG CPU version 2.5+"));
 }
@@ -145,7 +142,6 @@ static void test_other_fits_load(void **state) {
  * stages are fitted too: identify is the median of smp_store_cpu_info .. set_cpu_sibling_map. */
 static void test_fit_x86_path(void **state) {
   (void)state;
-  if (!have_reference()) skip();
   CpuhpCalibrateStats st;
   g_autoptr(GString) y = calibrate("scenarios/qemu-tcg-mttcg-x86_64.yaml", CPUHP_FIT_MEDIAN, &st, "mttcg/mttcg_8_p0_r1.txt.gz", NULL);
   assert_int_equal(st.platform_fitted, 4);
@@ -233,7 +229,6 @@ static void test_fit_result(void **state) {
  * a median over all of them would be a stall; over the rest it is the callback's own cost. */
 static void test_stalls_left_out(void **state) {
   (void)state;
-  if (!have_reference()) skip();
   CpuhpCalibrateStats st;
   g_autoptr(GString) y = calibrate("scenarios/qemu-tcg-mttcg-x86_64.yaml", CPUHP_FIT_MEDIAN, &st, "mttcg/mttcg_16_p0_r1.txt.gz", NULL);
   g_autoptr(CpuhpMeasured) m = tu_import(TRACES "mttcg/mttcg_16_p0_r1.txt.gz");

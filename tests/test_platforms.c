@@ -1,5 +1,5 @@
 /* test_platforms.c — QEMU platform profiles against real Linux 6.12 boots
- * (shared/reference/traces): the profile was calibrated on a subset; every configuration,
+ * (tests/data/reference/traces): the profile was calibrated on a subset; every configuration,
  * calibrated or predicted, must come out within the tolerance, from the mechanism. */
 #include "tests/testutil.h"
 
@@ -15,16 +15,16 @@ typedef struct {
 } Config;
 
 static const Config icount[] = {
-    {"icount_2_p0_r1.txt", 2, 1, FALSE, TRUE},       {"icount_2_p1_r1.txt", 2, 1, TRUE, FALSE},
-    {"icount_4_p0_r1.txt", 4, 1, FALSE, FALSE},      {"icount_4_p1_r1.txt", 4, 1, TRUE, TRUE},
-    {"icount_8_p0_r1.txt", 8, 1, FALSE, TRUE},       {"icount_8_p1_r1.txt", 8, 1, TRUE, FALSE},
-    {"icount_8s1c4t2_p0_r1.txt", 4, 2, FALSE, FALSE}, {"icount_8s1c4t2_p1_r1.txt", 4, 2, TRUE, TRUE},
-    {"icount_16_p0_r1.txt", 16, 1, FALSE, TRUE},     {"icount_16_p1_r1.txt", 16, 1, TRUE, FALSE},
+    {"icount_2_p0_r1.txt.gz", 2, 1, FALSE, TRUE},       {"icount_2_p1_r1.txt.gz", 2, 1, TRUE, FALSE},
+    {"icount_4_p0_r1.txt.gz", 4, 1, FALSE, FALSE},      {"icount_4_p1_r1.txt.gz", 4, 1, TRUE, TRUE},
+    {"icount_8_p0_r1.txt.gz", 8, 1, FALSE, TRUE},       {"icount_8_p1_r1.txt.gz", 8, 1, TRUE, FALSE},
+    {"icount_8s1c4t2_p0_r1.txt.gz", 4, 2, FALSE, FALSE}, {"icount_8s1c4t2_p1_r1.txt.gz", 4, 2, TRUE, TRUE},
+    {"icount_16_p0_r1.txt.gz", 16, 1, FALSE, TRUE},     {"icount_16_p1_r1.txt.gz", 16, 1, TRUE, FALSE},
 };
 
 static const Config icount_arm64[] = {
-    {"a_icount_2_r1.txt", 2, 1, FALSE, TRUE},  {"a_icount_4_r1.txt", 4, 1, FALSE, FALSE},
-    {"a_icount_8_r1.txt", 8, 1, FALSE, TRUE},  {"a_icount_16_r1.txt", 16, 1, FALSE, FALSE},
+    {"a_icount_2_r1.txt.gz", 2, 1, FALSE, TRUE},  {"a_icount_4_r1.txt.gz", 4, 1, FALSE, FALSE},
+    {"a_icount_8_r1.txt.gz", 8, 1, FALSE, TRUE},  {"a_icount_16_r1.txt.gz", 16, 1, FALSE, FALSE},
 };
 
 /* `cmdline`: the boot's kernel command line, or NULL for the profile's. */
@@ -64,19 +64,15 @@ static void check_icount(const char *profile, const Config *configs, guint n_con
   guint checked = 0, training = 0;
   for (guint i = 0; i < n_configs; i++) {
     const Config *c = &configs[i];
-    g_autofree char *path = g_build_filename("../shared/reference/traces", c->file, NULL);
-    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-      g_free(path);
-      path = g_build_filename("tests/data/traces", c->file, NULL); /* excerpts */
-      if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
-    }
+    g_autofree char *path = g_build_filename("tests/data/reference/traces", c->file, NULL);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) fail_msg("%s: missing", path);
     double real = tu_dmesg_window_ms(path);
     double sim = simulate(profile, c);
     double err = (sim - real) / real * 100;
     print_message("%-28s %-10s real %8.1f ms  sim %8.1f ms  %+5.1f %%\n", c->file, c->training ? "training" : "predicted",
                   real, sim, err);
     assert_true(fabs(err) <= 10.0);
-    g_autofree char *boot = g_strndup(c->file, strlen(c->file) - strlen("_r1.txt"));
+    g_autofree char *boot = g_strndup(c->file, strlen(c->file) - strlen("_r1.txt.gz"));
     check_readme_row(boot, c->training, real, sim);
     checked++;
     training += c->training;
@@ -118,7 +114,7 @@ static void test_icount_x86_kboot(void **state) {
     guint n = 0;
     g_autofree char *cmdline = NULL;
     for (int r = 1; r <= 3; r++) {
-      g_autofree char *path = g_strdup_printf("../shared/reference/traces/mttcg/icount_8_p%d_r%d.txt.gz", par, r);
+      g_autofree char *path = g_strdup_printf("tests/data/reference/traces/mttcg/icount_8_p%d_r%d.txt.gz", par, r);
       double ms = tu_mttcg_bringup_ms(path);
       if (ms <= 0) continue;
       runs[n++] = ms;
@@ -128,7 +124,7 @@ static void test_icount_x86_kboot(void **state) {
       if (!cmdline) cmdline = g_steal_pointer(&c);
       else assert_string_equal(c, cmdline); /* the three runs of a configuration share it */
     }
-    if (n == 0) continue; /* no shared folder beside the repository */
+    if (n == 0) fail_msg("icount_8_p%d (kboot): no boot of it measured", par);
     qsort(runs, n, sizeof runs[0], cmp_double);
     double real = runs[n / 2];
     Config c = {"icount_8 (kboot)", 8, 1, par, FALSE};
@@ -156,11 +152,11 @@ static void test_mttcg_x86(void **state) {
     double runs[3];
     guint n = 0;
     for (int r = 1; r <= 3; r++) {
-      g_autofree char *path = g_strdup_printf("../shared/reference/traces/mttcg/%s_r%d.txt.gz", mttcg[i].file, r);
+      g_autofree char *path = g_strdup_printf("tests/data/reference/traces/mttcg/%s_r%d.txt.gz", mttcg[i].file, r);
       double ms = tu_mttcg_bringup_ms(path);
       if (ms > 0) runs[n++] = ms;
     }
-    if (n == 0) continue; /* no shared folder beside the repository */
+    if (n == 0) fail_msg("%s: no boot of it measured", mttcg[i].file);
     qsort(runs, n, sizeof runs[0], cmp_double);
     double real = runs[n / 2];
     double sim = simulate("scenarios/qemu-tcg-mttcg-x86_64.yaml", &mttcg[i]);
@@ -211,8 +207,8 @@ static void test_mttcg_arm64(void **state) {
     double runs[3], stall_free[3];
     guint n = 0;
     for (int r = 1; r <= 3; r++) {
-      g_autofree char *path = g_strdup_printf("../shared/reference/traces/a_mttcg_%u_r%d.txt", a->cpus, r);
-      if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
+      g_autofree char *path = g_strdup_printf("tests/data/reference/traces/a_mttcg_%u_r%d.txt.gz", a->cpus, r);
+      if (!g_file_test(path, G_FILE_TEST_EXISTS)) fail_msg("%s: missing", path);
       int64_t t0 = tu_dmesg_time(path, "smp: Bringing up secondary"), t1 = tu_dmesg_time(path, "smp: Brought up");
       assert_true(t0 > 0 && t1 > t0);
       runs[n] = (double)(t1 - t0) / 1e6;
@@ -232,7 +228,7 @@ static void test_mttcg_arm64(void **state) {
       if (!d->equal) fail_msg("%s: callback sequence differs from the simulation's (cpuhpsim diff %s --profile=%s)", path, path, profile);
       assert_int_equal(d->cpus->len, a->cpus - 1);
     }
-    if (n == 0) continue; /* no shared folder beside the repository */
+    if (n == 0) fail_msg("a_mttcg_%u: no boot of it measured", a->cpus);
     qsort(runs, n, sizeof runs[0], cmp_double);
     qsort(stall_free, n, sizeof stall_free[0], cmp_double);
     double real = runs[n / 2], real_free = stall_free[n / 2];

@@ -9,7 +9,7 @@
 #include "models/replay/replay.h"
 #include "sim/output/bootlog.h"
 
-#define REF "../shared/reference/traces"
+#define REF "tests/data/reference/traces"
 
 
 /* ---- diff -------------------------------------------------------------------------------- */
@@ -83,7 +83,7 @@ static void test_diff_reference(void **state) {
   guint n = 0;
   for (guint k = 0; k < G_N_ELEMENTS(dirs); k++) {
     g_autoptr(GDir) d = g_dir_open(dirs[k], 0, NULL);
-    if (!d) continue;
+    assert_non_null(d);
     for (const char *f; (f = g_dir_read_name(d));) {
       g_autofree char *path = g_build_filename(dirs[k], f, NULL);
       if (g_file_test(path, G_FILE_TEST_IS_DIR) || strstr(f, ".fail1.")) continue;

@@ -1,5 +1,5 @@
 /* test_scenarios.c — the seeds' figures from mechanism, determinism, and the simulated cpuhp
- * event sequence against real Linux 6.12 boots (shared/reference/traces). */
+ * event sequence against real Linux 6.12 boots (tests/data/reference/traces). */
 #include "tests/testutil.h"
 
 #include "sim/output/report.h"
@@ -98,8 +98,8 @@ static void compare_sequences_with(const char *profile, const char *path, guint 
   }
   /* announce_cpu()'s console line: kick order and the kernel's padding. Another CPU's printk
    * can cut the real pr_cont line short (serial boots print calibration messages). */
-  g_autofree char *text = NULL;
-  assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  g_autofree char *text = tu_read_text(path);
+  assert_non_null(text);
   const char *node = g_strrstr(text, ".... node "); /* the DMESG section: whole lines */
   if (!node) { /* arm64 announces no kick order */
     assert_true(strstr(text, "Booted secondary processor") != NULL);
@@ -127,8 +127,8 @@ static void test_replay_reference_sequences(void **state) {
   compare_sequences("tests/data/traces/icount_4_p0_r1.txt", 4, 1, FALSE);
   compare_sequences("tests/data/traces/icount_4_p1_r1.txt", 4, 1, TRUE);
   compare_sequences("tests/data/traces/icount_8s1c4t2_p1_r1.txt", 4, 2, TRUE);
-  g_autoptr(GDir) d = g_dir_open("../shared/reference/traces", 0, NULL);
-  if (!d) return; /* the excerpts above keep the test self-contained */
+  g_autoptr(GDir) d = g_dir_open("tests/data/reference/traces", 0, NULL);
+  assert_non_null(d);
   guint n = 0;
   for (const char *f; (f = g_dir_read_name(d));) {
     guint cpus, par, run, cores, threads;
@@ -140,20 +140,21 @@ static void test_replay_reference_sequences(void **state) {
     } else {
       continue;
     }
-    if (cores * threads < 2 || strcmp(rest, ".txt")) continue;
-    g_autofree char *path = g_build_filename("../shared/reference/traces", f, NULL);
+    if (cores * threads < 2 || strcmp(rest, ".txt.gz")) continue;
+    g_autofree char *path = g_build_filename("tests/data/reference/traces", f, NULL);
     compare_sequences(path, cores, threads, par == 1);
     n++;
   }
   assert_true(n >= 10);
   /* arm64 (no split startup): a_icount_N and a_mttcg_N_rR, with the arm64 profile */
-  g_autoptr(GDir) d2 = g_dir_open("../shared/reference/traces", 0, NULL);
+  g_autoptr(GDir) d2 = g_dir_open("tests/data/reference/traces", 0, NULL);
+  assert_non_null(d2);
   guint n_arm = 0;
   for (const char *f; (f = g_dir_read_name(d2));) {
     guint cpus, run;
     char plat[16], rest[64];
-    if (sscanf(f, "a_%15[a-z]_%u_r%u%63s", plat, &cpus, &run, rest) != 4 || strcmp(rest, ".txt")) continue;
-    g_autofree char *path = g_build_filename("../shared/reference/traces", f, NULL);
+    if (sscanf(f, "a_%15[a-z]_%u_r%u%63s", plat, &cpus, &run, rest) != 4 || strcmp(rest, ".txt.gz")) continue;
+    g_autofree char *path = g_build_filename("tests/data/reference/traces", f, NULL);
     compare_sequences_with("scenarios/qemu-arm64-tcg-icount.yaml", path, cpus, 1, FALSE);
     n_arm++;
   }

@@ -42,22 +42,6 @@ static G_GNUC_UNUSED CpuhpResult *tu_run(const CpuhpProfile *p, uint64_t seed, g
   return r;
 }
 
-/* The cpuhp events of a trace file (ours or a real console log), in file order. */
-static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents(path, &text, NULL, NULL)) return NULL;
-  GArray *a = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  for (char **l = lines; *l; l++) {
-    CpuhpTraceEvent r;
-    const char *why = NULL;
-    SimFtraceParse res = sim_ftrace_parse_line(*l, &r, &why);
-    if (res == SIM_FTRACE_PARSE_MALFORMED) fail_msg("%s: malformed line (%s): %s", path, why, *l);
-    if (res == SIM_FTRACE_PARSE_OK) g_array_append_val(a, r);
-  }
-  return a;
-}
-
 /* A gzipped file's text (NUL-terminated), or NULL. */
 static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
   g_autoptr(GFile) f = g_file_new_for_path(path);
@@ -74,12 +58,33 @@ static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
   return (char *)g_byte_array_free(g_steal_pointer(&all), FALSE);
 }
 
+/* A file's text, gunzipped when its name ends in .gz; NULL when it cannot be read. */
+static G_GNUC_UNUSED char *tu_read_text(const char *path) {
+  char *text = NULL;
+  if (g_str_has_suffix(path, ".gz")) return tu_gunzip(path);
+  return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
+}
+
+/* The cpuhp events of a trace file (ours or a real console log), in file order. */
+static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
+  g_autofree char *text = tu_read_text(path);
+  if (!text) return NULL;
+  GArray *a = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    CpuhpTraceEvent r;
+    const char *why = NULL;
+    SimFtraceParse res = sim_ftrace_parse_line(*l, &r, &why);
+    if (res == SIM_FTRACE_PARSE_MALFORMED) fail_msg("%s: malformed line (%s): %s", path, why, *l);
+    if (res == SIM_FTRACE_PARSE_OK) g_array_append_val(a, r);
+  }
+  return a;
+}
+
 /* dmesg time (ns) of the first line containing `needle` ("[  2.011597] ..."), or -1; the file
  * may be gzipped (by its name). */
 static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle) {
-  g_autofree char *text = NULL;
-  if (g_str_has_suffix(path, ".gz")) text = tu_gunzip(path);
-  else if (!g_file_get_contents(path, &text, NULL, NULL)) return -1;
+  g_autofree char *text = tu_read_text(path);
   if (!text) return -1;
   const char *hit = strstr(text, needle);
   if (!hit) return -1;
@@ -97,7 +102,7 @@ static G_GNUC_UNUSED double tu_dmesg_window_ms(const char *path) {
   return a >= 0 && b > a ? (double)(b - a) / 1e6 : -1;
 }
 
-/* MTTCG bringup as shared/reference/README.md measures it: first cpuhp event of an AP .. exit
+/* MTTCG bringup as tests/data/reference/README.md measures it: first cpuhp event of an AP .. exit
  * of the last AP's step 86, on the TSC (trace_clock=x86-tsc prints cycles; the rate is dmesg's
  * "tsc: Detected ... MHz"). -1 when the file is missing or has no trace (an oopsed boot). */
 static G_GNUC_UNUSED double tu_mttcg_bringup_ms(const char *path) {
