@@ -6,6 +6,7 @@
  * (plot_data.h), and the back end writes them for the script of plots/ and runs it
  * (plot_backend.h). A missing plotting tool is a one-line error naming the Debian package, exit
  * status 2, said before anything is simulated. */
+#include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,8 +18,18 @@
 #include "sim/output/plot_data.h"
 #include "sim/output/rows_read.h"
 
-#ifndef CPUHPSIM_PLOTS_DIR
-#define CPUHPSIM_PLOTS_DIR "plots"
+/* Where the scripts of plots/ are: an installed program finds them beside it, under
+ * ../share/cpuhpsim/plots (cmake --install); the program in its build tree uses the source
+ * tree's. Only the build tree's own binary may use the source path, so an installed program
+ * never depends on a source tree that may be gone. */
+#ifndef CPUHPSIM_SOURCE_PLOTS
+#define CPUHPSIM_SOURCE_PLOTS "plots"
+#endif
+#ifndef CPUHPSIM_BUILD_DIR
+#define CPUHPSIM_BUILD_DIR ""
+#endif
+#ifndef CPUHPSIM_INSTALL_PLOTS
+#define CPUHPSIM_INSTALL_PLOTS "../share/cpuhpsim/plots" /* relative to the program's folder */
 #endif
 
 typedef struct {
@@ -155,9 +166,18 @@ static int cdf(Job *j, SimPlot **fig) {
   return 0;
 }
 
-static const char *plots_dir(void) {
+static char *plots_dir(void) {
   const char *e = g_getenv("CPUHPSIM_PLOTS_DIR");
-  return e && *e ? e : CPUHPSIM_PLOTS_DIR;
+  if (e && *e) return g_strdup(e);
+  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+  g_autofree char *bin = exe ? g_path_get_dirname(exe) : NULL;
+  if (bin && *CPUHPSIM_BUILD_DIR && g_str_equal(bin, CPUHPSIM_BUILD_DIR)) return g_strdup(CPUHPSIM_SOURCE_PLOTS);
+  if (bin) {
+    g_autofree char *dir = g_build_filename(bin, CPUHPSIM_INSTALL_PLOTS, NULL);
+    g_autoptr(GFile) f = g_file_new_for_path(dir); /* resolves the ".." */
+    return g_file_get_path(f);
+  }
+  return g_strdup(CPUHPSIM_SOURCE_PLOTS);
 }
 
 int cmd_plot(int argc, char **argv) {
@@ -244,7 +264,8 @@ int cmd_plot(int argc, char **argv) {
   g_autoptr(SimPlot) fig = NULL;
   if ((status = make[j.kind](&j, &fig))) return status;
   if (j.title) sim_plot_set_title(fig, j.title);
-  if (!sim_plotter_draw(plotter, fig, plots_dir(), j.output, ext, &err)) {
+  g_autofree char *scripts = plots_dir();
+  if (!sim_plotter_draw(plotter, fig, scripts, j.output, ext, &err)) {
     fprintf(stderr, "cpuhpsim plot: %s\n", err->message);
     return 1;
   }
