@@ -178,6 +178,37 @@ static void test_stdout_write_error(void **state) {
   }
 }
 
+/* "-" is standard output; a symbolic link is written through (the link stays, its file gets the
+ * output), never replaced by a regular file. */
+static void test_output_destinations(void **state) {
+  TuRan r = tu_run_env(NULL, "run", "--cpus=4", "--ftrace=-", NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "cpuhp_enter:"));
+  assert_non_null(strstr(r.out, "bringup time"));
+  assert_false(g_file_test("-", G_FILE_TEST_EXISTS));
+  tu_ran_clear(&r);
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-out-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename(dir, "real.trace", NULL), *link = g_build_filename(dir, "link.trace", NULL);
+  assert_true(g_file_set_contents(file, "old\n", -1, NULL));
+  assert_int_equal(symlink("real.trace", link), 0);
+  g_autofree char *flag = g_strdup_printf("--ftrace=%s", link);
+  r = tu_run_env(NULL, "run", "--cpus=4", flag, NULL);
+  assert_int_equal(r.status, 0);
+  assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents(file, &text, NULL, NULL));
+  assert_non_null(strstr(text, "cpuhp_enter:"));
+  tu_ran_clear(&r);
+  r = tu_run_env(NULL, "sweep", "scenarios/sweeps/skl-faults.yaml", "--threads=1", "--format=csv", "-o", "-", NULL);
+  assert_int_equal(r.status, 0);
+  assert_non_null(strstr(r.out, "point"));
+  assert_false(g_file_test("-", G_FILE_TEST_EXISTS));
+  tu_ran_clear(&r);
+  unlink(link);
+  unlink(file);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_run_default),
@@ -188,6 +219,7 @@ int main(void) {
       cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),
       cmocka_unit_test(test_stdout_write_error),
+      cmocka_unit_test(test_output_destinations),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

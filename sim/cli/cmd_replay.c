@@ -9,6 +9,7 @@
 #include "models/replay/calibrate.h"
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
+#include "sim/output/outfile.h"
 #include "sim/output/bootlog.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
@@ -84,7 +85,7 @@ int cmd_import(int argc, char **argv) {
     g_autoptr(GString) t = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
     cpuhp_perfetto_write(t, r);
-    if (!g_file_set_contents(perfetto, t->str, (gssize)t->len, &err)) {
+    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
       fprintf(stderr, "cpuhpsim import: --perfetto: %s\n", err->message);
       return 1;
     }
@@ -270,7 +271,7 @@ int cmd_calibrate(int argc, char **argv) {
   g_autoptr(CpuhpProfile) check = cpuhp_machine_load_data(where, out->str, out->len, NULL, &err);
   if (!check) return cli_fail("calibrate", "the fitted profile does not load: %s", err->message);
   if (output) {
-    if (!g_file_set_contents(output, out->str, (gssize)out->len, &err)) {
+    if (!sim_output_write(output, out->str, out->len, &err)) {
       fprintf(stderr, "cpuhpsim calibrate: %s\n", err->message);
       return 1;
     }

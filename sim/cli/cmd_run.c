@@ -9,6 +9,7 @@
 #include "models/profile/cmdline.h"
 #include "models/replay/replay.h"
 #include "models/replay/table_edit.h"
+#include "sim/output/outfile.h"
 #include "sim/output/bootlog.h"
 #include "models/kernel/invariants.h"
 #include "sim/cli/cli.h"
@@ -92,10 +93,10 @@ int cmd_run(int argc, char **argv) {
     fwrite(out->str, 1, out->len, stdout);
     return fflush(stdout) == 0 ? 0 : 1;
   }
-  if (f.ftrace) { /* written whole to a temporary file, then renamed into place */
+  if (f.ftrace) { /* whole or not at all (outfile.h) */
     g_autoptr(GString) t = g_string_new(NULL);
     cpuhp_report_ftrace(t, r);
-    if (!g_file_set_contents(f.ftrace, t->str, (gssize)t->len, &err)) {
+    if (!sim_output_write(f.ftrace, t->str, t->len, &err)) {
       fprintf(stderr, "cpuhpsim run: --ftrace: %s\n", err->message);
       return 1;
     }
@@ -103,7 +104,7 @@ int cmd_run(int argc, char **argv) {
   if (perfetto) { /* the same: whole or not at all */
     g_autoptr(GString) t = g_string_new(NULL);
     cpuhp_perfetto_write(t, r);
-    if (!g_file_set_contents(perfetto, t->str, (gssize)t->len, &err)) {
+    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
       fprintf(stderr, "cpuhpsim run: --perfetto: %s\n", err->message);
       return 1;
     }
@@ -210,7 +211,7 @@ static int states_diff(int argc, char **argv) {
 static int write_table(const char *output, const GString *out) {
   g_autoptr(GError) err = NULL;
   if (output) {
-    if (g_file_set_contents(output, out->str, (gssize)out->len, &err)) return 0;
+    if (sim_output_write(output, out->str, out->len, &err)) return 0;
     fprintf(stderr, "cpuhpsim states: -o: %s\n", err->message);
     return 1;
   }

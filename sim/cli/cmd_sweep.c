@@ -13,6 +13,7 @@
 #include "models/kernel/montecarlo.h"
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
+#include "sim/output/outfile.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/stats.h"
@@ -182,7 +183,7 @@ static int write_out(const char *cmd, const char *path, const GString *s) {
     return fflush(stdout) == 0 ? 0 : 1;
   }
   g_autoptr(GError) err = NULL;
-  if (!g_file_set_contents(path, s->str, (gssize)s->len, &err)) { /* temp file + rename */
+  if (!sim_output_write(path, s->str, s->len, &err)) {
     fprintf(stderr, "cpuhpsim %s: --output: %s\n", cmd, err->message);
     return 1;
   }

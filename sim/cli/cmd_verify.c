@@ -7,6 +7,7 @@
 #include "models/kernel/bringup.h"
 #include "models/kernel/invariants.h"
 #include "models/kernel/policy.h"
+#include "sim/output/outfile.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/report.h"
@@ -201,7 +202,7 @@ int cmd_verify(int argc, char **argv) {
   cpuhp_report_ftrace(t, r);
   const char *path = ftrace ? ftrace : "verify-counterexample.trace";
   g_autoptr(GError) err = NULL;
-  if (!g_file_set_contents(path, t->str, (gssize)t->len, &err)) {
+  if (!sim_output_write(path, t->str, t->len, &err)) {
     fprintf(stderr, "cpuhpsim verify: --ftrace: %s\n", err->message);
     return 1;
   }

@@ -1,5 +1,6 @@
 /* plot_backend.c — a SimPlot written out and drawn by gnuplot or matplotlib. See
  * plot_backend.h. */
+#include "sim/output/outfile.h"
 #include "sim/output/plot_backend.h"
 
 #include <stdarg.h>
@@ -274,7 +275,7 @@ gboolean sim_plotter_draw(SimPlotter *s, const SimPlot *fig, const char *plots_d
     fail(error, "%s %s failed: %s", b->program, script, why);
     return FALSE;
   }
-  if (!g_file_set_contents(output, bytes, (gssize)len, &err)) { /* temp file + rename */
+  if (!sim_output_write(output, bytes, len, &err)) {
     fail(error, "-o: %s", err->message);
     return FALSE;
   }
