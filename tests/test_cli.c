@@ -209,6 +209,26 @@ static void test_output_destinations(void **state) {
   g_rmdir(dir);
 }
 
+/* --version on the program and on every command, GNU style. */
+static void test_version_everywhere(void **state) {
+  static const char *const cmds[] = {"run", "check", "states", "schema", "compare", "policies", "sweep", "merge",
+                                     "explore", "verify", "import", "diff", "calibrate", "plot"};
+  TuRan r = tu_run_env(NULL, "--version", NULL);
+  assert_int_equal(r.status, 0);
+  g_autofree char *want = g_strdup(r.out);
+  assert_true(g_str_has_prefix(want, "cpuhpsim "));
+  tu_ran_clear(&r);
+  for (guint i = 0; i < G_N_ELEMENTS(cmds); i++) {
+    r = tu_run_env(NULL, cmds[i], "--version", NULL);
+    if (r.status != 0 || strcmp(r.out, want)) fail_msg("%s --version: exit %d, '%s'", cmds[i], r.status, r.out);
+    tu_ran_clear(&r);
+  }
+  r = tu_run_env(NULL, "states", "--help", NULL);
+  for (const char *const *o = (const char *const[]){"--diff", "--from-trace", "--from-source", "--config", "-o", NULL}; *o; o++)
+    if (!strstr(r.out, *o)) fail_msg("states --help does not mention %s", *o);
+  tu_ran_clear(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_run_default),
@@ -220,6 +240,7 @@ int main(void) {
       cmocka_unit_test(test_check_states_schema_help),
       cmocka_unit_test(test_stdout_write_error),
       cmocka_unit_test(test_output_destinations),
+      cmocka_unit_test(test_version_everywhere),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,6 +78,19 @@ int cli_fail(const char *cmd, const char *fmt, ...) {
   return 2;
 }
 
+static gboolean print_version(const char *name, const char *value, gpointer data, GError **error) {
+  fputs(CLI_VERSION_LINE, stdout);
+  exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
+void cli_add_version(GOptionContext *ctx) {
+  static const GOptionEntry version[] = {
+      {"version", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer)print_version,
+       "Print the program's version and exit", NULL},
+      G_OPTION_ENTRY_NULL};
+  g_option_context_add_main_entries(ctx, version, NULL);
+}
+
 gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out) {
   if (!s || !*s || !g_ascii_isdigit(*s)) return FALSE;
   char *end;
@@ -143,6 +156,7 @@ gboolean cli_parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entri
   g_autoptr(GOptionContext) ctx = g_option_context_new(param);
   g_option_context_set_summary(ctx, summary);
   g_option_context_add_main_entries(ctx, entries, NULL);
+  cli_add_version(ctx);
   g_option_context_set_help_enabled(ctx, TRUE);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, argc, argv, &err)) {

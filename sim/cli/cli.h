@@ -53,6 +53,11 @@ GOptionEntry cli_option_help(CliOpt opt, CliFlags *f, const char *help);
 /* --format=FORMATS ("text|json"): "Output format (default ...)", the first of FORMATS. */
 GOptionEntry cli_option_format(CliFlags *f, const char *formats);
 
+/* The program's version, as `--version` prints it. */
+#define CLI_VERSION_LINE "cpuhpsim " CPUHPSIM_VERSION "\n"
+/* Adds --version (print CLI_VERSION_LINE, exit 0) to a command's options. */
+void cli_add_version(GOptionContext *ctx);
+
 /* Prints "cpuhpsim CMD: message" and returns 2. */
 int cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 gboolean cli_parse_u64(const char *s, guint64 max, guint64 *out);

@@ -213,6 +213,7 @@ int cmd_plot(int argc, char **argv) {
       "rows (.jsonl or .csv). Exit status: 0 ok, 1 the figure could not be made or written, 2 bad\n"
       "input or a missing plotting tool (the error names the Debian package).");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("plot", "%s", err->message);
   if (argc < 2) return cli_fail("plot", "missing KIND (timeline, scaling, phases, cdf, vmexits)");

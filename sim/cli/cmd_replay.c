@@ -24,6 +24,7 @@ static gboolean parse(const char *cmd, int *argc, char ***argv, GOptionEntry *en
   g_option_context_set_summary(ctx, summary);
   g_option_context_set_description(ctx, cpuhp_replay_json_keys());
   g_option_context_add_main_entries(ctx, entries, NULL);
+  cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, argc, argv, &err)) {
     *status = cli_fail(cmd, "%s", err->message);

@@ -235,13 +235,13 @@ static int states_from_trace(int argc, char **argv) {
   return write_table(argc == 5 ? argv[4] : NULL, out);
 }
 
-/* states --from-source CPUHOTPLUG_H CPU_C [--config=F] [--arch=A] [--version=V] [-o OUT]. */
+/* states --from-source CPUHOTPLUG_H CPU_C [--config=F] [--arch=A] [--table-version=V] [-o OUT]. */
 static int states_from_source(int argc, char **argv) {
   g_autofree char *config = NULL, *arch = NULL, *version = NULL, *output = NULL;
   GOptionEntry entries[] = {
       {"config", 0, 0, G_OPTION_ARG_FILENAME, &config, "The kernel's .config: decides #if/#ifdef CONFIG_... (default: all off)", "FILE"},
       {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "x86_64 or arm64 (default: CONFIG_X86_64 / CONFIG_ARM64 of --config)", "ARCH"},
-      {"version", 0, 0, G_OPTION_ARG_STRING, &version, "The table's version name (default \"source\")", "V"},
+      {"table-version", 0, 0, G_OPTION_ARG_STRING, &version, "The table's version name (default \"source\")", "V"},
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the table here, whole or not at all (default stdout)", "OUT.yaml"},
       G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("--from-source CPUHOTPLUG_H CPU_C");
@@ -252,6 +252,7 @@ static int states_from_source(int argc, char **argv) {
                                "a whole state table (YAML) that kernel.state_table and `states --diff` accept; checked by the\n"
                                "table loader before it is written.");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
   argv[1] = argv[0]; /* options and files follow --from-source */
   argv++, argc--;
@@ -286,11 +287,16 @@ int cmd_states(int argc, char **argv) {
   if (argc > 1 && g_str_equal(argv[1], "--from-source")) return states_from_source(argc, argv);
   return profile_only("states", argc, argv,
                       "Print the cpuhp state table of PROFILE's kernel and arch, with which states\n"
-                      "run at boot and what each costs in this profile. `states --diff A B` shows\n"
-                      "what changed between two tables (ARCH/VERSION or state table files):\n"
-                      "- removed, + added, ~ moved or changed; exit 0 if the same, 1 if not.\n"
-                      "`states --from-trace FILE [-o OUT]` writes the table a real boot shows;\n"
-                      "`states --from-source CPUHOTPLUG_H CPU_C [--config=F] [-o OUT]` a kernel source's.",
+                      "run at boot and what each costs in this profile. Three more forms, with the\n"
+                      "options each takes:\n"
+                      "  states --diff A B\n"
+                      "      what changed between two tables (A, B: ARCH/VERSION or state-table files):\n"
+                      "      - removed, + added, ~ moved or changed; exit 0 if the same, 1 if not\n"
+                      "  states --from-trace FILE [-o OUT]\n"
+                      "      the table a real boot's trace shows, as state-table YAML\n"
+                      "  states --from-source CPUHOTPLUG_H CPU_C [--config=FILE] [--arch=ARCH]\n"
+                      "                       [--table-version=V] [-o OUT]\n"
+                      "      a kernel source's table (cpuhotplug.h numbering, cpu.c entries)",
                       FALSE, cpuhp_report_states);
 }
 

@@ -295,6 +295,7 @@ int cmd_merge(int argc, char **argv) {
   g_option_context_set_summary(ctx, "Join the outputs of `sweep --shard=I/N` (I = 0..N-1) into what the unsharded\n"
                                     "sweep prints. Every shard must be there exactly once.");
   g_option_context_add_main_entries(ctx, entries, NULL);
+  cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("merge", "%s", err->message);
   if (argc < 2) return cli_fail("merge", "missing SHARD files");

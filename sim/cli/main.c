@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 
 static const struct {
@@ -60,7 +61,7 @@ static int dispatch(int argc, char **argv) {
     return 0;
   }
   if (!strcmp(argv[1], "--version")) {
-    printf("cpuhpsim 0.1.0\n");
+    fputs(CLI_VERSION_LINE, stdout);
     return 0;
   }
   for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
