@@ -89,6 +89,34 @@ static void test_bad_flags(void **state) {
   ran_clear(&u);
 }
 
+/* Values `check` used to accept that overflowed the int64 ns clock (an abort, exit 134):
+ * refused before anything runs, naming the override. */
+static void test_overflowing_durations_refused(void **state) {
+  static const char *const sets[] = {
+      "x86.icr_write=100000000s",
+      "kernel.trace_rb_page=1000000s",
+      "states.perf:prepare={cost: 3us, per_possible_cpu: 1000000s}",
+      "x86.identify={dist: lognormal, median: 1us, sigma: 100}",
+      "x86.identify={dist: normal, mean: 1us, sd: 100000000s}",
+      "kernel.alive_timeout=1000000s",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++) {
+    Ran r = run("run", "--parallel=0", "--set", sets[i], NULL);
+    if (r.status != 2) fail_msg("--set %s: exit %d", sets[i], r.status);
+    assert_one_line(r.err);
+    g_autofree char *want = g_strdup_printf("--set %s: ", sets[i]);
+    if (!g_str_has_prefix(r.err, want)) fail_msg("--set %s: %s", sets[i], r.err);
+    assert_string_equal(r.out, "");
+    ran_clear(&r);
+  }
+  /* the largest values allowed run to the end: draws clamp at the key's bound */
+  Ran ok = run("run", "--parallel=0", "--cpus=8", "--set",
+               "x86.identify={dist: lognormal, median: 60s, sigma: 10}", "--set",
+               "kernel.trace_rb_page={dist: normal, mean: 1ms, sd: 1ms}", NULL);
+  assert_int_equal(ok.status, 0);
+  ran_clear(&ok);
+}
+
 static void test_bad_profile_leaves_no_file(void **state) {
   g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
   g_autofree char *yaml = g_build_filename(dir, "bad.yaml", NULL);
@@ -184,6 +212,7 @@ int main(void) {
       cmocka_unit_test(test_json_keys_and_determinism),
       cmocka_unit_test(test_ftrace_file),
       cmocka_unit_test(test_bad_flags),
+      cmocka_unit_test(test_overflowing_durations_refused),
       cmocka_unit_test(test_bad_profile_leaves_no_file),
       cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),
