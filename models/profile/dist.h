@@ -26,6 +26,8 @@ gboolean prof_parse_integer(const char *s, gboolean sign, int64_t *out, gboolean
  * CPU, per ring-buffer page, per VM exit: counts up to 1e6) is bounded by a millisecond. */
 #define PROF_COST_MAX (INT64_C(60) * 1000000000)
 #define PROF_PER_ITEM_MAX INT64_C(1000000)
+/* The shortest mean of kernel.alive_sleep, the BP's poll interval while it waits for ALIVE. */
+#define PROF_ALIVE_SLEEP_MIN INT64_C(100000)
 /* A lognormal's sigma: beyond it the tail is all clamping anyway. */
 #define PROF_SIGMA_MAX 10.0
 
