@@ -89,6 +89,65 @@ static void test_bad_flags(void **state) {
   ran_clear(&u);
 }
 
+/* Values `check` used to accept that overflowed the int64 ns clock (an abort, exit 134):
+ * refused before anything runs, naming the override. */
+static void test_overflowing_durations_refused(void **state) {
+  static const char *const sets[] = {
+      "x86.icr_write=100000000s",
+      "kernel.trace_rb_page=1000000s",
+      "states.perf:prepare={cost: 3us, per_possible_cpu: 1000000s}",
+      "x86.identify={dist: lognormal, median: 1us, sigma: 100}",
+      "x86.identify={dist: normal, mean: 1us, sd: 100000000s}",
+      "kernel.alive_timeout=1000000s",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++) {
+    Ran r = run("run", "--parallel=0", "--set", sets[i], NULL);
+    if (r.status != 2) fail_msg("--set %s: exit %d", sets[i], r.status);
+    assert_one_line(r.err);
+    g_autofree char *want = g_strdup_printf("--set %s: ", sets[i]);
+    if (!g_str_has_prefix(r.err, want)) fail_msg("--set %s: %s", sets[i], r.err);
+    assert_string_equal(r.out, "");
+    ran_clear(&r);
+  }
+  /* the largest values allowed run to the end: draws clamp at the key's bound */
+  Ran ok = run("run", "--parallel=0", "--cpus=8", "--set",
+               "x86.identify={dist: lognormal, median: 60s, sigma: 10}", "--set",
+               "kernel.trace_rb_page={dist: normal, mean: 1ms, sd: 1ms}", NULL);
+  assert_int_equal(ok.status, 0);
+  ran_clear(&ok);
+}
+
+/* Zero or tiny alive polling made `run` hang (or take seconds per CPU): refused; and a run
+ * over its event budget is a one-line error, not a hang. */
+static void test_runaway_refused(void **state) {
+  static const char *const sets[] = {"kernel.alive_sleep=0", "kernel.alive_sleep=1ns",
+                                     "kernel.alive_sleep={dist: exponential, mean: 0}"};
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++) {
+    Ran r = run("run", "--parallel=0", "--set", sets[i], NULL);
+    if (r.status != 2) fail_msg("--set %s: exit %d", sets[i], r.status);
+    assert_one_line(r.err);
+    assert_non_null(strstr(r.err, "kernel.alive_sleep must average at least"));
+    ran_clear(&r);
+  }
+  Ran m = run("run", "--max-events=1000", NULL);
+  assert_int_equal(m.status, 2);
+  assert_one_line(m.err);
+  assert_non_null(strstr(m.err, "did not end within 1000 events"));
+  assert_string_equal(m.out, "");
+  ran_clear(&m);
+  Ran mc = run("run", "--max-events=1000", "--runs=3", NULL);
+  assert_int_equal(mc.status, 2);
+  ran_clear(&mc);
+  Ran z = run("run", "--max-events=0", NULL);
+  assert_int_equal(z.status, 2);
+  assert_non_null(strstr(z.err, "--max-events"));
+  ran_clear(&z);
+  /* the default budget does not touch a real run */
+  Ran ok = run("run", "--max-events=100000000", "--format=json", NULL);
+  assert_int_equal(ok.status, 0);
+  ran_clear(&ok);
+}
+
 static void test_bad_profile_leaves_no_file(void **state) {
   g_autofree char *dir = g_dir_make_tmp("cpuhpsim-XXXXXX", NULL);
   g_autofree char *yaml = g_build_filename(dir, "bad.yaml", NULL);
@@ -235,6 +294,8 @@ int main(void) {
       cmocka_unit_test(test_json_keys_and_determinism),
       cmocka_unit_test(test_ftrace_file),
       cmocka_unit_test(test_bad_flags),
+      cmocka_unit_test(test_overflowing_durations_refused),
+      cmocka_unit_test(test_runaway_refused),
       cmocka_unit_test(test_bad_profile_leaves_no_file),
       cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),

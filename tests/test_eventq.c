@@ -150,6 +150,34 @@ static void test_engine_same_time_is_fifo(void **state) {
   g_string_free(c.log, TRUE);
 }
 
+static void h_lock(void *ctx, uint64_t arg);
+
+/* An event that reschedules itself forever (same time, or 1 ns on): a runaway. */
+static void h_forever(void *ctx, uint64_t arg) {
+  SimEngine *e = ctx;
+  sim_engine_schedule(e, (int64_t)arg, h_forever, e, arg);
+}
+
+static void test_engine_max_events_stops_a_runaway(void **state) {
+  for (uint64_t delay = 0; delay < 2; delay++) {
+    g_autoptr(SimEngine) e = sim_engine_new();
+    sim_engine_set_max_events(e, 1000);
+    sim_engine_schedule(e, 0, h_forever, e, delay);
+    assert_int_equal(sim_engine_run(e, INT64_MAX), 1000);
+    assert_true(sim_engine_exhausted(e));
+    assert_int_equal(sim_engine_pending(e), 1);
+  }
+  /* a run that ends exactly at its budget is not exhausted */
+  g_autoptr(SimEngine) e = sim_engine_new();
+  sim_engine_set_max_events(e, 2);
+  Ctx c = {e, g_string_new(NULL)};
+  sim_engine_schedule(e, 1, h_lock, &c, 'a');
+  sim_engine_schedule(e, 2, h_lock, &c, 'b');
+  assert_int_equal(sim_engine_run(e, INT64_MAX), 2);
+  assert_false(sim_engine_exhausted(e));
+  g_string_free(c.log, TRUE);
+}
+
 static void h_lock(void *ctx, uint64_t arg) {
   Ctx *c = ctx;
   g_string_append_printf(c->log, "%" G_GINT64_FORMAT ":%c ", sim_engine_now(c->e), (char)arg);
@@ -302,6 +330,7 @@ int main(void) {
       cmocka_unit_test(test_lock_is_fifo),
       cmocka_unit_test(test_engine_advance_same_as_queue),
       cmocka_unit_test(test_engine_advance_refuses),
+      cmocka_unit_test(test_engine_max_events_stops_a_runaway),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

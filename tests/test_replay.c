@@ -483,6 +483,13 @@ static const struct {
     {"bad_ret_field.txt", ":4:97: malformed cpuhp event: bad ret field"},
     {"func_cpu_out_of_range.txt", ":4:27: cpu 70000 out of range (at most 65535)"},
     {"empty.gz", ": empty file (after gunzip)"},
+    /* hostile stamps and numbers: once a negative bringup, a bogus stall, 65536 CPUs */
+    {"dmesg_brought_up_first.txt", ":5:1: \"smp: Brought up\" is stamped before \"smp: Bringing up secondary "
+                                   "CPUs\" (line 3): a negative bringup"},
+    {"event_out_of_order.txt", ":69:1: event stamped before the previous event of CPU 0's buffer (line 68): "
+                               "timestamps out of order"},
+    {"cpu_beyond_boot.txt", ":6:1: cpu 65535 is beyond the boot's 4 CPUs (dmesg \"smp: Brought up\" and the CPUs "
+                            "kicked)"},
 };
 
 static void expect_error(const char *path, const char *want) {

@@ -97,6 +97,75 @@ static void test_threads_shards_merge(void **state) {
   assert_int_equal(sh(&out, "sweep tests/data/bad-scenarios/unknown_axis.yaml 2>/dev/null"), 2);
 }
 
+/* Shard text with line `line` (1-based) replaced by `with` (NULL: the text cut after `with`
+ * bytes of that line, no newline). */
+static char *edit_line(const char *text, guint line, const char *with, gsize cut) {
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  g_assert(line <= g_strv_length(lines));
+  if (with) {
+    g_free(lines[line - 1]);
+    lines[line - 1] = g_strdup(with);
+    return g_strjoinv("\n", lines);
+  }
+  lines[line - 1][cut] = '\0';
+  g_free(lines[line]);
+  lines[line] = NULL;
+  return g_strjoinv("\n", lines);
+}
+
+/* merge checks every row whole: an empty, truncated or foreign shard, or a number out of
+ * int64, is FILE:LINE:COL and exit 2 (an empty one used to crash, the others passed). */
+static void test_merge_refuses_broken_shards(void **state) {
+  const char *sc = "scenarios/sweeps/skl-faults.yaml";
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-merge-XXXXXX", NULL);
+  g_autofree char *s0 = g_build_filename(dir, "s0", NULL), *s1 = g_build_filename(dir, "s1", NULL);
+  g_autofree char *bad = g_build_filename(dir, "bad", NULL);
+  for (int csv = 0; csv <= 1; csv++) {
+    const char *fmt = csv ? "csv" : "jsonl";
+    g_autofree char *out = NULL, *text = NULL;
+    assert_int_equal(sh(&out, "sweep %s --format=%s --shard=0/2 -o %s", sc, fmt, s0), 0);
+    assert_int_equal(sh(&out, "sweep %s --format=%s --shard=1/2 -o %s", sc, fmt, s1), 0);
+    assert_true(g_file_get_contents(s0, &text, NULL, NULL));
+    guint row = 2 + csv; /* the first row */
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    g_autofree char *big = g_strdup(lines[row - 1]), *foreign = g_strdup(lines[row]);
+    char *last = strrchr(big, csv ? ',' : ' '); /* the last metric */
+    g_autofree char *big2 = g_strdup_printf("%.*s%s1e400%s", (int)(last - big), big, csv ? "," : " ",
+                                            csv ? "" : "}");
+    char *cut = strstr(foreign, csv ? ",kernel," : "\"policy\": \"kernel\", ");
+    assert_non_null(cut);
+    memmove(cut, cut + (csv ? 7 : 20), strlen(cut + (csv ? 7 : 20)) + 1); /* drop a column */
+    struct {
+      char *text;
+      const char *want; /* after "FILE:" */
+      guint line;
+    } cases[] = {
+        {g_strdup(""), "1:1: empty", 1},
+        {edit_line(text, row, NULL, 25), "truncated", row},
+        {edit_line(text, row, csv ? "0,0," : "{\"point\": 0, \"run\": 0, \"seed\": ", 0),
+         csv ? "expected" : "unexpected end of input", row},
+        {edit_line(text, row, big2, 0), "not an integer", row},
+        /* an axis fewer, after a row with it */
+        {edit_line(text, row + 1, foreign, 0), csv ? "expected" : "keys are not", row + 1},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+      assert_true(g_file_set_contents(bad, cases[i].text, -1, NULL));
+      TuRan r = tu_run_env(NULL, "merge", bad, s1, NULL);
+      if (r.status != 2) fail_msg("%s case %u: exit %d", fmt, i, r.status);
+      g_autofree char *at = g_strdup_printf("cpuhpsim merge: %s:", bad);
+      if (!g_str_has_prefix(r.err, at) || !strstr(r.err, cases[i].want))
+        fail_msg("%s case %u: %s", fmt, i, r.err);
+      g_autofree char *line = g_strdup_printf("%u:", cases[i].line);
+      if (!g_str_has_prefix(r.err + strlen(at), line)) fail_msg("%s case %u: wrong line: %s", fmt, i, r.err);
+      assert_string_equal(r.out, "");
+      tu_ran_clear(&r);
+      g_free(cases[i].text);
+    }
+  }
+  g_unlink(s0), g_unlink(s1), g_unlink(bad);
+  g_rmdir(dir);
+}
+
 /* Faults from a scenario file act like --fail/--no-alive at every grid point, with the kernel's
  * semantics: a CPU failed in the kick pass is retried by the parallel online pass, not serially. */
 static void test_scenario_faults(void **state) {
@@ -132,6 +201,7 @@ int main(void) {
       cmocka_unit_test(test_bad_scenarios),
       cmocka_unit_test(test_grid_order),
       cmocka_unit_test(test_threads_shards_merge),
+      cmocka_unit_test(test_merge_refuses_broken_shards),
       cmocka_unit_test(test_explore),
       cmocka_unit_test(test_scenario_faults),
   };

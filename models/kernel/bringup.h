@@ -36,6 +36,9 @@ const char *cpuhp_mutation_name(CpuhpMutation m);
 /* By name ("sibling-first", ...); FALSE if unknown. */
 gboolean cpuhp_mutation_parse(const char *name, CpuhpMutation *out);
 
+/* Far above any real bringup (65536 CPUs take some tens of millions). */
+#define CPUHP_MAX_EVENTS_DEFAULT UINT64_C(100000000)
+
 typedef struct {
   uint64_t seed;
   gboolean trace; /* record cpuhp trace events in the result */
@@ -43,6 +46,8 @@ typedef struct {
   const CpuhpFault *faults;
   guint n_faults;
   const struct _CpuhpPolicy *policy; /* ordering policy (policy.h); NULL: "kernel" */
+  uint64_t max_events; /* the run is an error once it takes this many events (a runaway);
+                          0: CPUHP_MAX_EVENTS_DEFAULT */
   gboolean queue_every_event; /* for tests: no continuation runs in place (sim_engine_advance());
                                  the result must be the same, byte for byte */
 } CpuhpRunOptions;

@@ -132,7 +132,18 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->policy = g_strdup(cpuhp_policy_spec(pol));
 
   sim_engine_schedule(e, 0, ev_bp_start, &m, 0);
+  uint64_t max_events = opt->max_events ? opt->max_events : CPUHP_MAX_EVENTS_DEFAULT;
+  sim_engine_set_max_events(e, max_events);
   sim_engine_run(e, INT64_MAX);
+  if (sim_engine_exhausted(e)) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%s: the bringup did not end within %" G_GUINT64_FORMAT " events (--max-events): "
+                "a runaway, at simulated time %" G_GINT64_FORMAT " ns", p->source, max_events,
+                sim_engine_now(e));
+    cpuhp_result_free(m.res);
+    m.res = NULL;
+    goto out;
+  }
   g_assert(m.bp.done); /* every wait in the model ends or times out */
 
   for (CpuhpBpPhase ph = 0; ph < CPUHP_BP_N_PHASES; ph++) {

@@ -47,11 +47,17 @@ gboolean prof_parse_integer(const char *s, gboolean sign, int64_t *out, gboolean
   return TRUE;
 }
 
-gboolean prof_parse_duration(const YtNode *n, int64_t *out, GError **error) {
+gboolean prof_parse_duration(const YtNode *n, int64_t max, int64_t *out, GError **error) {
   const char *s = prof_need_scalar(n, "a duration", error);
   const char *why;
   if (!s) return FALSE;
-  if (sim_parse_duration(s, out, &why)) return TRUE;
+  if (sim_parse_duration(s, out, &why)) {
+    if (*out <= max) return TRUE;
+    char m[32];
+    g_autofree char *q = prof_shown(n);
+    sim_format_duration(max, m, sizeof m);
+    return FAIL(n, VALUE, "duration must be at most %s here, got %s", m, q);
+  }
   if (yt_is_null(n)) return FAIL(n, SCHEMA, "expected a duration, got an empty value");
   g_autofree char *q = prof_shown(n);
   return FAIL(n, VALUE, "%s %s", why, q);
@@ -110,15 +116,16 @@ static gboolean parse_sigma(const YtNode *n, double *out, GError **error) {
   char *end = NULL;
   double v = NAN;
   if (*s && s[strspn(s, "0123456789.eE+-")] == '\0') v = g_ascii_strtod(s, &end);
-  if (end && *end == '\0' && isfinite(v) && v >= 0) {
-    *out = v;
-    return TRUE;
-  }
   g_autofree char *q = prof_shown(n);
-  return FAIL(n, VALUE, "sigma must be a finite number >= 0, got %s", q);
+  if (!end || *end != '\0' || !isfinite(v) || v < 0)
+    return FAIL(n, VALUE, "sigma must be a finite number >= 0, got %s", q);
+  if (v > PROF_SIGMA_MAX)
+    return FAIL(n, VALUE, "sigma must be at most %g, got %s", PROF_SIGMA_MAX, q);
+  *out = v;
+  return TRUE;
 }
 
-static gboolean parse_samples(const YtNode *n, SimDist *d, GError **error) {
+static gboolean parse_samples(const YtNode *n, int64_t max, SimDist *d, GError **error) {
   if (n->kind != YT_SEQUENCE)
     return FAIL(n, SCHEMA, "samples must be a sequence of durations, got %s", yt_kind_name(n));
   if (n->items->len < 1 || n->items->len > MAX_SAMPLES)
@@ -126,17 +133,18 @@ static gboolean parse_samples(const YtNode *n, SimDist *d, GError **error) {
                 n->items->len);
   g_autofree int64_t *v = g_new(int64_t, n->items->len);
   for (guint i = 0; i < n->items->len; i++)
-    if (!prof_parse_duration(g_ptr_array_index(n->items, i), &v[i], error)) return FALSE;
+    if (!prof_parse_duration(g_ptr_array_index(n->items, i), max, &v[i], error)) return FALSE;
   d->samples = g_steal_pointer(&v);
   d->n_samples = n->items->len;
   return TRUE;
 }
 
-gboolean prof_parse_dist(const YtNode *n, SimDist *out, GError **error) {
+gboolean prof_parse_dist(const YtNode *n, int64_t max, SimDist *out, GError **error) {
   *out = (SimDist){0};
   if (n->kind == YT_SCALAR) {
     out->kind = SIM_DIST_FIXED;
-    return prof_parse_duration(n, &out->a, error);
+    out->max = max;
+    return prof_parse_duration(n, max, &out->a, error);
   }
   if (n->kind != YT_MAPPING)
     return FAIL(n, SCHEMA, "expected a duration or a {dist: ...} mapping, got %s", yt_kind_name(n));
@@ -170,15 +178,15 @@ gboolean prof_parse_dist(const YtNode *n, SimDist *out, GError **error) {
     if (!(p[i] = yt_mapping_get(n, params[i])))
       return FAIL(n, SCHEMA, "%s distribution needs '%s'", kind, params[i]);
 
-  SimDist d = {.kind = dist_kinds[k].kind};
+  SimDist d = {.kind = dist_kinds[k].kind, .max = max};
   switch (d.kind) {
   case SIM_DIST_FIXED:
   case SIM_DIST_EXPONENTIAL:
-    if (!prof_parse_duration(p[0], &d.a, error)) return FALSE;
+    if (!prof_parse_duration(p[0], max, &d.a, error)) return FALSE;
     break;
   case SIM_DIST_UNIFORM:
   case SIM_DIST_NORMAL:
-    if (!prof_parse_duration(p[0], &d.a, error) || !prof_parse_duration(p[1], &d.b, error))
+    if (!prof_parse_duration(p[0], max, &d.a, error) || !prof_parse_duration(p[1], max, &d.b, error))
       return FALSE;
     if (d.kind == SIM_DIST_UNIFORM && d.a > d.b) {
       g_autofree char *qa = prof_shown(p[0]), *qb = prof_shown(p[1]);
@@ -186,12 +194,12 @@ gboolean prof_parse_dist(const YtNode *n, SimDist *out, GError **error) {
     }
     break;
   case SIM_DIST_LOGNORMAL:
-    if (!prof_parse_duration(p[0], &d.a, error)) return FALSE;
+    if (!prof_parse_duration(p[0], max, &d.a, error)) return FALSE;
     if (d.a <= 0) return FAIL(p[0], VALUE, "lognormal median must be > 0");
     if (!parse_sigma(p[1], &d.sigma, error)) return FALSE;
     break;
   case SIM_DIST_EMPIRICAL:
-    if (!parse_samples(p[0], &d, error)) return FALSE;
+    if (!parse_samples(p[0], max, &d, error)) return FALSE;
     break;
   }
   *out = d;

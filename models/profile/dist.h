@@ -20,12 +20,24 @@ const char *prof_need_scalar(const YtNode *n, const char *what, GError **error);
 gboolean prof_parse_bool(const YtNode *n, gboolean *out, GError **error);
 /* Decimal integer, optional '-' when `sign`; FALSE on syntax; *overflow when out of int64. */
 gboolean prof_parse_integer(const char *s, gboolean sign, int64_t *out, gboolean *overflow);
-/* A duration with its unit ("20us"), not negative. */
-gboolean prof_parse_duration(const YtNode *n, int64_t *out, GError **error);
+/* The longest value a duration key takes, so that a whole run stays inside int64 ns: up to
+ * 65536 CPUs, each with some 150 costs (states, arch steps, retries) of at most a minute,
+ * is about 6e17 ns of the 9.2e18 int64 holds. A cost paid per item of a count (per possible
+ * CPU, per ring-buffer page, per VM exit: counts up to 1e6) is bounded by a millisecond. */
+#define PROF_COST_MAX (INT64_C(60) * 1000000000)
+#define PROF_PER_ITEM_MAX INT64_C(1000000)
+/* The shortest mean of kernel.alive_sleep, the BP's poll interval while it waits for ALIVE. */
+#define PROF_ALIVE_SLEEP_MIN INT64_C(100000)
+/* A lognormal's sigma: beyond it the tail is all clamping anyway. */
+#define PROF_SIGMA_MAX 10.0
+
+/* A duration with its unit ("20us"), from 0 to `max`. */
+gboolean prof_parse_duration(const YtNode *n, int64_t max, int64_t *out, GError **error);
 /* A decimal with at most 3 places (34, 0.7, 12.125) from 0 to `hi`; `key` names it. */
 gboolean prof_parse_percent(const YtNode *n, const char *key, int64_t hi, double *out,
                             GError **error);
 /* A mapping with a `dist` key: a distribution rather than a mapping of other keys. */
 gboolean prof_is_dist_mapping(const YtNode *n);
-/* A duration scalar (fixed), or {dist: KIND, params...}. */
-gboolean prof_parse_dist(const YtNode *n, SimDist *out, GError **error);
+/* A duration scalar (fixed), or {dist: KIND, params...}; every parameter at most `max`, which
+ * also clamps the draws (out->max). */
+gboolean prof_parse_dist(const YtNode *n, int64_t max, SimDist *out, GError **error);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/profile/dist.h"
 #include "models/profile/internal.h"
 #include "models/profile/overrides.h"
 
@@ -92,6 +93,15 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
                 "kernel.alive_spin (%s) is longer than kernel.alive_timeout (%s)",
                 sim_format_duration(p->kernel.alive_spin, spin, sizeof spin),
                 sim_format_duration(p->kernel.alive_timeout, timeout, sizeof timeout));
+  }
+  /* The BP polls for ALIVE once per alive_sleep until alive_timeout: the kernel sleeps
+   * usleep_range(1000, 2000) within a 10 s timeout (cpuhp_wait_for_sync_state), some 7000 polls.
+   * A tenth of that sleep at least keeps a run's events in proportion (60 s / 100 us). */
+  if (sim_dist_mean(&p->kernel.alive_sleep) < (double)PROF_ALIVE_SLEEP_MIN) {
+    char d[32];
+    return FAIL(where(root, "kernel.alive_sleep", NULL), VALUE,
+                "kernel.alive_sleep must average at least %s (the kernel sleeps 1 to 2 ms)",
+                sim_format_duration(PROF_ALIVE_SLEEP_MIN, d, sizeof d));
   }
   return prof_bind_states(p, yt_mapping_get(root, "states"), error);
 }

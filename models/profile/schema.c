@@ -38,8 +38,14 @@ G_STATIC_ASSERT(CPUHP_ENUM_PRIMARIES_FIRST == 0 && CPUHP_ENUM_INTERLEAVED == 1);
 #define STR(k, f, minlen, ch, def, doc) {k, T_STRING, OFF(f), minlen, 0, ch, def, doc}
 #define BOOL(k, f, def, doc) {k, T_BOOL, OFF(f), 0, 0, NULL, def, doc}
 #define UINT(k, f, lo, hi, def, doc) {k, T_UINT, OFF(f), lo, hi, NULL, def, doc}
-#define DUR(k, f, lo, def, doc) {k, T_DURATION, OFF(f), lo, INT64_MAX, NULL, def, doc}
-#define DIST(k, f, def, doc) {k, T_DIST, OFF(f), 0, 0, NULL, def, doc}
+/* Durations and distributions are bounded so that a whole run stays inside int64 ns (dist.h):
+ * a cost by PROF_COST_MAX, a cost paid per item of a count by PROF_PER_ITEM_MAX. */
+#define DUR(k, f, lo, hi, def, doc) {k, T_DURATION, OFF(f), lo, hi, NULL, def, doc}
+#define DIST(k, f, def, doc) {k, T_DIST, OFF(f), 0, PROF_COST_MAX, NULL, def, doc}
+#define DIST_PER_ITEM(k, f, def, doc) {k, T_DIST, OFF(f), 0, PROF_PER_ITEM_MAX, NULL, def, doc}
+#define COST PROF_COST_MAX
+#define PER_ITEM PROF_PER_ITEM_MAX
+#define HOUR (INT64_C(3600) * 1000000000)
 #define PCT(k, f, hi, def, doc) {k, T_PERCENT, OFF(f), 0, hi, NULL, def, doc}
 #define WAKEUP_DEFAULT "{dist: uniform, min: 350us, max: 3.5ms}"
 #define CPUS CPUHP_PROFILE_MAX_CPUS
@@ -73,11 +79,11 @@ static const Field fields[] = {
    "CONFIG_HZ: jiffy length for delay calibration"},
   BOOL("kernel.lpj_preset", kernel.lpj_preset, "false",
        "lpj= given (or kvmclock): APs skip delay calibration"),
-  DUR("kernel.smp_init_at", kernel.smp_init_at, 0, "0",
+  DUR("kernel.smp_init_at", kernel.smp_init_at, 0, HOUR, "0",
       "boot time of \"smp: Bringing up secondary CPUs\""),
-  DUR("kernel.alive_timeout", kernel.alive_timeout, 1, "10s",
+  DUR("kernel.alive_timeout", kernel.alive_timeout, 1, COST, "10s",
       "cpuhp_wait_for_sync_state gives up after this"),
-  DUR("kernel.alive_spin", kernel.alive_spin, 0, "1ms",
+  DUR("kernel.alive_spin", kernel.alive_spin, 0, COST, "1ms",
       "... and polls this long before it sleeps; <= alive_timeout"),
   DIST("kernel.alive_sleep", kernel.alive_sleep, "{dist: uniform, min: 1ms, max: 2ms}",
        "one usleep_range(1000, 2000) as it really sleeps"),
@@ -92,7 +98,7 @@ static const Field fields[] = {
        "trace_event=/ftrace= on the command line: ring buffer expanded at boot"),
   UINT("kernel.trace_buf_size", kernel.trace_buf_size, 1, G_MAXUINT, "1441792",
        "trace_buf_size=: ring buffer bytes per CPU once expanded"),
-  DIST("kernel.trace_rb_page", kernel.trace_rb_page, "0",
+  DIST_PER_ITEM("kernel.trace_rb_page", kernel.trace_rb_page, "0",
        "trace_rb_cpu_prepare: cost of one ring-buffer page of the global buffer"),
   UINT("kernel.trace_rb_global", kernel.trace_rb_global, 0, 63, "0",
        "index of the global trace buffer among the trace/RB:prepare instances"),
@@ -113,20 +119,20 @@ static const Field fields[] = {
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
   UINT("host.tick_hz", host.tick_hz, 0, 100000, "250",
        "host timer ticks/s on a busy host CPU; each one that lands on a running vCPU is an IRQ exit"),
-  DUR("host.halt_poll", host.halt_poll, 0, "0",
+  DUR("host.halt_poll", host.halt_poll, 0, COST, "0",
       "halt_poll_ns: a halted vCPU polls (burning a host CPU) this long before it blocks"),
   DIST("host.vcpu_wakeup", host.vcpu_wakeup, "0",
        "a blocked vCPU woken by an IPI or timer until it runs again (host wake-up, switch, entry)"),
   DIST("host.vcpu_reset", host.vcpu_reset, "0",
        "a vCPU's first entry after CPU_ON (reset), serialised on one host-wide lock"),
-  DIST("host.exit_cost.wfx", host.exit_cost[CPUHP_EXIT_WFX], "0",
+  DIST_PER_ITEM("host.exit_cost.wfx", host.exit_cost[CPUHP_EXIT_WFX], "0",
        "WFx exit whose wake-up the halt poll catches"),
-  DIST("host.exit_cost.irq", host.exit_cost[CPUHP_EXIT_IRQ], "0", "one IRQ exit"),
-  DIST("host.exit_cost.dabt_low", host.exit_cost[CPUHP_EXIT_DABT_LOW], "0",
+  DIST_PER_ITEM("host.exit_cost.irq", host.exit_cost[CPUHP_EXIT_IRQ], "0", "one IRQ exit"),
+  DIST_PER_ITEM("host.exit_cost.dabt_low", host.exit_cost[CPUHP_EXIT_DABT_LOW], "0",
        "one stage-2 data abort (fault-in or MMIO emulation)"),
-  DIST("host.exit_cost.sys64", host.exit_cost[CPUHP_EXIT_SYS64], "0",
+  DIST_PER_ITEM("host.exit_cost.sys64", host.exit_cost[CPUHP_EXIT_SYS64], "0",
        "one trapped system register access (also each IPI sent)"),
-  DIST("host.exit_cost.iabt_low", host.exit_cost[CPUHP_EXIT_IABT_LOW], "0", "one stage-2 instruction abort"),
+  DIST_PER_ITEM("host.exit_cost.iabt_low", host.exit_cost[CPUHP_EXIT_IABT_LOW], "0", "one stage-2 instruction abort"),
   UINT("host.ap_exits.dabt_low", host.ap_exits[CPUHP_EXIT_DABT_LOW], 0, 1000000, "0",
        "DABT_LOW exits on each AP's way to ALIVE (first touch, MMIO; x86: EPT violations)"),
   UINT("host.ap_exits.sys64", host.ap_exits[CPUHP_EXIT_SYS64], 0, 1000000, "0",
@@ -165,16 +171,16 @@ static const Field fields[] = {
        "X86_FEATURE_TSC_ADJUST: only a package's first CPU is tested"),
   BOOL("x86.tsc_unsynchronized", x86.tsc_unsynchronized, "false",
        "unsynchronized_tsc(): no sync test, TSC not trusted"),
-  DUR("x86.tsc_sync_first", x86.tsc_sync_first, 0, "20ms",
+  DUR("x86.tsc_sync_first", x86.tsc_sync_first, 0, COST, "20ms",
       "check_tsc_warp loop, package's first CPU"),
-  DUR("x86.tsc_sync_other", x86.tsc_sync_other, 0, "2ms", "check_tsc_warp loop, other CPUs"),
+  DUR("x86.tsc_sync_other", x86.tsc_sync_other, 0, COST, "2ms", "check_tsc_warp loop, other CPUs"),
   DIST("x86.tsc_sync_overhead", x86.tsc_sync_overhead, "10us",
        "IPI and rendezvous around the warp loop"),
   UINT("x86.tsc_sync_runs", x86.tsc_sync_runs, 1, 3, "1", "warp-test runs (TSC_ADJUST retries)"),
   UINT("x86.calibrate_jiffies", x86.calibrate_jiffies, 1, 1000, "20",
        "jiffies calibrate_delay() spends when it must measure"),
   DIST("x86.online_tail", x86.online_tail, "10us", "set_cpu_online .. cpuhp_online_idle"),
-  DUR("x86.sibling_map_per_cpu", x86.sibling_map_per_cpu, 0, "0",
+  DUR("x86.sibling_map_per_cpu", x86.sibling_map_per_cpu, 0, PER_ITEM, "0",
       "set_cpu_sibling_map(): per CPU already in cpu_sibling_setup_mask (the match_* walk)"),
 
   STR("arm64.conduit", arm64.conduit, 1, conduits, "hvc", "PSCI conduit: hvc (hypervisor) or smc (firmware)"),
@@ -183,9 +189,9 @@ static const Field fields[] = {
   DIST("arm64.secondary_startup", arm64.secondary_startup, "50us", "head.S: EL setup, MMU on, __secondary_switched"),
   DIST("arm64.start_kernel", arm64.start_kernel, "100us", "secondary_start_kernel up to notify_cpu_starting"),
   DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
-  DUR("arm64.siblings_per_cpu", arm64.siblings_per_cpu, 0, "0",
+  DUR("arm64.siblings_per_cpu", arm64.siblings_per_cpu, 0, PER_ITEM, "0",
       "store_cpu_topology(): update_siblings_masks() per online CPU it walks"),
-  DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, "5s", "__cpu_up waits this long for cpu_running"),
+  DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, COST, "5s", "__cpu_up waits this long for cpu_running"),
 };
 
 static const Field *field_by_key(const char *key) {
@@ -343,12 +349,12 @@ static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, 
     return TRUE;
   }
   case T_DURATION:
-    if (!prof_parse_duration(n, &v, error)) return FALSE;
+    if (!prof_parse_duration(n, INT64_MAX, &v, error)) return FALSE;
     if (!check_bounds(f, n, v, FALSE, 0, INT64_MAX, error)) return FALSE;
     *(int64_t *)dst = v;
     return TRUE;
   case T_DIST:
-    return prof_parse_dist(n, (SimDist *)dst, error);
+    return prof_parse_dist(n, f->hi, (SimDist *)dst, error);
   case T_PERCENT:
     return prof_parse_percent(n, f->key, f->hi, (double *)dst, error);
   case T_ENUM: {

@@ -18,7 +18,8 @@ static gboolean bind_instances(CpuhpStateCost *sc, const YtNode *n, GError **err
     return FAIL(n, VALUE, "instances: need 1 to %u costs, got %u", MAX_INSTANCES, n->items->len);
   sc->costs = g_new0(SimDist, n->items->len);
   for (; sc->n_costs < n->items->len; sc->n_costs++)
-    if (!prof_parse_dist(g_ptr_array_index(n->items, sc->n_costs), &sc->costs[sc->n_costs], error))
+    if (!prof_parse_dist(g_ptr_array_index(n->items, sc->n_costs), PROF_COST_MAX,
+                         &sc->costs[sc->n_costs], error))
       return FALSE;
   return TRUE;
 }
@@ -62,11 +63,15 @@ static gboolean bind_state(CpuhpStateCost *sc, const YtNode *v, GError **error) 
   }
   if (cost) {
     sc->costs = g_new0(SimDist, 1);
-    if (!prof_parse_dist(cost, &sc->costs[0], error)) return FALSE;
+    if (!prof_parse_dist(cost, PROF_COST_MAX, &sc->costs[0], error)) return FALSE;
     sc->n_costs = 1;
   }
-  if (per_possible && !prof_parse_duration(per_possible, &sc->per_possible_cpu, error)) return FALSE;
-  if (per_online && !prof_parse_duration(per_online, &sc->per_online_cpu, error)) return FALSE;
+  /* multiplied by the CPUs, for every CPU brought up: a per-item bound */
+  if (per_possible &&
+      !prof_parse_duration(per_possible, PROF_PER_ITEM_MAX, &sc->per_possible_cpu, error))
+    return FALSE;
+  if (per_online && !prof_parse_duration(per_online, PROF_PER_ITEM_MAX, &sc->per_online_cpu, error))
+    return FALSE;
   return !instances || bind_instances(sc, instances, error);
 }
 

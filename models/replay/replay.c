@@ -224,19 +224,69 @@ static void find_trace_window(CpuhpMeasured *m, const GArray *recs) {
   m->trace_bringup_ns = m->trace_end - m->trace_start;
 }
 
-static void find_dmesg(CpuhpMeasured *m, const GArray *log) {
-  for (guint i = 0; i < log->len; i++) {
-    const ReplayLogLine *l = &g_array_index(log, ReplayLogLine, i);
+/* "smp: Brought up" before "smp: Bringing up" on the log's clock would be a negative bringup. */
+static gboolean find_dmesg(CpuhpMeasured *m, const ReplayInput *in, GError **error) {
+  guint start_line = 0;
+  for (guint i = 0; i < in->log->len; i++) {
+    const ReplayLogLine *l = &g_array_index(in->log, ReplayLogLine, i);
     if (m->dmesg_start < 0 && strstr(l->text, "smp: Bringing up secondary CPUs")) {
       m->dmesg_start = l->ts;
+      start_line = l->line;
     } else if (m->dmesg_start >= 0 && m->dmesg_end < 0) {
       const char *b = strstr(l->text, "smp: Brought up ");
       const char *comma = b ? strstr(b, ", ") : NULL;
       if (!b) continue;
+      if (l->ts < m->dmesg_start)
+        return fail(error, CPUHP_REPLAY_ERROR_FORMAT,
+                    "%s:%u:1: \"smp: Brought up\" is stamped before \"smp: Bringing up secondary "
+                    "CPUs\" (line %u): a negative bringup", in->name, l->line, start_line);
       m->dmesg_end = l->ts;
       if (comma) m->dmesg_cpus = (guint)MIN(strtoul(comma + 2, NULL, 10), CPUHP_REPLAY_MAX_CPU + 1);
     }
   }
+  return TRUE;
+}
+
+/* Each CPU's trace buffer is in time order (the kernel merges the buffers by time, a dump may
+ * print them one after another): an event stamped before the one above it in the same buffer
+ * would pair an enter and exit across the gap (a negative or bogus duration). */
+static gboolean check_order(const ReplayInput *in, GError **error) {
+  g_autoptr(GHashTable) last = g_hash_table_new(NULL, NULL); /* exec cpu -> index + 1 */
+  for (guint i = 0; i < in->recs->len; i++) {
+    const ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);
+    gpointer key = GUINT_TO_POINTER(r->rec.exec_cpu);
+    guint prev = GPOINTER_TO_UINT(g_hash_table_lookup(last, key));
+    const ReplayRec *p = prev ? &g_array_index(in->recs, ReplayRec, prev - 1) : NULL;
+    if (p && r->line && r->rec.ts < p->rec.ts)
+      return fail(error, CPUHP_REPLAY_ERROR_FORMAT,
+                  "%s:%u:1: event stamped before the previous event of CPU %u's buffer (line %u): "
+                  "timestamps out of order", in->name, r->line, r->rec.exec_cpu, p->line);
+    g_hash_table_insert(last, key, GUINT_TO_POINTER(i + 1));
+  }
+  return TRUE;
+}
+
+/* The boot's own CPU count bounds every CPU number of the trace: dmesg's "Brought up N CPUs",
+ * or the highest CPU kicked or brought up (an event of those steps). A corrupt cpu field
+ * (0065535) must not make diff or calibrate simulate 65536 CPUs. An excerpt with neither has
+ * no count of its own: only the reader's limit applies. */
+static gboolean check_cpus(CpuhpMeasured *m, const ReplayInput *in, GError **error) {
+  guint bound = m->dmesg_cpus;
+  for (guint i = 0; i < in->recs->len; i++) {
+    const ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);
+    if (!r->is_func && (r->rec.step == m->bringup_step || (m->kick_step && r->rec.step == m->kick_step)))
+      bound = MAX(bound, r->rec.cpu + 1);
+  }
+  if (!bound) return TRUE;
+  for (guint i = 0; i < in->recs->len; i++) {
+    const ReplayRec *r = &g_array_index(in->recs, ReplayRec, i);
+    guint cpu = MAX(r->is_func ? 0 : r->rec.cpu, r->rec.exec_cpu);
+    if (r->line && cpu >= bound)
+      return fail(error, CPUHP_REPLAY_ERROR_FORMAT,
+                  "%s:%u:1: cpu %u is beyond the boot's %u CPUs (%s)", in->name, r->line, cpu, bound,
+                  m->dmesg_cpus ? "dmesg \"smp: Brought up\" and the CPUs kicked" : "the CPUs kicked");
+  }
+  return TRUE;
 }
 
 /* ---- sequences and statistics --------------------------------------------------------- */
@@ -465,6 +515,7 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
       return fail(error, CPUHP_REPLAY_ERROR_FORMAT, "%s:%u:1: timestamp too large for a %" G_GUINT64_FORMAT " kHz TSC",
                   in->name, r->line, m->tsc_khz);
   }
+  if (!check_order(in, error)) return FALSE;
   g_array_sort(in->recs, cmp_rec); /* the kernel merges CPU buffers by time; make sure */
   find_landmark_steps(m, in->recs);
   gboolean assumed = !m->bringup_step;
@@ -472,7 +523,7 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   find_trace_window(m, in->recs);
   if (assumed && m->first_ap_event >= 0)
     note(m, "no bringup callback (cpuhp_bringup_ap, bringup_cpu) in the trace: step 86 assumed");
-  find_dmesg(m, in->log);
+  if (!find_dmesg(m, in, error) || !check_cpus(m, in, error)) return FALSE;
   if (!in->raw_ts && m->dmesg_start >= 0 && m->dmesg_end >= 0) {
     m->method = CPUHP_MEASURE_DMESG;
     m->window_start = m->dmesg_start;

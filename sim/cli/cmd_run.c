@@ -24,6 +24,7 @@
 int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *perfetto = NULL;
+  gint64 max_events = (gint64)CPUHP_MAX_EVENTS_DEFAULT;
   GOptionEntry entries[] = {
       cli_option(CLI_OPT_PARALLEL, &f),
       cli_option(CLI_OPT_TOPOLOGY, &f),
@@ -40,6 +41,7 @@ int cmd_run(int argc, char **argv) {
       cli_option_help(CLI_OPT_CMDLINE, &f, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed"),
       cli_option(CLI_OPT_POLICY, &f),
       cli_option(CLI_OPT_RUNS, &f),
+      {"max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "A run that takes more events than this is an error (exit 2), not a hang (default 100000000)", "N"},
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("run", &argc, &argv, entries, "[PROFILE]",
@@ -55,6 +57,7 @@ int cmd_run(int argc, char **argv) {
   const char *format;
   if ((status = cli_common_values("run", &f, "text|json", &seed, &runs, &format))) return status;
   gboolean json = g_str_equal(format, "json");
+  if (max_events < 1) return cli_fail("run", "--max-events: expected at least 1, got %" G_GINT64_FORMAT, max_events);
   if (f.ftrace && !*f.ftrace) return cli_fail("run", "--ftrace: empty file name");
   if (perfetto && !*perfetto) return cli_fail("run", "--perfetto: empty file name");
   if (f.policy && g_strv_length(f.policy) > 1) return cli_fail("run", "--policy: one policy per run (compare takes several)");
@@ -78,7 +81,7 @@ int cmd_run(int argc, char **argv) {
     }
   }
   CpuhpRunOptions opt = {.seed = seed, .trace = f.ftrace || perfetto || f.check || f.fingerprint, .faults = (const CpuhpFault *)faults->data,
-                         .n_faults = faults->len, .policy = pols->pdata[0]};
+                         .n_faults = faults->len, .policy = pols->pdata[0], .max_events = (uint64_t)max_events};
   g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
   if (!r) {
     fprintf(stderr, "%s\n", err->message);
@@ -86,7 +89,10 @@ int cmd_run(int argc, char **argv) {
   }
   if (runs > 1) {
     g_autoptr(CpuhpSamples) mc = cpuhp_mc_run(p, &opt, (guint)runs, &err);
-    g_assert(mc); /* the first run of the same options just succeeded */
+    if (!mc) { /* another seed of the same options ran away (--max-events) */
+      fprintf(stderr, "%s\n", err->message);
+      return 2;
+    }
     g_autoptr(GString) out = g_string_new(NULL);
     if (json) cpuhp_report_mc_json(out, r, mc);
     else cpuhp_report_mc_text(out, r, mc);

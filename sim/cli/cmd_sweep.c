@@ -286,6 +286,84 @@ static gint row_cmp(gconstpointer a, gconstpointer b) {
   return (x->run > y->run) - (x->run < y->run);
 }
 
+/* A decimal integer, whole field (a row's numbers are integer nanoseconds and counts). */
+static gboolean int_text(const char *s, gboolean sign, int64_t *out) {
+  return g_ascii_string_to_signed(s, 10, sign ? INT64_MIN : 0, INT64_MAX, out, NULL) &&
+         (s[0] != '0' || s[1] == '\0') && s[0] != '+';
+}
+
+/* The fields of one CSV line, quotes undone (csv_field()'s inverse); NULL if a quote is open. */
+static GPtrArray *csv_split(const char *line) {
+  g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GString) cur = g_string_new(NULL);
+  gboolean quoted = FALSE;
+  for (const char *p = line;; p++) {
+    if (quoted && *p == '"' && p[1] == '"') g_string_append_c(cur, *p++);
+    else if (*p == '"' && (quoted || cur->len == 0)) quoted = !quoted;
+    else if (quoted && *p) g_string_append_c(cur, *p);
+    else if (*p == ',' || !*p) {
+      g_ptr_array_add(f, g_strdup(cur->str));
+      g_string_truncate(cur, 0);
+      if (!*p) break;
+    } else g_string_append_c(cur, *p);
+  }
+  return quoted ? NULL : g_steal_pointer(&f);
+}
+
+/* A row's columns as run_point() writes them: point, run, seed, the axes, the counts, the
+ * metrics. */
+static gboolean shape_ok(const char *const *cols) {
+  guint n = g_strv_length((char **)cols), tail = 2 + CPUHP_METRIC_N;
+  if (n < 3 + tail || strcmp(cols[0], "point") || strcmp(cols[1], "run") || strcmp(cols[2], "seed") ||
+      strcmp(cols[n - tail], "cpus_total") || strcmp(cols[n - tail + 1], "cpus_online"))
+    return FALSE;
+  for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
+    if (strcmp(cols[n - CPUHP_METRIC_N + k], cpuhp_metric_key(k))) return FALSE;
+  return TRUE;
+}
+
+/* One row of a shard, checked whole: a truncated line, a number out of int64 (1e400) or a row
+ * of another shape than `shape` (JSONL: the first row's keys; CSV: the header's columns) is
+ * refused with the reason in *why. `shape` is set from the first row seen. */
+static gboolean row_read(const char *line, gboolean csv, GStrv *shape, Row *r, char **why) {
+  int64_t point, run, seed;
+  if (csv) {
+    g_autoptr(GPtrArray) f = csv_split(line);
+    guint tail = 2 + CPUHP_METRIC_N; /* cpus_total, cpus_online, the metrics */
+    if (!f || f->len != g_strv_length(*shape) || f->len < 3 + tail)
+      return *why = g_strdup_printf("expected %u columns", g_strv_length(*shape)), FALSE;
+    if (!int_text(f->pdata[0], FALSE, &point) || !int_text(f->pdata[1], FALSE, &run) ||
+        !int_text(f->pdata[2], FALSE, &seed))
+      return *why = g_strdup("point, run and seed must be whole numbers"), FALSE;
+    for (guint i = f->len - tail; i < f->len; i++)
+      if (!int_text(f->pdata[i], TRUE, &seed))
+        return *why = g_strdup_printf("column %u is not an integer", i + 1), FALSE;
+  } else {
+    g_autoptr(GError) err = NULL;
+    g_autoptr(SimJson) j = sim_json_parse(line, strlen(line), &err);
+    if (!j) return *why = g_strdup(err->message), FALSE;
+    if (j->type != SIM_JSON_OBJECT) return *why = g_strdup("not a JSON object"), FALSE;
+    g_ptr_array_add(j->keys, NULL); /* as a GStrv for the comparison */
+    const char *const *keys = (const char *const *)j->keys->pdata;
+    gboolean same = *shape ? g_strv_equal((const char *const *)*shape, keys) : shape_ok(keys);
+    if (!*shape) *shape = g_strdupv((GStrv)j->keys->pdata);
+    g_ptr_array_remove_index(j->keys, j->keys->len - 1);
+    if (!same) return *why = g_strdup("its keys are not those of the shard's rows"), FALSE;
+    if (!sim_json_int(sim_json_get(j, "point"), &point) || !sim_json_int(sim_json_get(j, "run"), &run) ||
+        !sim_json_int(sim_json_get(j, "seed"), &seed) || point < 0 || run < 0 || seed < 0)
+      return *why = g_strdup("point, run and seed must be whole numbers"), FALSE;
+    for (guint i = 0; i < j->items->len; i++) {
+      const SimJson *v = j->items->pdata[i];
+      if (v->type == SIM_JSON_NUMBER ? !sim_json_int(v, &seed) : v->type != SIM_JSON_STRING)
+        return *why = g_strdup_printf("'%s' is not an integer or a string", (char *)j->keys->pdata[i]), FALSE;
+    }
+  }
+  if (run > G_MAXUINT) return *why = g_strdup("run out of range"), FALSE;
+  r->point = (guint64)point;
+  r->run = (guint)run;
+  return TRUE;
+}
+
 int cmd_merge(int argc, char **argv) {
   g_autofree char *output = NULL;
   GOptionEntry entries[] = {
@@ -305,6 +383,7 @@ int cmd_merge(int argc, char **argv) {
   gboolean csv0 = FALSE;
   g_autofree gboolean *have = NULL;
   g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
+  g_auto(GStrv) shape = NULL; /* JSONL: the first row's keys; CSV: the header's columns */
   int rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
     g_autofree char *text = NULL;
@@ -312,7 +391,17 @@ int cmd_merge(int argc, char **argv) {
       rc = cli_fail("merge", "%s", err->message);
       break;
     }
+    if (!*text) {
+      rc = cli_fail("merge", "%s:1:1: empty, not the output of cpuhpsim sweep", argv[i]);
+      break;
+    }
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint n_lines = g_strv_length(lines);
+    if (!g_str_has_suffix(text, "\n")) { /* sweep ends every line: the file was cut short */
+      rc = cli_fail("merge", "%s:%u:%zu: truncated: the last line has no end", argv[i], n_lines,
+                    strlen(lines[n_lines - 1]) + 1);
+      break;
+    }
     gboolean csv = g_str_has_prefix(lines[0], "# ");
     g_autoptr(SimJson) json = NULL;
     Meta meta;
@@ -326,8 +415,19 @@ int cmd_merge(int argc, char **argv) {
       meta0 = meta;
       csv0 = csv;
       have = g_new0(gboolean, sn);
-      if (csv) csv_header = g_strdup(lines[1] ? lines[1] : "");
-    } else if (csv != csv0 || strcmp(meta.source, meta0.source) || meta.points != meta0.points || meta.runs != meta0.runs ||
+      if (csv) {
+        csv_header = g_strdup(lines[1] ? lines[1] : "");
+        g_autoptr(GPtrArray) cols = csv_split(csv_header);
+        if (cols) {
+          g_ptr_array_add(cols, NULL);
+          shape = g_strdupv((GStrv)cols->pdata);
+        }
+        if (!cols || !shape_ok((const char *const *)shape)) {
+          rc = cli_fail("merge", "%s:2:1: not the header of a sweep's CSV", argv[i]);
+          break;
+        }
+      }
+    } else if ((csv && g_strcmp0(lines[1], csv_header) != 0) || csv != csv0 || strcmp(meta.source, meta0.source) || meta.points != meta0.points || meta.runs != meta0.runs ||
                sn != meta0.nshards) {
       rc = cli_fail("merge", "%s:1:1: from another sweep, or split into another number of shards", argv[i]);
       break;
@@ -340,9 +440,14 @@ int cmd_merge(int argc, char **argv) {
     for (guint l = csv ? 2 : 1; lines[l] && !rc; l++) {
       if (!*lines[l]) continue;
       Row r = {0};
-      int ok = csv ? sscanf(lines[l], "%" G_GUINT64_FORMAT ",%u,", &r.point, &r.run)
-                   : sscanf(lines[l], "{\"point\": %" G_GUINT64_FORMAT ", \"run\": %u,", &r.point, &r.run);
-      if (ok != 2 || r.point >= meta0.points || r.point % sn != si) {
+      g_autofree char *why = NULL;
+      if (!row_read(lines[l], csv, &shape, &r, &why)) {
+        unsigned col = 1, n = 0; /* the JSON reader's "1:COL: " names the place in the line */
+        if (sscanf(why, "1:%u: %n", &col, &n) != 1 || !n) col = 1, n = 0;
+        rc = cli_fail("merge", "%s:%u:%u: not a row of a sweep: %s", argv[i], l + 1, col, why + n);
+        break;
+      }
+      if (r.point >= meta0.points || r.run >= meta0.runs || r.point % sn != si) {
         rc = cli_fail("merge", "%s:%u:1: not a row of shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, argv[i], l + 1, si, sn);
         break;
       }
@@ -355,8 +460,12 @@ int cmd_merge(int argc, char **argv) {
   if (!rc && rows->len != meta0.points * meta0.runs)
     rc = cli_fail("merge", "%u rows, the sweep has %" G_GUINT64_FORMAT, rows->len, meta0.points * meta0.runs);
   g_autoptr(GString) out = g_string_new(NULL);
+  if (!rc) g_array_sort(rows, row_cmp);
+  for (guint i = 1; !rc && i < rows->len; i++)
+    if (row_cmp(&g_array_index(rows, Row, i - 1), &g_array_index(rows, Row, i)) == 0)
+      rc = cli_fail("merge", "point %" G_GUINT64_FORMAT " run %u given twice", g_array_index(rows, Row, i).point,
+                    g_array_index(rows, Row, i).run);
   if (!rc) {
-    g_array_sort(rows, row_cmp);
     if (csv0) g_string_append(out, "# ");
     meta0.shard = 0;
     meta0.nshards = 1;

@@ -8,6 +8,8 @@ struct _SimEngine {
   int64_t until; /* of the running sim_engine_run() */
   gboolean no_inline; /* sim_engine_set_inline(FALSE) */
   gboolean stop;
+  uint64_t max_events; /* 0: none */
+  gboolean exhausted;
 };
 
 SimEngine *sim_engine_new(void) {
@@ -40,7 +42,13 @@ uint64_t sim_engine_run(SimEngine *e, int64_t until) {
   e->stop = FALSE;
   e->until = until;
   e->clock.limit_valid = FALSE;
-  while (!e->stop && sim_eventq_pop(e->q, &ev)) {
+  while (!e->stop) {
+    if (G_UNLIKELY(e->max_events && e->clock.events_run + ran >= e->max_events) &&
+        sim_eventq_size(e->q)) {
+      e->exhausted = TRUE;
+      break;
+    }
+    if (!sim_eventq_pop(e->q, &ev)) break;
     e->clock.limit_valid = FALSE; /* the queue lost its head */
     if (ev.time > until) { /* put it back untouched: same time and seq */
       sim_eventq_push(e->q, &ev);
@@ -86,4 +94,6 @@ void sim_engine_stop(SimEngine *e) {
   e->clock.limit_valid = TRUE;
 }
 uint64_t sim_engine_events_run(const SimEngine *e) { return e->clock.events_run; }
+void sim_engine_set_max_events(SimEngine *e, uint64_t max_events) { e->max_events = max_events; }
+gboolean sim_engine_exhausted(const SimEngine *e) { return e->exhausted; }
 gsize sim_engine_pending(const SimEngine *e) { return sim_eventq_size(e->q); }

@@ -73,5 +73,9 @@ static inline void sim_engine_advance_to(SimEngine *e, int64_t t, uint64_t n) {
  * any time, so every continuation goes through the queue. A model's results must not change. */
 void sim_engine_set_inline(SimEngine *e, gboolean allowed);
 void sim_engine_stop(SimEngine *e);
+/* A budget: sim_engine_run() stops before dispatching an event once this many have run in all
+ * (0: none), and sim_engine_exhausted() then says so. Turns a model's runaway into an error. */
+void sim_engine_set_max_events(SimEngine *e, uint64_t max_events);
+gboolean sim_engine_exhausted(const SimEngine *e);
 uint64_t sim_engine_events_run(const SimEngine *e);
 gsize sim_engine_pending(const SimEngine *e);

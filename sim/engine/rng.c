@@ -36,7 +36,7 @@ static int64_t clamp_ns(double v) {
   return (int64_t)llround(v);
 }
 
-int64_t sim_dist_sample(const SimDist *d, uint64_t seed, SimRngKey key) {
+static int64_t dist_draw(const SimDist *d, uint64_t seed, SimRngKey key) {
   switch (d->kind) {
   case SIM_DIST_FIXED:
     return d->a;
@@ -60,6 +60,11 @@ int64_t sim_dist_sample(const SimDist *d, uint64_t seed, SimRngKey key) {
     return d->samples[sim_rng_bits(seed, key, 0) % d->n_samples];
   }
   g_assert_not_reached();
+}
+
+int64_t sim_dist_sample(const SimDist *d, uint64_t seed, SimRngKey key) {
+  int64_t v = dist_draw(d, seed, key);
+  return d->max > 0 && v > d->max ? d->max : v;
 }
 
 double sim_dist_mean(const SimDist *d) {

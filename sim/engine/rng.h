@@ -41,12 +41,13 @@ typedef struct {
   double sigma;     /* LOGNORMAL: sigma of the underlying normal */
   int64_t *samples; /* EMPIRICAL (owned) */
   guint n_samples;
+  int64_t max;      /* > 0: draws clamp to it (a normal's or lognormal's tail); 0: none */
 } SimDist;
 
 static inline SimDist sim_dist_fixed(int64_t ns) {
   return (SimDist){.kind = SIM_DIST_FIXED, .a = ns};
 }
-/* Draws one value (>= 0) for `key`. */
+/* Draws one value (>= 0, and <= d->max when that is set) for `key`. */
 int64_t sim_dist_sample(const SimDist *d, uint64_t seed, SimRngKey key);
 /* Expected value in ns (for reports and for sanity checks, never for results). */
 double sim_dist_mean(const SimDist *d);
