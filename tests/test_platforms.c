@@ -287,6 +287,8 @@ static const Beyond beyond[] = {
     {"kboot_icount_32_p1", "qemu-tcg-icount-x86_64", 1, 32, 1, 1, -10, 10, TRUE},
     {"kboot_icount_64_p0", "qemu-tcg-icount-x86_64", 1, 64, 1, 0, -10, 10, TRUE},
     {"kboot_icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -10, 10, TRUE},
+    {"kboot_icount_96_p0", "qemu-tcg-icount-x86_64", 1, 96, 1, 0, -10, 10, TRUE},
+    {"kboot_icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -10, 10, TRUE},
     {"kboot_icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -10, 10, TRUE},
     {"kboot_icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -10, 10, TRUE},
 };
