@@ -30,30 +30,57 @@ static gboolean prepare_on_bp(const CpuhpProfile *p, const CpuhpResult *r, GStri
   return TRUE;
 }
 
+/* Whether the walk up from step `from` to `to` skips every row in between: cpuhp_next_state()
+ * passes over states without a startup callback, so st->state can stand above the last traced
+ * step at a state that only has a teardown. */
+static gboolean only_teardowns_between(const CpuhpTable *t, int from, int to) {
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    if (s->step > from && s->step <= to && s->startup) return FALSE;
+  }
+  return TRUE;
+}
+
 /* Per CPU, states go strictly up while it is brought up (a multi-instance state repeats) and
- * strictly down while it is rolled back; a rollback starts at or below the last state reached,
- * and a retry after one starts over from OFFLINE. */
+ * strictly down while it is rolled back; a retry after a rollback starts over. A rollback starts
+ * where cpuhp_reset_state() puts it: one below st->state, the state that failed (or at it, for the
+ * instances a multi-instance state had set up). A failing callback's exit event prints st->state:
+ * for CPUHP_BRINGUP_CPU that is as far as the AP got, CPUHP_AP_ONLINE_IDLE after an ONLINE
+ * failure, so takedown_cpu() at CPUHP_TEARDOWN_CPU is next (cpuhp_up_callbacks() 6.12). An
+ * injected failure (st->fail) is not traced: there the rollback starts at or below the last state
+ * entered, or at a teardown-only state the walk up passed over. */
 static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  enum { NONE, UP, DOWN, FAILED };
   const CpuhpTable *t = table_of(p);
-  g_autofree int *last = g_new0(int, r->n_cpus);
-  g_autofree int *dir = g_new0(int, r->n_cpus); /* 0 none yet, +1 up, -1 down */
+  g_autofree int *last = g_new0(int, r->n_cpus); /* last step entered; st->state after a failure */
+  g_autofree int *dir = g_new0(int, r->n_cpus);
   for (guint i = 0; i < r->trace->len; i++) {
     const CpuhpTraceEvent *e = ev(r, i);
-    if (e->type == CPUHP_TRACE_EXIT) continue;
+    if (e->type == CPUHP_TRACE_EXIT) {
+      if (e->ret) last[e->cpu] = e->target, dir[e->cpu] = FAILED;
+      continue;
+    }
     const CpuhpStep *s = cpuhp_table_at(t, (guint)e->step);
     gboolean down = s && s->teardown && g_str_equal(e->fn, s->teardown);
+    gboolean multi = s && s->multi_instance;
     int prev = last[e->cpu];
     gboolean ok;
     if (!down)
-      ok = dir[e->cpu] < 0 || e->step > prev || (e->step == prev && s && s->multi_instance);
+      ok = dir[e->cpu] == DOWN || dir[e->cpu] == FAILED || e->step > prev ||
+           (e->step == prev && dir[e->cpu] == UP && multi);
+    else if (dir[e->cpu] == UP)
+      ok = e->step <= prev || only_teardowns_between(t, prev, e->step);
+    else if (dir[e->cpu] == FAILED)
+      ok = e->step < prev || (e->step == prev && multi);
     else
-      ok = dir[e->cpu] > 0 ? e->step <= prev : e->step < prev;
+      ok = dir[e->cpu] == DOWN && e->step < prev;
     if (!ok) {
-      g_string_append_printf(why, "CPU%u: step %d (%s) after step %d", e->cpu, e->step, e->fn, prev);
+      g_string_append_printf(why, "CPU%u: step %d (%s) after %s %d", e->cpu, e->step, e->fn,
+                             dir[e->cpu] == FAILED ? "a failure at state" : "step", prev);
       return FALSE;
     }
     last[e->cpu] = e->step;
-    dir[e->cpu] = down ? -1 : +1;
+    dir[e->cpu] = down ? DOWN : UP;
   }
   return TRUE;
 }
