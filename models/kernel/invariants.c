@@ -154,22 +154,22 @@ static gboolean microcode_before_release(const CpuhpProfile *p, const CpuhpResul
   return TRUE;
 }
 
+/* Whether CPU b runs while CPU a, a thread of the same core, writes microcode. */
+static gboolean runs_during_microcode(const CpuhpResult *r, guint a, guint b) {
+  const CpuhpCpuResult *x = &r->cpus[a], *y = &r->cpus[b];
+  if (a == 0 || b == a || x->ucode_apply[0] < 0 || y->package != x->package || y->core != x->core) return FALSE;
+  return b == 0 || (y->running >= 0 && y->running < x->ucode_apply[1]);
+}
+
 /* While a thread writes microcode, the other threads of its core are quiescent (waiting for
  * INIT/SIPI): the reason for primary-threads-first on x86. */
 static gboolean microcode_siblings_quiet(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
-  for (guint a = 1; a < r->n_cpus; a++) {
-    const CpuhpCpuResult *x = &r->cpus[a];
-    if (x->ucode_apply[0] < 0) continue;
-    for (guint b = 0; b < r->n_cpus; b++) {
-      const CpuhpCpuResult *y = &r->cpus[b];
-      if (b == a || y->core != x->core) continue;
-      gboolean y_running = b == 0 || (y->running >= 0 && y->running < x->ucode_apply[1]);
-      if (y_running) {
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = 0; b < r->n_cpus; b++)
+      if (runs_during_microcode(r, a, b)) {
         g_string_append_printf(why, "CPU%u ran while CPU%u (same core) applied microcode", b, a);
         return FALSE;
       }
-    }
-  }
   return TRUE;
 }
 
@@ -234,6 +234,50 @@ static const CpuhpInvariant invariants[] = {
     {"waits_end", "every wait ends or times out as the kernel does; every CPU ends online or failed", waits_end},
 };
 
+/* ---- known properties of the kernel ---------------------------------------------------- */
+
+/* The primary thread of the core of `cpu` never reported alive, and the core has more than two
+ * threads. */
+static gboolean core_of_dead_primary_smt4(const CpuhpResult *r, guint cpu) {
+  const CpuhpCpuResult *x = &r->cpus[cpu];
+  guint threads = 0;
+  gboolean dead_primary = FALSE;
+  for (guint c = 0; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *y = &r->cpus[c];
+    if (y->package != x->package || y->core != x->core) continue;
+    threads++;
+    if (y->primary && y->status == CPUHP_CPU_FAILED && y->alive < 0) dead_primary = TRUE;
+  }
+  return dead_primary && threads > 2;
+}
+
+/* Every pair that breaks microcode_siblings_quiet is two siblings of such a core. */
+static gboolean smt4_dead_primary(const CpuhpProfile *p, const CpuhpResult *r) {
+  gboolean any = FALSE;
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = 0; b < r->n_cpus; b++) {
+      if (!runs_during_microcode(r, a, b)) continue;
+      if (b == 0 || r->cpus[b].primary || !core_of_dead_primary_smt4(r, a)) return FALSE;
+      any = TRUE;
+    }
+  return any;
+}
+
+static const CpuhpKnownProperty known_properties[] = {
+    {"smt4_dead_primary_microcode", "microcode_siblings_quiet",
+     "a core's primary thread never comes alive: the siblings' kick pass starts all its siblings "
+     "at once and, with more than two threads a core, two of them load microcode together",
+     "kernel/cpu.c cpuhp_bringup_cpus_parallel() (6.12): the primary threads' pass, then "
+     "cpuhp_bringup_mask() kicks every other thread at once; arch/x86/kernel/cpu/microcode/core.c "
+     "load_ucode_ap(); docs/verify.md",
+     smt4_dead_primary},
+};
+
+const CpuhpKnownProperty *cpuhp_known_properties(guint *n) {
+  *n = G_N_ELEMENTS(known_properties);
+  return known_properties;
+}
+
 const CpuhpInvariant *cpuhp_invariants(guint *n) {
   *n = G_N_ELEMENTS(invariants);
   return invariants;
@@ -248,7 +292,10 @@ GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
   for (guint i = 0; i < G_N_ELEMENTS(invariants); i++) {
     g_autoptr(GString) why = g_string_new(NULL);
     if (invariants[i].check(p, r, why)) continue;
-    CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE)};
+    CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE), NULL};
+    for (guint k = 0; k < G_N_ELEMENTS(known_properties) && !v.known; k++)
+      if (g_str_equal(known_properties[k].rule, v.inv->name) && known_properties[k].matches(p, r))
+        v.known = &known_properties[k];
     g_array_append_val(out, v);
   }
   return out;
