@@ -164,6 +164,33 @@ static void test_online_failure_rollback_holds(void **state) {
   }
 }
 
+/* A failure with nothing to undo: CPUHP_CREATE_THREADS (step 1) has no teardown, so after
+ * perf:prepare (2) fails no teardown runs; serial, the CPU ends failed after a startup callback;
+ * parallel, the online pass retries it from step 1. Both are the kernel's own sequence. */
+static void test_failure_with_nothing_to_undo_holds(void **state) {
+  g_autoptr(CpuhpProfile) p = tu_profile("topology.sockets=1", "topology.cores_per_socket=2",
+                                         "topology.threads_per_core=1", "topology.numa_nodes=0", NULL);
+  for (int par = 0; par <= 1; par++) {
+    g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", par);
+    g_autoptr(GPtrArray) v = violated(p, r);
+    for (guint i = 0; i < v->len; i++) g_printerr("violated: %s\n", (char *)v->pdata[i]);
+    assert_int_equal(v->len, 0);
+    guint entered = 0;
+    for (guint i = 0; i < r->trace->len; i++) {
+      const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
+      if (e->cpu == 1 && e->type != CPUHP_TRACE_EXIT && e->step == 1) entered++;
+    }
+    assert_int_equal(entered, par ? 2 : 1); /* the retry, in parallel */
+  }
+  { /* a state with a teardown reached, and none run: still caught */
+    g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", FALSE);
+    CpuhpTraceEvent *e = find(r, 1, 1, CPUHP_TRACE_ENTER);
+    e->step = 2;
+    g_strlcpy(e->fn, "perf_event_init_cpu", sizeof e->fn);
+    assert_only(p, r, "rollback_ends_offline");
+  }
+}
+
 /* The arm64 RFC's change (no primary-first rule) expressed in a profile: on an x86 machine with
  * SMT and a microcode loader, the rule exists for a reason, and the check says which. */
 static void test_smt_rule_off_on_x86(void **state) {
@@ -187,6 +214,7 @@ int main(void) {
       cmocka_unit_test(test_hold_on_correct_runs),
       cmocka_unit_test(test_each_has_a_failing_twin),
       cmocka_unit_test(test_online_failure_rollback_holds),
+      cmocka_unit_test(test_failure_with_nothing_to_undo_holds),
       cmocka_unit_test(test_smt_rule_off_on_x86),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,6 +54,8 @@ static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GS
   const CpuhpTable *t = table_of(p);
   g_autofree int *last = g_new0(int, r->n_cpus); /* last step entered; st->state after a failure */
   g_autofree int *dir = g_new0(int, r->n_cpus);
+  g_autofree int *first = g_new0(int, r->n_cpus);      /* the first step the CPU entered */
+  g_autofree gboolean *undo = g_new0(gboolean, r->n_cpus); /* a state entered has a teardown */
   for (guint i = 0; i < r->trace->len; i++) {
     const CpuhpTraceEvent *e = ev(r, i);
     if (e->type == CPUHP_TRACE_EXIT) {
@@ -65,9 +67,11 @@ static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GS
     gboolean multi = s && s->multi_instance;
     int prev = last[e->cpu];
     gboolean ok;
+    /* an untraced failure (st->fail) with nothing to undo, then the retry from the start */
+    gboolean retry = dir[e->cpu] == UP && r->cpus[e->cpu].failed_step && !undo[e->cpu] && e->step == first[e->cpu];
     if (!down)
       ok = dir[e->cpu] == DOWN || dir[e->cpu] == FAILED || e->step > prev ||
-           (e->step == prev && dir[e->cpu] == UP && multi);
+           (e->step == prev && dir[e->cpu] == UP && multi) || retry;
     else if (dir[e->cpu] == UP)
       ok = e->step <= prev || only_teardowns_between(t, prev, e->step);
     else if (dir[e->cpu] == FAILED)
@@ -79,6 +83,8 @@ static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GS
                              dir[e->cpu] == FAILED ? "a failure at state" : "step", prev);
       return FALSE;
     }
+    if (!first[e->cpu]) first[e->cpu] = e->step;
+    if (!down && s && s->teardown) undo[e->cpu] = TRUE;
     last[e->cpu] = e->step;
     dir[e->cpu] = down ? DOWN : UP;
   }
@@ -174,7 +180,8 @@ static gboolean microcode_siblings_quiet(const CpuhpProfile *p, const CpuhpResul
 }
 
 /* After a failure the states reached are torn down in reverse and the CPU ends offline
- * (unless a later pass brought it up again). */
+ * (unless a later pass brought it up again); with no teardown among the states it reached
+ * (CPUHP_CREATE_THREADS has none) there is nothing to run. */
 static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   const CpuhpTable *t = table_of(p);
   for (guint c = 1; c < r->n_cpus; c++) {
@@ -189,8 +196,13 @@ static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *
     for (guint i = 0; i < r->trace->len; i++)
       if (ev(r, i)->cpu == c && ev(r, i)->type != CPUHP_TRACE_EXIT) last = ev(r, i);
     if (!last) continue; /* failed before any traced callback */
+    gboolean undo = FALSE;
+    for (guint i = 0; i < r->trace->len; i++) {
+      const CpuhpStep *u = ev(r, i)->cpu == c && ev(r, i)->type != CPUHP_TRACE_EXIT ? cpuhp_table_at(t, (guint)ev(r, i)->step) : NULL;
+      if (u && u->teardown) undo = TRUE;
+    }
     const CpuhpStep *s = cpuhp_table_at(t, (guint)last->step);
-    if (!s || !s->teardown || !g_str_equal(last->fn, s->teardown)) {
+    if (undo && (!s || !s->teardown || !g_str_equal(last->fn, s->teardown))) {
       g_string_append_printf(why, "CPU%u failed but its last callback was %s (step %d), not a teardown", c,
                              last->fn, last->step);
       return FALSE;
@@ -236,8 +248,8 @@ static const CpuhpInvariant invariants[] = {
 
 /* ---- known properties of the kernel ---------------------------------------------------- */
 
-/* The primary thread of the core of `cpu` never reported alive, and the core has more than two
- * threads. */
+/* The primary thread of the core of `cpu` never came up (never alive, or never released after
+ * its bringup failed), and the core has more than two threads. */
 static gboolean core_of_dead_primary_smt4(const CpuhpResult *r, guint cpu) {
   const CpuhpCpuResult *x = &r->cpus[cpu];
   guint threads = 0;
@@ -246,31 +258,46 @@ static gboolean core_of_dead_primary_smt4(const CpuhpResult *r, guint cpu) {
     const CpuhpCpuResult *y = &r->cpus[c];
     if (y->package != x->package || y->core != x->core) continue;
     threads++;
-    if (y->primary && y->status == CPUHP_CPU_FAILED && y->alive < 0) dead_primary = TRUE;
+    if (y->primary && y->status == CPUHP_CPU_FAILED && y->release < 0) dead_primary = TRUE;
   }
   return dead_primary && threads > 2;
 }
 
-/* Every pair that breaks microcode_siblings_quiet is two siblings of such a core. */
-static gboolean smt4_dead_primary(const CpuhpProfile *p, const CpuhpResult *r) {
-  gboolean any = FALSE;
-  for (guint a = 1; a < r->n_cpus; a++)
-    for (guint b = 0; b < r->n_cpus; b++) {
-      if (!runs_during_microcode(r, a, b)) continue;
-      if (b == 0 || r->cpus[b].primary || !core_of_dead_primary_smt4(r, a)) return FALSE;
-      any = TRUE;
-    }
-  return any;
+/* Two siblings of such a core. */
+static gboolean smt4_dead_primary(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b) {
+  return b > 0 && !r->cpus[a].primary && !r->cpus[b].primary && core_of_dead_primary_smt4(r, a);
+}
+
+/* CPU c was kicked, then its CPUHP_BRINGUP_CPU failed before the BP released it: nobody waits
+ * for it, it goes on alone (microcode, then spinning at ALIVE). */
+static gboolean kicked_then_failed(const CpuhpProfile *p, const CpuhpResult *r, guint c) {
+  const CpuhpCpuResult *x = &r->cpus[c];
+  return c > 0 && x->status == CPUHP_CPU_FAILED && x->kick >= 0 && x->release < 0 &&
+         x->failed_step == table_of(p)->bringup_cpu;
+}
+
+/* Such a CPU is one of the pair. */
+static gboolean kicked_cpu_left_running(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b) {
+  return kicked_then_failed(p, r, a) || kicked_then_failed(p, r, b);
 }
 
 static const CpuhpKnownProperty known_properties[] = {
     {"smt4_dead_primary_microcode", "microcode_siblings_quiet",
-     "a core's primary thread never comes alive: the siblings' kick pass starts all its siblings "
-     "at once and, with more than two threads a core, two of them load microcode together",
+     "a core's primary thread never comes up (never alive, or its bringup failed): the siblings' "
+     "kick pass starts all its siblings at once and, with more than two threads a core, two of "
+     "them load microcode together",
      "kernel/cpu.c cpuhp_bringup_cpus_parallel() (6.12): the primary threads' pass, then "
      "cpuhp_bringup_mask() kicks every other thread at once; arch/x86/kernel/cpu/microcode/core.c "
      "load_ucode_ap(); docs/verify.md",
      smt4_dead_primary},
+    {"kicked_cpu_left_running", "microcode_siblings_quiet",
+     "an AP was kicked but its CPUHP_BRINGUP_CPU then failed before the release: it goes on alone "
+     "(microcode load, then spinning at ALIVE for good) while the other threads of its core are "
+     "brought up",
+     "kernel/cpu.c (6.12): cpuhp_kick_ap_alive() started the AP, cpuhp_up_callbacks() rolls back "
+     "without stopping it (CPUHP_BP_KICK_AP has no teardown) and cpuhp_ap_sync_alive() spins until "
+     "SYNC_STATE_SHOULD_ONLINE, which only cpuhp_bringup_ap() sets; docs/verify.md",
+     kicked_cpu_left_running},
 };
 
 const CpuhpKnownProperty *cpuhp_known_properties(guint *n) {
@@ -283,6 +310,23 @@ const CpuhpInvariant *cpuhp_invariants(guint *n) {
   return invariants;
 }
 
+/* The known property that explains the first pair breaking the rule, if every pair is explained
+ * by one; NULL otherwise. */
+static const CpuhpKnownProperty *known_property(const CpuhpProfile *p, const CpuhpResult *r, const CpuhpInvariant *inv) {
+  if (inv->check != microcode_siblings_quiet) return NULL;
+  const CpuhpKnownProperty *first = NULL;
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = 0; b < r->n_cpus; b++) {
+      if (!runs_during_microcode(r, a, b)) continue;
+      const CpuhpKnownProperty *k = NULL;
+      for (guint i = 0; i < G_N_ELEMENTS(known_properties) && !k; i++)
+        if (known_properties[i].explains(p, r, a, b)) k = &known_properties[i];
+      if (!k) return NULL;
+      if (!first) first = k;
+    }
+  return first;
+}
+
 static void clear_violation(gpointer p) { g_free(((CpuhpViolation *)p)->detail); }
 
 GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
@@ -293,9 +337,7 @@ GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
     g_autoptr(GString) why = g_string_new(NULL);
     if (invariants[i].check(p, r, why)) continue;
     CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE), NULL};
-    for (guint k = 0; k < G_N_ELEMENTS(known_properties) && !v.known; k++)
-      if (g_str_equal(known_properties[k].rule, v.inv->name) && known_properties[k].matches(p, r))
-        v.known = &known_properties[k];
+    v.known = known_property(p, r, v.inv);
     g_array_append_val(out, v);
   }
   return out;

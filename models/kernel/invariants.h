@@ -28,8 +28,10 @@ typedef struct {
   const char *rule;   /* the invariant it breaks */
   const char *what;   /* one line */
   const char *source; /* where in the kernel, and where this project documents it */
-  /* TRUE if every way `r` breaks `rule` is this property */
-  gboolean (*matches)(const CpuhpProfile *p, const CpuhpResult *r);
+  /* TRUE if this property explains the pair that breaks microcode_siblings_quiet (the one rule
+   * with known properties so far): CPU b runs while CPU a writes microcode. A violation is known
+   * when each of its pairs is explained by a known property (the first pair's is named). */
+  gboolean (*explains)(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b);
 } CpuhpKnownProperty;
 
 /* The known properties, in a fixed order. */

@@ -45,23 +45,29 @@ typedef struct {
   const char *state; /* a state name, for a failure */
 } Fault;
 
-static const Fault faults[] = {
+/* Crossed with every policy and timing: no fault, a PREPARE and an ONLINE failure, a dead AP. */
+static const Fault classic_faults[] = {
     {FALSE, ON_LAST, NULL}, /* none: state NULL and not no_alive */
     {FALSE, ON_FIRST, "workqueue:prepare"},
     {FALSE, ON_LAST, "sched:active"},
     {TRUE, ON_FIRST, NULL},
 };
+/* Every fault of the state table (below) runs with these, at normal timing: the kernel's own
+ * order, serial, and parallel with the SMT rule. */
+static const guint fault_policies[] = {0, 1, 2};
 
 typedef struct {
   guint topo, policy, fault, timing;
   guint64 seed;
 } Point;
 
-/* What is verified: a profile (NULL: embedded) with the user's --set overrides, a model. */
+/* What is verified: a profile (NULL: embedded) with the user's --set overrides, a model, and
+ * the faults: classic_faults, then one per state that can fail (see state_faults()). */
 typedef struct {
   const char *profile;
   char **set;
   CpuhpMutation mu;
+  GArray *faults; /* Fault */
 } Target;
 
 static guint topo_cpus(const Topo *t) {
@@ -106,7 +112,7 @@ static CpuhpResult *run_point(const Target *tg, const Point *pt, CpuhpProfile **
   g_autoptr(CpuhpProfile) p = point_profile(tg, pt);
   if (!p) return NULL;
   g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(policies[pt->policy], NULL);
-  const Fault *fa = &faults[pt->fault];
+  const Fault *fa = &g_array_index(tg->faults, Fault, pt->fault);
   CpuhpFault fault;
   guint n_faults = 0;
   if (fa->no_alive || fa->state) {
@@ -119,6 +125,26 @@ static CpuhpResult *run_point(const Target *tg, const Point *pt, CpuhpProfile **
   CpuhpResult *r = cpuhp_bringup_run(p, &opt, NULL); /* NULL: the policy cannot plan here */
   if (r && prof_out) *prof_out = g_steal_pointer(&p);
   return r;
+}
+
+/* The faults the kernel can inject (cpuN/hotplug/fail) in `p`'s state table, each on a primary
+ * thread and on a sibling: every state with a startup callback that write_cpuhp_fail() accepts
+ * — PREPARE and ONLINE states; the atomic STARTING states cannot fail (cpuhp_fault_parse()
+ * says which, from the table) — and an AP that never comes alive. */
+static void state_faults(const CpuhpProfile *p, GArray *out) {
+  const CpuhpTable *t = cpuhp_profile_table(p);
+  guint n = cpuhp_profile_n_cpus(p);
+  for (int on = ON_PRIMARY; on <= ON_SIBLING; on++) {
+    for (guint i = 0; i < t->n_steps && n > 1; i++) {
+      g_autofree char *spec = g_strdup_printf("%u:%s", n - 1, t->steps[i].name);
+      CpuhpFault f;
+      if (!cpuhp_fault_parse(p, "fault", spec, FALSE, &f, NULL)) continue;
+      Fault fa = {FALSE, (FaultCpu)on, g_intern_string(t->steps[i].name)}; /* outlives p's table */
+      g_array_append_val(out, fa);
+    }
+    Fault dead = {TRUE, (FaultCpu)on, NULL};
+    g_array_append_val(out, dead);
+  }
 }
 
 /* One way a rule broke: the rule, and the known property it is (NULL: none). */
@@ -173,7 +199,7 @@ static char *run_line(const Target *tg, const Point *pt, const CpuhpProfile *p) 
   if (t->pcpus) g_string_append_printf(out, " --set host.pcpus=%u", t->pcpus);
   if (*timings[pt->timing]) g_string_append_printf(out, " --set %s", timings[pt->timing]);
   g_string_append_printf(out, " --policy=%s --seed=%" G_GUINT64_FORMAT, policies[pt->policy], pt->seed);
-  const Fault *fa = &faults[pt->fault];
+  const Fault *fa = &g_array_index(tg->faults, Fault, pt->fault);
   if (fa->no_alive || fa->state) {
     g_autofree char *spec = fault_spec(p, fa);
     g_string_append_printf(out, " --%s=%s", fa->no_alive ? "no-alive" : "fail", spec);
@@ -306,6 +332,33 @@ static void print_json(const Summary *s, GArray *found) {
   printf("%s\n", out->str);
 }
 
+/* Runs `pt` with seeds 1..runs and records how each broke a rule. TRUE if the point applies. */
+static gboolean sweep_point(const Target *tg, Point *pt, guint64 runs, gboolean strict, GArray *found, guint *n_runs) {
+  gboolean ran = FALSE;
+  for (guint64 seed = 1; seed <= runs; seed++) {
+    pt->seed = seed;
+    g_autoptr(CpuhpProfile) p = NULL; /* run_point() hands over the profile it loaded */
+    g_autoptr(CpuhpResult) r = run_point(tg, pt, &p);
+    if (!r) continue;
+    ran = TRUE;
+    (*n_runs)++;
+    g_autoptr(GArray) v = cpuhp_invariants_check(p, r);
+    for (guint i = 0; i < v->len; i++) {
+      const CpuhpViolation *x = &g_array_index(v, CpuhpViolation, i);
+      Finding *hit = NULL;
+      for (guint k = 0; k < found->len && !hit; k++)
+        if (violation_of(v, &g_array_index(found, Finding, k)) == x) hit = &g_array_index(found, Finding, k);
+      if (!hit) {
+        Finding key = {.inv = x->inv, .known = x->known, .fails = !x->known || strict, .first = *pt};
+        g_array_append_val(found, key);
+        hit = &g_array_index(found, Finding, found->len - 1);
+      }
+      hit->n_runs++;
+    }
+  }
+  return ran;
+}
+
 /* Finding order: the invariants' order, a rule's known property after its plain breakage. */
 static gint finding_cmp(gconstpointer a, gconstpointer b) {
   const Finding *x = a, *y = b;
@@ -346,47 +399,33 @@ int cmd_verify(int argc, char **argv) {
   CpuhpMutation mu = CPUHP_MUTATE_NONE;
   if (mutate && !cpuhp_mutation_parse(mutate, &mu)) return cli_fail("verify", "--mutate: unknown mutation '%s'", mutate);
   const char *profile = argc > 1 ? argv[1] : NULL;
-  const Target tg = {profile, f.set, mu};
+  g_autoptr(GArray) all_faults = g_array_new(FALSE, FALSE, sizeof(Fault));
+  g_array_append_vals(all_faults, classic_faults, G_N_ELEMENTS(classic_faults));
   { /* a bad profile or --set is a usage error, before any run */
     g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
     if ((status = cli_overrides("verify", &f, ov))) return status;
     g_autoptr(CpuhpProfile) p = cli_load(profile, ov);
     if (!p) return 2;
+    state_faults(p, all_faults);
   }
+  const Target tg = {profile, f.set, mu, all_faults};
   Summary s = {.strict = strict, .mu = mu};
   cpuhp_invariants(&s.n_inv);
   g_autoptr(GArray) found = g_array_new(FALSE, TRUE, sizeof(Finding));
   g_array_set_clear_func(found, finding_clear);
-  for (guint t = 0; t < G_N_ELEMENTS(topos); t++)
+  for (guint t = 0; t < G_N_ELEMENTS(topos); t++) {
     for (guint po = 0; po < G_N_ELEMENTS(policies); po++)
-      for (guint fa = 0; fa < G_N_ELEMENTS(faults); fa++)
+      for (guint fa = 0; fa < G_N_ELEMENTS(classic_faults); fa++)
         for (guint ti = 0; ti < G_N_ELEMENTS(timings); ti++) {
-          gboolean ran = FALSE;
-          for (guint64 seed = 1; seed <= runs; seed++) {
-            Point pt = {t, po, fa, ti, seed};
-            g_autoptr(CpuhpProfile) p = NULL; /* run_point() hands over the profile it loaded */
-            g_autoptr(CpuhpResult) r = run_point(&tg, &pt, &p);
-            if (!r) continue;
-            ran = TRUE;
-            s.n_runs++;
-            g_autoptr(GArray) v = cpuhp_invariants_check(p, r);
-            for (guint i = 0; i < v->len; i++) {
-              const CpuhpViolation *x = &g_array_index(v, CpuhpViolation, i);
-              Finding key = {.inv = x->inv, .known = x->known};
-              Finding *hit = NULL;
-              for (guint k = 0; k < found->len && !hit; k++)
-                if (violation_of(v, &g_array_index(found, Finding, k)) == x) hit = &g_array_index(found, Finding, k);
-              if (!hit) {
-                key.fails = !x->known || strict;
-                key.first = pt;
-                g_array_append_val(found, key);
-                hit = &g_array_index(found, Finding, found->len - 1);
-              }
-              hit->n_runs++;
-            }
-          }
-          s.n_points += ran;
+          Point pt = {t, po, fa, ti, 0};
+          s.n_points += sweep_point(&tg, &pt, runs, strict, found, &s.n_runs);
         }
+    for (guint fa = G_N_ELEMENTS(classic_faults); fa < all_faults->len; fa++)
+      for (guint i = 0; i < G_N_ELEMENTS(fault_policies); i++) {
+        Point pt = {t, fault_policies[i], fa, 0, 0};
+        s.n_points += sweep_point(&tg, &pt, runs, strict, found, &s.n_runs);
+      }
+  }
   g_array_sort(found, finding_cmp);
   guint n_traces = 0;
   for (guint i = 0; i < found->len; i++) {
