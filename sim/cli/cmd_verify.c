@@ -384,7 +384,8 @@ int cmd_verify(int argc, char **argv) {
   if (!cli_parse("verify", &argc, &argv, entries, "[PROFILE]",
                  "Check the kernel's bringup rules (see `run --check`) on every combination of odd\n"
                  "topologies (1 CPU, a sibling cut off, more vCPUs than host CPUs ...), policies,\n"
-                 "injected faults, timings and seeds. Every rule that broke is reported with the\n"
+                 "injected faults (every state the kernel lets fail, from the state table, on a\n"
+                 "primary and a sibling), timings and seeds. Every rule that broke is reported with the\n"
                  "smallest configuration that breaks it and a trace that replays it. A known property\n"
                  "of the real kernel (its own logic breaks a rule; the source is named) is listed apart.\n"
                  "Exit 0: every rule held but known properties; 1: a rule broke (or, with --strict, a\n"
