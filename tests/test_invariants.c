@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include "models/kernel/invariants.h"
+#include "models/kernel/policy.h"
 
 static CpuhpProfile *small(gboolean parallel, gboolean smt_rule) {
   return tu_profile("topology.sockets=1", "topology.cores_per_socket=3", "topology.threads_per_core=2",
@@ -104,6 +105,92 @@ static void test_each_has_a_failing_twin(void **state) {
   }
 }
 
+static CpuhpResult *run_failing(const CpuhpProfile *p, const char *spec, gboolean parallel) {
+  CpuhpFault f;
+  g_autoptr(GError) err = NULL;
+  if (!cpuhp_fault_parse(p, "--fail", spec, FALSE, &f, &err)) fail_msg("%s", err->message);
+  g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(parallel ? "kernel" : "serial", NULL);
+  CpuhpRunOptions opt = {.seed = 1, .trace = TRUE, .policy = pol, .faults = &f, .n_faults = 1};
+  CpuhpResult *r = cpuhp_bringup_run(p, &opt, &err);
+  assert_non_null(r);
+  return r;
+}
+
+/* The failing exit of state 86 for `cpu` (its st->state is as far as the AP got). */
+static CpuhpTraceEvent *failed_bringup(CpuhpResult *r, guint cpu) {
+  for (guint i = 0; i < r->trace->len; i++) {
+    CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
+    if (e->cpu == cpu && e->step == 86 && e->type == CPUHP_TRACE_EXIT && e->ret) return e;
+  }
+  fail_msg("no failing exit of state 86 for CPU%u", cpu);
+  return NULL;
+}
+
+/* The first ONLINE state fails after the AP reached CPUHP_AP_ONLINE_IDLE: the AP thread has
+ * nothing to undo, state 86 returns the error with st->state = 146 and the BP's rollback starts
+ * at CPUHP_TEARDOWN_CPU (145, takedown_cpu) — above the last step traced for the CPU (86). That is
+ * the kernel's own sequence (cpuhp_up_callbacks() -> cpuhp_reset_state()), serial and parallel. */
+static void test_online_failure_rollback_holds(void **state) {
+  for (int par = 0; par <= 1; par++) {
+    g_autoptr(CpuhpProfile) p = tu_profile("topology.sockets=1", "topology.cores_per_socket=2",
+                                           "topology.threads_per_core=1", "topology.numa_nodes=0", NULL);
+    g_autoptr(CpuhpResult) r = run_failing(p, "1:smpboot/threads:online", par);
+    CpuhpTraceEvent *x = failed_bringup(r, 1);
+    assert_int_equal(x->target, 146);
+    const CpuhpTraceEvent *next = x + 1;
+    assert_int_equal(next->step, 145);
+    assert_string_equal(next->fn, "takedown_cpu");
+    g_autoptr(GPtrArray) v = violated(p, r);
+    for (guint i = 0; i < v->len; i++) g_printerr("violated: %s\n", (char *)v->pdata[i]);
+    assert_int_equal(v->len, 0);
+    /* the same rollback after a failure the AP never got past state 86 with: 145 is above it */
+    x->target = 86;
+    assert_only(p, r, "states_monotonic");
+  }
+  { /* a PREPARE failure: the rollback starts below the failed state, never at or above it */
+    g_autoptr(CpuhpProfile) p = small(FALSE, TRUE);
+    g_autoptr(CpuhpResult) r = run_failing(p, "2:workqueue:prepare", FALSE);
+    g_autoptr(GPtrArray) v = violated(p, r);
+    assert_int_equal(v->len, 0);
+    CpuhpTraceEvent *e = NULL; /* its first teardown becomes one of a state it never reached */
+    for (guint i = 0; i < r->trace->len && !e; i++) {
+      CpuhpTraceEvent *y = &g_array_index(r->trace, CpuhpTraceEvent, i);
+      if (y->cpu == 2 && y->type == CPUHP_TRACE_ENTER && g_str_has_suffix(y->fn, "_dead_cpu")) e = y;
+    }
+    assert_non_null(e);
+    e->step = 45;
+    g_strlcpy(e->fn, "rcutree_dead_cpu", sizeof e->fn);
+    assert_only(p, r, "states_monotonic");
+  }
+}
+
+/* A failure with nothing to undo: CPUHP_CREATE_THREADS (step 1) has no teardown, so after
+ * perf:prepare (2) fails no teardown runs; serial, the CPU ends failed after a startup callback;
+ * parallel, the online pass retries it from step 1. Both are the kernel's own sequence. */
+static void test_failure_with_nothing_to_undo_holds(void **state) {
+  g_autoptr(CpuhpProfile) p = tu_profile("topology.sockets=1", "topology.cores_per_socket=2",
+                                         "topology.threads_per_core=1", "topology.numa_nodes=0", NULL);
+  for (int par = 0; par <= 1; par++) {
+    g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", par);
+    g_autoptr(GPtrArray) v = violated(p, r);
+    for (guint i = 0; i < v->len; i++) g_printerr("violated: %s\n", (char *)v->pdata[i]);
+    assert_int_equal(v->len, 0);
+    guint entered = 0;
+    for (guint i = 0; i < r->trace->len; i++) {
+      const CpuhpTraceEvent *e = &g_array_index(r->trace, CpuhpTraceEvent, i);
+      if (e->cpu == 1 && e->type != CPUHP_TRACE_EXIT && e->step == 1) entered++;
+    }
+    assert_int_equal(entered, par ? 2 : 1); /* the retry, in parallel */
+  }
+  { /* a state with a teardown reached, and none run: still caught */
+    g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", FALSE);
+    CpuhpTraceEvent *e = find(r, 1, 1, CPUHP_TRACE_ENTER);
+    e->step = 2;
+    g_strlcpy(e->fn, "perf_event_init_cpu", sizeof e->fn);
+    assert_only(p, r, "rollback_ends_offline");
+  }
+}
+
 /* The arm64 RFC's change (no primary-first rule) expressed in a profile: on an x86 machine with
  * SMT and a microcode loader, the rule exists for a reason, and the check says which. */
 static void test_smt_rule_off_on_x86(void **state) {
@@ -126,6 +213,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hold_on_correct_runs),
       cmocka_unit_test(test_each_has_a_failing_twin),
+      cmocka_unit_test(test_online_failure_rollback_holds),
+      cmocka_unit_test(test_failure_with_nothing_to_undo_holds),
       cmocka_unit_test(test_smt_rule_off_on_x86),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

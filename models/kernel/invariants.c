@@ -30,30 +30,63 @@ static gboolean prepare_on_bp(const CpuhpProfile *p, const CpuhpResult *r, GStri
   return TRUE;
 }
 
+/* Whether the walk up from step `from` to `to` skips every row in between: cpuhp_next_state()
+ * passes over states without a startup callback, so st->state can stand above the last traced
+ * step at a state that only has a teardown. */
+static gboolean only_teardowns_between(const CpuhpTable *t, int from, int to) {
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    if (s->step > from && s->step <= to && s->startup) return FALSE;
+  }
+  return TRUE;
+}
+
 /* Per CPU, states go strictly up while it is brought up (a multi-instance state repeats) and
- * strictly down while it is rolled back; a rollback starts at or below the last state reached,
- * and a retry after one starts over from OFFLINE. */
+ * strictly down while it is rolled back; a retry after a rollback starts over. A rollback starts
+ * where cpuhp_reset_state() puts it: one below st->state, the state that failed (or at it, for the
+ * instances a multi-instance state had set up). A failing callback's exit event prints st->state:
+ * for CPUHP_BRINGUP_CPU that is as far as the AP got, CPUHP_AP_ONLINE_IDLE after an ONLINE
+ * failure, so takedown_cpu() at CPUHP_TEARDOWN_CPU is next (cpuhp_up_callbacks() 6.12). An
+ * injected failure (st->fail) is not traced: there the rollback starts at or below the last state
+ * entered, or at a teardown-only state the walk up passed over. */
 static gboolean states_monotonic(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
+  enum { NONE, UP, DOWN, FAILED };
   const CpuhpTable *t = table_of(p);
-  g_autofree int *last = g_new0(int, r->n_cpus);
-  g_autofree int *dir = g_new0(int, r->n_cpus); /* 0 none yet, +1 up, -1 down */
+  g_autofree int *last = g_new0(int, r->n_cpus); /* last step entered; st->state after a failure */
+  g_autofree int *dir = g_new0(int, r->n_cpus);
+  g_autofree int *first = g_new0(int, r->n_cpus);      /* the first step the CPU entered */
+  g_autofree gboolean *undo = g_new0(gboolean, r->n_cpus); /* a state entered has a teardown */
   for (guint i = 0; i < r->trace->len; i++) {
     const CpuhpTraceEvent *e = ev(r, i);
-    if (e->type == CPUHP_TRACE_EXIT) continue;
+    if (e->type == CPUHP_TRACE_EXIT) {
+      if (e->ret) last[e->cpu] = e->target, dir[e->cpu] = FAILED;
+      continue;
+    }
     const CpuhpStep *s = cpuhp_table_at(t, (guint)e->step);
     gboolean down = s && s->teardown && g_str_equal(e->fn, s->teardown);
+    gboolean multi = s && s->multi_instance;
     int prev = last[e->cpu];
     gboolean ok;
+    /* an untraced failure (st->fail) with nothing to undo, then the retry from the start */
+    gboolean retry = dir[e->cpu] == UP && r->cpus[e->cpu].failed_step && !undo[e->cpu] && e->step == first[e->cpu];
     if (!down)
-      ok = dir[e->cpu] < 0 || e->step > prev || (e->step == prev && s && s->multi_instance);
+      ok = dir[e->cpu] == DOWN || dir[e->cpu] == FAILED || e->step > prev ||
+           (e->step == prev && dir[e->cpu] == UP && multi) || retry;
+    else if (dir[e->cpu] == UP)
+      ok = e->step <= prev || only_teardowns_between(t, prev, e->step);
+    else if (dir[e->cpu] == FAILED)
+      ok = e->step < prev || (e->step == prev && multi);
     else
-      ok = dir[e->cpu] > 0 ? e->step <= prev : e->step < prev;
+      ok = dir[e->cpu] == DOWN && e->step < prev;
     if (!ok) {
-      g_string_append_printf(why, "CPU%u: step %d (%s) after step %d", e->cpu, e->step, e->fn, prev);
+      g_string_append_printf(why, "CPU%u: step %d (%s) after %s %d", e->cpu, e->step, e->fn,
+                             dir[e->cpu] == FAILED ? "a failure at state" : "step", prev);
       return FALSE;
     }
+    if (!first[e->cpu]) first[e->cpu] = e->step;
+    if (!down && s && s->teardown) undo[e->cpu] = TRUE;
     last[e->cpu] = e->step;
-    dir[e->cpu] = down ? -1 : +1;
+    dir[e->cpu] = down ? DOWN : UP;
   }
   return TRUE;
 }
@@ -127,27 +160,28 @@ static gboolean microcode_before_release(const CpuhpProfile *p, const CpuhpResul
   return TRUE;
 }
 
+/* Whether CPU b runs while CPU a, a thread of the same core, writes microcode. */
+static gboolean runs_during_microcode(const CpuhpResult *r, guint a, guint b) {
+  const CpuhpCpuResult *x = &r->cpus[a], *y = &r->cpus[b];
+  if (a == 0 || b == a || x->ucode_apply[0] < 0 || y->package != x->package || y->core != x->core) return FALSE;
+  return b == 0 || (y->running >= 0 && y->running < x->ucode_apply[1]);
+}
+
 /* While a thread writes microcode, the other threads of its core are quiescent (waiting for
  * INIT/SIPI): the reason for primary-threads-first on x86. */
 static gboolean microcode_siblings_quiet(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
-  for (guint a = 1; a < r->n_cpus; a++) {
-    const CpuhpCpuResult *x = &r->cpus[a];
-    if (x->ucode_apply[0] < 0) continue;
-    for (guint b = 0; b < r->n_cpus; b++) {
-      const CpuhpCpuResult *y = &r->cpus[b];
-      if (b == a || y->core != x->core) continue;
-      gboolean y_running = b == 0 || (y->running >= 0 && y->running < x->ucode_apply[1]);
-      if (y_running) {
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = 0; b < r->n_cpus; b++)
+      if (runs_during_microcode(r, a, b)) {
         g_string_append_printf(why, "CPU%u ran while CPU%u (same core) applied microcode", b, a);
         return FALSE;
       }
-    }
-  }
   return TRUE;
 }
 
 /* After a failure the states reached are torn down in reverse and the CPU ends offline
- * (unless a later pass brought it up again). */
+ * (unless a later pass brought it up again); with no teardown among the states it reached
+ * (CPUHP_CREATE_THREADS has none) there is nothing to run. */
 static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *r, GString *why) {
   const CpuhpTable *t = table_of(p);
   for (guint c = 1; c < r->n_cpus; c++) {
@@ -162,8 +196,13 @@ static gboolean rollback_ends_offline(const CpuhpProfile *p, const CpuhpResult *
     for (guint i = 0; i < r->trace->len; i++)
       if (ev(r, i)->cpu == c && ev(r, i)->type != CPUHP_TRACE_EXIT) last = ev(r, i);
     if (!last) continue; /* failed before any traced callback */
+    gboolean undo = FALSE;
+    for (guint i = 0; i < r->trace->len; i++) {
+      const CpuhpStep *u = ev(r, i)->cpu == c && ev(r, i)->type != CPUHP_TRACE_EXIT ? cpuhp_table_at(t, (guint)ev(r, i)->step) : NULL;
+      if (u && u->teardown) undo = TRUE;
+    }
     const CpuhpStep *s = cpuhp_table_at(t, (guint)last->step);
-    if (!s || !s->teardown || !g_str_equal(last->fn, s->teardown)) {
+    if (undo && (!s || !s->teardown || !g_str_equal(last->fn, s->teardown))) {
       g_string_append_printf(why, "CPU%u failed but its last callback was %s (step %d), not a teardown", c,
                              last->fn, last->step);
       return FALSE;
@@ -207,9 +246,85 @@ static const CpuhpInvariant invariants[] = {
     {"waits_end", "every wait ends or times out as the kernel does; every CPU ends online or failed", waits_end},
 };
 
+/* ---- known properties of the kernel ---------------------------------------------------- */
+
+/* The primary thread of the core of `cpu` never came up (never alive, or never released after
+ * its bringup failed), and the core has more than two threads. */
+static gboolean core_of_dead_primary_smt4(const CpuhpResult *r, guint cpu) {
+  const CpuhpCpuResult *x = &r->cpus[cpu];
+  guint threads = 0;
+  gboolean dead_primary = FALSE;
+  for (guint c = 0; c < r->n_cpus; c++) {
+    const CpuhpCpuResult *y = &r->cpus[c];
+    if (y->package != x->package || y->core != x->core) continue;
+    threads++;
+    if (y->primary && y->status == CPUHP_CPU_FAILED && y->release < 0) dead_primary = TRUE;
+  }
+  return dead_primary && threads > 2;
+}
+
+/* Two siblings of such a core. */
+static gboolean smt4_dead_primary(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b) {
+  return b > 0 && !r->cpus[a].primary && !r->cpus[b].primary && core_of_dead_primary_smt4(r, a);
+}
+
+/* CPU c was kicked, then its CPUHP_BRINGUP_CPU failed before the BP released it: nobody waits
+ * for it, it goes on alone (microcode, then spinning at ALIVE). */
+static gboolean kicked_then_failed(const CpuhpProfile *p, const CpuhpResult *r, guint c) {
+  const CpuhpCpuResult *x = &r->cpus[c];
+  return c > 0 && x->status == CPUHP_CPU_FAILED && x->kick >= 0 && x->release < 0 &&
+         x->failed_step == table_of(p)->bringup_cpu;
+}
+
+/* Such a CPU is one of the pair. */
+static gboolean kicked_cpu_left_running(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b) {
+  return kicked_then_failed(p, r, a) || kicked_then_failed(p, r, b);
+}
+
+static const CpuhpKnownProperty known_properties[] = {
+    {"smt4_dead_primary_microcode", "microcode_siblings_quiet",
+     "a core's primary thread never comes up (never alive, or its bringup failed): the siblings' "
+     "kick pass starts all its siblings at once and, with more than two threads a core, two of "
+     "them load microcode together",
+     "kernel/cpu.c cpuhp_bringup_cpus_parallel() (6.12): the primary threads' pass, then "
+     "cpuhp_bringup_mask() kicks every other thread at once; arch/x86/kernel/cpu/microcode/core.c "
+     "load_ucode_ap(); docs/verify.md",
+     smt4_dead_primary},
+    {"kicked_cpu_left_running", "microcode_siblings_quiet",
+     "an AP was kicked but its CPUHP_BRINGUP_CPU then failed before the release: it goes on alone "
+     "(microcode load, then spinning at ALIVE for good) while the other threads of its core are "
+     "brought up",
+     "kernel/cpu.c (6.12): cpuhp_kick_ap_alive() started the AP, cpuhp_up_callbacks() rolls back "
+     "without stopping it (CPUHP_BP_KICK_AP has no teardown) and cpuhp_ap_sync_alive() spins until "
+     "SYNC_STATE_SHOULD_ONLINE, which only cpuhp_bringup_ap() sets; docs/verify.md",
+     kicked_cpu_left_running},
+};
+
+const CpuhpKnownProperty *cpuhp_known_properties(guint *n) {
+  *n = G_N_ELEMENTS(known_properties);
+  return known_properties;
+}
+
 const CpuhpInvariant *cpuhp_invariants(guint *n) {
   *n = G_N_ELEMENTS(invariants);
   return invariants;
+}
+
+/* The known property that explains the first pair breaking the rule, if every pair is explained
+ * by one; NULL otherwise. */
+static const CpuhpKnownProperty *known_property(const CpuhpProfile *p, const CpuhpResult *r, const CpuhpInvariant *inv) {
+  if (inv->check != microcode_siblings_quiet) return NULL;
+  const CpuhpKnownProperty *first = NULL;
+  for (guint a = 1; a < r->n_cpus; a++)
+    for (guint b = 0; b < r->n_cpus; b++) {
+      if (!runs_during_microcode(r, a, b)) continue;
+      const CpuhpKnownProperty *k = NULL;
+      for (guint i = 0; i < G_N_ELEMENTS(known_properties) && !k; i++)
+        if (known_properties[i].explains(p, r, a, b)) k = &known_properties[i];
+      if (!k) return NULL;
+      if (!first) first = k;
+    }
+  return first;
 }
 
 static void clear_violation(gpointer p) { g_free(((CpuhpViolation *)p)->detail); }
@@ -221,7 +336,8 @@ GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
   for (guint i = 0; i < G_N_ELEMENTS(invariants); i++) {
     g_autoptr(GString) why = g_string_new(NULL);
     if (invariants[i].check(p, r, why)) continue;
-    CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE)};
+    CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE), NULL};
+    v.known = known_property(p, r, v.inv);
     g_array_append_val(out, v);
   }
   return out;

@@ -2,7 +2,9 @@
  *
  * Contract: each invariant has a name, a one-line rule and a check over a finished result
  * (which must carry its trace). Checking never changes the result; the same result always gives
- * the same violations in the same order. */
+ * the same violations in the same order. A violation may be a known property of the real kernel
+ * (its logic does this, the model is right to show it): the violation says which, with the
+ * source, so that a gate can list it apart and fail on it only when asked to. */
 #pragma once
 
 #include <glib.h>
@@ -20,9 +22,25 @@ typedef struct {
 /* The invariants, in a fixed order. */
 const CpuhpInvariant *cpuhp_invariants(guint *n);
 
+/* A property of the kernel's own logic that breaks a rule (kernel/cpu.c does it too). */
+typedef struct {
+  const char *name;   /* e.g. "smt4_dead_primary_microcode" */
+  const char *rule;   /* the invariant it breaks */
+  const char *what;   /* one line */
+  const char *source; /* where in the kernel, and where this project documents it */
+  /* TRUE if this property explains the pair that breaks microcode_siblings_quiet (the one rule
+   * with known properties so far): CPU b runs while CPU a writes microcode. A violation is known
+   * when each of its pairs is explained by a known property (the first pair's is named). */
+  gboolean (*explains)(const CpuhpProfile *p, const CpuhpResult *r, guint a, guint b);
+} CpuhpKnownProperty;
+
+/* The known properties, in a fixed order. */
+const CpuhpKnownProperty *cpuhp_known_properties(guint *n);
+
 typedef struct {
   const CpuhpInvariant *inv;
   char *detail;
+  const CpuhpKnownProperty *known; /* NULL: not a known property of the kernel */
 } CpuhpViolation;
 
 /* Checks all; returns the violations (element type CpuhpViolation, cleared by the array). */
