@@ -23,8 +23,8 @@ static const Config icount[] = {
 };
 
 static const Config icount_arm64[] = {
-    {"a_icount_2_r1.txt.gz", 2, 1, FALSE, TRUE},  {"a_icount_4_r1.txt.gz", 4, 1, FALSE, FALSE},
-    {"a_icount_8_r1.txt.gz", 8, 1, FALSE, TRUE},  {"a_icount_16_r1.txt.gz", 16, 1, FALSE, FALSE},
+    {"a_icount_2_r1.txt.gz", 2, 1, FALSE, TRUE},  {"a_icount_4_r1.txt.gz", 4, 1, FALSE, TRUE},
+    {"a_icount_8_r1.txt.gz", 8, 1, FALSE, TRUE},  {"a_icount_16_r1.txt.gz", 16, 1, FALSE, TRUE},
 };
 
 /* `cmdline`: the boot's kernel command line, or NULL for the profile's. */
@@ -59,8 +59,9 @@ static void check_readme_row(const char *boot, gboolean training, double real, d
   if (!strstr(readme, want)) fail_msg("docs/profiles.md lacks the row%s", want);
 }
 
-/* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (docs/profiles.md). */
-static void check_icount(const char *profile, const Config *configs, guint n_configs) {
+/* icount: bringup = dmesg "smp: Brought up" - "smp: Bringing up secondary CPUs" (docs/profiles.md).
+ * At most `max_training` of the configs calibrated the profile. */
+static void check_icount(const char *profile, const Config *configs, guint n_configs, guint max_training) {
   guint checked = 0, training = 0;
   for (guint i = 0; i < n_configs; i++) {
     const Config *c = &configs[i];
@@ -77,15 +78,17 @@ static void check_icount(const char *profile, const Config *configs, guint n_con
     checked++;
     training += c->training;
   }
-  if (checked) assert_true(training * 2 <= n_configs); /* calibrated on at most half */
+  if (checked) assert_true(training <= max_training);
 }
 
 static void test_icount_x86(void **state) {
-  check_icount("scenarios/qemu-tcg-icount-x86_64.yaml", icount, G_N_ELEMENTS(icount));
+  check_icount("scenarios/qemu-tcg-icount-x86_64.yaml", icount, G_N_ELEMENTS(icount), G_N_ELEMENTS(icount) / 2);
 }
 
 static void test_icount_arm64(void **state) {
-  check_icount("scenarios/qemu-arm64-tcg-icount.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64));
+  /* the per-AP growth terms need all four reference boots (2 and 8 alone give half the idle
+   * share); its predictions are the held-out a_icount_32/64/96 of test_beyond_reference */
+  check_icount("scenarios/qemu-arm64-tcg-icount.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64), G_N_ELEMENTS(icount_arm64));
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -251,9 +254,8 @@ static void test_mttcg_arm64(void **state) {
 
 /* Real boots of sizes the reference data lacks (tests/data/beyond, made with the reference
  * harness; no profile saw them): the icount profiles, topology and cpuhp.parallel= changed only,
- * against the dmesg window. x86 within 10 %; arm64 within 10 % at 32 vCPUs and a known,
- * bounded underestimate at 64 (the idle vCPUs' share, 0.35 % each, is what the 8-vCPU boot
- * gives; the larger boots fit 0.66-0.87 %: docs/profiles.md). */
+ * against the dmesg window: #20's bar, within 5 % (the kboot rows, timed on the trace window
+ * with another command line, within 10 %). */
 typedef struct {
   const char *file;
   const char *profile;
@@ -278,8 +280,9 @@ static const Beyond beyond[] = {
     {"icount_16s2c4t2_p1", "qemu-tcg-icount-x86_64", 2, 4, 2, 1, -5, 5, FALSE},
     {"icount_32s2c8t2_p0", "qemu-tcg-icount-x86_64", 2, 8, 2, 0, -5, 5, FALSE},
     {"icount_32s2c8t2_p1", "qemu-tcg-icount-x86_64", 2, 8, 2, 1, -5, 5, FALSE},
-    {"a_icount_32", "qemu-arm64-tcg-icount", 1, 32, 1, -1, -10, 10, FALSE},
-    {"a_icount_64", "qemu-arm64-tcg-icount", 1, 64, 1, -1, -20, 0, FALSE},
+    {"a_icount_32", "qemu-arm64-tcg-icount", 1, 32, 1, -1, -5, 5, FALSE},
+    {"a_icount_64", "qemu-arm64-tcg-icount", 1, 64, 1, -1, -5, 5, FALSE},
+    {"a_icount_96", "qemu-arm64-tcg-icount", 1, 96, 1, -1, -5, 5, FALSE},
     {"kboot_icount_8_p0", "qemu-tcg-icount-x86_64", 1, 8, 1, 0, -10, 10, TRUE},
     {"kboot_icount_16_p0", "qemu-tcg-icount-x86_64", 1, 16, 1, 0, -10, 10, TRUE},
     {"kboot_icount_16_p1", "qemu-tcg-icount-x86_64", 1, 16, 1, 1, -10, 10, TRUE},

@@ -71,8 +71,34 @@ static void test_spinner_joins(void **state) {
   assert_ns(sim_ps_wait_ns(p), 10000000);
 }
 
+/* Three idle clients of load 0.1 beside one 7 ms item on one CPU: processor sharing gives the
+ * item 1 / 1.3 of the CPU (9.1 ms), the share law 1 - 0.3 of it (10 ms); two items under the
+ * share law split the 0.7 left (20 ms each). */
+static void test_share_law(void **state) {
+  for (int share = 0; share <= 1; share++) {
+    g_autoptr(SimEngine) e = sim_engine_new();
+    g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 1, 4);
+    if (share) sim_ps_set_share_law(p, TRUE);
+    Fixture f = {.e = e};
+    for (guint c = 1; c < 4; c++) sim_ps_set_load(p, c, 0.1);
+    sim_ps_work(p, 0, 7000000, ev_done, &f, 0);
+    sim_engine_run(e, INT64_MAX);
+    assert_int_equal(f.done[0], share ? 10000000 : 9100000);
+  }
+  g_autoptr(SimEngine) e = sim_engine_new();
+  g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 1, 4);
+  sim_ps_set_share_law(p, TRUE);
+  Fixture f = {.e = e};
+  for (guint c = 2; c < 4; c++) sim_ps_set_load(p, c, 0.15);
+  sim_ps_work(p, 0, 7000000, ev_done, &f, 0);
+  sim_ps_work(p, 1, 7000000, ev_done, &f, 1);
+  sim_engine_run(e, INT64_MAX);
+  assert_int_equal(f.done[0], 20000000);
+  assert_int_equal(f.done[1], 20000000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_workers_one_server), cmocka_unit_test(test_no_contention),
-                                     cmocka_unit_test(test_spinner_joins)};
+                                     cmocka_unit_test(test_spinner_joins), cmocka_unit_test(test_share_law)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,6 +80,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.tr_lock = sim_lock_new(e);
   m.vm_lock = sim_lock_new(e);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
+  if (m.host && p->host.idle_share) sim_ps_set_share_law(m.host, TRUE);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
   m.bp.node_of_line = -1;
   if (arch->setup) arch->setup(&m);

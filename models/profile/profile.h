@@ -137,6 +137,8 @@ typedef struct _CpuhpProfile {
     guint pcpus;               /* host CPUs the vCPUs share; 0: bare metal, each CPU its own */
     double spin_load_pct;      /* host share a spinning vCPU takes, % of a working one (3 decimals) */
     double idle_load_pct;      /* host share an online, idle vCPU still takes (ticks, housekeeping), % */
+    gboolean idle_share;       /* idle and spin loads are fixed shares of the host, taken first
+                                  (icount's clock); false: processor sharing by load */
     SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
                                   (QEMU TCG) translating the post-release AP code once */
     guint tick_hz;             /* host timer ticks per second on a busy host CPU: IRQ exits */

@@ -115,6 +115,8 @@ static const Field fields[] = {
        "host share a spinning vCPU takes, in % of a working one (a PAUSE exit may yield it)"),
   PCT("host.idle_load_pct", host.idle_load_pct, 1000, "0",
        "host share an online, idle vCPU still takes, in % (timer ticks, translator housekeeping)"),
+  BOOL("host.idle_share", host.idle_share, "false",
+       "idle/spin loads are fixed shares taken first, workers share the rest (-icount clock)"),
   DIST("host.first_ap_cold", host.first_ap_cold, "0",
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
   UINT("host.tick_hz", host.tick_hz, 0, 100000, "250",

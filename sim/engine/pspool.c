@@ -21,6 +21,7 @@ struct _SimPsPool {
   int64_t t;         /* engine time of v */
   double load;       /* sum of loads */
   double rate;
+  gboolean share;    /* loads of clients not working are fixed shares of the servers */
   guint token;       /* invalidates scheduled completion checks */
   double spin_ns;
   double busy_ns;
@@ -64,13 +65,18 @@ static void ev_check(void *ctx, uint64_t token);
 /* New rate from the loads, and one engine event for the earliest completion. */
 static void reschedule(SimPsPool *p) {
   p->load = 0;
-  double vmin = INFINITY;
+  double vmin = INFINITY, rest = 0, working = 0;
   for (guint i = 0; i < p->n; i++) {
     const Client *c = &p->c[i];
     p->load += c->working ? 1.0 : c->idle_load;
+    if (c->working) working += 1;
+    else rest += c->idle_load;
     if (c->working && c->v_finish < vmin) vmin = c->v_finish;
   }
-  p->rate = p->load > p->servers ? p->servers / p->load : 1.0;
+  if (!p->share) p->rate = p->load > p->servers ? p->servers / p->load : 1.0;
+  else if (working == 0) p->rate = 1.0;
+  else /* the shares come off the top; past the whole pool the workers keep a trickle */
+    p->rate = MIN(1.0, MAX(p->servers - rest, 0.01 * p->servers) / working);
   p->token++;
   if (vmin == INFINITY) return;
   double dt = (vmin - p->v) / p->rate;
@@ -104,6 +110,12 @@ void sim_ps_set_load(SimPsPool *p, guint c, double load) {
   g_assert(c < p->n && load >= 0);
   advance(p);
   p->c[c].idle_load = load;
+  reschedule(p);
+}
+
+void sim_ps_set_share_law(SimPsPool *p, gboolean share) {
+  advance(p);
+  p->share = share;
   reschedule(p);
 }
 

@@ -20,6 +20,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPsPool, sim_ps_pool_free)
 void sim_ps_work(SimPsPool *p, guint c, int64_t work, SimHandler fn, void *ctx, uint64_t arg);
 /* The load client `c` puts on the pool while it has no work item (0: idle). */
 void sim_ps_set_load(SimPsPool *p, guint c, double load);
+/* Share law instead: the loads of clients not working are fixed shares taken off the P servers
+ * first, and the working clients share what is left, r = min(1, (P - I) / W) for idle loads I
+ * and W working clients (at least 1 % of P). The law of a clock that counts every client's
+ * instructions (QEMU -icount), where an idle client costs the same whoever else runs. */
+void sim_ps_set_share_law(SimPsPool *p, gboolean share);
 /* Current service rate of a working client (1 when there is no contention). */
 double sim_ps_rate(const SimPsPool *p);
 /* Host CPU time all clients have taken so far (work, spinning, polling), ns. */
