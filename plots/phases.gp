@@ -5,22 +5,23 @@
 load dir . "/params.gp"
 height = 860
 load plots . "/style.gp"
+barfont = small(14)
 set style data histograms
 set style histogram rowstacked
 set style fill solid 1.0 border lc rgb "white"
 set boxwidth 0.55
 set grid ytics noxtics
-set xtics scale 0 font ",14"
+set xtics scale 0 font barfont
 set xrange [-0.6 : bars_n - 0.4]
 set yrange [0 : *]
 unset key
-set multiplot title title . "\n" . subtitle
+set multiplot title title . "\n" . subtitle font bigfont
 label(i) = bars[i] . "\n" . modes[i]
 set size 0.5, 0.70
 set origin 0.0, 0.24
 set ylabel ylabel
 plot for [k = 2 : 8] dir . "/phases.tsv" using k : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle, \
-     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font ",14" notitle
+     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font barfont notitle
 set origin 0.5, 0.24
 set ylabel ylabel2
 set yrange [0 : 100]

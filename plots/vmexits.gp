@@ -6,13 +6,14 @@
 load dir . "/params.gp"
 height = 860
 load plots . "/style.gp"
+tickfont = small(12)
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 1.0 border lc rgb "white"
 set grid ytics noxtics
-set xtics scale 0 font ",12" rotate by 30 right
+set xtics scale 0 font tickfont rotate by 30 right
 unset key
-set multiplot title title . "\n" . subtitle
+set multiplot title title . "\n" . subtitle font bigfont
 set size 0.5, 0.72
 set origin 0.0, 0.22
 set ylabel ylabel

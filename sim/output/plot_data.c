@@ -127,6 +127,63 @@ void sim_plot_set_title(SimPlot *fig, const char *title) {
   g_assert_not_reached(); /* every figure has a title */
 }
 
+static const SimPlotParam *param(const SimPlot *fig, const char *key) {
+  for (guint i = 0; i < fig->params->len; i++)
+    if (!strcmp(((SimPlotParam *)fig->params->pdata[i])->key, key)) return fig->params->pdata[i];
+  return NULL;
+}
+
+/* `text` broken at spaces into lines of at most `cols` characters (a longer word stays whole). */
+static char *wrap(const char *text, guint cols) {
+  g_auto(GStrv) words = g_strsplit(text, " ", -1);
+  GString *out = g_string_new(NULL);
+  guint line = 0;
+  for (char **w = words; *w; w++) {
+    guint n = (guint)g_utf8_strlen(*w, -1);
+    if (line && line + 1 + n > cols) {
+      g_string_append_c(out, '\n');
+      line = 0;
+    } else if (w != words) {
+      g_string_append_c(out, ' ');
+      line++;
+    }
+    g_string_append(out, *w);
+    line += n;
+  }
+  return g_string_free(out, FALSE);
+}
+
+void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double text_pt) {
+  g_assert(width_in > 0 && text_pt > 0 && !param(fig, "width_in"));
+  /* a title is one point larger than the text; a DejaVu Sans character about 0.65 em wide */
+  guint cols = (guint)MAX(width_in * 72 / ((text_pt + 1) * 0.65), 16);
+  const char *keys[] = {"title", "subtitle"};
+  for (guint k = 0; k < G_N_ELEMENTS(keys); k++) {
+    SimPlotParam *p = (SimPlotParam *)param(fig, keys[k]);
+    if (!p || !p->text) continue;
+    char *w = wrap(p->text, cols);
+    g_free(p->text);
+    p->text = w;
+  }
+  if (height_in <= 0) { /* height over width: the scripts' own shapes; narrow two-panel figures taller */
+    static const double aspect[] = {[SIM_PLOT_TIMELINE] = 0.65, [SIM_PLOT_SCALING] = 0.65, [SIM_PLOT_PHASES] = 0.55,
+                                    [SIM_PLOT_CDF] = 0.65, [SIM_PLOT_VMEXITS] = 0.55};
+    G_STATIC_ASSERT(G_N_ELEMENTS(aspect) == SIM_PLOT_N_KINDS);
+    double a = aspect[fig->kind];
+    const SimPlotParam *n = param(fig, "ncpus");
+    if (fig->kind == SIM_PLOT_TIMELINE && n && n->num > 48) a = 0.9; /* a row per CPU */
+    if ((fig->kind == SIM_PLOT_PHASES || fig->kind == SIM_PLOT_VMEXITS) && width_in < 5) a = 0.9;
+    height_in = width_in * a;
+  }
+  pnum(fig, "width_in", width_in);
+  pnum(fig, "height_in", height_in);
+}
+
+void sim_plot_set_font(SimPlot *fig, double pt) {
+  g_assert(pt > 0 && !param(fig, "font_pt"));
+  pnum(fig, "font_pt", pt);
+}
+
 static const char *mode_of(gboolean parallel, gboolean smt) {
   return parallel ? (smt ? "parallel, SMT primary threads first" : "parallel") : "serial";
 }

@@ -67,6 +67,13 @@ void sim_plot_free(SimPlot *fig);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPlot, sim_plot_free)
 /* Replaces the figure's title (--title), where it stands among the parameters. */
 void sim_plot_set_title(SimPlot *fig, const char *title);
+/* The figure's physical size (--size): parameters width_in and height_in, added after the
+ * others; `height_in` <= 0 takes the kind's own aspect at that width. The title and subtitle
+ * are broken into lines that fit that width with text of `text_pt` points. */
+void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double text_pt);
+/* The text's size in points on the page (--font-size): parameter font_pt. Without these two
+ * calls a figure has neither parameter, and the scripts draw it at their own size and fonts. */
+void sim_plot_set_font(SimPlot *fig, double pt);
 
 /* ---- runs: timeline, phases, vmexits ------------------------------------------------------ */
 
