@@ -112,7 +112,7 @@ SimPlot *sim_plot_timeline(const SimPlotRun *run);
 /* The control CPU's time by phase, one bar a run. Runs read from files are titled by their
  * profile; runs simulated here by the first one's profile, CPUs and seed. */
 SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n);
-/* VM exits by type, count and host time, one bar a run (a file's bar: its name less .json). */
+/* VM exits by type, count and host time, one bar a run (a file's bar: its kernel setting). */
 SimPlot *sim_plot_vmexits(SimPlotRun *const *runs, guint n);
 
 /* ---- samples: scaling, cdf ---------------------------------------------------------------- */
