@@ -247,8 +247,9 @@ int cmd_plot(int argc, char **argv) {
       "INPUT: a profile (default: the embedded skl-2s-112t), simulated here; or for timeline,\n"
       "phases and vmexits `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
       "rows (.jsonl or .csv). For a paper: --size=column --font-size=8 draws the figure at its size\n"
-      "on the page with 8-point text; --data=FILE keeps its tables to restyle it. Exit status: 0 ok, 1 the figure could not be made or written, 2 bad\n"
-      "input or a missing plotting tool (the error names the Debian package).");
+      "on the page with 8-point text; --data=FILE keeps its tables to restyle it elsewhere.\n"
+      "Exit status: 0 ok, 1 the figure could not be made or written, 2 bad input or a missing\n"
+      "plotting tool (the error names the Debian package).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
