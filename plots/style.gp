@@ -37,3 +37,15 @@ set key noenhanced
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and in greyscale print
 # the lines also differ by marker.
 array pal[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999", "#000000"]
+# The layout of the two-panel figures (phases, vmexits): the panels from panel_y up, panel_h
+# high, the legend under them in key_h with key_rows rows. `layout(entries, y, h, kh)` keeps a
+# script's own fractions, or with --size fits the title's lines and the legend's rows at the
+# text's size into the page.
+key_rows = 3
+layout(n, y, h, kh) = exists("width_in") ? sized_layout(n) : (panel_y = y, panel_h = h, key_h = kh, 0)
+textpt = exists("font_pt") ? font_pt : 8
+title_lines(t) = 1 + (strstrt(t, "\n") ? title_lines(t[strstrt(t, "\n") + 1 :]) : 0)
+sized_layout(n) = (line_h = 1.3 * textpt / 72.0 / height_in, \
+                   key_rows = ceil(n * 1.0 / (width_in >= 3.4 ? int(width_in / 1.7) : 1)), \
+                   key_h = (key_rows + 0.6) * line_h, panel_y = key_h, \
+                   panel_h = 1 - key_h - (title_lines(title . "\n" . subtitle) + 0.6) * line_h * (textpt + 1) / textpt, 0)
