@@ -109,5 +109,24 @@ def save(fig, out, fmt):
         legend.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
         fig.canvas.draw()
         foot = max(foot, legend.get_window_extent().height / fig.bbox.height)
-    fig.tight_layout(pad=0.3, rect=(0, foot, 1, 1))
+    # tight_layout leaves out a legend hung below the axes: shrink the layout's box by what
+    # still sticks out of the page, a few times
+    left, bottom, right, top = 0.0, foot, 1.0, 1.0
+    width, height = _params["width_in"], _params["height_in"]
+    for _ in range(4):
+        fig.tight_layout(pad=0.3, rect=(left, bottom, right, top))
+        fig.canvas.draw()
+        for ax in fig.axes:  # a legend hung below the axes goes under the x label, not over it
+            legend = ax.get_legend()
+            if legend and legend.get_bbox_to_anchor().y0 < ax.bbox.y0:
+                label = ax.xaxis.label.get_window_extent().y0
+                y = ax.transAxes.inverted().transform((0, label))[1]
+                legend.set_bbox_to_anchor((0.5, y - 0.02), transform=ax.transAxes)
+        fig.canvas.draw()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        out_l, out_b = max(0.0, -box.x0) / width, max(0.0, -box.y0) / height
+        out_r, out_t = max(0.0, box.x1 - width) / width, max(0.0, box.y1 - height) / height
+        if max(out_l, out_b, out_r, out_t) < 0.005 or bottom + out_b >= top - out_t - 0.2:
+            break
+        left, bottom, right, top = left + out_l, bottom + out_b, right - out_r, top - out_t
     fig.savefig(out, format=fmt, metadata=meta)

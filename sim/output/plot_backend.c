@@ -196,7 +196,7 @@ gboolean sim_plot_write_data(const SimPlot *fig, const char *path, GError **erro
   g_string_append_printf(d, "# kind: %s\n", sim_plot_kind_name(fig->kind));
   for (guint i = 0; i < fig->params->len; i++) {
     const SimPlotParam *p = fig->params->pdata[i];
-    g_string_append_printf(d, "# %s: ", p->key);
+    g_string_append_printf(d, p->list && !p->list->len ? "# %s:" : "# %s: ", p->key);
     if (p->list) {
       for (guint k = 0; k < p->list->len; k++) {
         if (k) g_string_append_c(d, '\t');

@@ -172,6 +172,8 @@ void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double t
     double a = aspect[fig->kind];
     const SimPlotParam *n = param(fig, "ncpus");
     if (fig->kind == SIM_PLOT_TIMELINE && n && n->num > 48) a = 0.9; /* a row per CPU */
+    /* narrow: the title's lines and a legend of one or two columns take a larger share */
+    if (fig->kind == SIM_PLOT_TIMELINE && width_in < 5) a += 0.4;
     if ((fig->kind == SIM_PLOT_PHASES || fig->kind == SIM_PLOT_VMEXITS) && width_in < 5) a = 0.9;
     height_in = width_in * a;
   }
