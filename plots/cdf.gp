@@ -7,7 +7,8 @@ set title title . "\n" . subtitle
 set xlabel xlabel
 set ylabel ylabel
 set yrange [0 : 1.02]
-set ytics 0.1
+ystep = !exists("height_in") ? 0.1 : height_in < 3.5 ? 0.25 : 0.1  # a small figure: fewer labels
+set ytics ystep
 if (xlog) { set logscale x 10; set format x "%g"; do for [e = -3 : 6] { set xtics add (10.0**e, 2 * 10.0**e, 5 * 10.0**e) } }
 set xrange [xmin : xmax]
 set key outside bottom center horizontal Left reverse samplen 2 spacing 1.2 width 2 height 1

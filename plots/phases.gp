@@ -5,28 +5,30 @@
 load dir . "/params.gp"
 height = 860
 load plots . "/style.gp"
+barfont = small(14)
 set style data histograms
 set style histogram rowstacked
 set style fill solid 1.0 border lc rgb "white"
 set boxwidth 0.55
 set grid ytics noxtics
-set xtics scale 0 font ",14"
+set xtics scale 0 font barfont
 set xrange [-0.6 : bars_n - 0.4]
 set yrange [0 : *]
 unset key
-set multiplot title title . "\n" . subtitle
+dummy = layout(phases_n, 0.24, 0.70, 0.22)
+set multiplot title title . "\n" . subtitle font bigfont
 label(i) = bars[i] . "\n" . modes[i]
-set size 0.5, 0.70
-set origin 0.0, 0.24
+set size 0.5, panel_h
+set origin 0.0, panel_y
 set ylabel ylabel
 plot for [k = 2 : 8] dir . "/phases.tsv" using k : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle, \
-     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font ",14" notitle
-set origin 0.5, 0.24
+     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font barfont notitle
+set origin 0.5, panel_y
 set ylabel ylabel2
 set yrange [0 : 100]
 plot for [k = 2 : 8] dir . "/phases.tsv" using (100 * column(k) / $9) : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle
 # the legend alone, under both panels
-set size 1, 0.22
+set size 1, key_h
 set origin 0, 0
 unset border
 unset tics
@@ -36,6 +38,6 @@ unset grid
 unset title
 set yrange [0 : 1]
 set xrange [0 : 1]
-set key center center horizontal Left reverse maxrows 3 samplen 1.5 width 2
+set key center center horizontal Left reverse maxrows key_rows samplen 1.5 width 2
 plot for [k = 1 : phases_n] NaN with boxes fs solid 1.0 lc rgb pal[k] title phases[k]
 unset multiplot

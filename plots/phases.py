@@ -1,12 +1,12 @@
 """phases.py — the control CPU's time by phase, stacked bars: ms and share of bringup time."""
 import os
 
-from cpuhpplot import PALETTE, plt, save, setup, table, title
+from cpuhpplot import PALETTE, columns, figsize, plt, save, setup, small, table, title
 
 params, d, out, fmt = setup()
 rows = table(os.path.join(d, "phases.tsv"))
 labels = ["%s\n%s" % (b, m) for b, m in zip(params["bars"], params["modes"])]
-fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 3.8))
+fig, (left, right) = plt.subplots(1, 2, figsize=figsize(params, (7.0, 3.8)))
 x = list(range(len(rows)))
 for ax, share in ((left, False), (right, True)):
     bottom = [0.0] * len(rows)
@@ -22,10 +22,10 @@ for ax, share in ((left, False), (right, True)):
     else:
         for xi, r in zip(x, rows):
             ax.annotate("%.1f ms" % r[8], (xi, r[8]), xytext=(0, 2), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=7)
+                        va="bottom", fontsize=small())
         ax.set_ylim(0, max(r[8] for r in rows) * 1.1)
 title(fig, params)
 handles, names = left.get_legend_handles_labels()
-fig.legend(handles, names, loc="lower center", ncol=4, frameon=False, bbox_to_anchor=(0.5, -0.1))
+fig.legend(handles, names, loc="lower center", ncol=columns(params, 4), frameon=False, bbox_to_anchor=(0.5, -0.1))
 fig.tight_layout()
 save(fig, out, fmt)

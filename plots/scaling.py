@@ -1,11 +1,11 @@
 """scaling.py — bringup time against CPU count, one line per policy, measured points overlaid."""
 import os
 
-from cpuhpplot import MARKERS, PALETTE, plt, save, setup, table, title
+from cpuhpplot import MARKERS, PALETTE, figsize, plt, save, setup, table, title
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 params, d, out, fmt = setup()
-fig, ax = plt.subplots(figsize=(6.0, 3.9))
+fig, ax = plt.subplots(figsize=figsize(params, (6.0, 3.9)))
 handles = []  # legend in drawing order: simulated lines first, then the measured points
 for i, name in enumerate(params["series"]):
     rows = table(os.path.join(d, "series_%d.tsv" % i))

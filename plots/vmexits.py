@@ -2,7 +2,7 @@
 import csv
 import os
 
-from cpuhpplot import PALETTE, plt, save, setup, title
+from cpuhpplot import PALETTE, columns, figsize, plt, save, setup, title
 
 params, d, out, fmt = setup()
 
@@ -16,7 +16,7 @@ def rows(name):
 
 exits, counts = rows("vmexits_count.tsv")
 _, times = rows("vmexits_time.tsv")
-fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 3.6))
+fig, (left, right) = plt.subplots(1, 2, figsize=figsize(params, (7.0, 3.6)))
 n = len(params["bars"])
 width = 0.8 / n
 # both on log scales: a contended run's IRQ exits carry seconds of waiting, a hypercall microseconds
@@ -31,6 +31,6 @@ for ax, series, label in ((left, counts, params["ylabel"]), (right, times, param
     ax.set_ylabel(label)
 title(fig, params)
 handles, names = left.get_legend_handles_labels()
-fig.legend(handles, names, loc="lower center", ncol=min(n, 3), frameon=False, bbox_to_anchor=(0.5, -0.08))
+fig.legend(handles, names, loc="lower center", ncol=columns(params, min(n, 3)), frameon=False, bbox_to_anchor=(0.5, -0.08))
 fig.tight_layout()
 save(fig, out, fmt)

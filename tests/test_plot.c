@@ -2,6 +2,8 @@
  * plotting tool (naming the Debian package); with gnuplot installed, non-empty PNG and SVG
  * figures from a profile, from run JSON and from sweep rows, the same bytes twice, an old
  * figure left alone by a failing run; with matplotlib, a PDF with embedded TrueType fonts.
+ * Figures for papers: --size gives the PDF page, --data keeps the tables, and titles speak
+ * the reader's words (no file names, no flags).
  * And the measured points of plots/data: each row is docs/profiles.md's figure, recomputed from the
  * real boots of tests/data/reference. */
 #include "tests/testutil.h"
@@ -32,6 +34,10 @@ static void test_errors(void **state) {
   expect_fail(2, "KIND", tu_run_env(NULL, "plot", NULL));
   expect_fail(2, "unknown KIND 'pie'", tu_run_env(NULL, "plot", "pie", o, NULL));
   expect_fail(2, "-o", tu_run_env(NULL, "plot", "timeline", NULL));
+  expect_fail(2, "--size", tu_run_env(NULL, "plot", "timeline", o, "--size=wide", NULL));
+  expect_fail(2, "--size", tu_run_env(NULL, "plot", "timeline", o, "--size=3x", NULL));
+  expect_fail(2, "--size", tu_run_env(NULL, "plot", "timeline", o, "--size=3mm", NULL));
+  expect_fail(2, "--font-size", tu_run_env(NULL, "plot", "timeline", o, "--font-size=0", NULL));
   expect_fail(2, ".png, .svg or .pdf", tu_run_env(NULL, "plot", "timeline", "-o", "x.jpg", NULL));
   expect_fail(2, "--backend", tu_run_env(NULL, "plot", "timeline", o, "--backend=excel", NULL));
   expect_fail(2, "--metric", tu_run_env(NULL, "plot", "cdf", o, "--metric=speed", NULL));
@@ -88,11 +94,101 @@ static GBytes *figure(const char *dir, const char *name, const char *const *args
   return g_bytes_new_take(bytes, len);
 }
 
+/* The page of a PDF in points, from its first /MediaBox. */
+static void page_size(GBytes *pdf, double *w, double *h) {
+  gsize len;
+  const char *d = g_bytes_get_data(pdf, &len), *key = "/MediaBox";
+  for (gsize i = 0; i + strlen(key) < len; i++)
+    if (!memcmp(d + i, key, strlen(key))) {
+      g_autofree char *s = g_strndup(d + i, MIN(len - i, 80));
+      double x0, y0;
+      assert_int_equal(sscanf(s, "/MediaBox [ %lf %lf %lf %lf", &x0, &y0, w, h), 4);
+      return;
+    }
+  fail_msg("no /MediaBox");
+}
+
+/* --data=FILE's text; the labels in it read as words: no file names, no flags. */
+static char *data_of(const char *path) {
+  char *text = NULL;
+  assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  g_unlink(path);
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    if (!g_str_has_prefix(*l, "# title: ") && !g_str_has_prefix(*l, "# subtitle: ") && !g_str_has_prefix(*l, "# xlabel: ") &&
+        !g_str_has_prefix(*l, "# bars: ") && !g_str_has_prefix(*l, "# series: "))
+      continue;
+    if (strstr(*l, ".jsonl") || strstr(*l, ".csv") || strstr(*l, ".json") || strstr(*l, "--"))
+      fail_msg("a label with a file name or a flag: %s", *l);
+  }
+  return text;
+}
+
+/* Figures for papers from one back end: a column-wide PDF page, --data's tables, labels in words. */
+static void paper(const char *dir, const char *backend, const char *rows) {
+  g_autofree char *data = g_build_filename(dir, "fig.tsv", NULL);
+  g_autofree char *dopt = g_strconcat("--data=", data, NULL), *bopt = g_strconcat("--backend=", backend, NULL);
+  const char *col[] = {"cdf", "--cpus=8", "--runs=10", "--size=column", "--font-size=8", bopt, dopt, NULL};
+  g_autoptr(GBytes) a = figure(dir, "col.pdf", col);
+  double w, h;
+  page_size(a, &w, &h);
+  if (fabs(w - 3.33 * 72) > 1 || fabs(h - 3.33 * 0.65 * 72) > 1) fail_msg("%s: page %g x %g pt", backend, w, h);
+  g_autofree char *cd = data_of(data);
+  assert_non_null(strstr(cd, "# kind: cdf\n"));
+  assert_non_null(strstr(cd, "# width_in: 3.33\n# height_in: 2.1645\n# font_pt: 8\n"));
+  assert_non_null(strstr(cd, "# table cdf_0\n# value_ms\tfraction_of_runs_at_or_below\n"));
+  assert_non_null(strstr(cd, "# table cdf_1\n"));
+  const char *cm[] = {"timeline", "--cpus=4", "--size=8.5x5.5cm", bopt, NULL};
+  g_autoptr(GBytes) b = figure(dir, "cm.pdf", cm);
+  page_size(b, &w, &h);
+  if (fabs(w - 8.5 / 2.54 * 72) > 1 || fabs(h - 5.5 / 2.54 * 72) > 1) fail_msg("%s: page %g x %g pt", backend, w, h);
+  /* without the options: the page the script chose, and no size in the data */
+  const char *plain[] = {"cdf", "--cpus=8", "--runs=10", bopt, dopt, NULL};
+  g_autoptr(GBytes) c = figure(dir, "plain.pdf", plain);
+  page_size(c, &w, &h);
+  if (fabs(w - 3.33 * 72) < 20) fail_msg("%s: a figure without --size is column-wide", backend);
+  g_autofree char *pd = data_of(data);
+  assert_null(strstr(pd, "width_in"));
+  assert_null(strstr(pd, "font_pt"));
+  /* from sweep rows: the profile and the selection in words */
+  const char *sr[] = {"scaling", rows, "--where=policy=kernel", bopt, dopt, NULL};
+  g_autoptr(GBytes) d = figure(dir, "sr.svg", sr);
+  g_autofree char *sd = data_of(data);
+  assert_non_null(strstr(sd, "# title: Bringup time against CPU count: skl-2s-112t\n"));
+  assert_non_null(strstr(sd, "# subtitle: from a sweep, policy kernel: mean per point"));
+  assert_non_null(strstr(sd, "# table series_0\n# cpus\tmean_ms\tmin_ms\tmax_ms\truns\n4\t"));
+  const char *cr[] = {"cdf", rows, "--where=cpus=8", bopt, dopt, NULL};
+  g_autoptr(GBytes) e = figure(dir, "cr.svg", cr);
+  g_autofree char *rd = data_of(data);
+  assert_non_null(strstr(rd, "from a sweep, 8 CPUs"));
+  /* simulated machine sizes in words */
+  const char *st[] = {"scaling", "--topology=1x2x1,1x4x1", "--runs=1", bopt, dopt, NULL};
+  g_autoptr(GBytes) f = figure(dir, "st.svg", st);
+  g_autofree char *td = data_of(data);
+  assert_non_null(strstr(td, "# xlabel: logical CPUs (simulated: topologies 1x2x1 to 1x4x1)\n"));
+}
+
 static void assert_png(GBytes *b) {
   gsize len;
   const guint8 *d = g_bytes_get_data(b, &len);
   assert_true(len > 2000);
   assert_memory_equal(d, "\x89PNG\r\n\x1a\n", 8);
+}
+
+/* The python3 `plot` would use: python3 on PATH, else Debian's. */
+static gboolean have_matplotlib(void) {
+  const char *cands[] = {"python3", "/usr/bin/python3"};
+  for (guint i = 0; i < G_N_ELEMENTS(cands); i++) {
+    g_autofree char *py = g_find_program_in_path(cands[i]);
+    if (!py) continue;
+    const char *argv[] = {py, "-c", "import matplotlib", NULL};
+    int wait = 0;
+    if (g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                     NULL, &wait, NULL) &&
+        g_spawn_check_wait_status(wait, NULL))
+      return TRUE;
+  }
+  return FALSE;
 }
 
 static void test_gnuplot(void **state) {
@@ -155,6 +251,8 @@ static void test_gnuplot(void **state) {
   const char *cj[] = {"cdf", rows, "--where=cpus=8", NULL};
   g_autoptr(GBytes) l = figure(dir, "cj.png", cj);
   assert_png(l);
+  paper(dir, "gnuplot", rows);
+  if (have_matplotlib()) paper(dir, "matplotlib", rows);
 
   /* a failing plot leaves an existing figure alone */
   g_autofree char *keep = g_build_filename(dir, "keep.png", NULL);
@@ -174,23 +272,6 @@ static void test_gnuplot(void **state) {
   for (guint i = 0; i < G_N_ELEMENTS(files); i++) g_unlink(files[i]);
   assert_int_equal(g_rmdir(dir), 0); /* and nothing else was left in it */
 }
-
-/* The python3 `plot` would use: python3 on PATH, else Debian's. */
-static gboolean have_matplotlib(void) {
-  const char *cands[] = {"python3", "/usr/bin/python3"};
-  for (guint i = 0; i < G_N_ELEMENTS(cands); i++) {
-    g_autofree char *py = g_find_program_in_path(cands[i]);
-    if (!py) continue;
-    const char *argv[] = {py, "-c", "import matplotlib", NULL};
-    int wait = 0;
-    if (g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
-                     NULL, &wait, NULL) &&
-        g_spawn_check_wait_status(wait, NULL))
-      return TRUE;
-  }
-  return FALSE;
-}
-
 
 static void test_matplotlib(void **state) {
   if (!have_matplotlib()) skip(); /* apt-get install python3-matplotlib */

@@ -5,7 +5,8 @@
  * (rows_read.h) or from simulations (plot_runs.h), the kind's reducer makes the figure's tables
  * (plot_data.h), and the back end writes them for the script of plots/ and runs it
  * (plot_backend.h). A missing plotting tool is a one-line error naming the Debian package, exit
- * status 2, said before anything is simulated. */
+ * status 2, said before anything is simulated. --size and --font-size become parameters of the
+ * figure only when given, so that a figure without them is drawn as it always was. */
 #include <gio/gio.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,7 @@
 typedef struct {
   SimPlotKind kind;
   CliFlags f;
-  char *output, *backend, *metric_name, *reference, *title;
+  char *output, *backend, *metric_name, *reference, *title, *size, *font_size, *data;
   char **where;
   char **inputs; /* positional INPUT files */
   CpuhpMetric metric;
@@ -49,6 +50,9 @@ static void job_clear(Job *j) {
   g_free(j->metric_name);
   g_free(j->reference);
   g_free(j->title);
+  g_free(j->size);
+  g_free(j->font_size);
+  g_free(j->data);
   g_strfreev(j->where);
   g_strfreev(j->inputs);
 }
@@ -166,6 +170,28 @@ static int cdf(Job *j, SimPlot **fig) {
   return 0;
 }
 
+/* --size: column (3.33 in, a single column of IEEE and ACM papers), page (7 in, a full text
+ * width), or W[xH] in inches or with a unit: 3.3in, 8.5x5.5cm. *h is 0 without H. */
+static gboolean size_parse(const char *spec, double *w, double *h) {
+  *h = 0;
+  if (!strcmp(spec, "column") || !strcmp(spec, "page")) {
+    *w = spec[0] == 'c' ? 3.33 : 7.0;
+    return TRUE;
+  }
+  char *end;
+  *w = g_ascii_strtod(spec, &end);
+  if (end == spec || !g_ascii_isdigit(*spec)) return FALSE;
+  if (*end == 'x') {
+    const char *hs = end + 1;
+    *h = g_ascii_strtod(hs, &end);
+    if (end == hs || !g_ascii_isdigit(*hs) || *h <= 0) return FALSE;
+  }
+  double unit = !strcmp(end, "cm") ? 1 / 2.54 : !*end || !strcmp(end, "in") ? 1 : 0;
+  *w *= unit;
+  *h *= unit;
+  return *w > 0 && *w <= 100 && *h <= 100; /* up to a poster */
+}
+
 static char *plots_dir(void) {
   const char *e = g_getenv("CPUHPSIM_PLOTS_DIR");
   if (e && *e) return g_strdup(e);
@@ -197,6 +223,16 @@ int cmd_plot(int argc, char **argv) {
       {"reference", 0, 0, G_OPTION_ARG_FILENAME, &j.reference, "scaling: measured bringup times to overlay (plots/data/*.tsv)", "FILE"},
       {"where", 0, 0, G_OPTION_ARG_STRING_ARRAY, &j.where, "Sweep rows: keep rows whose KEY is VALUE (repeatable)", "KEY=VALUE"},
       {"title", 0, 0, G_OPTION_ARG_STRING, &j.title, "Replace the figure's title", "TEXT"},
+      {"size", 0, 0, G_OPTION_ARG_STRING, &j.size,
+       "The figure's size on the page: column (3.33 in), page (7 in) or W[xH] in in (default) or cm, e.g. 3.3in, "
+       "8.5x5.5cm; without H the kind's own aspect",
+       "SPEC"},
+      {"font-size", 0, 0, G_OPTION_ARG_STRING, &j.font_size,
+       "Text size in points at that size (titles one larger, legends and ticks one smaller); default: the back end's",
+       "PT"},
+      {"data", 0, 0, G_OPTION_ARG_FILENAME, &j.data,
+       "Also write the figure's tables and parameters to FILE (one TSV text: '# table NAME' blocks, '# KEY: VALUE' lines)",
+       "FILE"},
       G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("KIND [INPUT...] -o FILE");
   g_option_context_set_summary(ctx,
@@ -210,8 +246,10 @@ int cmd_plot(int argc, char **argv) {
       "                cpuhp.parallel=0 and =1: a profile with host.hypervisor, or run JSON files\n"
       "INPUT: a profile (default: the embedded skl-2s-112t), simulated here; or for timeline,\n"
       "phases and vmexits `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
-      "rows (.jsonl or .csv). Exit status: 0 ok, 1 the figure could not be made or written, 2 bad\n"
-      "input or a missing plotting tool (the error names the Debian package).");
+      "rows (.jsonl or .csv). For a paper: --size=column --font-size=8 draws the figure at its size\n"
+      "on the page with 8-point text; --data=FILE keeps its tables to restyle it elsewhere.\n"
+      "Exit status: 0 ok, 1 the figure could not be made or written, 2 bad input or a missing\n"
+      "plotting tool (the error names the Debian package).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
@@ -234,6 +272,16 @@ int cmd_plot(int argc, char **argv) {
     for (j.metric = 0; j.metric < CPUHP_METRIC_N && strcmp(j.metric_name, cpuhp_metric_key(j.metric)); j.metric++) {}
     if (j.metric == CPUHP_METRIC_N) return cli_fail("plot", "--metric: unknown '%s'", j.metric_name);
   }
+  double width_in = 0, height_in = 0, font_pt = 0;
+  if (j.size && !size_parse(j.size, &width_in, &height_in))
+    return cli_fail("plot", "--size: expected column, page or W[xH] with in or cm (3.3in, 8.5x5.5cm), got '%s'", j.size);
+  if (j.font_size) {
+    char *end;
+    font_pt = g_ascii_strtod(j.font_size, &end);
+    if (*end || end == j.font_size || !(font_pt >= 4 && font_pt <= 72))
+      return cli_fail("plot", "--font-size: expected points from 4 to 72, got '%s'", j.font_size);
+  }
+  if (j.data && !*j.data) return cli_fail("plot", "--data: give a file name");
   for (char **w = j.where; w && *w; w++)
     if (!strchr(*w, '=') || **w == '=') return cli_fail("plot", "--where: expected KEY=VALUE, got '%s'", *w);
   if (!j.f.runs) j.f.runs = g_strdup(j.kind == SIM_PLOT_CDF ? "200" : j.kind == SIM_PLOT_SCALING ? "5" : "1");
@@ -265,9 +313,15 @@ int cmd_plot(int argc, char **argv) {
   g_autoptr(SimPlot) fig = NULL;
   if ((status = make[j.kind](&j, &fig))) return status;
   if (j.title) sim_plot_set_title(fig, j.title);
+  if (j.size) sim_plot_set_size(fig, width_in, height_in, j.font_size ? font_pt : 8); /* 8: both back ends' PDF text */
+  if (j.font_size) sim_plot_set_font(fig, font_pt);
   g_autofree char *scripts = plots_dir();
   if (!sim_plotter_draw(plotter, fig, scripts, j.output, ext, &err)) {
     fprintf(stderr, "cpuhpsim plot: %s\n", err->message);
+    return 1;
+  }
+  if (j.data && !sim_plot_write_data(fig, j.data, &err)) {
+    fprintf(stderr, "cpuhpsim plot: --data: %s\n", err->message);
     return 1;
   }
   return 0;

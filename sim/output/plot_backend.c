@@ -34,11 +34,13 @@ static char *gnuplot_find(void) {
   return g_find_program_in_path(env && *env ? env : "gnuplot");
 }
 
-static void gp_str(GString *out, const char *s) { /* gnuplot single quotes: '' is a quote */
+/* gnuplot single quotes: '' is a quote; a line break is a double-quoted "\n" joined on */
+static void gp_str(GString *out, const char *s) {
   g_string_append_c(out, '\'');
   for (const char *c = s; *c; c++) {
     if (*c == '\'') g_string_append_c(out, '\'');
-    g_string_append_c(out, *c == '\n' ? ' ' : *c);
+    if (*c == '\n') g_string_append(out, "' . \"\\n\" . '");
+    else g_string_append_c(out, *c);
   }
   g_string_append_c(out, '\'');
 }
@@ -182,6 +184,38 @@ static void write_tsv(GString *out, const SimPlotTable *t) {
     }
     g_string_append_c(out, (i + 1) % t->columns->len ? '\t' : '\n');
   }
+}
+
+/* A parameter's text on one line of the data file: tabs and newlines become spaces. */
+static void data_text(GString *out, const char *s) {
+  for (const char *c = s; *c; c++) g_string_append_c(out, *c == '\n' || *c == '\t' ? ' ' : *c);
+}
+
+gboolean sim_plot_write_data(const SimPlot *fig, const char *path, GError **error) {
+  g_autoptr(GString) d = g_string_new(NULL);
+  g_string_append_printf(d, "# kind: %s\n", sim_plot_kind_name(fig->kind));
+  for (guint i = 0; i < fig->params->len; i++) {
+    const SimPlotParam *p = fig->params->pdata[i];
+    g_string_append_printf(d, p->list && !p->list->len ? "# %s:" : "# %s: ", p->key);
+    if (p->list) {
+      for (guint k = 0; k < p->list->len; k++) {
+        if (k) g_string_append_c(d, '\t');
+        data_text(d, p->list->pdata[k]);
+      }
+    } else if (p->text) {
+      data_text(d, p->text);
+    } else { /* short, as a reader types it: 3.33, not 3.3300000000000001 */
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append(d, g_ascii_formatd(buf, sizeof buf, "%.10g", p->num));
+    }
+    g_string_append_c(d, '\n');
+  }
+  for (guint i = 0; i < fig->tables->len; i++) {
+    const SimPlotTable *t = fig->tables->pdata[i];
+    g_string_append_printf(d, "# table %s\n", t->name);
+    write_tsv(d, t);
+  }
+  return sim_output_write(path, d->str, d->len, error);
 }
 
 struct SimPlotter {

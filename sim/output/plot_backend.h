@@ -33,3 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPlotter, sim_plotter_free)
 /* Draws `fig` with the scripts in `plots_dir` into `output`, in format `fmt` (png, svg or pdf). */
 gboolean sim_plotter_draw(SimPlotter *s, const SimPlot *fig, const char *plots_dir, const char *output, const char *fmt,
                           GError **error);
+/* The figure's data as one TSV text (--data), so that it can be drawn again elsewhere: first
+ * "# KEY: VALUE" lines, the kind and then its parameters in the scripts' order (a list's items
+ * separated by tabs), then each table as a "# table NAME" line followed by the very TSV the
+ * scripts read. Written to `path` (- is stdout) whole or not at all. */
+gboolean sim_plot_write_data(const SimPlot *fig, const char *path, GError **error);

@@ -127,6 +127,65 @@ void sim_plot_set_title(SimPlot *fig, const char *title) {
   g_assert_not_reached(); /* every figure has a title */
 }
 
+static const SimPlotParam *param(const SimPlot *fig, const char *key) {
+  for (guint i = 0; i < fig->params->len; i++)
+    if (!strcmp(((SimPlotParam *)fig->params->pdata[i])->key, key)) return fig->params->pdata[i];
+  return NULL;
+}
+
+/* `text` broken at spaces into lines of at most `cols` characters (a longer word stays whole). */
+static char *wrap(const char *text, guint cols) {
+  g_auto(GStrv) words = g_strsplit(text, " ", -1);
+  GString *out = g_string_new(NULL);
+  guint line = 0;
+  for (char **w = words; *w; w++) {
+    guint n = (guint)g_utf8_strlen(*w, -1);
+    if (line && line + 1 + n > cols) {
+      g_string_append_c(out, '\n');
+      line = 0;
+    } else if (w != words) {
+      g_string_append_c(out, ' ');
+      line++;
+    }
+    g_string_append(out, *w);
+    line += n;
+  }
+  return g_string_free(out, FALSE);
+}
+
+void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double text_pt) {
+  g_assert(width_in > 0 && text_pt > 0 && !param(fig, "width_in"));
+  /* a title is one point larger than the text; a DejaVu Sans character about 0.65 em wide */
+  guint cols = (guint)MAX(width_in * 72 / ((text_pt + 1) * 0.65), 16);
+  const char *keys[] = {"title", "subtitle"};
+  for (guint k = 0; k < G_N_ELEMENTS(keys); k++) {
+    SimPlotParam *p = (SimPlotParam *)param(fig, keys[k]);
+    if (!p || !p->text) continue;
+    char *w = wrap(p->text, cols);
+    g_free(p->text);
+    p->text = w;
+  }
+  if (height_in <= 0) { /* height over width: the scripts' own shapes; narrow two-panel figures taller */
+    static const double aspect[] = {[SIM_PLOT_TIMELINE] = 0.65, [SIM_PLOT_SCALING] = 0.65, [SIM_PLOT_PHASES] = 0.55,
+                                    [SIM_PLOT_CDF] = 0.65, [SIM_PLOT_VMEXITS] = 0.55};
+    G_STATIC_ASSERT(G_N_ELEMENTS(aspect) == SIM_PLOT_N_KINDS);
+    double a = aspect[fig->kind];
+    const SimPlotParam *n = param(fig, "ncpus");
+    if (fig->kind == SIM_PLOT_TIMELINE && n && n->num > 48) a = 0.9; /* a row per CPU */
+    /* narrow: the title's lines and a legend of one or two columns take a larger share */
+    if (fig->kind == SIM_PLOT_TIMELINE && width_in < 5) a += 0.4;
+    if ((fig->kind == SIM_PLOT_PHASES || fig->kind == SIM_PLOT_VMEXITS) && width_in < 5) a = 0.9;
+    height_in = width_in * a;
+  }
+  pnum(fig, "width_in", width_in);
+  pnum(fig, "height_in", height_in);
+}
+
+void sim_plot_set_font(SimPlot *fig, double pt) {
+  g_assert(pt > 0 && !param(fig, "font_pt"));
+  pnum(fig, "font_pt", pt);
+}
+
 static const char *mode_of(gboolean parallel, gboolean smt) {
   return parallel ? (smt ? "parallel, SMT primary threads first" : "parallel") : "serial";
 }
@@ -292,12 +351,23 @@ SimPlot *sim_plot_vmexits(SimPlotRun *const *runs, guint n) {
       cell_ms(tt, runs[b]->exit_ns[x]);
     }
   }
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  /* a file's bar by its kernel setting, never by the file's name; the same setting twice: by
+   * its place too */
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
   for (guint b = 0; b < n; b++) {
     const SimPlotRun *r = runs[b];
-    g_autofree char *base = r->label ? NULL : g_path_get_basename(r->file);
-    g_autofree char *label = r->label ? g_strdup(r->label) : g_strndup(base, strlen(base) - 5); /* less ".json" */
-    g_ptr_array_add(names, g_strdup_printf("%s (bringup %.1f ms)", label, (double)r->bringup_ns / 1e6));
+    gboolean other = r->policy && strcmp(r->policy, "kernel");
+    g_ptr_array_add(labels, r->label ? g_strdup(r->label)
+                            : other  ? g_strdup_printf("policy %s, cpuhp.parallel=%d", r->policy, r->parallel)
+                                     : g_strdup_printf("cpuhp.parallel=%d", r->parallel));
+  }
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  for (guint b = 0; b < n; b++) {
+    guint same = 0;
+    for (guint k = 0; k < n; k++) same += !strcmp(labels->pdata[k], labels->pdata[b]);
+    g_autofree char *place = same > 1 ? g_strdup_printf(", run %u", b + 1) : g_strdup("");
+    g_ptr_array_add(names, g_strdup_printf("%s%s (bringup %.1f ms)", (char *)labels->pdata[b], place,
+                                           (double)runs[b]->bringup_ns / 1e6));
   }
   g_autofree char *profile = runs[0]->file ? g_strdup(runs[0]->profile ? runs[0]->profile : "?") : simulated_name(runs[0]);
   g_autofree char *title = g_strdup_printf("VM exits during bringup: %s", profile);
@@ -413,12 +483,28 @@ static const char *metric_title(CpuhpMetric m) {
   return t[m];
 }
 
-/* "rows.jsonl" or "rows.jsonl, rows with K=V and K2=V2": where a figure's data came from. */
+/* Which rows of a sweep a figure shows, in words: "", or ", policy kernel, cpuhp.parallel=1"
+ * (a kernel parameter reads as itself); never the file's name or a flag. */
 static char *rows_source(const SimPlotSampleInfo *info) {
-  g_autofree char *base = g_path_get_basename(info->rows_path);
-  if (!info->where || !*info->where) return g_steal_pointer(&base);
-  g_autofree char *w = g_strjoinv(" and ", info->where);
-  return g_strdup_printf("%s, rows with %s", base, w);
+  GString *s = g_string_new(NULL);
+  for (char **w = info->where; w && *w; w++) {
+    g_auto(GStrv) kv = g_strsplit(*w, "=", 2);
+    if (!strcmp(kv[0], "cpus")) g_string_append_printf(s, ", %s CPUs", kv[1]);
+    else if (!strcmp(kv[0], "policy") || !strcmp(kv[0], "topology")) g_string_append_printf(s, ", %s %s", kv[0], kv[1]);
+    else g_string_append_printf(s, ", %s", *w);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* The machine sizes of a simulated scaling figure in words: "2 to 16 CPUs", "topologies 1x2x1
+ * to 1x16x1" (first to last of the list as given). */
+static char *sizes_words(const SimPlotSampleInfo *info) {
+  g_auto(GStrv) v = g_strsplit(info->sizes ? info->sizes : "", ",", -1);
+  guint n = g_strv_length(v);
+  gboolean topo = !strcmp(info->sizes_flag, "topology");
+  if (n == 0 || !*v[0]) return g_strdup(topo ? "topologies" : "CPUs");
+  if (n == 1) return topo ? g_strdup_printf("topology %s", v[0]) : g_strdup_printf("%s CPUs", v[0]);
+  return topo ? g_strdup_printf("topologies %s to %s", v[0], v[n - 1]) : g_strdup_printf("%s to %s CPUs", v[0], v[n - 1]);
 }
 
 /* Axis range with a margin, in the axis' own scale, so that no point sits on the frame. */
@@ -514,14 +600,15 @@ SimPlot *sim_plot_scaling(const GArray *samples, const SimPlotSampleInfo *info, 
   g_autofree char *sub = NULL, *xl = NULL;
   if (info->rows_path) { /* rows: the sweep chose runs and seeds */
     g_autofree char *src = rows_source(info);
-    sub = g_strdup_printf("%s: mean per point, bars min to max", src);
+    sub = g_strdup_printf("from a sweep%s: mean per point, bars min to max", src);
     xl = g_strdup("logical CPUs");
   } else {
     sub = g_strdup_printf("simulated: mean of %" G_GUINT64_FORMAT " run%s per point (seeds %" G_GUINT64_FORMAT
                           "..%" G_GUINT64_FORMAT "), bars min to max%s",
                           info->runs, info->runs > 1 ? "s" : "", info->seed, info->seed + info->runs - 1,
                           refs->len ? "; black markers: measured real boots" : "");
-    xl = g_strdup_printf("logical CPUs (--%s=%s)", info->sizes_flag, info->sizes);
+    g_autofree char *sizes = sizes_words(info);
+    xl = g_strdup_printf("logical CPUs (simulated: %s)", sizes);
   }
   pstr(fig, "title", title);
   pstr(fig, "subtitle", sub);
@@ -567,7 +654,7 @@ SimPlot *sim_plot_cdf(const GArray *samples, const SimPlotSampleInfo *info) {
   g_autofree char *sub = NULL;
   if (info->rows_path) {
     g_autofree char *src = rows_source(info);
-    sub = g_strdup_printf("empirical CDF per series, %s", src);
+    sub = g_strdup_printf("empirical CDF per series, from a sweep%s", src);
   } else {
     sub = g_strdup_printf("empirical CDF of %u runs per policy, seeds %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
                           " for every policy (common random numbers)",

@@ -67,6 +67,13 @@ void sim_plot_free(SimPlot *fig);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPlot, sim_plot_free)
 /* Replaces the figure's title (--title), where it stands among the parameters. */
 void sim_plot_set_title(SimPlot *fig, const char *title);
+/* The figure's physical size (--size): parameters width_in and height_in, added after the
+ * others; `height_in` <= 0 takes the kind's own aspect at that width. The title and subtitle
+ * are broken into lines that fit that width with text of `text_pt` points. */
+void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double text_pt);
+/* The text's size in points on the page (--font-size): parameter font_pt. Without these two
+ * calls a figure has neither parameter, and the scripts draw it at their own size and fonts. */
+void sim_plot_set_font(SimPlot *fig, double pt);
 
 /* ---- runs: timeline, phases, vmexits ------------------------------------------------------ */
 
@@ -105,7 +112,7 @@ SimPlot *sim_plot_timeline(const SimPlotRun *run);
 /* The control CPU's time by phase, one bar a run. Runs read from files are titled by their
  * profile; runs simulated here by the first one's profile, CPUs and seed. */
 SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n);
-/* VM exits by type, count and host time, one bar a run (a file's bar: its name less .json). */
+/* VM exits by type, count and host time, one bar a run (a file's bar: its kernel setting). */
 SimPlot *sim_plot_vmexits(SimPlotRun *const *runs, guint n);
 
 /* ---- samples: scaling, cdf ---------------------------------------------------------------- */

@@ -65,14 +65,13 @@ static GPtrArray *csv_split(const char *line) {
   return f;
 }
 
-static char *rows_name(const char *path, const char *sweep) {
-  if (!sweep) return g_path_get_basename(path);
-  g_autofree char *base = g_path_get_basename(sweep);
+static char *rows_name(const char *sweep) {
+  if (!sweep) return g_strdup("an unnamed profile");
   g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(sweep, NULL);
   g_autoptr(CpuhpProfile) p = NULL;
   if (sc)
     p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, NULL, NULL) : cpuhp_machine_load_default(NULL, NULL);
-  return p ? g_strdup_printf("%s (sweep %s)", p->name, base) : g_strdup_printf("sweep %s", base);
+  return g_strdup(p ? p->name : "an unnamed profile");
 }
 
 GPtrArray *sim_rows_read(const char *path, char **name, GError **error) {
@@ -125,7 +124,7 @@ GPtrArray *sim_rows_read(const char *path, char **name, GError **error) {
     fail(error, "%s: no rows (expected the output of `cpuhpsim sweep`)", path);
     return NULL;
   }
-  *name = rows_name(path, sweep);
+  *name = rows_name(sweep);
   return g_steal_pointer(&rows);
 }
 

@@ -17,8 +17,8 @@ gboolean sim_rows_path(const char *path);
 gboolean sim_run_json_path(const char *path);
 
 /* Sweep rows as GHashTable (key -> value text), in file order, at least one; *name says what
- * they are of: "PROFILE (sweep SCENARIO)" when the sweep's first line names a scenario that
- * still loads from here, else the names at hand. */
+ * they are of, for a title: the profile's name when the sweep's first line names a scenario
+ * that still loads from here, else "an unnamed profile" (never a file's name). */
 GPtrArray *sim_rows_read(const char *path, char **name, GError **error);
 
 /* What a figure needs of a run JSON file; the rest is read when there, else left unknown. */
