@@ -108,9 +108,9 @@ static char *edit_line(const char *text, guint line, const char *with, gsize cut
     return g_strjoinv("\n", lines);
   }
   lines[line - 1][cut] = '\0';
-  g_free(lines[line]);
-  lines[line] = NULL;
-  return g_strjoinv("\n", lines);
+  GString *o = g_string_new(NULL); /* lines 1..line, the vector left whole for its free */
+  for (guint i = 0; i < line; i++) g_string_append_printf(o, "%s%s", i ? "\n" : "", lines[i]);
+  return g_string_free(o, FALSE);
 }
 
 /* merge checks every row whole: an empty, truncated or foreign shard, or a number out of
