@@ -153,17 +153,20 @@ static void paper(const char *dir, const char *backend, const char *rows) {
   /* from sweep rows: the profile and the selection in words */
   const char *sr[] = {"scaling", rows, "--where=policy=kernel", bopt, dopt, NULL};
   g_autoptr(GBytes) d = figure(dir, "sr.svg", sr);
+  assert_true(g_bytes_get_size(d) > 0);
   g_autofree char *sd = data_of(data);
   assert_non_null(strstr(sd, "# title: Bringup time against CPU count: skl-2s-112t\n"));
   assert_non_null(strstr(sd, "# subtitle: from a sweep, policy kernel: mean per point"));
   assert_non_null(strstr(sd, "# table series_0\n# cpus\tmean_ms\tmin_ms\tmax_ms\truns\n4\t"));
   const char *cr[] = {"cdf", rows, "--where=cpus=8", bopt, dopt, NULL};
   g_autoptr(GBytes) e = figure(dir, "cr.svg", cr);
+  assert_true(g_bytes_get_size(e) > 0);
   g_autofree char *rd = data_of(data);
   assert_non_null(strstr(rd, "from a sweep, 8 CPUs"));
   /* simulated machine sizes in words */
   const char *st[] = {"scaling", "--topology=1x2x1,1x4x1", "--runs=1", bopt, dopt, NULL};
   g_autoptr(GBytes) f = figure(dir, "st.svg", st);
+  assert_true(g_bytes_get_size(f) > 0);
   g_autofree char *td = data_of(data);
   assert_non_null(strstr(td, "# xlabel: logical CPUs (simulated: topologies 1x2x1 to 1x4x1)\n"));
 }
