@@ -294,7 +294,7 @@ static void test_cli_import(void **state) {
   static const char *const keys[] = {
       "\"clock\": \"x86-tsc\"", "\"tsc_khz\": 2596126", "\"tsc_from\": \"tsc: Detected 2596.126 MHz processor\"",
       "\"method\": \"trace\"", "\"bringup_ns\": 15940932,", "\"trace_window\": {\"start_ns\": ", "\"cpu_up_ns\": ",
-      "\"dmesg\": {\"bringing_up_ns\": 1854344000, \"brought_up_ns\": 1869293000, \"cpus\": 2}", "\"cpus\": 2,",
+      "\"dmesg\": {\"bringing_up_ns\": 1854344000, \"brought_up_ns\": 1869293000, \"cpus\": 2, \"kernel_start_ns\": -1, \"init_ns\": -1}", "\"cpus\": 2,",
       "\"parallel\": true,", "\"kick_order\": [1],", "\"events\": {\"in_window\": 54, \"outside\": 34,",
       "\"per_cpu\": [", "\"steps\": [", "\"side\": \"BP\"", "\"side\": \"AP\"", "\"functions\": [",
       "\"function\": \"load_ucode_ap\", \"parent\": \"start_secondary\"",

@@ -17,7 +17,10 @@ static int64_t init_udelay_ns(const CpuhpProfile *p) {
   return modern ? 0 : 10000 * 1000;
 }
 
-static void x86_setup(CpuhpMachine *m) { m->arch_run.init_udelay_ns = init_udelay_ns(m->p); }
+static void x86_setup(CpuhpMachine *m) {
+  m->arch_run.init_udelay_ns = init_udelay_ns(m->p);
+  m->arch_run.ipi_send_ns = (int64_t)sim_dist_mean(&m->p->x86.icr_write); /* the whole boot's IPIs */
+}
 
 /* native_kick_ap() -> wakeup_secondary_cpu_via_init(): INIT assert, udelay(init_udelay), INIT
  * de-assert, then two STARTUP IPIs with udelay(10)/udelay(10) around each when init_udelay is 0
@@ -208,7 +211,7 @@ static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
   if (p->kernel.lpj_preset) return (ApStep){0, AP_NEXT, AP_WORK};
   if (p->x86.constant_tsc && !tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT, AP_WORK};
   int64_t jiffy = 1000000000 / p->kernel.hz;
-  int64_t t = p->kernel.smp_init_at + sim_engine_now(m->e);
+  int64_t t = m->res->smp_init_at + sim_engine_now(m->e);
   int64_t ns = (t / jiffy + 1) * jiffy - t + (int64_t)p->x86.calibrate_jiffies * jiffy;
   m->res->cpus[cpu].calibrate_ns = ns;
   return (ApStep){ns, AP_NEXT, AP_BUSY}; /* the delay loop runs until the jiffies pass */
@@ -233,7 +236,7 @@ static const ApStage post_release[] = {
 /* announce_cpu(): at each kick during boot; one console line per NUMA node, continued with
  * pr_cont, so it keeps the time of its first CPU. Padding as the kernel does it. */
 static void x86_announce_cpu(CpuhpMachine *m, guint cpu) {
-  int64_t ts = m->p->kernel.smp_init_at + sim_engine_now(m->e);
+  int64_t ts = m->res->smp_init_at + sim_engine_now(m->e);
   guint node = m->cpus[cpu].topo->node, width = machine_console_digits(m->n_cpus) + 1;
   gboolean first = m->n_kicked == 0;
   if (first) cpuhp_result_log_text(m->res, ts, "smpboot: x86: Booting SMP configuration:");

@@ -129,11 +129,12 @@ static void log_brought_up(CpuhpMachine *m) {
   m->res->cpus_online = online;
   m->res->bringup_ns = now(m);
   machine_console_flush(m);
-  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s", nodes,
+  cpuhp_result_log(m->res, m->res->smp_init_at + now(m), "smp: Brought up %u node%s, %u CPU%s", nodes,
                    nodes == 1 ? "" : "s", online, online == 1 ? "" : "s");
 }
 
 static void bp_finish(CpuhpMachine *m) {
+  if (m->bp.done) return; /* back from the rest of the boot (boot.c) */
   bp_phase(m, m->bp.phase);
   if (m->bp.plan.boot_calls >= m->bp.plan.calls->len) log_brought_up(m);
   else { /* deferred CPUs count once they are up */
@@ -144,6 +145,7 @@ static void bp_finish(CpuhpMachine *m) {
   m->bp.done = TRUE;
   m->res->all_online_ns = now(m);
   machine_vm_finish(m);
+  machine_boot_after_smp(m); /* to "Run /init", when the profile models the whole boot */
 }
 
 static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
@@ -314,7 +316,7 @@ static void bp_alive_timeout(CpuhpMachine *m) {
   guint cpu = m->bp.cpu;
   m->bp.waiting_alive = FALSE;
   m->bp.token++;
-  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
+  cpuhp_result_log(m->res, m->res->smp_init_at + now(m), "CPU%u failed to report alive state", cpu);
   cpuhp_result_set_failure(m->res, cpu, "failed to report alive state");
   trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);
@@ -391,7 +393,7 @@ static void ev_bp_running_timeout(void *ctx, uint64_t token) {
   if (token != m->bp.token) return;
   guint cpu = m->bp.cpu;
   m->bp.token++;
-  cpuhp_result_log(m->res, m->p->kernel.smp_init_at + now(m), "CPU%u: failed to come online", cpu);
+  cpuhp_result_log(m->res, m->res->smp_init_at + now(m), "CPU%u: failed to come online", cpu);
   cpuhp_result_set_failure(m->res, cpu, "failed to come online");
   trace(m, CPUHP_TRACE_EXIT, 0, cpu, m->cpus[cpu].state, m->bp.step, -EIO);
   machine_up_failed(m, cpu, m->bp.step, -EIO);

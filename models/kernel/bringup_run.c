@@ -52,7 +52,7 @@ gboolean cpuhp_fault_parse(const CpuhpProfile *p, const char *flag, const char *
 
 static void ev_bp_start(void *ctx, uint64_t unused) {
   CpuhpMachine *m = ctx;
-  cpuhp_result_log_text(m->res, m->p->kernel.smp_init_at, "smp: Bringing up secondary CPUs ...");
+  cpuhp_result_log_text(m->res, m->res->smp_init_at, "smp: Bringing up secondary CPUs ...");
   machine_bp_next_cpu(m);
 }
 
@@ -114,6 +114,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->kernel = g_strdup(p->kernel.version);
   m.res->seed = opt->seed;
   m.res->smp_init_at = p->kernel.smp_init_at;
+  machine_boot_before_smp(&m); /* a modelled whole boot puts the window where it ends */
   for (guint i = 0; i < opt->n_faults; i++) {
     const CpuhpFault *f = &opt->faults[i];
     g_assert(f->cpu > 0 && f->cpu < m.n_cpus); /* cpuhp_fault_parse() checked */

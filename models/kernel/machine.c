@@ -55,7 +55,7 @@ void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
                    guint step, const char *fn, int ret) {
   if (!m->tracing) return;
-  CpuhpTraceEvent r = {.ts = m->p->kernel.smp_init_at + sim_engine_now(m->e), .exec_cpu = exec_cpu,
+  CpuhpTraceEvent r = {.ts = m->res->smp_init_at + sim_engine_now(m->e), .exec_cpu = exec_cpu,
                     .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
   if (exec_cpu == 0) {
     g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */

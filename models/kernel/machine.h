@@ -70,6 +70,7 @@ typedef struct {
                               contention */
   int64_t cpu_running_timeout; /* a kernel without split startup: how long __cpu_up() waits
                                   for the AP to say it runs (arm64: 5 s) */
+  int64_t ipi_send_ns;     /* the guest's cost of sending one IPI (x86: an ICR write) */
 } ArchRun;
 
 /* Per-core state the SMT rules care about. */
@@ -160,6 +161,13 @@ struct _CpuhpMachine {
   gboolean cold_code_done;  /* some AP already ran the post-release code */
   guint handoff_depth;      /* hand-offs run in place, nested (bringup.c: handoff()) */
 
+  /* The whole boot after the window (boot.c). */
+  struct {
+    gboolean begun;
+    guint term;           /* next boot.terms entry; n_terms: the fixed rest */
+    int64_t since;        /* when the current piece began */
+  } boot;
+
   /* The control CPU. */
   struct {
     CpuhpBpPhase phase;
@@ -235,6 +243,12 @@ int64_t machine_vcpu_wake(CpuhpMachine *m, guint cpu);
 ApStep machine_vcpu_first_entry(CpuhpMachine *m, guint cpu);
 /* End of the window: IRQ exits from host ticks. */
 void machine_vm_finish(CpuhpMachine *m);
+
+/* boot.c: the whole boot around the window. Before the run: the VMM and before-smp phases
+ * (nothing else runs then). At the end of the window: TRUE if the after-smp phase was started
+ * on the BP, which then calls machine_bp_next_cpu() when "Run /init" is reached. */
+void machine_boot_before_smp(CpuhpMachine *m);
+gboolean machine_boot_after_smp(CpuhpMachine *m);
 
 /* console.c: the pending pr_cont line (bp.node_line) written into its log entry. */
 void machine_console_flush(CpuhpMachine *m);

@@ -24,6 +24,7 @@ CpuhpResult *cpuhp_result_new(guint n_cpus) {
   r->n_cpus = n_cpus;
   r->cpus = g_new0(CpuhpCpuResult, n_cpus);
   r->log = g_array_new(FALSE, TRUE, sizeof(CpuhpLogLine));
+  r->boot_ns = r->boot_vmm_ns = r->boot_before_ns = r->boot_after_ns = -1;
   return r;
 }
 
@@ -39,6 +40,10 @@ void cpuhp_result_free(CpuhpResult *r) {
   if (r->trace) g_array_unref(r->trace);
   for (guint i = 0; i < r->log->len; i++) g_free(g_array_index(r->log, CpuhpLogLine, i).text);
   g_array_unref(r->log);
+  if (r->boot_spans) {
+    for (guint i = 0; i < r->boot_spans->len; i++) g_free(g_array_index(r->boot_spans, CpuhpBootSpan, i).name);
+    g_array_unref(r->boot_spans);
+  }
   g_free(r);
 }
 

@@ -64,6 +64,15 @@ typedef struct {
   char *text;
 } CpuhpLogLine;
 
+/* One piece of the whole boot outside the window: a profile boot term, or a phase's fixed part. */
+typedef struct {
+  char *name;
+  CpuhpBootPhase phase;
+  int64_t start;   /* ns from the window start (negative before it) */
+  int64_t ns;      /* wall time it took */
+  int64_t work_ns; /* of which the BP's own work (the rest: waiting for IPIs, grace periods) */
+} CpuhpBootSpan;
+
 typedef struct {
   char *profile;
   char *topology;          /* human description */
@@ -88,6 +97,10 @@ typedef struct {
   int64_t vm_exit_ns[CPUHP_EXIT_N]; /* host time of those exits */
   guint64 vcpu_blocked_wakeups;     /* wake-ups that came after the halt poll gave up */
   int64_t host_busy_ns;             /* host CPU time the vCPUs took (work, spinning, polling) */
+  /* The whole boot, when the profile models it (boot_ns -1 otherwise): VMM, kernel entry to the
+   * window, the window (bringup_ns), and "smp: Brought up" to "Run /init". */
+  int64_t boot_ns, boot_vmm_ns, boot_before_ns, boot_after_ns;
+  GArray *boot_spans;      /* CpuhpBootSpan in time order; NULL when not modelled */
   CpuhpCpuResult *cpus;    /* n_cpus entries, index = cpu */
   GArray *trace;           /* CpuhpTraceEvent, when tracing was asked for; else NULL */
   GArray *log;             /* CpuhpLogLine: the console lines of the window */

@@ -27,6 +27,10 @@ void prof_free_fields(CpuhpProfile *prof);
 gboolean prof_bind_states(CpuhpProfile *prof, const YtNode *states, GError **error);
 void prof_free_states(CpuhpProfile *prof);
 
+/* boot.c: `boot.terms` (and whether `boot:` is given at all), after the rows are bound. */
+gboolean prof_bind_boot(CpuhpProfile *prof, const YtNode *root, GError **error);
+void prof_free_boot(CpuhpProfile *prof);
+
 /* profile.c: keeps where node `n` was written (NULL: a place not given). */
 void prof_loc_set(CpuhpLoc *loc, const YtNode *n);
 void prof_loc_clear(CpuhpLoc *loc);

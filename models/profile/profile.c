@@ -103,7 +103,7 @@ static gboolean check_profile(CpuhpProfile *p, const YtNode *root, GError **erro
                 "kernel.alive_sleep must average at least %s (the kernel sleeps 1 to 2 ms)",
                 sim_format_duration(PROF_ALIVE_SLEEP_MIN, d, sizeof d));
   }
-  return prof_bind_states(p, yt_mapping_get(root, "states"), error);
+  return prof_bind_boot(p, root, error) && prof_bind_states(p, yt_mapping_get(root, "states"), error);
 }
 
 /* ---- public API ---- */
@@ -113,6 +113,7 @@ void cpuhp_profile_free(CpuhpProfile *p) {
   if (p->prepared.free) p->prepared.free(p);
   prof_free_fields(p);
   prof_free_states(p);
+  prof_free_boot(p);
   prof_loc_clear(&p->at.arch);
   prof_loc_clear(&p->at.version);
   prof_loc_clear(&p->at.state_table);

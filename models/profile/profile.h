@@ -95,6 +95,30 @@ typedef struct {
   CpuhpLoc at, present_at, own_at, instances_at;
 } CpuhpStateCost;
 
+/* Where a whole-boot term runs: in the VMM before the kernel starts, in the kernel before
+ * "smp: Bringing up secondary CPUs", or after "smp: Brought up" until "Run /init". */
+typedef enum {
+  CPUHP_BOOT_VMM,
+  CPUHP_BOOT_BEFORE_SMP,
+  CPUHP_BOOT_AFTER_SMP,
+  CPUHP_BOOT_N_PHASES,
+} CpuhpBootPhase;
+const char *cpuhp_boot_phase_name(CpuhpBootPhase ph);
+
+/* One named piece of the whole boot's per-CPU work (`boot.terms`). The BP does cost, plus
+ * per_possible_cpu x N + per_possible_pair x N(N-1)/2 + per_possible_triple x N(N-1)(N-2)/6
+ * for N possible CPUs (loops over CPUs nested in loops over CPUs), plus per_online_cpu and
+ * per_online_pair for the CPUs online then, of work; then sends `broadcasts` IPIs to every
+ * other online CPU, each waited for, then waits `grace_periods` RCU grace periods. */
+typedef struct {
+  char *name;
+  CpuhpBootPhase phase;
+  int64_t cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair;
+  guint broadcasts, grace_periods;
+  char *source;      /* where its numbers come from: required */
+  CpuhpLoc at;
+} CpuhpBootTerm;
+
 typedef struct _CpuhpProfile {
   char *source;      /* path, or "<embedded>" */
   char *name;
@@ -192,6 +216,18 @@ typedef struct _CpuhpProfile {
     int64_t siblings_per_cpu;  /* store_cpu_topology(): update_siblings_masks() per online CPU */
     int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
   } arm64;
+
+  /* The whole boot around the bringup window (`boot:`); modelled only when the section is given. */
+  struct {
+    gboolean modelled;
+    int64_t vmm;               /* VMM work before the kernel runs that does not depend on vCPUs */
+    int64_t before_smp;        /* kernel entry to smp_init() on a 1-CPU boot */
+    int64_t after_smp;         /* "smp: Brought up" to "Run /init" on a 1-CPU boot */
+    double idle_load_pct;      /* host share an idle online vCPU takes after the window
+                                  (default: host.idle_load_pct) */
+    CpuhpBootTerm *terms;
+    guint n_terms;
+  } boot;
 
   CpuhpStateCost *states;
   guint n_states;

@@ -193,6 +193,13 @@ static const Field fields[] = {
   DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
   DUR("arm64.siblings_per_cpu", arm64.siblings_per_cpu, 0, PER_ITEM, "0",
       "store_cpu_topology(): update_siblings_masks() per online CPU it walks"),
+  DUR("boot.vmm", boot.vmm, 0, COST, "0", "VMM set-up before the kernel runs, not per vCPU (vCPU costs: boot.terms)"),
+  DUR("boot.before_smp", boot.before_smp, 0, COST, "0",
+      "kernel entry to \"smp: Bringing up secondary CPUs\" on a 1-CPU boot"),
+  DUR("boot.after_smp", boot.after_smp, 0, COST, "0",
+      "\"smp: Brought up\" to \"Run /init\" on a 1-CPU boot"),
+  PCT("boot.idle_load_pct", boot.idle_load_pct, 100, "host.idle_load_pct",
+      "host share an idle online vCPU takes after the window, %"),
   DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, COST, "5s", "__cpu_up waits this long for cpu_running"),
 };
 
@@ -275,6 +282,7 @@ gboolean prof_check_keys(const YtNode *map, const char *prefix, GError **error) 
     const YtNode *k = g_ptr_array_index(map->keys, i), *v = g_ptr_array_index(map->items, i);
     g_autofree char *path = prefix ? g_strconcat(prefix, ".", k->text, NULL) : g_strdup(k->text);
     if (!prefix && strcmp(path, "states") == 0) continue;
+    if (strcmp(path, "boot.terms") == 0) continue; /* bound by boot.c */
     if (strchr(k->text, '.')) { /* would pass the lookup below, but binding walks nested maps */
       g_autofree char *q = yt_quote(path);
       return FAIL(k, SCHEMA, "unknown key %s: dotted keys must be written as nested mappings", q);
@@ -375,6 +383,7 @@ static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, 
 
 /* Defaults are YAML text bound by the same code; a default that fails is a bug in the table. */
 static void bind_default(CpuhpProfile *prof, const Field *f) {
+  if (f->type == T_PERCENT && strchr(f->def, '.')) return; /* another key's value: boot.c binds it */
   g_autoptr(GError) err = NULL;
   g_autoptr(YtNode) n = yt_parse("<schema default>", FALSE, f->def, strlen(f->def),
                                  CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_SYNTAX, &err);
@@ -442,6 +451,12 @@ void cpuhp_profile_schema_text(GString *out) {
   st[2] = g_strdup("{}");
   st[3] = g_strdup("state name -> cost (dist) or {present: bool, cost: dist, instances: [dist], per_possible_cpu: duration, per_online_cpu: duration}");
   g_ptr_array_add(rows, st);
+  char **bt = g_new0(char *, 5);
+  bt[0] = g_strdup("boot.terms");
+  bt[1] = g_strdup("mapping");
+  bt[2] = g_strdup("{}");
+  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, grace_periods: count, source: text (required)}");
+  g_ptr_array_add(rows, bt);
   for (guint i = 0; i < rows->len; i++)
     for (guint c = 0; c < 3; c++) w[c] = MAX(w[c], strlen(((char **)rows->pdata[i])[c]));
   for (guint i = 0; i < rows->len; i++) {

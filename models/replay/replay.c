@@ -27,6 +27,7 @@ static CpuhpMeasured *measured_alloc(const char *source) {
   m->notes = g_ptr_array_new_with_free_func(g_free);
   m->window_start = m->window_end = m->trace_start = m->trace_end = -1;
   m->first_ap_event = m->cpu_up_call = m->dmesg_start = m->dmesg_end = m->trace_bringup_ns = -1;
+  m->dmesg_kernel_start = m->dmesg_init = -1;
   m->threads_per_core = 1;
   return m;
 }
@@ -229,6 +230,8 @@ static gboolean find_dmesg(CpuhpMeasured *m, const ReplayInput *in, GError **err
   guint start_line = 0;
   for (guint i = 0; i < in->log->len; i++) {
     const ReplayLogLine *l = &g_array_index(in->log, ReplayLogLine, i);
+    if (m->dmesg_kernel_start < 0 && g_str_has_prefix(l->text, "Linux version ")) m->dmesg_kernel_start = l->ts;
+    if (m->dmesg_init < 0 && m->dmesg_end >= 0 && strstr(l->text, "Run /init as init process")) m->dmesg_init = l->ts;
     if (m->dmesg_start < 0 && strstr(l->text, "smp: Bringing up secondary CPUs")) {
       m->dmesg_start = l->ts;
       start_line = l->line;
@@ -634,5 +637,18 @@ CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **err
   }
   in.cmdline = g_strdup("trace_clock=simulation"); /* ns since boot, like the global clock */
   in.cmdline_from = g_strdup("cpuhpsim run");
-  return build_or_free(&in, TRUE, error);
+  CpuhpMeasured *m = build_or_free(&in, TRUE, error);
+  if (m && r->boot_ns >= 0 && m->dmesg_start >= 0) {
+    m->dmesg_kernel_start = m->dmesg_start - r->boot_before_ns;
+    m->kernel_start_modelled = TRUE;
+  }
+  return m;
+}
+
+gboolean cpuhp_measured_boot(const CpuhpMeasured *m, int64_t *boot, int64_t *before, int64_t *after) {
+  if ((m->dmesg_kernel_start < 0 && !m->kernel_start_modelled) || m->dmesg_init < 0 || m->dmesg_start < 0 || m->dmesg_end < 0) return FALSE;
+  *boot = m->dmesg_init - m->dmesg_kernel_start;
+  *before = m->dmesg_start - m->dmesg_kernel_start;
+  *after = m->dmesg_init - m->dmesg_end;
+  return TRUE;
 }

@@ -146,6 +146,10 @@ typedef struct _CpuhpMeasured {
   int64_t cpu_up_call;     /* the _cpu_up entry the window starts at; -1 if not traced */
   int64_t dmesg_start, dmesg_end; /* dmesg clock, ns; -1 when absent */
   guint dmesg_cpus;        /* "smp: Brought up N nodes, M CPUs": M; 0 when absent */
+  /* The whole boot on the dmesg clock, ns; -1 when absent: "Linux version" (kernel entry) and
+   * "Run /init as init process". A simulated run has them when its profile models the boot. */
+  int64_t dmesg_kernel_start, dmesg_init;
+  gboolean kernel_start_modelled; /* a simulated run's: may lie before its clock's 0 */
   guint n_cpus;            /* CPUs of the boot (highest CPU seen + 1, or dmesg's count) */
   gboolean parallel;       /* APs were first taken to the kick state (cpuhp.parallel=1) */
   gboolean smt_primary_first; /* kick order: primary threads (cpu % threads == 0) first */
@@ -168,6 +172,9 @@ CpuhpMeasured *cpuhp_measured_new_from_input(struct _ReplayInput *in, GError **e
 /* The timeline of a simulated run made with trace=TRUE (its trace records and console lines). */
 CpuhpMeasured *cpuhp_measured_new_from_result(const CpuhpResult *r, GError **error);
 void cpuhp_measured_free(CpuhpMeasured *m);
+/* Kernel entry to "Run /init" (and the parts before and after the dmesg window): FALSE when the
+ * timeline lacks a marker. */
+gboolean cpuhp_measured_boot(const CpuhpMeasured *m, int64_t *boot, int64_t *before, int64_t *after);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpMeasured, cpuhp_measured_free)
 
 const CpuhpMeasuredCpu *cpuhp_measured_cpu(const CpuhpMeasured *m, guint cpu);
@@ -201,6 +208,9 @@ typedef struct {
   GArray *states;             /* CpuhpDiffState for every (step, callback) on either side */
   CpuhpMeasureMethod method;  /* how both bringup times below were measured */
   int64_t real_bringup_ns, sim_bringup_ns;
+  /* Kernel entry to "Run /init", and its parts before and after the window; -1 unless both
+   * sides have the whole boot. */
+  int64_t real_boot_ns, sim_boot_ns, real_before_ns, sim_before_ns, real_after_ns, sim_after_ns;
   guint real_stalls;          /* the real timeline's stalls, and their time over the usual */
   int64_t real_stalled_ns;
 } CpuhpReplayDiff;

@@ -78,6 +78,12 @@ CpuhpReplayDiff *cpuhp_replay_diff(const CpuhpMeasured *real, const CpuhpMeasure
     d->real_bringup_ns = real->trace_bringup_ns;
     d->sim_bringup_ns = sim->trace_bringup_ns;
   }
+  d->real_boot_ns = d->sim_boot_ns = d->real_before_ns = d->sim_before_ns = d->real_after_ns = d->sim_after_ns = -1;
+  int64_t rb, rbe, ra, sb, sbe, sa;
+  if (cpuhp_measured_boot(real, &rb, &rbe, &ra) && cpuhp_measured_boot(sim, &sb, &sbe, &sa)) {
+    d->real_boot_ns = rb, d->real_before_ns = rbe, d->real_after_ns = ra;
+    d->sim_boot_ns = sb, d->sim_before_ns = sbe, d->sim_after_ns = sa;
+  }
   d->real_stalls = real->stalls->len;
   d->real_stalled_ns = cpuhp_measured_stalled_ns(real);
   return d;

@@ -48,7 +48,8 @@ int cmd_run(int argc, char **argv) {
                     "Simulate one SMP bringup of the machine in PROFILE (default: the embedded\n"
                     "skl-2s-112t) and report bringup time, control-CPU waiting and a per-phase\n"
                     "breakdown; with host.hypervisor, VM exits by type (perf kvm stat's shape; JSON\n"
-                    "vm_exits). Faults can be injected with the kernel's semantics (--fail,\n"
+                    "vm_exits); with a boot: section, the whole boot from kernel entry to /init by\n"
+                    "phase (JSON boot_ns and boot). Faults can be injected with the kernel's semantics (--fail,\n"
                     "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input,\n"
                     "3 an invariant was violated (--check).",
                     &status))

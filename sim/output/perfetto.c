@@ -281,6 +281,29 @@ static void slice_args(SimJsonWriter *w, const Slice *s) {
   sim_jw_end_object(w);
 }
 
+/* The whole boot on a track of its own below the CPUs: each phase, and its pieces inside it.
+ * Times stay relative to the window start, so what comes before it is negative. */
+static void boot_slices(Builder *b, const CpuhpResult *r) {
+  guint tid = r->n_cpus;
+  int64_t kernel = -r->boot_before_ns;
+  Slice phases[] = {
+      {.tid = tid, .cpu = -1, .start = kernel - r->boot_vmm_ns, .end = kernel, .name = g_strdup("VMM before the kernel"), .cat = "boot"},
+      {.tid = tid, .cpu = -1, .start = kernel, .end = 0, .name = g_strdup("kernel entry to smp_init"), .cat = "boot"},
+      {.tid = tid, .cpu = -1, .start = 0, .end = r->bringup_ns, .name = g_strdup("bringup window (smp_init)"), .cat = "boot"},
+      {.tid = tid, .cpu = -1, .start = r->bringup_ns, .end = r->bringup_ns + r->boot_after_ns,
+       .name = g_strdup("after smp_init to /init"), .cat = "boot"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(phases); i++) {
+    if (phases[i].end > phases[i].start) add(b, phases[i]);
+    else g_free(phases[i].name);
+  }
+  for (guint i = 0; i < r->boot_spans->len; i++) {
+    const CpuhpBootSpan *s = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
+    if (s->ns > 0)
+      add(b, (Slice){.tid = tid, .cpu = -1, .start = s->start, .end = s->start + s->ns, .name = g_strdup(s->name), .cat = "boot"});
+  }
+}
+
 void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   Builder b = {g_array_new(FALSE, FALSE, sizeof(Slice))};
   g_array_set_clear_func(b.slices, slice_clear);
@@ -292,6 +315,7 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
     ap_phases(&b, r, c, last[c]);
     bp_waits(&b, r, c);
   }
+  if (r->boot_spans) boot_slices(&b, r);
   nest(&b);
 
   g_autoptr(SimJsonWriter) w = sim_jw_new(out);
@@ -327,6 +351,14 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
     sim_jw_uint(w, "tid", c);
     sim_jw_begin_object(w, "args", SIM_JW_INLINE);
     sim_jw_uint(w, "sort_index", c);
+    sim_jw_end_object(w);
+    sim_jw_end_object(w);
+  }
+  if (r->boot_spans) {
+    begin_event_ph(w, "thread_name", "M");
+    sim_jw_uint(w, "tid", r->n_cpus);
+    sim_jw_begin_object(w, "args", SIM_JW_INLINE);
+    sim_jw_string(w, "name", "whole boot (kernel entry to Run /init)");
     sim_jw_end_object(w);
     sim_jw_end_object(w);
   }

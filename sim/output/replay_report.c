@@ -62,6 +62,10 @@ void cpuhp_replay_text(GString *out, const CpuhpMeasured *m) {
                          m->method == CPUHP_MEASURE_DMESG
                              ? "dmesg: \"smp: Bringing up secondary CPUs\" to \"smp: Brought up\""
                              : "trace: first AP cpuhp event (or its _cpu_up) to the last AP's bringup-step exit");
+  int64_t boot, before, after;
+  if (cpuhp_measured_boot(m, &boot, &before, &after))
+    g_string_append_printf(out, "  whole boot         %12.3f ms   (dmesg: \"Linux version\" to \"Run /init as init process\": "
+                           "%.3f ms before the window, %.3f ms after it)\n", ms(boot), ms(before), ms(after));
   if (m->trace_bringup_ns >= 0)
     g_string_append_printf(out, "  trace window       %12.3f ms   (%s to the last AP's step-%d exit)\n",
                            ms(m->trace_bringup_ns),
@@ -180,6 +184,8 @@ void cpuhp_replay_json(GString *out, const CpuhpMeasured *m) {
   sim_jw_int(w, "bringing_up_ns", m->dmesg_start);
   sim_jw_int(w, "brought_up_ns", m->dmesg_end);
   sim_jw_uint(w, "cpus", m->dmesg_cpus);
+  sim_jw_int(w, "kernel_start_ns", m->dmesg_kernel_start);
+  sim_jw_int(w, "init_ns", m->dmesg_init);
   sim_jw_end_object(w);
   sim_jw_uint(w, "cpus", m->n_cpus);
   sim_jw_bool(w, "parallel", m->parallel);
@@ -330,6 +336,15 @@ void cpuhp_diff_text(GString *out, const char *real_name, const char *sim_name, 
                          ms(d->sim_bringup_ns), ms(d->sim_bringup_ns - d->real_bringup_ns));
   pct(out, d->sim_bringup_ns, d->real_bringup_ns);
   g_string_append_printf(out, "), measured by %s\n", d->method == CPUHP_MEASURE_DMESG ? "dmesg" : "the trace window");
+  if (d->real_boot_ns >= 0) {
+    static const char *const what[] = {"kernel to /init", "  before smp_init", "  after smp_init"};
+    int64_t rv[] = {d->real_boot_ns, d->real_before_ns, d->real_after_ns}, sv[] = {d->sim_boot_ns, d->sim_before_ns, d->sim_after_ns};
+    for (guint i = 0; i < 3; i++) {
+      g_string_append_printf(out, "  %-18s real %.3f ms, sim %.3f ms, error %+.3f ms (", what[i], ms(rv[i]), ms(sv[i]), ms(sv[i] - rv[i]));
+      pct(out, sv[i], rv[i]);
+      g_string_append(out, ")\n");
+    }
+  }
   if (d->real_stalls)
     g_string_append_printf(out, "  real stalls        %u callback%s %.3f ms over their usual time in all: host-side time the "
                            "model has no cause for (`import` lists them)\n",
@@ -444,6 +459,18 @@ void cpuhp_diff_json(GString *out, const char *real_name, const char *sim_name, 
   sim_jw_int(w, "error_ns", d->sim_bringup_ns - d->real_bringup_ns);
   pct_json(w, "error_pct", d->sim_bringup_ns, d->real_bringup_ns);
   sim_jw_end_object(w);
+  if (d->real_boot_ns >= 0) {
+    static const char *const keys[] = {"boot", "before_smp", "after_smp"};
+    int64_t rv[] = {d->real_boot_ns, d->real_before_ns, d->real_after_ns}, sv[] = {d->sim_boot_ns, d->sim_before_ns, d->sim_after_ns};
+    for (guint i = 0; i < 3; i++) {
+      sim_jw_begin_object(w, keys[i], SIM_JW_INLINE);
+      sim_jw_int(w, "real_ns", rv[i]);
+      sim_jw_int(w, "sim_ns", sv[i]);
+      sim_jw_int(w, "error_ns", sv[i] - rv[i]);
+      pct_json(w, "error_pct", sv[i], rv[i]);
+      sim_jw_end_object(w);
+    }
+  }
   sim_jw_begin_object(w, "real_stalls", SIM_JW_INLINE);
   sim_jw_uint(w, "count", d->real_stalls);
   sim_jw_int(w, "over_ns", d->real_stalled_ns);

@@ -69,6 +69,52 @@ static void vm_exit_table(GString *out, const CpuhpResult *r) {
                          "; host CPU time taken by vCPUs %.3f ms\n", r->vcpu_blocked_wakeups, ms(r->host_busy_ns));
 }
 
+/* The whole boot: its phases, and the pieces of each (profile boot terms). */
+static void boot_json(SimJsonWriter *w, const CpuhpResult *r) {
+  sim_jw_begin_object(w, "boot", SIM_JW_LINES);
+  sim_jw_int(w, "vmm_ns", r->boot_vmm_ns);
+  sim_jw_int(w, "before_smp_ns", r->boot_before_ns);
+  sim_jw_int(w, "bringup_ns", r->bringup_ns);
+  sim_jw_int(w, "after_smp_ns", r->boot_after_ns);
+  sim_jw_int(w, "boot_ns", r->boot_ns);
+  sim_jw_begin_array(w, "spans", SIM_JW_LINES);
+  for (guint i = 0; i < r->boot_spans->len; i++) {
+    const CpuhpBootSpan *s = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_string(w, "name", s->name);
+    sim_jw_string(w, "phase", cpuhp_boot_phase_name(s->phase));
+    sim_jw_int(w, "start_ns", s->start);
+    sim_jw_int(w, "ns", s->ns);
+    sim_jw_int(w, "work_ns", s->work_ns);
+    sim_jw_end_object(w);
+  }
+  sim_jw_end_array(w);
+  sim_jw_end_object(w);
+}
+
+/* Text: the whole boot by phase, each phase's pieces below it. */
+static void boot_text(GString *out, const CpuhpResult *r) {
+  double total = (double)r->boot_ns;
+  g_string_append_printf(out, "\nwhole boot: %.3f ms (VMM start to \"Run /init as init process\")\n", ms(r->boot_ns));
+  g_string_append(out, "  phase / piece                                ms        %   of which waiting\n");
+  static const char *const titles[] = {"VMM before the kernel", "kernel entry to smp_init", "after smp_init to /init"};
+  int64_t phase_ns[] = {r->boot_vmm_ns, r->boot_before_ns, r->boot_after_ns};
+  for (CpuhpBootPhase ph = 0; ph < CPUHP_BOOT_N_PHASES; ph++) {
+    if (ph == CPUHP_BOOT_AFTER_SMP)
+      g_string_append_printf(out, "  %-40s %10.3f %8.1f\n", "bringup window (smp_init)", ms(r->bringup_ns),
+                             total > 0 ? 100.0 * (double)r->bringup_ns / total : 0);
+    g_string_append_printf(out, "  %-40s %10.3f %8.1f\n", titles[ph], ms(phase_ns[ph]),
+                           total > 0 ? 100.0 * (double)phase_ns[ph] / total : 0);
+    for (guint i = 0; i < r->boot_spans->len; i++) {
+      const CpuhpBootSpan *s = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
+      if (s->phase != ph) continue;
+      g_string_append_printf(out, "    %-38s %10.3f %8.1f", s->name, ms(s->ns), total > 0 ? 100.0 * (double)s->ns / total : 0);
+      if (s->ns > s->work_ns) g_string_append_printf(out, "   %.3f", ms(s->ns - s->work_ns));
+      g_string_append_c(out, '\n');
+    }
+  }
+}
+
 void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_string_append_printf(out, "cpuhpsim: %s (%s, Linux %s), %s\n", r->profile, r->arch, r->kernel,
                          r->topology);
@@ -91,6 +137,7 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     g_string_append_printf(out, "  %-36s %10.3f %8.1f\n", cpuhp_bp_phase_name(ph), ms(r->bp_phase_ns[ph]), pct);
   }
   if (r->vm) vm_exit_table(out, r);
+  if (r->boot_spans) boot_text(out, r);
   g_string_append(out, "\nper-AP means                          primaries     siblings   (ms)\n");
   for (guint i = 0; i < G_N_ELEMENTS(per_ap_rows); i++) {
     double mp, msib;
@@ -155,6 +202,8 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
   sim_jw_uint(w, "cpus_online", r->cpus_online);
   sim_jw_int(w, "bringup_ns", r->bringup_ns);
   sim_jw_int(w, "all_online_ns", r->all_online_ns);
+  if (r->boot_ns >= 0) sim_jw_int(w, "boot_ns", r->boot_ns);
+  else sim_jw_null(w, "boot_ns");
   sim_jw_int(w, "bp_wait_ns", r->bp_wait_ns);
   sim_jw_int(w, "bp_spin_ns", r->bp_spin_ns);
   sim_jw_int(w, "ap_spin_ns", r->ap_spin_ns);
@@ -177,6 +226,7 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     sim_jw_uint(w, "vcpu_blocked_wakeups", r->vcpu_blocked_wakeups);
     sim_jw_int(w, "host_busy_ns", r->host_busy_ns);
   }
+  if (r->boot_spans) boot_json(w, r);
   sim_jw_begin_array(w, "per_cpu", SIM_JW_LINES);
   for (guint i = 0; i < r->n_cpus; i++) {
     const CpuhpCpuResult *c = &r->cpus[i];
