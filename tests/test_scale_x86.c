@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include "models/arch/x86_scale.h"
+#include "models/kernel/arch.h"
 
 /* The shipped profile with `sockets` packages of 28 cores x 2 threads, one NUMA node each. */
 static CpuhpProfile *skl(guint sockets, gboolean parallel, const char *extra) {
@@ -52,6 +53,39 @@ static void test_apicid_scan_units(void **state) {
   assert_int_equal(x86_apicid_scan_ns(p, 0), 1);
   assert_int_equal(x86_apicid_scan_ns(p, 1919), 1920);
   assert_int_equal(x86_apicid_scan_ns(p, 2 * 960 - 1), 2 * x86_apicid_scan_ns(p, 960 - 1));
+}
+
+static const CpuhpStep *step_named(const char *name) {
+  const CpuhpTable *t = cpuhp_arch_base_table("x86_64");
+  for (guint i = 0; i < t->n_steps; i++)
+    if (!strcmp(t->steps[i].name, name)) return &t->steps[i];
+  fail_msg("no state %s", name);
+  return NULL;
+}
+
+/* The store loops: refresh_zone_stat_thresholds() stores 2 x nodes lines per online CPU (twice
+ * the nodes, twice the term), pcpu_alloc() one per possible CPU; each store 65.4 % of a line. */
+static void test_store_loop_units(void **state) {
+  g_autoptr(CpuhpProfile) two = skl(2, TRUE, NULL);
+  g_autoptr(CpuhpProfile) snc = skl(2, TRUE, "topology.numa_nodes=4"); /* sub-NUMA clusters */
+  const CpuhpStep *vm = step_named("mm/vmstat:online"), *cfd = step_named("smpcfd:prepare");
+  int64_t pp = 0, po = 0, pp4 = 0, po4 = 0;
+  x86_row_terms(two, vm, &pp, &po);
+  x86_row_terms(snc, vm, &pp4, &po4);
+  assert_int_equal(pp, 0);
+  assert_int_equal(po, 2 * 2 * 75); /* 114 ns mean line x 65.4 % = 75 ns */
+  assert_int_equal(po4, 2 * po);
+  pp = po = 0;
+  x86_row_terms(two, cfd, &pp, &po);
+  assert_int_equal(pp, 75);
+  assert_int_equal(po, 0);
+  /* 16 sockets: the mean line from package 0 and over all pairs, (89 + 3 x 139 + 12 x 500) / 16 */
+  g_autoptr(CpuhpProfile) big = skl(16, TRUE, NULL);
+  assert_int_equal(x86_mean_line_from_ns(big, 16, 0), (89 + 3 * 139 + 12 * 500) / 16);
+  assert_int_equal(x86_mean_line_ns(big, 16), (89 + 3 * 139 + 12 * 500) / 16);
+  pp = po = 0;
+  x86_row_terms(big, vm, &pp, &po);
+  assert_int_equal(po, 2 * 16 * 266);
 }
 
 static int64_t tsc_total(const CpuhpResult *r, guint *n_tested) {
@@ -152,6 +186,7 @@ int main(void) {
       cmocka_unit_test(test_line_by_distance),
       cmocka_unit_test(test_sibling_map_units),
       cmocka_unit_test(test_apicid_scan_units),
+      cmocka_unit_test(test_store_loop_units),
       cmocka_unit_test(test_tsc_sync_per_package),
       cmocka_unit_test(test_uv_hub_kick),
       cmocka_unit_test(test_sockets_predictions),

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "models/kernel/cpuhp.h"
 #include "models/profile/profile.h"
 
 /* Socket-interconnect hops between packages a and b of a `sockets`-package machine; -1 when
@@ -35,6 +36,22 @@ int64_t x86_sibling_map_ns(const CpuhpProfile *p, guint sockets, const guint *in
  * runs to its timeout whatever a line costs (it bounces sync_lock each iteration, so only the
  * number of iterations depends on the distance). */
 int64_t x86_tsc_rendezvous_ns(const CpuhpProfile *p, guint sockets, guint pkg, guint bp_pkg);
+
+/* Mean line cost from package `from` to a package chosen with the CPUs (equal packages), and
+ * over every pair of packages. */
+int64_t x86_mean_line_from_ns(const CpuhpProfile *p, guint sockets, guint from);
+int64_t x86_mean_line_ns(const CpuhpProfile *p, guint sockets);
+
+/* CpuhpArch.row_terms: callbacks whose loops store into every CPU's per-CPU data, each store
+ * x86.store_line_pct of a line move (the store buffer overlaps the ownership requests):
+ *  - mm/vmstat:online, per online CPU: vmstat_cpu_online() -> refresh_zone_stat_thresholds()
+ *    (mm/vmstat.c, until "mm/vmstat: defer the refresh_zone_stat_thresholds after all CPUs
+ *    bringup" in 6.13) sets each node's and zone's per-CPU stat_threshold for every online
+ *    CPU: 2 x nodes stores per online CPU (the patch's own count), at the mean distance;
+ *  - smpcfd:prepare, per possible CPU: smpcfd_prepare_cpu() -> alloc_percpu() -> pcpu_alloc()
+ *    zeroes the new area of every possible CPU (mm/percpu.c), one line each, stored by the BP
+ *    into each CPU's node. */
+void x86_row_terms(const CpuhpProfile *p, const CpuhpStep *s, int64_t *per_possible_cpu, int64_t *per_online_cpu);
 
 /* head_64.S, parallel bringup: the AP finds its CPU number by scanning cpuid_to_apicid[] from
  * 0 for its APIC ID, under tr_lock: cpu + 1 entries. */

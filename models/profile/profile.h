@@ -189,6 +189,7 @@ typedef struct _CpuhpProfile {
     guint glueless_max_sockets;/* above this many, boards are joined by node controllers */
     int64_t apicid_scan_per_cpu; /* head_64.S: one cpuid_to_apicid[] entry compared under tr_lock */
     gboolean uv_hub;           /* apic->wakeup_secondary_cpu = uv_wakeup_secondary (hub MMRs) */
+    double store_line_pct;     /* a loop storing to many CPUs' lines: % of a line move per store */
   } x86;
 
   struct {

@@ -197,6 +197,8 @@ static const Field fields[] = {
        "largest glueless machine (two hops at most); above it node controllers join the boards"),
   DUR("x86.apicid_scan_per_cpu", x86.apicid_scan_per_cpu, 0, PER_ITEM, "0",
       "head_64.S (parallel bringup): one cpuid_to_apicid[] entry compared, under tr_lock"),
+  PCT("x86.store_line_pct", x86.store_line_pct, 100, "0",
+      "a loop storing into every CPU's per-CPU data pays this % of a line move per store"),
   BOOL("x86.uv_hub", x86.uv_hub, "false",
        "wakeup_secondary_cpu = uv_wakeup_secondary: INIT and STARTUP as two hub MMR writes"),
 
