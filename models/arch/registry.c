@@ -3,6 +3,7 @@
 #include "models/kernel/arch.h"
 
 #include "models/arch/x86_fit.h"
+#include "models/arch/x86_scale.h"
 #include "models/kernel/machine.h"
 
 extern const ArchOps arch_x86_ops, arch_arm64_ops;
@@ -13,7 +14,7 @@ static const CpuhpTable *const arm64_tables[] = {&cpuhp_table_arm64_612};
 
 static const CpuhpArch arches[] = {
     {.name = "x86_64", .ops = &arch_x86_ops, .tables = x86_64_tables, .n_tables = G_N_ELEMENTS(x86_64_tables),
-     .fit_ap_path = x86_fit_ap_path},
+     .fit_ap_path = x86_fit_ap_path, .row_terms = x86_row_terms},
     {.name = "arm64", .ops = &arch_arm64_ops, .tables = arm64_tables, .n_tables = G_N_ELEMENTS(arm64_tables)},
 };
 

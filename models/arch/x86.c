@@ -5,6 +5,7 @@
  * trampoline (one AP at a time under tr_lock), early init and microcode run before ALIVE and so
  * overlap across kicked APs; cpu_init, ap_starting, STARTING callbacks, TSC sync and calibration
  * run after the BP's release, one AP at a time. */
+#include "models/arch/x86_scale.h"
 #include "models/kernel/machine.h"
 
 /* smp_quirk_init_udelay(): modern CPUs need no INIT assert/de-assert delay. */
@@ -27,6 +28,13 @@ static void x86_setup(CpuhpMachine *m) {
  * (else 300/200). The AP starts at the first STARTUP IPI. */
 static int64_t x86_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
   const CpuhpProfile *p = m->p;
+  if (p->x86.uv_hub) { /* uv_wakeup_secondary(): INIT, then STARTUP, written to the hub's MMR */
+    int64_t t = machine_draw(m, &p->x86.kick_setup, cpu, PURPOSE_KICK_SETUP, 0);
+    t += machine_draw(m, &p->x86.icr_write, cpu, PURPOSE_ICR, 0);
+    t += machine_draw(m, &p->x86.icr_write, cpu, PURPOSE_ICR, 1);
+    *ap_start = t;
+    return t;
+  }
   int64_t udelay = m->arch_run.init_udelay_ns;
   int64_t pre = udelay == 0 ? 10000 : 300000, post = udelay == 0 ? 10000 : 200000;
   uint32_t icr = 0;
@@ -77,8 +85,12 @@ static ApStep st_trampoline_lock(CpuhpMachine *m, guint cpu) {
   return (ApStep){0, AP_BLOCKED, AP_WORK};
 }
 
+/* In parallel bringup the AP looks its CPU number up in cpuid_to_apicid[] before it drops
+ * tr_lock (serial bringup hands it over in smpboot_control). */
 static ApStep st_trampoline(CpuhpMachine *m, guint cpu) {
-  return (ApStep){machine_draw(m, &m->p->x86.trampoline, cpu, PURPOSE_TRAMPOLINE, 0), AP_NEXT, AP_WORK};
+  int64_t ns = machine_draw(m, &m->p->x86.trampoline, cpu, PURPOSE_TRAMPOLINE, 0);
+  if (m->res->parallel) ns += x86_apicid_scan_ns(m->p, cpu);
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 /* head_64.S releases tr_lock once the AP runs on its own stack. */
@@ -164,12 +176,20 @@ static ApStep st_identify(CpuhpMachine *m, guint cpu) { /* in a VM every CPUID a
 }
 
 /* set_cpu_sibling_map(): match_smt/match_llc/match_die/match_pkg against every CPU already in
- * cpu_sibling_setup_mask, then this one joins it (and its package's count). */
+ * cpu_sibling_setup_mask, then this one joins it (and its package's count). The lines of the
+ * other packages' CPUs come from those packages when no CPU of this package has walked the
+ * mask since they joined: the package's first CPU, and with primaries enumerated first, the
+ * first sibling of the package (every other package's primaries joined in between). */
 static ApStep st_sibling_map(CpuhpMachine *m, guint cpu) {
-  guint in_mask = 0;
-  for (guint k = 0; k < cpuhp_topology_n_packages(m->topo); k++) in_mask += m->pkg_booted[k];
-  m->pkg_booted[m->cpus[cpu].topo->package]++;
-  return (ApStep){m->p->x86.sibling_map_per_cpu * (int64_t)in_mask, AP_NEXT, AP_WORK};
+  const CpuhpTopoCpu *t = m->cpus[cpu].topo;
+  const CpuhpProfile *p = m->p;
+  gboolean first_visit = m->pkg_booted[t->package] == 0 ||
+                         (p->topology.enumeration == CPUHP_ENUM_PRIMARIES_FIRST && !t->primary &&
+                          t->core % p->topology.cores_per_socket == 0);
+  int64_t ns = x86_sibling_map_ns(p, cpuhp_topology_n_packages(m->topo), m->pkg_booted, t->package,
+                                  first_visit, t->primary);
+  m->pkg_booted[t->package]++;
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 static ApStep st_notify_starting(CpuhpMachine *m, guint cpu) {
@@ -196,7 +216,9 @@ static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
   if (p->x86.tsc_adjust && in_pkg > 1) return (ApStep){0, AP_NEXT, AP_WORK};
   if (p->x86.tsc_reliable) return (ApStep){0, AP_NEXT, AP_WORK};
   int64_t loop = in_pkg > 1 ? p->x86.tsc_sync_other : p->x86.tsc_sync_first;
-  int64_t ns = loop * p->x86.tsc_sync_runs +
+  guint bp_pkg = m->cpus[0].topo->package; /* the source runs on cpumask_first(cpu_online_mask) */
+  int64_t ns = (loop + x86_tsc_rendezvous_ns(p, cpuhp_topology_n_packages(m->topo), m->cpus[cpu].topo->package,
+                                             bp_pkg)) * p->x86.tsc_sync_runs +
                machine_draw(m, &p->x86.tsc_sync_overhead, cpu, PURPOSE_TSC_SYNC, 0);
   int64_t ipi = machine_bp_irq(m, cpu, CPUHP_BP_TSC_SYNC, ns);
   m->res->cpus[cpu].tsc_sync_ns = ipi + ns;

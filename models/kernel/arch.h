@@ -14,6 +14,7 @@
 
 struct _ArchOps;
 struct _CpuhpMeasured;
+struct _CpuhpProfile;
 
 typedef struct {
   const char *name;                 /* the profile's `arch:` ("x86_64") */
@@ -24,6 +25,11 @@ typedef struct {
    * function tracer recorded of it in the boots, appending one CpuhpFitKey
    * (models/replay/calibrate.h) per cost it could fit; NULL when the arch has no such fit. */
   void (*fit_ap_path)(struct _CpuhpMeasured *const *boots, guint n_boots, GArray *keys);
+  /* When a profile's rows are built (rows.h): adds to a callback's per-CPU terms what its walk
+   * costs on this machine beyond the profile's own terms (x86: loops that store into every
+   * CPU's per-CPU data, priced by package distance); NULL when the arch adds nothing. */
+  void (*row_terms)(const struct _CpuhpProfile *p, const CpuhpStep *s, int64_t *per_possible_cpu,
+                    int64_t *per_online_cpu);
 } CpuhpArch;
 
 /* The arch of that name, or NULL. */

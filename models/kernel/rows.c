@@ -1,6 +1,7 @@
 /* rows.c — a profile's state table as a bringup walks it (rows.h). */
 #include "models/kernel/rows.h"
 
+#include "models/kernel/arch.h"
 #include "models/kernel/prepare.h"
 
 static const SimDist zero_cost = {.kind = SIM_DIST_FIXED};
@@ -11,6 +12,7 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
   guint n_cpus = cpuhp_topology_n_cpus(cpuhp_topology_of(p));
   RowCost *cost = g_new0(RowCost, t->n_steps);
   r->cost = cost;
+  const CpuhpArch *arch = cpuhp_arch_lookup(p->arch);
   for (guint i = 0; i < t->n_steps; i++) {
     const CpuhpStep *s = &t->steps[i];
     const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
@@ -20,6 +22,7 @@ CpuhpRows *cpuhp_rows_new(const CpuhpProfile *p, const CpuhpTable *t) {
     rc->n_costs = sc && sc->n_costs ? sc->n_costs : 1;
     rc->per_possible_cpu = sc ? sc->per_possible_cpu : 0;
     rc->per_online_cpu = sc ? sc->per_online_cpu : 0;
+    if (arch && arch->row_terms) arch->row_terms(p, s, &rc->per_possible_cpu, &rc->per_online_cpu);
     const SimDist *d0 = &rc->costs[0];
     gboolean same = d0->kind == SIM_DIST_FIXED && rc->per_online_cpu == 0 &&
                     !(s->ring_buffer && p->kernel.trace_rb_global == 0);

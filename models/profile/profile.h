@@ -204,6 +204,16 @@ typedef struct _CpuhpProfile {
     guint calibrate_jiffies;   /* jiffies calibrate_delay() spends when it must measure */
     SimDist online_tail;       /* set_cpu_online .. cpuhp_online_idle */
     int64_t sibling_map_per_cpu; /* set_cpu_sibling_map(): per CPU in cpu_sibling_setup_mask */
+    /* The machine's size (x86_scale.c): what moving one cache line costs between two cores,
+     * by how far apart their packages are, and how the packages are wired. All 0: no cost. */
+    int64_t line_local;        /* between two cores of one package */
+    int64_t line_hop;          /* added per socket-interconnect (UPI) hop */
+    int64_t line_node_controller; /* between packages on two boards joined by node controllers */
+    guint sockets_per_board;   /* packages wired all-to-all, one hop apart */
+    guint glueless_max_sockets;/* above this many, boards are joined by node controllers */
+    int64_t apicid_scan_per_cpu; /* head_64.S: one cpuid_to_apicid[] entry compared under tr_lock */
+    gboolean uv_hub;           /* apic->wakeup_secondary_cpu = uv_wakeup_secondary (hub MMRs) */
+    double store_line_pct;     /* a loop storing to many CPUs' lines: % of a line move per store */
   } x86;
 
   struct {
