@@ -177,6 +177,11 @@ CpuhpProfile *cpuhp_profile_load_file(const char *path, const GPtrArray *overrid
   return cpuhp_profile_load_data(path, (const char *)buf->data, buf->len, overrides, error);
 }
 
+const char *cpuhp_profile_default_yaml(gsize *len) {
+  *len = cpuhp_default_profile_yaml_len;
+  return cpuhp_default_profile_yaml;
+}
+
 CpuhpProfile *cpuhp_profile_load_default(const GPtrArray *overrides, GError **error) {
   return cpuhp_profile_load_data("<embedded>", cpuhp_default_profile_yaml,
                                  cpuhp_default_profile_yaml_len, overrides, error);

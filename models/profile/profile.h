@@ -279,3 +279,10 @@ guint64 cpuhp_ring_buffer_pages(const CpuhpProfile *p);
 guint cpuhp_profile_n_cpus(const CpuhpProfile *p);
 /* The profile format, one key a line with type, default and meaning. */
 void cpuhp_profile_schema_text(GString *out);
+/* The same as rows of four strings each (key, type, default, meaning), in the text's order. */
+GPtrArray *cpuhp_profile_schema_rows(void);
+/* The base type of a scalar key ("bool", "uint", "int", "string", "duration", "dist", "enum",
+ * "percent"), or NULL if `key` is not one. */
+const char *cpuhp_profile_key_type(const char *key);
+/* The embedded default profile's YAML text (what cpuhp_profile_load_default() parses). */
+const char *cpuhp_profile_default_yaml(gsize *len);

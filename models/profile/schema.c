@@ -450,9 +450,8 @@ static char *type_text(const Field *f) {
   return g_strdup(type_names[f->type]);
 }
 
-void cpuhp_profile_schema_text(GString *out) {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-  gsize w[3] = {0, 0, 0};
+GPtrArray *cpuhp_profile_schema_rows(void) {
+  GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
     const Field *f = &fields[i];
     char **row = g_new0(char *, 5);
@@ -474,6 +473,17 @@ void cpuhp_profile_schema_text(GString *out) {
   bt[2] = g_strdup("{}");
   bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, grace_periods: count, source: text (required)}");
   g_ptr_array_add(rows, bt);
+  return rows;
+}
+
+const char *cpuhp_profile_key_type(const char *key) {
+  const Field *f = field_by_key(key);
+  return f ? type_names[f->type] : NULL;
+}
+
+void cpuhp_profile_schema_text(GString *out) {
+  g_autoptr(GPtrArray) rows = cpuhp_profile_schema_rows();
+  gsize w[3] = {0, 0, 0};
   for (guint i = 0; i < rows->len; i++)
     for (guint c = 0; c < 3; c++) w[c] = MAX(w[c], strlen(((char **)rows->pdata[i])[c]));
   for (guint i = 0; i < rows->len; i++) {
