@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "models/profile/scenario.h"
+#include "sim/output/json.h"
 
 static int sh(char **out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static int sh(char **out, const char *fmt, ...) {
@@ -85,7 +86,8 @@ static void test_threads_shards_merge(void **state) {
     assert_int_equal(sh(&bad, "merge %s/s0 %s/s0 %s/s1 %s/s2 2>/dev/null", dir, dir, dir, dir), 2); /* twice */
     guint lines = 0;
     for (const char *p = one; *p; p++) lines += *p == '\n';
-    assert_int_equal(lines, 1 + csv + 40 * 5);
+    assert_int_equal(lines, 1 + 40 * 5); /* CSV: a header row, no comment line */
+    if (csv) assert_true(g_str_has_prefix(one, "sweep_hash,shard,points,runs,point,run,seed,cpus,"));
   }
   for (int i = 0; i < 3; i++) {
     g_autofree char *f = g_strdup_printf("%s/s%d", dir, i);
@@ -171,13 +173,167 @@ static void test_merge_refuses_broken_shards(void **state) {
 static void test_scenario_faults(void **state) {
   g_autofree char *out = NULL;
   assert_int_equal(sh(&out, "sweep scenarios/sweeps/skl-faults.yaml --threads=2"), 0);
-  assert_non_null(strstr(out, "\"cpus\": \"8\", \"policy\": \"kernel\", \"cpus_total\": 8, \"cpus_online\": 7,"));
-  assert_non_null(strstr(out, "\"cpus\": \"8\", \"policy\": \"serial\", \"cpus_total\": 8, \"cpus_online\": 6,"));
+  assert_non_null(strstr(out, "\"cpus\": 8, \"policy\": \"kernel\", \"cpus_total\": 8, \"cpus_online\": 7,"));
+  assert_non_null(strstr(out, "\"cpus\": 8, \"policy\": \"serial\", \"cpus_total\": 8, \"cpus_online\": 6,"));
   /* the AP that never comes alive costs the control CPU the kernel's 10 s */
   assert_non_null(strstr(out, "\"bringup_ns\": 100"));
   g_autofree char *bad = NULL;
   assert_int_equal(sh(&bad, "sweep tests/data/bad-scenarios/fault_no_cpu.yaml 2>&1"), 2);
   assert_non_null(strstr(bad, "no such CPU"));
+}
+
+/* A sweep's text with `from` replaced by `to` (which must occur), written to dir/name. */
+static char *variant(const char *dir, const char *name, const char *text, const char *from, const char *to) {
+  g_assert(strstr(text, from));
+  g_auto(GStrv) parts = g_strsplit(text, from, 2);
+  g_autofree char *v = g_strconcat(parts[0], to, parts[1], NULL);
+  char *path = g_build_filename(dir, name, NULL);
+  g_assert(g_file_set_contents(path, v, -1, NULL));
+  return path;
+}
+
+static void rm_dir(const char *dir) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *f;
+  while (d && (f = g_dir_read_name(d))) {
+    g_autofree char *p = g_build_filename(dir, f, NULL);
+    g_unlink(p);
+  }
+  g_rmdir(dir);
+}
+
+/* merge knows a sweep by its content hash: the same sweep named by another path merges, a
+ * changed one (seed, axis order, profile) is refused in one line with exit 2. */
+static void test_merge_identity(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-ident-XXXXXX", NULL);
+  g_autofree char *prof = g_build_filename(CPUHPSIM_SOURCE_DIR, "scenarios", "skl-2s-112t.yaml", NULL);
+  g_autofree char *base = g_strdup_printf("profile: %s\nseed: 1\nruns: 2\naxes:\n  cpus: [4, 8]\n"
+                                          "  set: {x86.tsc_reliable: [false, true], kernel.hz: [250, 1000]}\n", prof);
+  g_autofree char *a = variant(dir, "a.yaml", base, "seed: 1", "seed: 1");
+  g_autofree char *sub = g_build_filename(dir, "sub", NULL);
+  g_mkdir(sub, 0700);
+  g_autofree char *a2 = g_strdup_printf("%s/sub/../a.yaml", dir); /* the same file, another path */
+  g_autofree char *seed = variant(dir, "seed.yaml", base, "seed: 1", "seed: 2");
+  g_autofree char *order = variant(dir, "order.yaml", base, "{x86.tsc_reliable: [false, true], kernel.hz: [250, 1000]}",
+                                   "{kernel.hz: [250, 1000], x86.tsc_reliable: [false, true]}");
+  g_autofree char *ptext = NULL;
+  assert_true(g_file_get_contents(prof, &ptext, NULL, NULL));
+  g_autofree char *prof2 = variant(dir, "prof2.yaml", ptext, "\n", "\n# a copy, one comment more\n");
+  g_autofree char *other = variant(dir, "other.yaml", base, prof, prof2);
+  for (int csv = 0; csv <= 1; csv++) {
+    const char *fmt = csv ? "--format=csv" : "--format=jsonl";
+    g_autofree char *s0 = g_build_filename(dir, "s0", NULL), *s1 = g_build_filename(dir, "s1", NULL);
+    g_autofree char *whole = NULL;
+    TuRan w = tu_run_env(NULL, "sweep", a, fmt, NULL);
+    assert_int_equal(w.status, 0);
+    TuRan r0 = tu_run_env(NULL, "sweep", a, fmt, "--shard=0/2", "-o", s0, NULL);
+    TuRan r1 = tu_run_env(NULL, "sweep", a2, fmt, "--shard=1/2", "-o", s1, NULL);
+    assert_int_equal(r0.status, 0);
+    assert_int_equal(r1.status, 0);
+    TuRan m = tu_run_env(NULL, "merge", s0, s1, NULL);
+    if (m.status != 0) fail_msg("%s: two paths of one sweep: %s", fmt, m.err);
+    assert_string_equal(m.out, w.out); /* the first shard's path is the merged output's */
+    tu_ran_clear(&w), tu_ran_clear(&r0), tu_ran_clear(&r1), tu_ran_clear(&m);
+    const char *changed[] = {seed, order, other};
+    for (guint i = 0; i < G_N_ELEMENTS(changed); i++) {
+      TuRan c = tu_run_env(NULL, "sweep", changed[i], fmt, "--shard=1/2", "-o", s1, NULL);
+      assert_int_equal(c.status, 0);
+      TuRan bad = tu_run_env(NULL, "merge", s0, s1, NULL);
+      if (bad.status != 2 || !strstr(bad.err, "from another sweep") || strchr(bad.err, '\n') != bad.err + strlen(bad.err) - 1)
+        fail_msg("%s, %s: exit %d: %s", fmt, changed[i], bad.status, bad.err);
+      assert_string_equal(bad.out, "");
+      tu_ran_clear(&c), tu_ran_clear(&bad);
+    }
+  }
+  rm_dir(sub);
+  rm_dir(dir);
+}
+
+/* A killed shard resumes: its whole rows are kept, the rest run, and the file ends as an
+ * uninterrupted run's, byte for byte; a file of another sweep or shard is refused. */
+static void test_resume(void **state) {
+  const char *sc = "scenarios/sweeps/skl-policies.yaml";
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-resume-XXXXXX", NULL);
+  g_autofree char *full = g_build_filename(dir, "full", NULL), *part = g_build_filename(dir, "part", NULL);
+  for (int csv = 0; csv <= 1; csv++) {
+    const char *fmt = csv ? "--format=csv" : "--format=jsonl";
+    TuRan f = tu_run_env(NULL, "sweep", sc, fmt, "--shard=1/3", "--threads=2", "-o", full, NULL);
+    assert_int_equal(f.status, 0);
+    tu_ran_clear(&f);
+    g_autofree char *text = NULL;
+    gsize len;
+    assert_true(g_file_get_contents(full, &text, &len, NULL));
+    guint rows = 0;
+    for (const char *p = text; *p; p++) rows += *p == '\n';
+    rows--; /* the head */
+    /* half its rows, cut inside a line as a kill would; then cut at a line's end; then the head only */
+    const char *nl = text;
+    for (guint i = 0; i <= rows / 2; i++) nl = strchr(nl, '\n') + 1;
+    gsize cuts[] = {len / 2, (gsize)(nl - text), (gsize)(strchr(text, '\n') + 1 - text), len};
+    for (guint c = 0; c < G_N_ELEMENTS(cuts); c++) {
+      assert_true(g_file_set_contents(part, text, (gssize)cuts[c], NULL));
+      TuRan r = tu_run_env(NULL, "sweep", sc, fmt, "--shard=1/3", "--threads=2", "--resume", "-o", part, NULL);
+      if (r.status != 0) fail_msg("%s cut %u: exit %d: %s", fmt, c, r.status, r.err);
+      assert_string_equal(r.err, ""); /* no terminal: no progress */
+      tu_ran_clear(&r);
+      g_autofree char *got = NULL;
+      assert_true(g_file_get_contents(part, &got, NULL, NULL));
+      if (strcmp(got, text)) fail_msg("%s cut %u: the resumed output differs from an uninterrupted run", fmt, c);
+    }
+    /* another shard, another sweep */
+    assert_true(g_file_set_contents(part, text, (gssize)(len / 2), NULL));
+    TuRan o = tu_run_env(NULL, "sweep", sc, fmt, "--shard=0/3", "--resume", "-o", part, NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, "shard 1/3, not 0/3"));
+    tu_ran_clear(&o);
+    TuRan s = tu_run_env(NULL, "sweep", "scenarios/sweeps/skl-faults.yaml", fmt, "--shard=1/3", "--resume", "-o", part, NULL);
+    assert_int_equal(s.status, 2);
+    assert_true(strstr(s.err, "sweep_hash") || strstr(s.err, "columns"));
+    tu_ran_clear(&s);
+    g_autofree char *after = NULL;
+    assert_true(g_file_get_contents(part, &after, &len, NULL));
+    assert_int_equal(len, strlen(text) / 2); /* a refused resume leaves the file alone */
+  }
+  TuRan n = tu_run_env(NULL, "sweep", sc, "--resume", NULL);
+  assert_int_equal(n.status, 2);
+  assert_non_null(strstr(n.err, "--resume: needs -o FILE"));
+  tu_ran_clear(&n);
+  g_unlink(full), g_unlink(part);
+  g_rmdir(dir);
+}
+
+/* Progress is for a terminal: silent when stderr is a file (the tests' case), shown when
+ * forced, with rows done, rate and the time left. */
+static void test_progress(void **state) {
+  const char *sc = "scenarios/sweeps/skl-faults.yaml";
+  TuRan q = tu_run_env(NULL, "sweep", sc, NULL);
+  assert_int_equal(q.status, 0);
+  assert_string_equal(q.err, "");
+  TuRan a = tu_run_env(NULL, "sweep", sc, "--progress=always", NULL);
+  assert_int_equal(a.status, 0);
+  assert_string_equal(a.out, q.out); /* stdout is the data alone */
+  assert_non_null(strstr(a.err, "sweep: 12/12 rows, "));
+  assert_non_null(strstr(a.err, " rows/s"));
+  TuRan nv = tu_run_env(NULL, "sweep", sc, "--progress=never", NULL);
+  assert_string_equal(nv.err, "");
+  TuRan bad = tu_run_env(NULL, "sweep", sc, "--progress=sometimes", NULL);
+  assert_int_equal(bad.status, 2);
+  assert_non_null(strstr(bad.err, "--progress"));
+  tu_ran_clear(&q), tu_ran_clear(&a), tu_ran_clear(&nv), tu_ran_clear(&bad);
+}
+
+/* JSONL axis values have their key's type; a CSV starts with its header row. */
+static void test_typed_values(void **state) {
+  TuRan j = tu_run_env(NULL, "sweep", "scenarios/sweeps/skl-policies.yaml", "--shard=39/40", NULL);
+  assert_int_equal(j.status, 0);
+  assert_non_null(strstr(j.out, "\"cpus\": 112, \"x86.tsc_reliable\": true, \"policy\": \"deferred:8\","));
+  g_auto(GStrv) lines = g_strsplit(j.out, "\n", -1);
+  g_autoptr(SimJson) head = sim_json_parse(lines[0], strlen(lines[0]), NULL);
+  assert_non_null(head);
+  const char *hash = sim_json_get_str(head, "sweep_hash");
+  assert_non_null(hash);
+  assert_int_equal(strlen(hash), 16);
+  tu_ran_clear(&j);
 }
 
 /* explore's best is at least as good as the kernel's own parallel bringup */
@@ -204,6 +360,10 @@ int main(void) {
       cmocka_unit_test(test_merge_refuses_broken_shards),
       cmocka_unit_test(test_explore),
       cmocka_unit_test(test_scenario_faults),
+      cmocka_unit_test(test_merge_identity),
+      cmocka_unit_test(test_resume),
+      cmocka_unit_test(test_progress),
+      cmocka_unit_test(test_typed_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
-/* cmd_sweep.c — `sweep` (a scenario's grid on a thread pool, or one shard of it), `merge`
- * (shards back into the unsharded output) and `explore` (search the policy space).
+/* cmd_sweep.c — `sweep`: a scenario's grid on a thread pool, or one shard of it.
  *
- * Rows are produced in grid order whatever the number of threads, and a shard is every N-th
- * grid point, so merged shards are byte-identical to the unsharded sweep. */
-#include <math.h>
+ * Rows come in grid order whatever the number of threads, and a shard is every N-th grid
+ * point, so merged shards are byte-identical to the unsharded sweep. Rows are written and
+ * flushed as soon as every point before them is done, so a killed shard leaves whole rows that
+ * `--resume` keeps; the output format and the sweep's identity are sweep_rows.h's. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,34 +14,21 @@
 #include "models/kernel/montecarlo.h"
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
-#include "sim/output/outfile.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
-#include "sim/output/stats.h"
-#include "sim/output/json.h"
-#include "sim/output/json_write.h"
+#include "sim/output/sweep_rows.h"
 
 typedef struct {
   const CpuhpScenario *sc;
+  const SimSweepMeta *meta;
   gboolean csv;
-  GString **rows;    /* per grid point of this shard */
-  char **errors;     /* per grid point: the first error, if any */
-  guint64 *points;   /* the grid points of this shard */
-  gint done;         /* atomic */
+  const guint64 *points; /* the grid points of this shard */
+  GMutex lock;
+  GCond cond;            /* a point is done */
+  GString **rows;        /* per point of this shard, once done */
+  char **errors;         /* per point: its error, if any */
+  gint stop;             /* atomic: skip the points not started */
 } Sweep;
-
-static void csv_field(GString *out, const char *s) {
-  if (!strpbrk(s, ",\"\n")) {
-    g_string_append(out, s);
-    return;
-  }
-  g_string_append_c(out, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"') g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
 
 /* One grid point: its profile, its policy, `runs` seeds. */
 static void run_point(gpointer data, gpointer user) {
@@ -48,10 +36,18 @@ static void run_point(gpointer data, gpointer user) {
   guint idx = GPOINTER_TO_UINT(data) - 1;
   const CpuhpScenario *sc = sw->sc;
   guint64 point = sw->points[idx];
+  GString *out = g_string_new(NULL);
+  char *error = NULL;
   g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
-  cpuhp_scenario_point(sc, point, vals);
   g_auto(CliFlags) f = {0};
   g_autoptr(GStrvBuilder) sets = g_strv_builder_new();
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpPolicy) pol = NULL;
+  g_autoptr(CpuhpProfile) p = NULL;
+  g_autoptr(GArray) faults = NULL;
+  if (g_atomic_int_get(&sw->stop)) goto done;
+  cpuhp_scenario_point(sc, point, vals);
   const char *policy = "kernel";
   for (guint a = 0; a < sc->axes->len; a++) {
     const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
@@ -64,18 +60,12 @@ static void run_point(gpointer data, gpointer user) {
     }
   }
   f.set = g_strv_builder_end(sets);
-  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpPolicy) pol = NULL;
-  g_autoptr(CpuhpProfile) p = NULL;
-  g_autoptr(GArray) faults = NULL; /* declared before the first goto: its cleanup runs at done */
-  GString *out = g_string_new(NULL);
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
   pol = cpuhp_policy_parse(policy, &err);
   if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
-    sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
@@ -85,7 +75,7 @@ static void run_point(gpointer data, gpointer user) {
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
     CpuhpFault fault;
     if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
       goto done;
     }
     g_array_append_val(faults, fault);
@@ -95,115 +85,104 @@ static void run_point(gpointer data, gpointer user) {
                            .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
     if (!res) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
       goto done;
     }
-    int64_t metrics[] = {res->bringup_ns, res->all_online_ns, res->bp_wait_ns, res->bp_spin_ns, res->ap_spin_ns};
-    G_STATIC_ASSERT(G_N_ELEMENTS(metrics) == CPUHP_METRIC_N);
-    if (sw->csv) {
-      g_string_append_printf(out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT, point, r, opt.seed);
-      for (guint a = 0; a < sc->axes->len; a++) {
-        g_string_append_c(out, ',');
-        csv_field(out, vals[a]);
-      }
-      g_string_append_printf(out, ",%u,%u", res->n_cpus, res->cpus_online);
-      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) g_string_append_printf(out, ",%" G_GINT64_FORMAT, metrics[k]);
-    } else {
-      g_autoptr(SimJsonWriter) w = sim_jw_new(out);
-      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
-      sim_jw_uint(w, "point", point);
-      sim_jw_uint(w, "run", r);
-      sim_jw_uint(w, "seed", opt.seed);
-      for (guint a = 0; a < sc->axes->len; a++) sim_jw_string(w, g_array_index(sc->axes, CpuhpAxis, a).name, vals[a]);
-      sim_jw_uint(w, "cpus_total", res->n_cpus);
-      sim_jw_uint(w, "cpus_online", res->cpus_online);
-      for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) sim_jw_int(w, cpuhp_metric_key(k), metrics[k]);
-      sim_jw_end_object(w);
-    }
-    g_string_append_c(out, '\n');
+    SimSweepRun row = {.point = point, .run = r, .seed = opt.seed, .values = vals, .cpus_total = res->n_cpus,
+                       .cpus_online = res->cpus_online,
+                       .metrics = {res->bringup_ns, res->all_online_ns, res->bp_wait_ns, res->bp_spin_ns, res->ap_spin_ns}};
+    G_STATIC_ASSERT(CPUHP_METRIC_N == 5);
+    sim_sweep_row(out, sc, sw->meta, sw->csv, &row);
   }
 done:
+  g_mutex_lock(&sw->lock);
   sw->rows[idx] = out;
-  g_atomic_int_inc(&sw->done);
+  sw->errors[idx] = error;
+  g_cond_signal(&sw->cond);
+  g_mutex_unlock(&sw->lock);
 }
 
-/* The first line of every sweep output (after "# " in CSV): what merge needs to check
- * completeness. */
+/* Progress on stderr: rows done of the shard's, the rate of this process, the time left. */
 typedef struct {
-  const char *source;
-  guint64 points, runs, shard, nshards;
-} Meta;
+  gboolean on;
+  guint64 total, kept; /* rows: of the shard, found by --resume */
+  gint64 start;        /* monotonic µs */
+  gint64 last;
+} Progress;
 
-static void meta_json(GString *out, const Meta *meta) {
-  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
-  sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
-  sim_jw_string(w, "sweep", meta->source);
-  sim_jw_uint(w, "points", meta->points);
-  sim_jw_uint(w, "runs", meta->runs);
-  g_autofree char *sh = g_strdup_printf("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, meta->shard, meta->nshards);
-  sim_jw_string(w, "shard", sh);
-  sim_jw_end_object(w);
+static void progress_show(Progress *pg, guint64 done, gboolean last) {
+  gint64 now = g_get_monotonic_time();
+  if (!pg->on || (!last && now - pg->last < 200000)) return;
+  pg->last = now;
+  double secs = (double)(now - pg->start) / 1e6, rate = secs > 0 ? (double)(done - pg->kept) / secs : 0;
+  g_autoptr(GString) s = g_string_new(NULL);
+  g_string_append_printf(s, "\rsweep: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " rows, %.1f rows/s", done, pg->total, rate);
+  if (last) g_string_append_printf(s, ", %.1f s\n", secs);
+  else if (rate > 0) {
+    guint64 left = (guint64)((double)(pg->total - done) / rate + 0.5);
+    g_string_append_printf(s, ", ETA %" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT "   ", left / 3600,
+                           left / 60 % 60, left % 60);
+  } else g_string_append(s, ", ETA -   ");
+  fputs(s->str, stderr);
+  fflush(stderr);
 }
 
-/* Reads meta_json()'s line back; FALSE if `line` is not one. m->source points into `*json`. */
-static gboolean meta_read(const char *line, SimJson **json, Meta *m) {
-  *json = sim_json_parse(line, strlen(line), NULL);
-  m->source = sim_json_get_str(*json, "sweep");
-  const char *shard = sim_json_get_str(*json, "shard");
-  int64_t points, runs;
-  if (!m->source || !shard || !sim_json_int(sim_json_get(*json, "points"), &points) ||
-      !sim_json_int(sim_json_get(*json, "runs"), &runs) || points < 0 || runs < 0)
-    return FALSE;
-  m->points = (guint64)points;
-  m->runs = (guint64)runs;
-  g_auto(GStrv) parts = g_strsplit(shard, "/", 2);
-  return g_strv_length(parts) == 2 && cli_parse_u64(parts[0], G_MAXUINT32, &m->shard) &&
-         cli_parse_u64(parts[1], G_MAXUINT32, &m->nshards) && m->nshards > 0 && m->shard < m->nshards;
-}
-
-static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint nshards) {
-  g_autoptr(GString) m = g_string_new(NULL);
-  if (csv) g_string_append(m, "# ");
-  meta_json(m, &(Meta){.source = sc->source, .points = sc->points, .runs = sc->runs, .shard = shard, .nshards = nshards});
-  if (csv) {
-    g_string_append(m, "\npoint,run,seed");
-    for (guint a = 0; a < sc->axes->len; a++) {
-      g_string_append_c(m, ',');
-      csv_field(m, g_array_index(sc->axes, CpuhpAxis, a).name);
-    }
-    g_string_append(m, ",cpus_total,cpus_online");
-    for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++) g_string_append_printf(m, ",%s", cpuhp_metric_key(k));
-  }
-  return g_string_free(g_steal_pointer(&m), FALSE);
-}
-
-static int write_out(const char *cmd, const char *path, const GString *s) {
-  if (!path) {
-    fwrite(s->str, 1, s->len, stdout);
-    return fflush(stdout) == 0 ? 0 : 1;
-  }
+/* --resume: the rows of `path` that this shard wrote before it was stopped. Returns how many
+ * grid points of the shard are whole there and leaves `fp` open for appending after them
+ * (the rest of the file cut off); -1 after an error message (exit 2), -2 on an I/O error. */
+static gint64 resume_open(const char *path, const Sweep *sw, const char *head, guint n, FILE **fp) {
+  g_autofree char *text = NULL;
   g_autoptr(GError) err = NULL;
-  if (!sim_output_write(path, s->str, s->len, &err)) {
-    fprintf(stderr, "cpuhpsim %s: --output: %s\n", cmd, err->message);
-    return 1;
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) return 0; /* nothing to resume: a fresh start */
+  if (!g_file_get_contents(path, &text, NULL, &err)) return cli_fail("sweep", "--resume: %s", err->message), -2;
+  g_autoptr(SimSweepFile) sf = sim_sweep_file_parse(path, text, &err);
+  if (!sf) return cli_fail("sweep", "--resume: %s", err->message), -1;
+  const SimSweepMeta *m = &sf->meta, *want = sw->meta;
+  if (sf->csv != sw->csv) return cli_fail("sweep", "--resume: %s: not %s", path, sw->csv ? "CSV" : "JSONL"), -1;
+  if (sf->csv ? strcmp(sf->head, head) != 0 : FALSE)
+    return cli_fail("sweep", "--resume: %s:1:1: the columns are not this sweep's", path), -1;
+  if (m->hash && strcmp(m->hash, want->hash))
+    return cli_fail("sweep", "--resume: %s: sweep_hash %s, this sweep's is %s: another scenario, profile or program version",
+                    path, m->hash, want->hash), -1;
+  if (m->hash && (m->shard != want->shard || m->nshards != want->nshards))
+    return cli_fail("sweep", "--resume: %s: shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ", not %" G_GUINT64_FORMAT
+                    "/%" G_GUINT64_FORMAT, path, m->shard, m->nshards, want->shard, want->nshards), -1;
+  guint runs = sw->sc->runs;
+  for (guint k = 0; k < sf->rows->len; k++) {
+    const SimSweepRowRef *r = &g_array_index(sf->rows, SimSweepRowRef, k);
+    if (k / runs >= n || r->point != sw->points[k / runs] || r->run != k % runs)
+      return cli_fail("sweep", "--resume: %s:%u:1: not the next row of this shard (point %" G_GUINT64_FORMAT " run %u)",
+                      path, r->line, k / runs < n ? sw->points[k / runs] : 0, k % runs), -1;
   }
-  return 0;
+  guint whole = sf->rows->len / runs; /* a point's rows are redone whole: they come out the same */
+  gsize keep = whole ? g_array_index(sf->rows, SimSweepRowRef, whole * runs - 1).end : sf->head_end;
+  *fp = fopen(path, "r+");
+  if (!*fp || ftruncate(fileno(*fp), (off_t)keep) != 0 || fseek(*fp, 0, SEEK_END) != 0) {
+    fprintf(stderr, "cpuhpsim sweep: --resume: %s: %s\n", path, g_strerror(errno));
+    return -2;
+  }
+  return whole;
 }
 
 int cmd_sweep(int argc, char **argv) {
-  g_autofree char *threads = NULL, *shard = NULL, *output = NULL;
+  g_autofree char *threads = NULL, *shard = NULL, *output = NULL, *progress = NULL;
+  gboolean resume = FALSE;
   g_auto(CliFlags) flags = {0};
   GOptionEntry entries[] = {
       {"threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Worker threads (default: all cores); the output does not depend on it", "N"},
       {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
       cli_option_format(&flags, "jsonl|csv"),
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (rows as they finish) instead of stdout", "FILE"},
+      {"resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Keep the rows already in -o FILE (same sweep and shard), run the rest", NULL},
+      {"progress", 0, 0, G_OPTION_ARG_STRING, &progress, "Rows done, rate and ETA on stderr (default auto: when stderr is a terminal)", "auto|always|never"},
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("sweep", &argc, &argv, entries, "SCENARIO.yaml",
                  "Run the grid of a sweep scenario (see scenarios/sweeps/): one row per grid point\n"
                  "and run, with every axis value, the seed and the figures. Rows come in grid order\n"
-                 "whatever --threads is; `cpuhpsim merge` joins --shard outputs.", &status))
+                 "whatever --threads is, each written as soon as the rows before it are; every\n"
+                 "output carries the sweep's sweep_hash (scenario content, profile, program version).\n"
+                 "`cpuhpsim merge` joins --shard outputs.", &status))
     return status;
   if (argc < 2) return cli_fail("sweep", "missing SCENARIO");
   guint64 nthreads = (guint64)g_get_num_processors(), si = 0, sn = 1;
@@ -218,6 +197,14 @@ int cmd_sweep(int argc, char **argv) {
   gboolean csv = FALSE;
   if (flags.format && !(csv = g_str_equal(flags.format, "csv")) && !g_str_equal(flags.format, "jsonl"))
     return cli_fail("sweep", "--format: expected jsonl or csv, got '%s'", flags.format);
+  Progress pg = {.on = isatty(STDERR_FILENO)};
+  if (progress && !g_str_equal(progress, "auto")) {
+    if (!g_str_equal(progress, "always") && !g_str_equal(progress, "never"))
+      return cli_fail("sweep", "--progress: expected auto, always or never, got '%s'", progress);
+    pg.on = g_str_equal(progress, "always");
+  }
+  if (output && g_str_equal(output, "-")) g_clear_pointer(&output, g_free);
+  if (resume && !output) return cli_fail("sweep", "--resume: needs -o FILE, the output to continue");
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpScenario) sc = cpuhp_scenario_load(argv[1], &err);
   if (!sc) {
@@ -236,348 +223,72 @@ int cmd_sweep(int argc, char **argv) {
       if ((status = cli_overrides("sweep", &f, ov))) return status;
     }
   }
+  if (si >= sc->points)
+    return cli_fail("sweep", "--shard: shard %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " has no grid point (the grid has %" G_GUINT64_FORMAT ")",
+                    si, sn, sc->points);
+  g_auto(SimSweepMeta) meta = {.source = g_strdup(sc->source), .points = sc->points, .runs = sc->runs, .shard = si, .nshards = sn};
+  if (!(meta.hash = sim_sweep_hash(sc, CPUHPSIM_VERSION, &err))) return cli_fail("sweep", "%s: profile: %s", sc->source, err->message);
   guint n = 0;
   g_autofree guint64 *points = g_new(guint64, sc->points / sn + 1);
   for (guint64 pt = si; pt < sc->points; pt += sn) points[n++] = pt;
-  Sweep sw = {.sc = sc, .csv = csv, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1), .points = points};
-  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n, 1)), TRUE, NULL);
-  for (guint i = 0; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-  gboolean tty = isatty(STDERR_FILENO);
-  while (tty && (guint)g_atomic_int_get(&sw.done) < n) { /* progress on a terminal only */
-    guint d = (guint)g_atomic_int_get(&sw.done), w = 40, fill = n ? d * w / n : w;
-    fprintf(stderr, "\r[%.*s%*s] %u/%u points", (int)fill, "========================================", (int)(w - fill), "", d, n);
-    g_usleep(100000);
+  Sweep sw = {.sc = sc, .meta = &meta, .csv = csv, .points = points, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1)};
+  g_autoptr(GString) head = g_string_new(NULL);
+  sim_sweep_head(head, sc, &meta, csv);
+  g_string_truncate(head, head->len - 1);
+  FILE *fp = NULL;
+  gint64 first = resume ? resume_open(output, &sw, head->str, n, &fp) : 0;
+  int rc = first == -1 ? 2 : first == -2 ? 1 : 0;
+  if (!rc && !fp) { /* a fresh output, its head first */
+    fp = output ? fopen(output, "w") : stdout;
+    if (!fp) rc = (fprintf(stderr, "cpuhpsim sweep: --output: %s: %s\n", output, g_strerror(errno)), 1);
+    else if (fprintf(fp, "%s\n", head->str) < 0 || fflush(fp) != 0) rc = 1;
   }
-  g_thread_pool_free(pool, FALSE, TRUE);
-  if (tty) fprintf(stderr, "\r%60s\r", "");
-  int rc = 0;
-  for (guint i = 0; i < n && !rc; i++)
-    if (sw.errors[i]) {
-      fprintf(stderr, "%s\n", sw.errors[i]);
-      rc = 2;
+  guint next = rc ? n : (guint)first; /* the next point to write */
+  pg.total = (guint64)n * sc->runs;
+  pg.kept = (guint64)next * sc->runs;
+  pg.start = g_get_monotonic_time();
+  g_mutex_init(&sw.lock);
+  g_cond_init(&sw.cond);
+  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n - next, 1)), TRUE, NULL);
+  for (guint i = next; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+  g_mutex_lock(&sw.lock);
+  while (next < n) {
+    while (!sw.rows[next]) { /* wake up now and then for the progress line */
+      g_cond_wait_until(&sw.cond, &sw.lock, g_get_monotonic_time() + 200000);
+      progress_show(&pg, (guint64)next * sc->runs, FALSE);
     }
-  g_autoptr(GString) out = g_string_new(NULL);
-  if (!rc) {
-    g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
-    g_string_append_printf(out, "%s\n", meta);
-    for (guint i = 0; i < n; i++) g_string_append_len(out, sw.rows[i]->str, (gssize)sw.rows[i]->len);
-    rc = write_out("sweep", output, out);
+    if (sw.errors[next]) {
+      fprintf(stderr, "%s\n", sw.errors[next]);
+      rc = 2;
+      break;
+    }
+    GString *rows = sw.rows[next];
+    g_mutex_unlock(&sw.lock); /* write outside the lock: the workers go on */
+    gboolean ok = fwrite(rows->str, 1, rows->len, fp) == rows->len && fflush(fp) == 0;
+    g_mutex_lock(&sw.lock);
+    g_string_free(sw.rows[next], TRUE);
+    sw.rows[next] = g_string_new(NULL); /* done and written */
+    if (!ok) {
+      fprintf(stderr, "cpuhpsim sweep: --output: %s: %s\n", output ? output : "stdout", g_strerror(errno));
+      rc = 1;
+      break;
+    }
+    next++;
+    progress_show(&pg, (guint64)next * sc->runs, FALSE);
   }
+  g_mutex_unlock(&sw.lock);
+  g_atomic_int_set(&sw.stop, rc != 0);
+  g_thread_pool_free(pool, rc != 0, TRUE);
+  if (!rc) progress_show(&pg, (guint64)n * sc->runs, TRUE);
+  else if (pg.on) fputc('\n', stderr);
+  if (fp && fp != stdout && fclose(fp) != 0 && !rc) rc = 1;
   for (guint i = 0; i < n; i++) {
     if (sw.rows[i]) g_string_free(sw.rows[i], TRUE);
     g_free(sw.errors[i]);
   }
   g_free(sw.rows);
   g_free(sw.errors);
+  g_mutex_clear(&sw.lock);
+  g_cond_clear(&sw.cond);
   return rc;
-}
-
-/* ---- merge ------------------------------------------------------------------------------- */
-
-typedef struct {
-  guint64 point;
-  guint run;
-  char *line;
-} Row;
-
-static gint row_cmp(gconstpointer a, gconstpointer b) {
-  const Row *x = a, *y = b;
-  if (x->point != y->point) return x->point < y->point ? -1 : 1;
-  return (x->run > y->run) - (x->run < y->run);
-}
-
-/* A decimal integer, whole field (a row's numbers are integer nanoseconds and counts). */
-static gboolean int_text(const char *s, gboolean sign, int64_t *out) {
-  return g_ascii_string_to_signed(s, 10, sign ? INT64_MIN : 0, INT64_MAX, out, NULL) &&
-         (s[0] != '0' || s[1] == '\0') && s[0] != '+';
-}
-
-/* The fields of one CSV line, quotes undone (csv_field()'s inverse); NULL if a quote is open. */
-static GPtrArray *csv_split(const char *line) {
-  g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GString) cur = g_string_new(NULL);
-  gboolean quoted = FALSE;
-  for (const char *p = line;; p++) {
-    if (quoted && *p == '"' && p[1] == '"') g_string_append_c(cur, *p++);
-    else if (*p == '"' && (quoted || cur->len == 0)) quoted = !quoted;
-    else if (quoted && *p) g_string_append_c(cur, *p);
-    else if (*p == ',' || !*p) {
-      g_ptr_array_add(f, g_strdup(cur->str));
-      g_string_truncate(cur, 0);
-      if (!*p) break;
-    } else g_string_append_c(cur, *p);
-  }
-  return quoted ? NULL : g_steal_pointer(&f);
-}
-
-/* A row's columns as run_point() writes them: point, run, seed, the axes, the counts, the
- * metrics. */
-static gboolean shape_ok(const char *const *cols) {
-  guint n = g_strv_length((char **)cols), tail = 2 + CPUHP_METRIC_N;
-  if (n < 3 + tail || strcmp(cols[0], "point") || strcmp(cols[1], "run") || strcmp(cols[2], "seed") ||
-      strcmp(cols[n - tail], "cpus_total") || strcmp(cols[n - tail + 1], "cpus_online"))
-    return FALSE;
-  for (CpuhpMetric k = 0; k < CPUHP_METRIC_N; k++)
-    if (strcmp(cols[n - CPUHP_METRIC_N + k], cpuhp_metric_key(k))) return FALSE;
-  return TRUE;
-}
-
-/* One row of a shard, checked whole: a truncated line, a number out of int64 (1e400) or a row
- * of another shape than `shape` (JSONL: the first row's keys; CSV: the header's columns) is
- * refused with the reason in *why. `shape` is set from the first row seen. */
-static gboolean row_read(const char *line, gboolean csv, GStrv *shape, Row *r, char **why) {
-  int64_t point, run, seed;
-  if (csv) {
-    g_autoptr(GPtrArray) f = csv_split(line);
-    guint tail = 2 + CPUHP_METRIC_N; /* cpus_total, cpus_online, the metrics */
-    if (!f || f->len != g_strv_length(*shape) || f->len < 3 + tail)
-      return *why = g_strdup_printf("expected %u columns", g_strv_length(*shape)), FALSE;
-    if (!int_text(f->pdata[0], FALSE, &point) || !int_text(f->pdata[1], FALSE, &run) ||
-        !int_text(f->pdata[2], FALSE, &seed))
-      return *why = g_strdup("point, run and seed must be whole numbers"), FALSE;
-    for (guint i = f->len - tail; i < f->len; i++)
-      if (!int_text(f->pdata[i], TRUE, &seed))
-        return *why = g_strdup_printf("column %u is not an integer", i + 1), FALSE;
-  } else {
-    g_autoptr(GError) err = NULL;
-    g_autoptr(SimJson) j = sim_json_parse(line, strlen(line), &err);
-    if (!j) return *why = g_strdup(err->message), FALSE;
-    if (j->type != SIM_JSON_OBJECT) return *why = g_strdup("not a JSON object"), FALSE;
-    g_ptr_array_add(j->keys, NULL); /* as a GStrv for the comparison */
-    const char *const *keys = (const char *const *)j->keys->pdata;
-    gboolean same = *shape ? g_strv_equal((const char *const *)*shape, keys) : shape_ok(keys);
-    if (!*shape) *shape = g_strdupv((GStrv)j->keys->pdata);
-    g_ptr_array_remove_index(j->keys, j->keys->len - 1);
-    if (!same) return *why = g_strdup("its keys are not those of the shard's rows"), FALSE;
-    if (!sim_json_int(sim_json_get(j, "point"), &point) || !sim_json_int(sim_json_get(j, "run"), &run) ||
-        !sim_json_int(sim_json_get(j, "seed"), &seed) || point < 0 || run < 0 || seed < 0)
-      return *why = g_strdup("point, run and seed must be whole numbers"), FALSE;
-    for (guint i = 0; i < j->items->len; i++) {
-      const SimJson *v = j->items->pdata[i];
-      if (v->type == SIM_JSON_NUMBER ? !sim_json_int(v, &seed) : v->type != SIM_JSON_STRING)
-        return *why = g_strdup_printf("'%s' is not an integer or a string", (char *)j->keys->pdata[i]), FALSE;
-    }
-  }
-  if (run > G_MAXUINT) return *why = g_strdup("run out of range"), FALSE;
-  r->point = (guint64)point;
-  r->run = (guint)run;
-  return TRUE;
-}
-
-int cmd_merge(int argc, char **argv) {
-  g_autofree char *output = NULL;
-  GOptionEntry entries[] = {
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (whole or not at all) instead of stdout", "FILE"},
-      G_OPTION_ENTRY_NULL};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("SHARD...");
-  g_option_context_set_summary(ctx, "Join the outputs of `sweep --shard=I/N` (I = 0..N-1) into what the unsharded\n"
-                                    "sweep prints. Every shard must be there exactly once.");
-  g_option_context_add_main_entries(ctx, entries, NULL);
-  cli_add_version(ctx);
-  g_autoptr(GError) err = NULL;
-  if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("merge", "%s", err->message);
-  if (argc < 2) return cli_fail("merge", "missing SHARD files");
-  g_autofree char *csv_header = NULL;
-  g_autoptr(SimJson) json0 = NULL; /* the first file's meta line */
-  Meta meta0 = {0};
-  gboolean csv0 = FALSE;
-  g_autofree gboolean *have = NULL;
-  g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
-  g_auto(GStrv) shape = NULL; /* JSONL: the first row's keys; CSV: the header's columns */
-  int rc = 0;
-  for (int i = 1; i < argc && !rc; i++) {
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(argv[i], &text, NULL, &err)) {
-      rc = cli_fail("merge", "%s", err->message);
-      break;
-    }
-    if (!*text) {
-      rc = cli_fail("merge", "%s:1:1: empty, not the output of cpuhpsim sweep", argv[i]);
-      break;
-    }
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    guint n_lines = g_strv_length(lines);
-    if (!g_str_has_suffix(text, "\n")) { /* sweep ends every line: the file was cut short */
-      rc = cli_fail("merge", "%s:%u:%zu: truncated: the last line has no end", argv[i], n_lines,
-                    strlen(lines[n_lines - 1]) + 1);
-      break;
-    }
-    gboolean csv = g_str_has_prefix(lines[0], "# ");
-    g_autoptr(SimJson) json = NULL;
-    Meta meta;
-    if (!meta_read(lines[0] + (csv ? 2 : 0), &json, &meta)) {
-      rc = cli_fail("merge", "%s:1:1: not the output of cpuhpsim sweep", argv[i]);
-      break;
-    }
-    guint64 si = meta.shard, sn = meta.nshards;
-    if (!json0) {
-      json0 = g_steal_pointer(&json);
-      meta0 = meta;
-      csv0 = csv;
-      have = g_new0(gboolean, sn);
-      if (csv) {
-        csv_header = g_strdup(lines[1] ? lines[1] : "");
-        g_autoptr(GPtrArray) cols = csv_split(csv_header);
-        if (cols) {
-          g_ptr_array_add(cols, NULL);
-          shape = g_strdupv((GStrv)cols->pdata);
-        }
-        if (!cols || !shape_ok((const char *const *)shape)) {
-          rc = cli_fail("merge", "%s:2:1: not the header of a sweep's CSV", argv[i]);
-          break;
-        }
-      }
-    } else if ((csv && g_strcmp0(lines[1], csv_header) != 0) || csv != csv0 || strcmp(meta.source, meta0.source) || meta.points != meta0.points || meta.runs != meta0.runs ||
-               sn != meta0.nshards) {
-      rc = cli_fail("merge", "%s:1:1: from another sweep, or split into another number of shards", argv[i]);
-      break;
-    }
-    if (have[si]) {
-      rc = cli_fail("merge", "%s:1:1: shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " given twice", argv[i], si, sn);
-      break;
-    }
-    have[si] = TRUE;
-    for (guint l = csv ? 2 : 1; lines[l] && !rc; l++) {
-      if (!*lines[l]) continue;
-      Row r = {0};
-      g_autofree char *why = NULL;
-      if (!row_read(lines[l], csv, &shape, &r, &why)) {
-        unsigned col = 1, n = 0; /* the JSON reader's "1:COL: " names the place in the line */
-        if (sscanf(why, "1:%u: %n", &col, &n) != 1 || !n) col = 1, n = 0;
-        rc = cli_fail("merge", "%s:%u:%u: not a row of a sweep: %s", argv[i], l + 1, col, why + n);
-        break;
-      }
-      if (r.point >= meta0.points || r.run >= meta0.runs || r.point % sn != si) {
-        rc = cli_fail("merge", "%s:%u:1: not a row of shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, argv[i], l + 1, si, sn);
-        break;
-      }
-      r.line = g_strdup(lines[l]);
-      g_array_append_val(rows, r);
-    }
-  }
-  for (guint64 s = 0; !rc && s < meta0.nshards; s++)
-    if (!have[s]) rc = cli_fail("merge", "shard %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " is missing", s, meta0.nshards);
-  if (!rc && rows->len != meta0.points * meta0.runs)
-    rc = cli_fail("merge", "%u rows, the sweep has %" G_GUINT64_FORMAT, rows->len, meta0.points * meta0.runs);
-  g_autoptr(GString) out = g_string_new(NULL);
-  if (!rc) g_array_sort(rows, row_cmp);
-  for (guint i = 1; !rc && i < rows->len; i++)
-    if (row_cmp(&g_array_index(rows, Row, i - 1), &g_array_index(rows, Row, i)) == 0)
-      rc = cli_fail("merge", "point %" G_GUINT64_FORMAT " run %u given twice", g_array_index(rows, Row, i).point,
-                    g_array_index(rows, Row, i).run);
-  if (!rc) {
-    if (csv0) g_string_append(out, "# ");
-    meta0.shard = 0;
-    meta0.nshards = 1;
-    meta_json(out, &meta0);
-    g_string_append_c(out, '\n');
-    if (csv_header) g_string_append_printf(out, "%s\n", csv_header);
-    for (guint i = 0; i < rows->len; i++) g_string_append_printf(out, "%s\n", g_array_index(rows, Row, i).line);
-    rc = write_out("merge", output, out);
-  }
-  for (guint i = 0; i < rows->len; i++) g_free(g_array_index(rows, Row, i).line);
-  return rc;
-}
-
-/* ---- explore ----------------------------------------------------------------------------- */
-
-typedef struct {
-  char *spec;
-  SimStats bringup, ap_spin;
-  double score;
-} Candidate;
-
-static gint cand_cmp(gconstpointer a, gconstpointer b) {
-  const Candidate *x = a, *y = b;
-  if (x->score != y->score) return x->score < y->score ? -1 : 1;
-  if (x->ap_spin.mean != y->ap_spin.mean) return x->ap_spin.mean < y->ap_spin.mean ? -1 : 1; /* less power */
-  return strcmp(x->spec, y->spec);
-}
-
-static gboolean evaluate(const CpuhpProfile *p, const char *spec, uint64_t seed, guint runs, const char *objective,
-                         GArray *cands, GError **error) {
-  for (guint i = 0; i < cands->len; i++)
-    if (g_str_equal(g_array_index(cands, Candidate, i).spec, spec)) return TRUE;
-  g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse(spec, error);
-  if (!pol) return FALSE;
-  CpuhpRunOptions opt = {.seed = seed, .policy = pol};
-  g_autoptr(CpuhpSamples) s = cpuhp_mc_run(p, &opt, runs, error);
-  if (!s) return FALSE;
-  Candidate c = {.spec = g_strdup(spec)};
-  sim_stats_compute(s->values[CPUHP_METRIC_BRINGUP], runs, &c.bringup);
-  sim_stats_compute(s->values[CPUHP_METRIC_AP_SPIN], runs, &c.ap_spin);
-  c.score = g_str_equal(objective, "p50")   ? c.bringup.p50
-            : g_str_equal(objective, "p90") ? c.bringup.p90
-            : g_str_equal(objective, "p99") ? c.bringup.p99
-                                            : c.bringup.mean;
-  g_array_append_val(cands, c);
-  return TRUE;
-}
-
-int cmd_explore(int argc, char **argv) {
-  g_auto(CliFlags) f = {0};
-  g_autofree char *objective = NULL, *top = NULL;
-  GOptionEntry entries[] = {
-      cli_option_help(CLI_OPT_RUNS, &f, "Runs per candidate (default 20)"),
-      cli_option(CLI_OPT_FIRST_SEED, &f),
-      {"objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What to minimise: bringup time mean or a percentile (default mean)", "mean|p50|p90|p99"},
-      {"top", 0, 0, G_OPTION_ARG_STRING, &top, "How many of the best to print (default 5)", "K"},
-      cli_option(CLI_OPT_TOPOLOGY, &f),
-      cli_option(CLI_OPT_CPUS, &f),
-      cli_option(CLI_OPT_SET, &f),
-      G_OPTION_ENTRY_NULL};
-  int status;
-  if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",
-                 "Search the ordering-policy space (policy kind, SMT ordering, wave size K) for the\n"
-                 "lowest bringup time on the machine in PROFILE (ties: less AP spinning), and print\n"
-                 "the best policies.", &status))
-    return status;
-  if (!f.runs) f.runs = g_strdup("20");
-  guint64 seed, runs, ntop = 5;
-  const char *format;
-  if ((status = cli_common_values("explore", &f, "text", &seed, &runs, &format))) return status;
-  if (!objective) objective = g_strdup("mean");
-  const char *const objectives[] = {"mean", "p50", "p90", "p99", NULL};
-  if (!g_strv_contains(objectives, objective)) return cli_fail("explore", "--objective: expected mean, p50, p90 or p99, got '%s'", objective);
-  if (top && (!cli_parse_u64(top, 1000, &ntop) || !ntop)) return cli_fail("explore", "--top: expected 1 to 1000, got '%s'", top);
-  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  if ((status = cli_overrides("explore", &f, ov))) return status;
-  g_autoptr(CpuhpProfile) p = cli_load(argc > 1 ? argv[1] : NULL, ov);
-  if (!p) return 2;
-  guint n = cpuhp_profile_n_cpus(p);
-  g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
-  g_autoptr(GError) err = NULL;
-  static const char *const fixed[] = {"kernel", "serial", "parallel", "parallel-smt", "numa-first", "socket-interleaved"};
-  /* a policy that cannot plan on this machine (no split startup) is simply not a candidate */
-  for (guint i = 0; i < G_N_ELEMENTS(fixed); i++)
-    if (!evaluate(p, fixed[i], seed, (guint)runs, objective, cands, &err)) g_clear_error(&err);
-  /* wave sizes: powers of two, then the neighbours of the best one */
-  guint best_k = 0;
-  double best = INFINITY;
-  for (guint k = 1; k < 2 * n; k *= 2) {
-    g_autofree char *spec = g_strdup_printf("waves:%u", k);
-    if (!evaluate(p, spec, seed, (guint)runs, objective, cands, &err)) {
-      g_clear_error(&err);
-      break;
-    }
-    const Candidate *c = &g_array_index(cands, Candidate, cands->len - 1);
-    if (c->score < best) best = c->score, best_k = k;
-  }
-  for (guint k = MAX(best_k / 2, 1); best_k && k < best_k * 2 && k < 2 * n; k++) {
-    g_autofree char *spec = g_strdup_printf("waves:%u", k);
-    if (!evaluate(p, spec, seed, (guint)runs, objective, cands, &err)) g_clear_error(&err);
-  }
-  g_array_sort(cands, cand_cmp);
-  g_autoptr(GString) out = g_string_new(NULL);
-  g_string_append_printf(out, "%s: %u policies searched, %" G_GUINT64_FORMAT " runs each (seeds %" G_GUINT64_FORMAT
-                         "..), objective: bringup %s\n\n%-4s %-22s %12s %12s %12s %12s %14s\n", p->name, cands->len, runs,
-                         seed, objective, "rank", "policy", "mean ms", "p50 ms", "p90 ms", "p99 ms", "AP spin ms");
-  for (guint i = 0; i < cands->len && i < ntop; i++) {
-    const Candidate *c = &g_array_index(cands, Candidate, i);
-    g_string_append_printf(out, "%-4u %-22s %12.3f %12.3f %12.3f %12.3f %14.3f\n", i + 1, c->spec, c->bringup.mean / 1e6,
-                           c->bringup.p50 / 1e6, c->bringup.p90 / 1e6, c->bringup.p99 / 1e6, c->ap_spin.mean / 1e6);
-  }
-  for (guint i = 0; i < cands->len; i++) g_free(g_array_index(cands, Candidate, i).spec);
-  fwrite(out->str, 1, out->len, stdout);
-  return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -116,6 +116,8 @@ GPtrArray *sim_rows_read(const char *path, char **name, GError **error) {
         const SimJson *v = js->items->pdata[i];
         if (v->type == SIM_JSON_STRING || v->type == SIM_JSON_NUMBER)
           g_hash_table_insert(row, g_strdup(js->keys->pdata[i]), g_strdup(v->text));
+        else if (v->type == SIM_JSON_BOOL) /* typed axis values: kept as the CSV writes them */
+          g_hash_table_insert(row, g_strdup(js->keys->pdata[i]), g_strdup(v->boolean ? "true" : "false"));
       }
     }
     g_ptr_array_add(rows, g_steal_pointer(&row));
