@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
+#include "sim/output/json.h"
+
 /* The program with arguments (NULL-terminated). */
 #define run(...) tu_run_env(NULL, __VA_ARGS__)
 typedef TuRan Ran;
@@ -220,6 +222,53 @@ static void test_check_states_schema_help(void **state) {
   ran_clear(&m);
 }
 
+/* states and schema as JSON: the same table as the text, one entry per text line, typed. */
+static void test_states_schema_json(void **state) {
+  Ran t = run("states", "scenarios/qemu-arm64-tcg-icount.yaml", NULL);
+  Ran j = run("states", "scenarios/qemu-arm64-tcg-icount.yaml", "--format=json", NULL);
+  assert_int_equal(j.status, 0);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) doc = sim_json_parse(j.out, strlen(j.out), &err);
+  if (!doc) fail_msg("%s", err->message);
+  assert_string_equal(sim_json_get_str(doc, "arch"), "arm64");
+  const SimJson *states = sim_json_get(doc, "states");
+  assert_non_null(states);
+  guint lines = 0;
+  for (const char *p = t.out; *p; p++) lines += *p == '\n';
+  assert_int_equal(states->items->len, lines - 2); /* the text has a title and a header */
+  gboolean found = FALSE;
+  for (guint i = 0; i < states->items->len; i++) {
+    const SimJson *st = states->items->pdata[i];
+    if (g_strcmp0(sim_json_get_str(st, "startup"), "workqueue_online_cpu")) continue;
+    found = TRUE;
+    assert_string_equal(sim_json_get_str(st, "cost"), "35us + 15us per possible CPU");
+    assert_int_equal(sim_json_get(st, "at_boot")->type, SIM_JSON_BOOL);
+    assert_true(sim_json_get(st, "at_boot")->boolean);
+  }
+  assert_true(found);
+  ran_clear(&t), ran_clear(&j);
+  Ran kt = run("schema", NULL), kj = run("schema", "--format=json", NULL);
+  assert_int_equal(kj.status, 0);
+  g_autoptr(SimJson) keys = sim_json_parse(kj.out, strlen(kj.out), &err);
+  if (!keys) fail_msg("%s", err->message);
+  lines = 0;
+  for (const char *p = kt.out; *p; p++) lines += *p == '\n';
+  assert_int_equal(keys->items->len, lines);
+  const SimJson *name = keys->items->pdata[0];
+  assert_string_equal(sim_json_get_str(name, "key"), "name");
+  assert_int_equal(sim_json_get(name, "default")->type, SIM_JSON_NULL);
+  assert_true(sim_json_get(name, "required")->boolean);
+  ran_clear(&kt), ran_clear(&kj);
+  Ran bad = run("schema", "--format=yaml", NULL);
+  assert_int_equal(bad.status, 2);
+  assert_one_line(bad.err);
+  ran_clear(&bad);
+  Ran bs = run("states", "--format=csv", NULL);
+  assert_int_equal(bs.status, 2);
+  assert_one_line(bs.err);
+  ran_clear(&bs);
+}
+
 /* A report that cannot be written (a full disk) is exit 1 with one line, for every command that
  * writes to stdout, never a silent success. */
 static void test_stdout_write_error(void **state) {
@@ -299,6 +348,7 @@ int main(void) {
       cmocka_unit_test(test_bad_profile_leaves_no_file),
       cmocka_unit_test(test_faults_reported),
       cmocka_unit_test(test_check_states_schema_help),
+      cmocka_unit_test(test_states_schema_json),
       cmocka_unit_test(test_stdout_write_error),
       cmocka_unit_test(test_output_destinations),
       cmocka_unit_test(test_version_everywhere),

@@ -336,6 +336,28 @@ static void test_typed_values(void **state) {
   tu_ran_clear(&j);
 }
 
+/* explore --format=json: the same ranking as the text */
+static void test_explore_json(void **state) {
+  TuRan t = tu_run_env(NULL, "explore", "--runs=3", "--top=3", NULL);
+  TuRan j = tu_run_env(NULL, "explore", "--runs=3", "--top=3", "--format=json", NULL);
+  assert_int_equal(t.status, 0);
+  assert_int_equal(j.status, 0);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) doc = sim_json_parse(j.out, strlen(j.out), &err);
+  if (!doc) fail_msg("%s", err->message);
+  const SimJson *best = sim_json_get(doc, "best");
+  assert_non_null(best);
+  assert_int_equal(best->items->len, 3);
+  const char *first = sim_json_get_str(best->items->pdata[0], "policy");
+  g_autofree char *row = g_strdup_printf("\n1    %s ", first);
+  assert_non_null(strstr(t.out, row));
+  int64_t mean;
+  assert_true(sim_json_int(sim_json_get(best->items->pdata[0], "bringup_mean_ns"), &mean));
+  g_autofree char *ms = g_strdup_printf(" %.3f ", (double)mean / 1e6);
+  assert_non_null(strstr(strstr(t.out, row), ms));
+  tu_ran_clear(&t), tu_ran_clear(&j);
+}
+
 /* explore's best is at least as good as the kernel's own parallel bringup */
 static void test_explore(void **state) {
   g_autofree char *out = NULL;
@@ -364,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_resume),
       cmocka_unit_test(test_progress),
       cmocka_unit_test(test_typed_values),
+      cmocka_unit_test(test_explore_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

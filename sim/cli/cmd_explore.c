@@ -6,6 +6,7 @@
 #include "models/kernel/montecarlo.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
+#include "sim/output/json_write.h"
 #include "sim/output/stats.h"
 
 typedef struct {
@@ -41,6 +42,46 @@ static gboolean evaluate(const CpuhpProfile *p, const char *spec, uint64_t seed,
   return TRUE;
 }
 
+static void explore_text(GString *out, const CpuhpProfile *p, const GArray *cands, guint ntop, guint64 runs,
+                         guint64 seed, const char *objective) {
+  g_string_append_printf(out, "%s: %u policies searched, %" G_GUINT64_FORMAT " runs each (seeds %" G_GUINT64_FORMAT
+                         "..), objective: bringup %s\n\n%-4s %-22s %12s %12s %12s %12s %14s\n", p->name, cands->len, runs,
+                         seed, objective, "rank", "policy", "mean ms", "p50 ms", "p90 ms", "p99 ms", "AP spin ms");
+  for (guint i = 0; i < cands->len && i < ntop; i++) {
+    const Candidate *c = &g_array_index(cands, Candidate, i);
+    g_string_append_printf(out, "%-4u %-22s %12.3f %12.3f %12.3f %12.3f %14.3f\n", i + 1, c->spec, c->bringup.mean / 1e6,
+                           c->bringup.p50 / 1e6, c->bringup.p90 / 1e6, c->bringup.p99 / 1e6, c->ap_spin.mean / 1e6);
+  }
+}
+
+/* The same as JSON: times in integer nanoseconds (rounded), the best first. */
+static void explore_json(GString *out, const CpuhpProfile *p, const GArray *cands, guint ntop, guint64 runs,
+                         guint64 seed, const char *objective) {
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "profile", p->name);
+  sim_jw_uint(w, "searched", cands->len);
+  sim_jw_uint(w, "runs", runs);
+  sim_jw_uint(w, "seed", seed);
+  sim_jw_string(w, "objective", objective);
+  sim_jw_begin_array(w, "best", SIM_JW_LINES);
+  for (guint i = 0; i < cands->len && i < ntop; i++) {
+    const Candidate *c = &g_array_index(cands, Candidate, i);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "rank", i + 1);
+    sim_jw_string(w, "policy", c->spec);
+    sim_jw_int(w, "bringup_mean_ns", llround(c->bringup.mean));
+    sim_jw_int(w, "bringup_p50_ns", llround(c->bringup.p50));
+    sim_jw_int(w, "bringup_p90_ns", llround(c->bringup.p90));
+    sim_jw_int(w, "bringup_p99_ns", llround(c->bringup.p99));
+    sim_jw_int(w, "ap_spin_mean_ns", llround(c->ap_spin.mean));
+    sim_jw_end_object(w);
+  }
+  sim_jw_end_array(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
+}
+
 int cmd_explore(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *objective = NULL, *top = NULL;
@@ -52,6 +93,7 @@ int cmd_explore(int argc, char **argv) {
       cli_option(CLI_OPT_TOPOLOGY, &f),
       cli_option(CLI_OPT_CPUS, &f),
       cli_option(CLI_OPT_SET, &f),
+      cli_option_format(&f, "text|json"),
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("explore", &argc, &argv, entries, "[PROFILE]",
@@ -62,7 +104,7 @@ int cmd_explore(int argc, char **argv) {
   if (!f.runs) f.runs = g_strdup("20");
   guint64 seed, runs, ntop = 5;
   const char *format;
-  if ((status = cli_common_values("explore", &f, "text", &seed, &runs, &format))) return status;
+  if ((status = cli_common_values("explore", &f, "text|json", &seed, &runs, &format))) return status;
   if (!objective) objective = g_strdup("mean");
   const char *const objectives[] = {"mean", "p50", "p90", "p99", NULL};
   if (!g_strv_contains(objectives, objective)) return cli_fail("explore", "--objective: expected mean, p50, p90 or p99, got '%s'", objective);
@@ -96,14 +138,8 @@ int cmd_explore(int argc, char **argv) {
   }
   g_array_sort(cands, cand_cmp);
   g_autoptr(GString) out = g_string_new(NULL);
-  g_string_append_printf(out, "%s: %u policies searched, %" G_GUINT64_FORMAT " runs each (seeds %" G_GUINT64_FORMAT
-                         "..), objective: bringup %s\n\n%-4s %-22s %12s %12s %12s %12s %14s\n", p->name, cands->len, runs,
-                         seed, objective, "rank", "policy", "mean ms", "p50 ms", "p90 ms", "p99 ms", "AP spin ms");
-  for (guint i = 0; i < cands->len && i < ntop; i++) {
-    const Candidate *c = &g_array_index(cands, Candidate, i);
-    g_string_append_printf(out, "%-4u %-22s %12.3f %12.3f %12.3f %12.3f %14.3f\n", i + 1, c->spec, c->bringup.mean / 1e6,
-                           c->bringup.p50 / 1e6, c->bringup.p90 / 1e6, c->bringup.p99 / 1e6, c->ap_spin.mean / 1e6);
-  }
+  if (g_str_equal(format, "json")) explore_json(out, p, cands, (guint)ntop, runs, seed, objective);
+  else explore_text(out, p, cands, (guint)ntop, runs, seed, objective);
   for (guint i = 0; i < cands->len; i++) g_free(g_array_index(cands, Candidate, i).spec);
   fwrite(out->str, 1, out->len, stdout);
   return fflush(stdout) == 0 ? 0 : 1;

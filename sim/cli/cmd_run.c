@@ -15,6 +15,7 @@
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/fingerprint.h"
+#include "sim/output/json_write.h"
 #include "sim/output/perfetto.h"
 #include "sim/output/report.h"
 #include "sim/output/stats.h"
@@ -154,13 +155,18 @@ int cmd_run(int argc, char **argv) {
   return violations && violations->len ? 3 : 0;
 }
 
+/* `show_json` NULL: text only; else --format=text|json chooses. */
 static int profile_only(const char *cmd, int argc, char **argv, const char *summary, gboolean need_path,
-                        void (*show)(GString *, const CpuhpProfile *)) {
+                        void (*show)(GString *, const CpuhpProfile *), void (*show_json)(GString *, const CpuhpProfile *)) {
   g_auto(CliFlags) f = {0};
-  GOptionEntry entries[] = {cli_option(CLI_OPT_SET, &f), G_OPTION_ENTRY_NULL};
+  GOptionEntry entries[] = {cli_option(CLI_OPT_SET, &f), cli_option_format(&f, "text|json"), G_OPTION_ENTRY_NULL};
+  if (!show_json) entries[1] = (GOptionEntry)G_OPTION_ENTRY_NULL;
   int status;
   if (!cli_parse(cmd, &argc, &argv, entries, need_path ? "PROFILE" : "[PROFILE]", summary, &status))
     return status;
+  if (f.format && !g_str_equal(f.format, "text") && !g_str_equal(f.format, "json"))
+    return cli_fail(cmd, "--format: expected text or json, got '%s'", f.format);
+  if (f.format && g_str_equal(f.format, "json")) show = show_json;
   if (need_path && argc < 2) return cli_fail(cmd, "missing PROFILE");
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   for (char **s = f.set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
@@ -181,7 +187,7 @@ int cmd_check(int argc, char **argv) {
   return profile_only("check", argc, argv,
                       "Load and validate PROFILE; print one line if it is good, the first error\n"
                       "(FILE:LINE:COL: message) and exit status 2 if not.",
-                      TRUE, show_check);
+                      TRUE, show_check, NULL);
 }
 
 /* "arch/version" of a shipped table, or a state table YAML file. */
@@ -304,7 +310,7 @@ int cmd_states(int argc, char **argv) {
                       "  states --from-source CPUHOTPLUG_H CPU_C [--config=FILE] [--arch=ARCH]\n"
                       "                       [--table-version=V] [-o OUT]\n"
                       "      a kernel source's table (cpuhotplug.h numbering, cpu.c entries)",
-                      FALSE, cpuhp_report_states);
+                      FALSE, cpuhp_report_states, cpuhp_report_states_json);
 }
 
 int cmd_policies(int argc, char **argv) {
@@ -324,13 +330,35 @@ int cmd_policies(int argc, char **argv) {
 }
 
 int cmd_schema(int argc, char **argv) {
-  GOptionEntry entries[] = {G_OPTION_ENTRY_NULL};
+  g_auto(CliFlags) f = {0};
+  GOptionEntry entries[] = {cli_option_format(&f, "text|json"), G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("schema", &argc, &argv, entries, "", "Print every profile key: type, default, meaning.", &status))
     return status;
   if (argc > 1) return cli_fail("schema", "unexpected argument '%s'", argv[1]);
+  if (f.format && !g_str_equal(f.format, "text") && !g_str_equal(f.format, "json"))
+    return cli_fail("schema", "--format: expected text or json, got '%s'", f.format);
   g_autoptr(GString) out = g_string_new(NULL);
-  cpuhp_profile_schema_text(out);
+  if (f.format && g_str_equal(f.format, "json")) {
+    g_autoptr(GPtrArray) rows = cpuhp_profile_schema_rows();
+    g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+    sim_jw_begin_array(w, NULL, SIM_JW_LINES);
+    for (guint i = 0; i < rows->len; i++) {
+      char **r = rows->pdata[i];
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "key", r[0]);
+      sim_jw_string(w, "type", r[1]);
+      if (g_str_equal(r[2], "(required)")) sim_jw_null(w, "default");
+      else sim_jw_string(w, "default", r[2]);
+      sim_jw_bool(w, "required", g_str_equal(r[2], "(required)"));
+      sim_jw_string(w, "meaning", r[3]);
+      sim_jw_end_object(w);
+    }
+    sim_jw_end_array(w);
+    g_string_append_c(out, '\n');
+  } else {
+    cpuhp_profile_schema_text(out);
+  }
   fwrite(out->str, 1, out->len, stdout);
   return fflush(stdout) == 0 ? 0 : 1;
 }

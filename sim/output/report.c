@@ -315,6 +315,25 @@ void cpuhp_report_ftrace(GString *out, const CpuhpResult *r) {
     sim_ftrace_format(out, &g_array_index(r->trace, CpuhpTraceEvent, i));
 }
 
+/* What a state costs in this profile, in words (the states table's last column). */
+static char *state_cost(const CpuhpStep *s, const CpuhpStateCost *sc) {
+  GString *cost = g_string_new(NULL);
+  if (s->cost == CPUHP_COST_KICK) g_string_append(cost, "arch kick (x86.* kick parameters)");
+  else if (s->cost == CPUHP_COST_BRINGUP) g_string_append(cost, "waits for the AP");
+  else if (s->cost == CPUHP_COST_NONE) g_string_append(cost, "-");
+  else if (!sc || !sc->n_costs) g_string_append(cost, "0");
+  for (guint k = 0; sc && k < sc->n_costs && s->cost == CPUHP_COST_PROFILE; k++) {
+    g_autofree char *d = sim_dist_describe(&sc->costs[k]);
+    g_string_append_printf(cost, "%s%s", k ? " + " : "", d);
+  }
+  char b[32];
+  if (sc && sc->per_possible_cpu)
+    g_string_append_printf(cost, " + %s per possible CPU", sim_format_duration(sc->per_possible_cpu, b, sizeof b));
+  if (sc && sc->per_online_cpu)
+    g_string_append_printf(cost, " + %s per online CPU", sim_format_duration(sc->per_online_cpu, b, sizeof b));
+  return g_string_free(cost, FALSE);
+}
+
 void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
   const CpuhpTable *t = cpuhp_profile_table(p);
   g_assert(t); /* the profile loader accepted the pair */
@@ -325,25 +344,41 @@ void cpuhp_report_states(GString *out, const CpuhpProfile *p) {
     const CpuhpStep *s = &t->steps[i];
     const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
     gboolean present = sc && sc->present >= 0 ? sc->present : s->at_boot;
-    GString *cost = g_string_new(NULL);
-    if (s->cost == CPUHP_COST_KICK) g_string_append(cost, "arch kick (x86.* kick parameters)");
-    else if (s->cost == CPUHP_COST_BRINGUP) g_string_append(cost, "waits for the AP");
-    else if (s->cost == CPUHP_COST_NONE) g_string_append(cost, "-");
-    else if (!sc || !sc->n_costs) g_string_append(cost, "0");
-    for (guint k = 0; sc && k < sc->n_costs && s->cost == CPUHP_COST_PROFILE; k++) {
-      g_autofree char *d = sim_dist_describe(&sc->costs[k]);
-      g_string_append_printf(cost, "%s%s", k ? " + " : "", d);
-    }
-    char b[32];
-    if (sc && sc->per_possible_cpu)
-      g_string_append_printf(cost, " + %s per possible CPU", sim_format_duration(sc->per_possible_cpu, b, sizeof b));
-    if (sc && sc->per_online_cpu)
-      g_string_append_printf(cost, " + %s per online CPU", sim_format_duration(sc->per_online_cpu, b, sizeof b));
+    g_autofree char *cost = state_cost(s, sc);
     g_string_append_printf(out, "%4u  %-36s %-30s %-28s %-9s %-13s %-4s %s\n", s->step, s->enum_name,
                            s->name, s->startup ? s->startup : "-", cpuhp_section_name(s->section),
-                           cpuhp_runner_name(s->runs_on), present ? "yes" : "no", cost->str);
-    g_string_free(cost, TRUE);
+                           cpuhp_runner_name(s->runs_on), present ? "yes" : "no", cost);
   }
+}
+
+void cpuhp_report_states_json(GString *out, const CpuhpProfile *p) {
+  const CpuhpTable *t = cpuhp_profile_table(p);
+  g_assert(t);
+  g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  sim_jw_begin_object(w, NULL, SIM_JW_LINES);
+  sim_jw_string(w, "arch", t->arch);
+  sim_jw_string(w, "version", t->version);
+  sim_jw_string(w, "profile", p->name);
+  sim_jw_begin_array(w, "states", SIM_JW_LINES);
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    const CpuhpStateCost *sc = cpuhp_profile_state(p, s->name);
+    g_autofree char *cost = state_cost(s, sc);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_uint(w, "step", s->step);
+    sim_jw_string(w, "enum", s->enum_name);
+    sim_jw_string(w, "name", s->name);
+    if (s->startup) sim_jw_string(w, "startup", s->startup);
+    else sim_jw_null(w, "startup");
+    sim_jw_string(w, "section", cpuhp_section_name(s->section));
+    sim_jw_string(w, "runs_on", cpuhp_runner_name(s->runs_on));
+    sim_jw_bool(w, "at_boot", sc && sc->present >= 0 ? sc->present : s->at_boot);
+    sim_jw_string(w, "cost", cost);
+    sim_jw_end_object(w);
+  }
+  sim_jw_end_array(w);
+  sim_jw_end_object(w);
+  g_string_append_c(out, '\n');
 }
 
 /* ---- Monte Carlo and comparisons -------------------------------------------------------- */

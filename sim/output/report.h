@@ -36,6 +36,9 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
 /* The state table as this profile has it: step, name, section, runner, presence, cost. */
 void cpuhp_report_states(GString *out, const CpuhpProfile *p);
+/* The same table as JSON: arch, version, profile, and states[] with step, enum, name,
+ * startup (null if none), section, runs_on, at_boot and cost (the text column's words). */
+void cpuhp_report_states_json(GString *out, const CpuhpProfile *p);
 
 /* Monte Carlo summary of one policy: mean, p50, p90, p99, min, max of every metric. */
 void cpuhp_report_mc_text(GString *out, const CpuhpResult *first, const CpuhpSamples *s);
