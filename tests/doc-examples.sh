@@ -3,7 +3,7 @@
 # the build tree's program, so an example cannot rot. Each ```sh block runs as one script (its
 # variables carry from line to line); a command's expected exit status is 0, or N when its
 # comment says "exit N". Commands that install packages, build, need what the project does not
-# have (GNU parallel, Slurm, a Linux source tree, QEMU) or take minutes (the profile-guided
+# have (Slurm's sbatch, a Linux source tree, QEMU) or take minutes (the profile-guided
 # build, the figures, fuzzing, the benchmark) are skipped by the rule below and counted.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 git clone -q "$src" "$work/clone" || { echo "doc-examples: cannot clone $src"; exit 1; }
 cd "$work/clone" || exit 1
 ln -s "$build" build
-skip_re='^(apt-get|cmake |ctest|sudo |git clone|parallel |bash bench/pgo-build.sh|bash fuzz/run.sh|man )|SLURM|shard\*|linux/|\$H/|run\.sh|kboot|qemu-system|build/cpuhpsim_bench|--target (figures|bench)'
+skip_re='^(apt-get|cmake |ctest|sudo |git clone|sbatch |bash bench/pgo-build.sh|bash fuzz/run.sh|man )|linux/|\$H/|run\.sh|kboot|qemu-system|build/cpuhpsim_bench|--target (figures|bench)'
 ran=0 skipped=0 failed=0 block=0
 for doc in README.md docs/*.md; do
   script=
