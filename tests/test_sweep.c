@@ -249,6 +249,26 @@ static void test_merge_identity(void **state) {
   rm_dir(dir);
 }
 
+/* Rows are written as their points finish, in grid order: a sweep that fails at its second
+ * point has already written the first point's rows (they used to be kept until the end). */
+static void test_rows_stream(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-stream-XXXXXX", NULL);
+  g_autofree char *prof = g_build_filename(CPUHPSIM_SOURCE_DIR, "scenarios", "skl-2s-112t.yaml", NULL);
+  g_autofree char *text = g_strdup_printf("profile: %s\nseed: 1\nruns: 3\naxes:\n  cpus: [16, 4]\nfaults: [\"fail=8:workqueue:prepare\"]\n", prof);
+  g_autofree char *sc = variant(dir, "s.yaml", text, "seed", "seed");
+  g_autofree char *out = g_build_filename(dir, "rows.jsonl", NULL);
+  TuRan r = tu_run_env(NULL, "sweep", sc, "--threads=2", "-o", out, NULL);
+  assert_int_equal(r.status, 2);
+  assert_non_null(strstr(r.err, "grid point 1: faults: fail=8"));
+  g_autofree char *rows = NULL;
+  assert_true(g_file_get_contents(out, &rows, NULL, NULL));
+  g_auto(GStrv) lines = g_strsplit(rows, "\n", -1);
+  assert_int_equal(g_strv_length(lines), 1 + 3 + 1); /* the head, point 0's runs, "" after the last newline */
+  for (guint i = 1; i <= 3; i++) assert_true(g_str_has_prefix(lines[i], "{\"point\": 0, "));
+  tu_ran_clear(&r);
+  rm_dir(dir);
+}
+
 /* A killed shard resumes: its whole rows are kept, the rest run, and the file ends as an
  * uninterrupted run's, byte for byte; a file of another sweep or shard is refused. */
 static void test_resume(void **state) {
@@ -384,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_scenario_faults),
       cmocka_unit_test(test_merge_identity),
       cmocka_unit_test(test_resume),
+      cmocka_unit_test(test_rows_stream),
       cmocka_unit_test(test_progress),
       cmocka_unit_test(test_typed_values),
       cmocka_unit_test(test_explore_json),
