@@ -108,6 +108,7 @@ typedef struct {
   guint64 total, kept; /* rows: of the shard, found by --resume */
   gint64 start;        /* monotonic µs */
   gint64 last;
+  gsize width;         /* of the line shown last: a shorter one pads it away */
 } Progress;
 
 static void progress_show(Progress *pg, guint64 done, gboolean last) {
@@ -117,12 +118,16 @@ static void progress_show(Progress *pg, guint64 done, gboolean last) {
   double secs = (double)(now - pg->start) / 1e6, rate = secs > 0 ? (double)(done - pg->kept) / secs : 0;
   g_autoptr(GString) s = g_string_new(NULL);
   g_string_append_printf(s, "\rsweep: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " rows, %.1f rows/s", done, pg->total, rate);
-  if (last) g_string_append_printf(s, ", %.1f s\n", secs);
+  if (last) g_string_append_printf(s, ", %.1f s", secs);
   else if (rate > 0) {
     guint64 left = (guint64)((double)(pg->total - done) / rate + 0.5);
-    g_string_append_printf(s, ", ETA %" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT "   ", left / 3600,
+    g_string_append_printf(s, ", ETA %" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT, left / 3600,
                            left / 60 % 60, left % 60);
-  } else g_string_append(s, ", ETA -   ");
+  } else g_string_append(s, ", ETA -");
+  gsize w = s->len;
+  if (w < pg->width) g_string_append_printf(s, "%*s", (int)(pg->width - w), "");
+  pg->width = w;
+  if (last) g_string_append_c(s, '\n');
   fputs(s->str, stderr);
   fflush(stderr);
 }
