@@ -245,6 +245,16 @@ static void test_merge_identity(void **state) {
       tu_ran_clear(&c), tu_ran_clear(&bad);
     }
   }
+  /* the outputs of a program before sweep_hash: told apart, not taken for another sweep */
+  const char *old[] = {"{\"sweep\": \"a.yaml\", \"points\": 4, \"runs\": 2, \"shard\": \"0/1\"}\n",
+                       "# {\"sweep\": \"a.yaml\", \"points\": 4, \"runs\": 2, \"shard\": \"0/1\"}\npoint,run\n"};
+  for (guint i = 0; i < G_N_ELEMENTS(old); i++) {
+    g_autofree char *f = variant(dir, "old", old[i], "a.yaml", "a.yaml");
+    TuRan o = tu_run_env(NULL, "merge", f, NULL);
+    assert_int_equal(o.status, 2);
+    assert_non_null(strstr(o.err, ":1:1: written by an older cpuhpsim (no sweep_hash)"));
+    tu_ran_clear(&o);
+  }
   rm_dir(sub);
   rm_dir(dir);
 }

@@ -287,6 +287,8 @@ SimSweepFile *sim_sweep_file_parse(const char *path, const char *text, GError **
   sf->head_end = (gsize)(nl - text) + 1;
   sf->csv = sf->head[0] != '{';
   g_auto(GStrv) shape = NULL; /* JSONL: the first row's keys; CSV: the header's columns */
+  if (g_str_has_prefix(sf->head, "# {") || (!sf->csv && strstr(sf->head, "\"sweep\"") && !strstr(sf->head, "\"sweep_hash\"")))
+    return fail(error, "%s:1:1: written by an older cpuhpsim (no sweep_hash): run its sweep again", path), NULL;
   if (sf->csv) {
     g_autoptr(GPtrArray) cols = csv_split(sf->head);
     if (!cols || !shape_ok((const char *const *)cols->pdata, N_META))
