@@ -33,7 +33,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SimSweepMeta, sim_sweep_meta_clear)
 /* The hash of the sweep `sc` run by program `version`; NULL if its profile cannot be read. */
 char *sim_sweep_hash(const CpuhpScenario *sc, const char *version, GError **error);
 
-/* The head of an output, with its newline: JSONL the first line, CSV the header row. */
+/* The head of an output, with its newline: JSONL the first line (from `m` alone: `sc` may be
+ * NULL), CSV the header row (the axes of `sc`). */
 void sim_sweep_head(GString *out, const CpuhpScenario *sc, const SimSweepMeta *m, gboolean csv);
 
 /* One run's figures at one grid point. */
