@@ -1,7 +1,8 @@
 /* test_verify.c — `cpuhpsim verify` as a gate: the model holds the rules on every shipped
  * profile; each deliberately broken copy of it is caught by the rule it breaks, with a
  * counterexample of at most 4 CPUs and a trace; every broken rule is reported; the kernel's own
- * known property is listed apart and fails only under --strict; --format=json says the same. */
+ * known property is listed apart and fails only under --strict; --format=json says the same; a
+ * developer's edit of a state table that breaks a state's requirement fails the gate. */
 #include "tests/testutil.h"
 
 #include "sim/output/json.h"
@@ -203,6 +204,50 @@ static void test_smt_rule_off(void **state) {
   assert_non_null(strstr(bad, "kernel.smt_primary_first"));
 }
 
+
+/* A kernel developer's table edit, on the embedded profile (whose costs name every state): each
+ * of issue 23's three mistakes fails the gate with the state, the table entry's FILE:LINE:COL
+ * and the broken requirement; the JSON says the same. */
+static void test_table_edits(void **state) {
+  static const struct {
+    const char *file, *rule, *where, *needle;
+  } cases[] = {
+      {"edit-wq-starting", "state_context", "edit-wq-starting.yaml:5:8: workqueue:prepare: ",
+       "must run on the control CPU before the AP is kicked"},
+      {"edit-wq-starting", "no_sleep_in_starting", "edit-wq-starting.yaml:5:8: workqueue:prepare: ", "may sleep"},
+      {"edit-sched-prepare", "state_context", "edit-sched-prepare.yaml:5:8: sched:starting: ",
+       "must run on the AP itself with IRQs off, in STARTING"},
+      {"edit-no-threads", "provider_first", "edit-no-threads.yaml:5:10: threads:prepare: ",
+       "it sets up the AP's cpuhp/N thread"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *args = g_strdup_printf("--runs=1 --set kernel.state_table=tests/data/tables/%s.yaml", cases[i].file);
+    g_autofree char *out = NULL;
+    assert_int_equal(verify(&out, args), 1);
+    g_autofree char *head = g_strdup_printf("VIOLATED %s (state table):", cases[i].rule);
+    const char *at = strstr(out, head);
+    if (!at) fail_msg("%s: no %s in\n%s", cases[i].file, head, out);
+    const char *line = strchr(at, '\n') + 1, *end = strchr(line, '\n');
+    g_autofree char *detail = g_strndup(line, (gsize)(end - line));
+    if (!strstr(detail, cases[i].where) || !strstr(detail, cases[i].needle)) fail_msg("%s: %s", cases[i].file, detail);
+    assert_non_null(strstr(out, "table rules VIOLATED"));
+  }
+  g_autofree char *json = NULL;
+  assert_int_equal(verify(&json, "--runs=1 --format=json --set kernel.state_table=tests/data/tables/edit-no-threads.yaml"), 1);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) j = sim_json_parse(json, strlen(json), &err);
+  if (!j) fail_msg("%s", err->message);
+  assert_false(sim_json_get(j, "passed")->boolean);
+  assert_string_equal(sim_json_get_str(j, "table"), "x86_64/6.12+no-threads");
+  const SimJson *tv = sim_json_get(j, "table_violations");
+  assert_int_equal(tv->items->len, 1);
+  assert_string_equal(sim_json_get_str(tv->items->pdata[0], "rule"), "provider_first");
+  assert_string_equal(sim_json_get_str(tv->items->pdata[0], "state"), "threads:prepare");
+  assert_true(g_str_has_suffix(sim_json_get_str(tv->items->pdata[0], "origin"), "tests/data/tables/edit-no-threads.yaml:5:10"));
+  assert_non_null(strstr(sim_json_get_str(tv->items->pdata[0], "source"), "smpboot_create_threads"));
+  assert_int_equal(sim_json_get(j, "violations")->items->len, 0); /* the runs themselves hold */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model_holds),
@@ -212,6 +257,7 @@ int main(void) {
       cmocka_unit_test(test_shipped_profiles_pass),
       cmocka_unit_test(test_reports_every_rule),
       cmocka_unit_test(test_json),
+      cmocka_unit_test(test_table_edits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
