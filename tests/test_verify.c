@@ -18,6 +18,14 @@ static int verify(char **out, const char *args) {
   return WIFEXITED(wait) ? WEXITSTATUS(wait) : 128;
 }
 
+static int run(char **out, const char *args) {
+  g_autofree char *cmd = g_strdup_printf("%s run %s", CPUHPSIM_BINARY, args);
+  const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+  int wait = 0;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL, &wait, NULL)) fail_msg("spawn");
+  return WIFEXITED(wait) ? WEXITSTATUS(wait) : 128;
+}
+
 static void test_model_holds(void **state) {
   g_autofree char *out = NULL;
   assert_int_equal(verify(&out, "scenarios/qemu-tcg-icount-x86_64.yaml --runs=1"), 0);
@@ -248,6 +256,45 @@ static void test_table_edits(void **state) {
   assert_int_equal(sim_json_get(j, "violations")->items->len, 0); /* the runs themselves hold */
 }
 
+/* `run --check` labels a run the way verify does: a known property of the kernel is listed as
+ * one and passes (exit 0) unless --strict; a plain violation and a broken table rule exit 3. */
+static void test_run_check_labels(void **state) {
+  g_autofree char *out = NULL;
+  assert_int_equal(run(&out, "--topology=1x2x4 --no-alive=1 --check"), 0);
+  assert_non_null(strstr(out, "invariants: 9 checked, all hold but known properties of the kernel"));
+  assert_non_null(strstr(out, "known property of the kernel, not a failure (--strict fails it): smt4_dead_primary_microcode"));
+  assert_non_null(strstr(out, "source: kernel/cpu.c"));
+  assert_null(strstr(out, "VIOLATED"));
+  g_autofree char *strict = NULL;
+  assert_int_equal(run(&strict, "--topology=1x2x4 --no-alive=1 --check --strict"), 3);
+  assert_non_null(strstr(strict, "invariants: 9 checked, VIOLATED:\n  microcode_siblings_quiet"));
+  assert_non_null(strstr(strict, "known property of the kernel (failed by --strict): smt4_dead_primary_microcode"));
+  g_autofree char *json = NULL;
+  assert_int_equal(run(&json, "--topology=1x2x4 --no-alive=1 --check --format=json"), 0);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) j = sim_json_parse(json, strlen(json), &err);
+  if (!j) fail_msg("%s", err->message);
+  const SimJson *inv = sim_json_get(j, "invariants");
+  assert_true(sim_json_get(inv, "passed")->boolean);
+  assert_int_equal(sim_json_get(inv, "violations")->items->len, 0);
+  const SimJson *known = sim_json_get(inv, "known_properties");
+  assert_int_equal(known->items->len, 1);
+  assert_string_equal(sim_json_get_str(known->items->pdata[0], "known"), "smt4_dead_primary_microcode");
+  /* not a known property: the SMT rule off on bare-metal x86 fails with or without --strict */
+  g_autofree char *plain = NULL;
+  assert_int_equal(run(&plain, "--topology=1x2x2 --set kernel.smt_primary_first=false --parallel=1 --check"), 3);
+  assert_non_null(strstr(plain, "VIOLATED:\n  microcode_siblings_quiet"));
+  assert_null(strstr(plain, "known property"));
+  /* a broken table rule fails the run's check too, with the table entry */
+  g_autofree char *table = NULL;
+  assert_int_equal(run(&table, "--set kernel.state_table=tests/data/tables/edit-sched-prepare.yaml --check"), 3);
+  assert_non_null(strstr(table, "state table x86_64/6.12+sched-prepare: 3 rules checked, VIOLATED:"));
+  assert_non_null(strstr(table, "state_context: ./tests/data/tables/edit-sched-prepare.yaml:5:8: sched:starting: "));
+  g_autofree char *bad = NULL;
+  assert_int_equal(run(&bad, "--strict 2>&1"), 2);
+  assert_non_null(strstr(bad, "--strict: only with --check"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model_holds),
@@ -258,6 +305,7 @@ int main(void) {
       cmocka_unit_test(test_reports_every_rule),
       cmocka_unit_test(test_json),
       cmocka_unit_test(test_table_edits),
+      cmocka_unit_test(test_run_check_labels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -327,6 +327,8 @@ static const CpuhpKnownProperty *known_property(const CpuhpProfile *p, const Cpu
   return first;
 }
 
+gboolean cpuhp_violation_fails(const CpuhpViolation *v, gboolean strict) { return !v->known || strict; }
+
 static void clear_violation(gpointer p) { g_free(((CpuhpViolation *)p)->detail); }
 
 GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {

@@ -44,6 +44,10 @@ typedef struct {
   const CpuhpKnownProperty *known; /* NULL: not a known property of the kernel */
 } CpuhpViolation;
 
+/* Whether `v` fails a gate: it is not a known property of the kernel, or the gate is strict
+ * (`verify --strict`, `run --check --strict`). */
+gboolean cpuhp_violation_fails(const CpuhpViolation *v, gboolean strict);
+
 /* Checks all; returns the violations (element type CpuhpViolation, cleared by the array). */
 GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r);
 
