@@ -18,6 +18,10 @@
  *     - {step: 0, enum: CPUHP_OFFLINE, name: offline}
  *     - {step: 1, enum: CPUHP_CREATE_THREADS, name: "threads:prepare", startup: smpboot_create_threads}
  *
+ * A new row may say what its callback needs (cpuhp.h CpuhpRequirement): context (bp, ap-atomic,
+ * ap-thread, any), sleeps, needs, provides, source. Each entry that places or removes a state is
+ * remembered as FILE:LINE:COL (cpuhp_table_origin()), for the table rules' messages.
+ *
  * The section and who runs a state follow from its number, as in the kernel
  * (cpuhp_is_ap_state, cpuhp_is_atomic_state). A loaded table is registered for the process's
  * lifetime, so cpuhp_table_lookup(arch, version) finds it like a shipped one. */

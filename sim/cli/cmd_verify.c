@@ -428,7 +428,9 @@ int cmd_verify(int argc, char **argv) {
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("verify", &argc, &argv, entries, "[PROFILE]",
-                 "Check the kernel's bringup rules (see `run --check`) on every combination of odd\n"
+                 "Check the profile's state table against what each state needs (where its callback\n"
+                 "must run, whether it sleeps, what it depends on), then the kernel's bringup rules\n"
+                 "(see `run --check`) on every combination of odd\n"
                  "topologies (1 CPU, a sibling cut off, more vCPUs than host CPUs ...), policies,\n"
                  "injected faults (every state the kernel lets fail, from the state table, on a\n"
                  "primary and a sibling), timings and seeds. Every rule that broke is reported with the\n"
