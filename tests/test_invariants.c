@@ -309,6 +309,30 @@ static void test_new_rows_requirements(void **state) {
   g_rmdir(dir);
 }
 
+/* A state with no requirement of its own, moved into another section: its callback was written
+ * for the context of the section the base table registers it in. A state that lost the teardown
+ * its base row has. */
+static void test_moved_across_sections(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-table-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "t.yaml", NULL);
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+rcu-starting\"\n"
+                                        "move: {\"RCU/tree:online\": 120, \"random:prepare\": 36}\n", -1, NULL));
+  g_autoptr(GArray) v = table_check_file(path);
+  assert_int_equal(v->len, 1); /* random:prepare stays in PREPARE: fine */
+  assert_table_violation(v, "state_context", "RCU/tree:online", "t.yaml:3:8",
+                         "x86_64/6.12 registers it at step 190 in ONLINE");
+  /* a row re-added without the teardown the kernel's has */
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+no-rcu-teardown\"\n"
+                                        "remove: [\"RCU/tree:prepare\"]\n"
+                                        "add: [{step: 45, name: \"RCU/tree:prepare\", startup: rcutree_prepare_cpu}]\n",
+                                  -1, NULL));
+  g_autoptr(GArray) w = table_check_file(path);
+  assert_int_equal(w->len, 1);
+  assert_table_violation(w, "teardown_kept", "RCU/tree:prepare", "t.yaml:4:7", "undoes it with rcutree_dead_cpu");
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hold_on_correct_runs),
@@ -320,6 +344,7 @@ int main(void) {
       cmocka_unit_test(test_table_edits_caught),
       cmocka_unit_test(test_provider_moved_after_user),
       cmocka_unit_test(test_new_rows_requirements),
+      cmocka_unit_test(test_moved_across_sections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

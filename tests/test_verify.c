@@ -288,7 +288,7 @@ static void test_run_check_labels(void **state) {
   /* a broken table rule fails the run's check too, with the table entry */
   g_autofree char *table = NULL;
   assert_int_equal(run(&table, "--set kernel.state_table=tests/data/tables/edit-sched-prepare.yaml --check"), 3);
-  assert_non_null(strstr(table, "state table x86_64/6.12+sched-prepare: 3 rules checked, VIOLATED:"));
+  assert_non_null(strstr(table, "state table x86_64/6.12+sched-prepare: 4 rules checked, VIOLATED:"));
   assert_non_null(strstr(table, "state_context: ./tests/data/tables/edit-sched-prepare.yaml:5:8: sched:starting: "));
   g_autofree char *bad = NULL;
   assert_int_equal(run(&bad, "--strict 2>&1"), 2);

@@ -134,6 +134,9 @@ const CpuhpRequirement *cpuhp_requirement_providing(const char *what);
  * entry), state `name`: "FILE:LINE:COL"; NULL for a shipped table or a row kept from the base.
  * Static string (lives as long as the table). */
 const char *cpuhp_table_origin(const CpuhpTable *t, const char *name);
+/* The table a loaded table is judged against: the one its edits apply to, or its arch's base
+ * table for a whole table; NULL for a shipped table. */
+const CpuhpTable *cpuhp_table_base(const CpuhpTable *t);
 /* The resource the ONLINE section and CPUHP_BRINGUP_CPU run on: the AP's cpuhp/N thread. */
 extern const char CPUHP_RESOURCE_THREAD[];
 const char *cpuhp_context_name(CpuhpContext c);

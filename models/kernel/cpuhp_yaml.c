@@ -87,6 +87,7 @@ static GPtrArray *registry; /* CpuhpTable*, never freed: profiles and results po
 typedef struct {
   GHashTable *origin; /* state name -> "FILE:LINE:COL" (interned) */
   GHashTable *req;    /* state name -> CpuhpRequirement* */
+  const CpuhpTable *base; /* the table it edits, or its arch's base table (a whole table) */
 } TableExtra;
 static GPtrArray *extras; /* TableExtra* */
 
@@ -94,6 +95,7 @@ static TableExtra *extra_new(void) {
   TableExtra *x = g_new(TableExtra, 1);
   x->origin = g_hash_table_new(g_str_hash, g_str_equal);
   x->req = g_hash_table_new(g_str_hash, g_str_equal);
+  x->base = NULL;
   return x;
 }
 
@@ -122,6 +124,11 @@ static const TableExtra *extra_of(const CpuhpTable *t) {
 const char *cpuhp_table_origin(const CpuhpTable *t, const char *name) {
   const TableExtra *x = extra_of(t);
   return x ? g_hash_table_lookup(x->origin, name) : NULL;
+}
+
+const CpuhpTable *cpuhp_table_base(const CpuhpTable *t) {
+  const TableExtra *x = extra_of(t);
+  return x ? x->base : NULL;
 }
 
 const CpuhpRequirement *cpuhp_table_requirement(const CpuhpTable *t, const char *name) {
@@ -280,6 +287,7 @@ static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
   *nt = t;
   nt->n_steps = rows->len;
   nt->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
+  ex->base = cpuhp_arch_base_table(nt->arch);
   return register_table(nt, g_steal_pointer(&ex));
 }
 
@@ -383,6 +391,7 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   t->n_steps = rows->len;
   t->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
   t->split_startup = NULL; /* a table from YAML is what it says */
+  ex->base = base;
   return register_table(t, g_steal_pointer(&ex));
 }
 

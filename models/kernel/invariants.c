@@ -354,6 +354,8 @@ static const CpuhpTableRule table_rules[] = {
                              "IRQs off, nofail)"},
     {"provider_first", "a state that uses what another state sets up comes after it; the cpuhp/N thread "
                        "exists before CPUHP_BRINGUP_CPU and every ONLINE state"},
+    {"teardown_kept", "a state whose kernel row has a teardown keeps it: rollback and cpu_down undo its startup "
+                      "with it"},
 };
 
 const CpuhpTableRule *cpuhp_table_rules(guint *n) {
@@ -442,6 +444,17 @@ GArray *cpuhp_table_check(const CpuhpTable *t) {
                     s->name, s->step, cpuhp_section_name(s->section), section_where(s->section), s->startup,
                     needs[q->context], lo, hi);
   }
+  const CpuhpTable *base = cpuhp_table_base(t);
+  for (guint i = 0; base && i < t->n_steps; i++) { /* state_context: a callback moved across sections */
+    const CpuhpStep *s = &t->steps[i], *b = s->startup ? cpuhp_table_find(base, s->name) : NULL;
+    if (!b || !b->startup || b->section == s->section || b->cost != CPUHP_COST_PROFILE) continue;
+    const CpuhpRequirement *q = cpuhp_requirement(t, s);
+    table_violation(out, t, 0, s->name, q ? q->source : "include/linux/cpuhotplug.h, kernel/cpu.c cpuhp_hp_states[]",
+                    "%s at step %u is in %s (%s); %s/%s registers it at step %u in %s (%s), the context its "
+                    "callback %s is written for", s->name, s->step, cpuhp_section_name(s->section),
+                    section_where(s->section), base->arch, base->version, b->step, cpuhp_section_name(b->section),
+                    section_where(b->section), s->startup);
+  }
   for (guint i = 0; i < t->n_steps; i++) { /* no_sleep_in_starting */
     const CpuhpStep *s = &t->steps[i];
     const CpuhpRequirement *q = s->startup ? cpuhp_requirement(t, s) : NULL;
@@ -464,6 +477,14 @@ GArray *cpuhp_table_check(const CpuhpTable *t) {
     const CpuhpStep *s = &t->steps[i];
     const CpuhpRequirement *q = s->startup ? cpuhp_requirement(t, s) : NULL;
     if (q && q->needs) check_provider(out, t, s, q->needs, 1);
+  }
+  for (guint i = 0; base && i < t->n_steps; i++) { /* teardown_kept */
+    const CpuhpStep *s = &t->steps[i], *b = s->startup ? cpuhp_table_find(base, s->name) : NULL;
+    if (b && b->teardown && !s->teardown && b->cost == CPUHP_COST_PROFILE)
+      table_violation(out, t, 3, s->name, "kernel/cpu.c cpuhp_up_callbacks(): cpuhp_reset_state() then the teardowns "
+                      "of the states reached, in reverse; _cpu_down() the same",
+                      "%s (step %u, %s) has no teardown; %s/%s undoes it with %s when a later state fails or the CPU "
+                      "goes down", s->name, s->step, s->startup, base->arch, base->version, b->teardown);
   }
   return out;
 }
