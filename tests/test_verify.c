@@ -239,6 +239,8 @@ static void test_table_edits(void **state) {
     g_autofree char *detail = g_strndup(line, (gsize)(end - line));
     if (!strstr(detail, cases[i].where) || !strstr(detail, cases[i].needle)) fail_msg("%s: %s", cases[i].file, detail);
     assert_non_null(strstr(out, "table rules VIOLATED"));
+    if (i == 0) assert_non_null(strstr(out, "changes 1 row of x86_64/6.12:\n  workqueue:prepare moved 38 -> 100: "
+                                            "breaks state_context, no_sleep_in_starting\n"));
   }
   g_autofree char *json = NULL;
   assert_int_equal(verify(&json, "--runs=1 --format=json --set kernel.state_table=tests/data/tables/edit-no-threads.yaml"), 1);
@@ -254,6 +256,11 @@ static void test_table_edits(void **state) {
   assert_true(g_str_has_suffix(sim_json_get_str(tv->items->pdata[0], "origin"), "tests/data/tables/edit-no-threads.yaml:5:10"));
   assert_non_null(strstr(sim_json_get_str(tv->items->pdata[0], "source"), "smpboot_create_threads"));
   assert_int_equal(sim_json_get(j, "violations")->items->len, 0); /* the runs themselves hold */
+  const SimJson *ch = sim_json_get(j, "table_changes");
+  assert_int_equal(ch->items->len, 1);
+  assert_string_equal(sim_json_get_str(ch->items->pdata[0], "state"), "threads:prepare");
+  assert_string_equal(sim_json_get_str(ch->items->pdata[0], "change"), "removed");
+  assert_string_equal(((const SimJson *)sim_json_get(ch->items->pdata[0], "breaks")->items->pdata[0])->text, "provider_first");
 }
 
 /* `run --check` labels a run the way verify does: a known property of the kernel is listed as

@@ -257,11 +257,61 @@ typedef struct {
   const CpuhpTable *table;
   GArray *table_violations; /* CpuhpTableViolation */
   guint n_table_rules;
+  GArray *changes; /* RowChange, when the table edits a base */
 } Summary;
 
 /* "FILE:LINE:COL" of the edit, or the table's name for a shipped row. */
 static char *table_where(const Summary *s, const CpuhpTableViolation *v) {
   return v->origin ? g_strdup(v->origin) : g_strdup_printf("table %s/%s", s->table->arch, s->table->version);
+}
+
+/* The rows a loaded table changed from its base (cpuhp_table_diff()), each with the table rules
+ * its change broke; NULL for a shipped table. */
+typedef struct {
+  const CpuhpTableChange *c;
+  const char *name;
+  GPtrArray *breaks; /* rule names */
+} RowChange;
+
+static void row_change_clear(gpointer p) { g_ptr_array_unref(((RowChange *)p)->breaks); }
+
+static GArray *table_changes(const Summary *s, GArray *diff) {
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(RowChange));
+  g_array_set_clear_func(out, row_change_clear);
+  for (guint i = 0; i < diff->len; i++) {
+    const CpuhpTableChange *c = &g_array_index(diff, CpuhpTableChange, i);
+    RowChange rc = {c, c->a ? c->a->name : c->b->name, g_ptr_array_new()};
+    for (guint k = 0; k < s->table_violations->len; k++) {
+      const CpuhpTableViolation *v = &g_array_index(s->table_violations, CpuhpTableViolation, k);
+      if (g_str_equal(v->state, rc.name)) g_ptr_array_add(rc.breaks, (gpointer)v->rule->name);
+    }
+    g_array_append_val(out, rc);
+  }
+  return out;
+}
+
+static const char *change_kind(CpuhpTableChangeKind k) {
+  static const char *const names[] = {"removed", "moved", "changed", "added"};
+  return names[k];
+}
+
+static void print_changes_text(const Summary *s, GArray *changes) {
+  const CpuhpTable *base = cpuhp_table_base(s->table);
+  printf("verify: state table %s/%s changes %u row%s of %s/%s:\n", s->table->arch, s->table->version, changes->len,
+         changes->len == 1 ? "" : "s", base->arch, base->version);
+  for (guint i = 0; i < changes->len; i++) {
+    const RowChange *rc = &g_array_index(changes, RowChange, i);
+    g_autofree char *steps = rc->c->kind == CPUHP_TABLE_MOVED ? g_strdup_printf(" %u -> %u", rc->c->a->step, rc->c->b->step)
+                             : g_strdup_printf(" at %u", (rc->c->a ? rc->c->a : rc->c->b)->step);
+    g_autofree char *rules = NULL;
+    if (rc->breaks->len) {
+      g_ptr_array_add(rc->breaks, NULL);
+      rules = g_strjoinv(", ", (char **)rc->breaks->pdata);
+      g_ptr_array_set_size(rc->breaks, rc->breaks->len - 1);
+    }
+    printf("  %s %s%s: %s%s\n", rc->name, change_kind(rc->c->kind), steps, rules ? "breaks " : "breaks no table rule",
+           rules ? rules : "");
+  }
 }
 
 static void print_table_text(const Summary *s) {
@@ -281,6 +331,7 @@ static void print_table_text(const Summary *s) {
     printf("verify: state table %s/%s: all %u table rules hold\n", s->table->arch, s->table->version,
            s->n_table_rules);
   }
+  if (s->changes && s->changes->len) print_changes_text(s, s->changes);
 }
 
 static void print_text(const Summary *s, GArray *found) {
@@ -361,6 +412,20 @@ static void print_json(const Summary *s, GArray *found) {
       sim_jw_string(w, "origin", v->origin);
       sim_jw_string(w, "detail", v->detail);
       sim_jw_string(w, "source", v->source);
+      sim_jw_end_object(w);
+    }
+    sim_jw_end_array(w);
+    sim_jw_begin_array(w, "table_changes", SIM_JW_LINES);
+    for (guint i = 0; s->changes && i < s->changes->len; i++) {
+      const RowChange *rc = &g_array_index(s->changes, RowChange, i);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "state", rc->name);
+      sim_jw_string(w, "change", change_kind(rc->c->kind));
+      if (rc->c->a) sim_jw_uint(w, "from", rc->c->a->step);
+      if (rc->c->b) sim_jw_uint(w, "to", rc->c->b->step);
+      sim_jw_begin_array(w, "breaks", SIM_JW_INLINE);
+      for (guint k = 0; k < rc->breaks->len; k++) sim_jw_string(w, NULL, rc->breaks->pdata[k]);
+      sim_jw_end_array(w);
       sim_jw_end_object(w);
     }
     sim_jw_end_array(w);
@@ -464,6 +529,9 @@ int cmd_verify(int argc, char **argv) {
   Summary s = {.strict = strict, .mu = mu, .table = table, .table_violations = table_violations,
                .n_failing = table_violations->len};
   cpuhp_table_rules(&s.n_table_rules);
+  g_autoptr(GArray) diff = cpuhp_table_base(table) ? cpuhp_table_diff(cpuhp_table_base(table), table) : NULL;
+  g_autoptr(GArray) changes = diff ? table_changes(&s, diff) : NULL;
+  s.changes = changes;
   cpuhp_invariants(&s.n_inv);
   g_autoptr(GArray) found = g_array_new(FALSE, TRUE, sizeof(Finding));
   g_array_set_clear_func(found, finding_clear);
