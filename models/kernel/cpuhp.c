@@ -85,8 +85,9 @@ static const CpuhpRequirement requirements[] = {
     {"trace/RB:prepare", CPUHP_NEEDS_ANY, TRUE, NULL, NULL,
      "kernel/trace/ring_buffer.c trace_rb_cpu_prepare(): rb_allocate_cpu_buffer(), kzalloc_node(GFP_KERNEL)"},
     {"tmigr:prepare", CPUHP_NEEDS_BP, TRUE, TMIGR_GROUP, NULL,
-     "kernel/time/timer_migration.c tmigr_cpu_prepare(): tmigr_add_cpu() allocates the group hierarchy "
-     "(kzalloc GFP_KERNEL under tmigr_mutex)"},
+     "kernel/time/timer_migration.c tmigr_cpu_prepare(): tmigr_add_cpu() builds the group hierarchy under "
+     "mutex_lock(&tmigr_mutex); \"the target CPU must never do the prepare work\" "
+     "(WARN_ON_ONCE(cpu == raw_smp_processor_id()))"},
     {"x86/cachectrl:starting", CPUHP_NEEDS_AP_ATOMIC, FALSE, NULL, NULL,
      "arch/x86/kernel/cpu/cacheinfo.c cache_ap_online(): stop_machine_from_inactive_cpu() sets up this "
      "CPU's MTRRs/PAT before it is online"},
@@ -106,8 +107,8 @@ static const CpuhpRequirement requirements[] = {
     {"perf:online", CPUHP_NEEDS_ANY, TRUE, NULL, NULL,
      "kernel/events/core.c perf_event_init_cpu(): kzalloc_node(GFP_KERNEL), mutex_lock(&pmus_lock)"},
     {"tmigr:online", CPUHP_NEEDS_AP_THREAD, FALSE, NULL, TMIGR_GROUP,
-     "kernel/time/timer_migration.c tmigr_cpu_online(): this_cpu_ptr(&tmigr_cpu), joins the group "
-     "tmigr_cpu_prepare() allocated"},
+     "kernel/time/timer_migration.c tmigr_cpu_online(): this_cpu_ptr(&tmigr_cpu), WARN_ON_ONCE(!tmc->tmgroup): "
+     "the group tmigr_cpu_prepare() set up"},
     {"workqueue:online", CPUHP_NEEDS_ANY, TRUE, NULL, WORKER_POOLS,
      "kernel/workqueue.c workqueue_online_cpu(): mutex_lock(&wq_pool_mutex), rebind_workers() on each of "
      "the AP's pools"},
