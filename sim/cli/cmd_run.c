@@ -12,6 +12,7 @@
 #include "sim/output/outfile.h"
 #include "sim/output/bootlog.h"
 #include "models/kernel/invariants.h"
+#include "models/kernel/prepare.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/fingerprint.h"
@@ -25,6 +26,7 @@ int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *perfetto = NULL;
   gint64 max_events = (gint64)CPUHP_MAX_EVENTS_DEFAULT;
+  gboolean strict = FALSE;
   GOptionEntry entries[] = {
       cli_option(CLI_OPT_PARALLEL, &f),
       cli_option(CLI_OPT_TOPOLOGY, &f),
@@ -36,6 +38,7 @@ int cmd_run(int argc, char **argv) {
       {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the timeline as Chrome trace-event JSON (Perfetto, chrome://tracing)", "FILE"},
       {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
       {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
+      {"strict", 0, 0, G_OPTION_ARG_NONE, &strict, "With --check: fail on the known properties of the kernel too, as verify --strict does", NULL},
       {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
       {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
       cli_option_help(CLI_OPT_CMDLINE, &f, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed"),
@@ -51,7 +54,8 @@ int cmd_run(int argc, char **argv) {
                     "vm_exits); with a boot: section, the whole boot from kernel entry to /init by\n"
                     "phase (JSON boot_ns and boot). Faults can be injected with the kernel's semantics (--fail,\n"
                     "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input,\n"
-                    "3 an invariant was violated (--check).",
+                    "3 an invariant or a rule of the state table was violated (--check; a known\n"
+                    "property of the kernel only with --strict).",
                     &status))
     return status;
   guint64 seed, runs;
@@ -59,6 +63,7 @@ int cmd_run(int argc, char **argv) {
   if ((status = cli_common_values("run", &f, "text|json", &seed, &runs, &format))) return status;
   gboolean json = g_str_equal(format, "json");
   if (max_events < 1) return cli_fail("run", "--max-events: expected at least 1, got %" G_GINT64_FORMAT, max_events);
+  if (strict && !f.check) return cli_fail("run", "--strict: only with --check");
   if (f.ftrace && !*f.ftrace) return cli_fail("run", "--ftrace: empty file name");
   if (perfetto && !*perfetto) return cli_fail("run", "--perfetto: empty file name");
   if (f.policy && g_strv_length(f.policy) > 1) return cli_fail("run", "--policy: one policy per run (compare takes several)");
@@ -117,7 +122,14 @@ int cmd_run(int argc, char **argv) {
     }
   }
   g_autoptr(GArray) violations = f.check ? cpuhp_invariants_check(p, r) : NULL;
-  CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint};
+  g_autoptr(GArray) table_violations = f.check ? cpuhp_table_check(cpuhp_profile_table(p)) : NULL;
+  g_autofree char *table = g_strdup_printf("%s/%s", cpuhp_profile_table(p)->arch, cpuhp_profile_table(p)->version);
+  CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint,
+                         .strict = strict, .table_violations = table_violations, .table = table};
+  cpuhp_table_rules(&x.n_table_rules);
+  gboolean failed = table_violations && table_violations->len;
+  for (guint i = 0; violations && i < violations->len; i++)
+    failed |= cpuhp_violation_fails(&g_array_index(violations, CpuhpViolation, i), strict);
   /* what-if: the same run without each parameter of the kernel command line in turn */
   g_autoptr(GPtrArray) params = cpuhp_cmdline_parse(p->kernel.cmdline, NULL);
   g_autoptr(GArray) effects = g_array_new(FALSE, TRUE, sizeof(CpuhpCmdlineEffect));
@@ -151,7 +163,7 @@ int cmd_run(int argc, char **argv) {
   else cpuhp_report_text(out, r, &x);
   fwrite(out->str, 1, out->len, stdout);
   if (fflush(stdout) != 0) return 1;
-  return violations && violations->len ? 3 : 0;
+  return failed ? 3 : 0;
 }
 
 static int profile_only(const char *cmd, int argc, char **argv, const char *summary, gboolean need_path,

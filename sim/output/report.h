@@ -26,6 +26,10 @@ typedef struct {
   gboolean checked;          /* invariants were checked */
   guint n_invariants;
   const GArray *violations;  /* CpuhpViolation */
+  gboolean strict;           /* a known property of the kernel counts as a violation too */
+  const GArray *table_violations; /* CpuhpTableViolation of the run's state table */
+  guint n_table_rules;
+  const char *table;         /* "arch/version" of that table */
   gboolean fingerprinted;
   uint64_t fingerprint;
 } CpuhpReportExtras;
