@@ -57,11 +57,12 @@ static gboolean bind_term(CpuhpBootTerm *t, const YtNode *v, GError **error) {
     else if (strcmp(key, "per_online_pair") == 0) ok = prof_parse_duration(x, PER_PAIR_MAX, &t->per_online_pair, error);
     else if (strcmp(key, "broadcasts") == 0) ok = parse_count(x, "broadcasts", &t->broadcasts, error);
     else if (strcmp(key, "grace_periods") == 0) ok = parse_count(x, "grace_periods", &t->grace_periods, error);
+    else if (strcmp(key, "round_trips") == 0) ok = parse_count(x, "round_trips", &t->round_trips, error);
     else {
       g_autofree char *q = yt_quote(key);
       return FAIL(k, SCHEMA, "unknown key %s in boot term '%s' (expected phase, cost, "
                   "per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair, "
-                  "broadcasts, grace_periods or "
+                  "broadcasts, round_trips, grace_periods or "
                   "source)", q, name);
     }
     if (!ok) return FALSE;
@@ -83,9 +84,9 @@ static gboolean bind_term(CpuhpBootTerm *t, const YtNode *v, GError **error) {
   if (!src) return FALSE;
   if (!*src) return FAIL(source, VALUE, "boot term '%s': 'source' is empty", name);
   t->source = g_strdup(src);
-  if (t->phase != CPUHP_BOOT_AFTER_SMP && (t->broadcasts || t->grace_periods || t->per_online_cpu || t->per_online_pair))
+  if (t->phase != CPUHP_BOOT_AFTER_SMP && (t->broadcasts || t->round_trips || t->grace_periods || t->per_online_cpu || t->per_online_pair))
     return FAIL(v, VALUE, "boot term '%s': only after_smp terms have online CPUs to pay for "
-                "(per_online_cpu, per_online_pair, broadcasts, grace_periods)", name);
+                "(per_online_cpu, per_online_pair, broadcasts, round_trips, grace_periods)", name);
   return TRUE;
 }
 

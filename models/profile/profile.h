@@ -109,12 +109,14 @@ const char *cpuhp_boot_phase_name(CpuhpBootPhase ph);
  * per_possible_cpu x N + per_possible_pair x N(N-1)/2 + per_possible_triple x N(N-1)(N-2)/6
  * for N possible CPUs (loops over CPUs nested in loops over CPUs), plus per_online_cpu and
  * per_online_pair for the CPUs online then, of work; then sends `broadcasts` IPIs to every
- * other online CPU, each waited for, then waits `grace_periods` RCU grace periods. */
+ * other online CPU and waits for them all, makes `round_trips` sweeps of one IPI at a time to every
+ * other online CPU (smp_call_function_single(..., wait=1)), then waits `grace_periods` RCU grace
+ * periods. */
 typedef struct {
   char *name;
   CpuhpBootPhase phase;
   int64_t cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair;
-  guint broadcasts, grace_periods;
+  guint broadcasts, round_trips, grace_periods;
   char *source;      /* where its numbers come from: required */
   CpuhpLoc at;
 } CpuhpBootTerm;

@@ -472,7 +472,7 @@ void cpuhp_profile_schema_text(GString *out) {
   bt[0] = g_strdup("boot.terms");
   bt[1] = g_strdup("mapping");
   bt[2] = g_strdup("{}");
-  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, grace_periods: count, source: text (required)}");
+  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, round_trips, grace_periods: count, source: text (required)}");
   g_ptr_array_add(rows, bt);
   for (guint i = 0; i < rows->len; i++)
     for (guint c = 0; c < 3; c++) w[c] = MAX(w[c], strlen(((char **)rows->pdata[i])[c]));
