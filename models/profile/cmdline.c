@@ -156,7 +156,18 @@ static void param_free(gpointer p) {
   g_free(x);
 }
 
+/* COMMAND_LINE_SIZE of arch/x86/include/asm/setup.h and arch/arm64/include/uapi/asm/setup.h:
+ * the kernel keeps no more (NUL included), so no boot has a longer one. Refusing more also
+ * bounds the overrides a command line stands for. */
+#define COMMAND_LINE_SIZE 2048u
+
 GPtrArray *cpuhp_cmdline_parse(const char *cmdline, GError **error) {
+  gsize len = strlen(cmdline);
+  if (len >= COMMAND_LINE_SIZE) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%" G_GSIZE_FORMAT " bytes: over the kernel's COMMAND_LINE_SIZE (%u, NUL included)", len, COMMAND_LINE_SIZE);
+    return NULL;
+  }
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(param_free);
   const char *s = cmdline;
   for (;;) {

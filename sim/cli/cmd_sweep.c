@@ -13,12 +13,14 @@
 #include "models/kernel/montecarlo.h"
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
+#include "models/profile/yamltree.h"
 #include "sim/output/outfile.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/stats.h"
 #include "sim/output/json.h"
 #include "sim/output/json_write.h"
+#include "sim/output/rows_read.h"
 
 typedef struct {
   const CpuhpScenario *sc;
@@ -386,8 +388,9 @@ int cmd_merge(int argc, char **argv) {
   g_auto(GStrv) shape = NULL; /* JSONL: the first row's keys; CSV: the header's columns */
   int rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(argv[i], &text, NULL, &err)) {
+    gsize len;
+    g_autofree char *text = yt_read_file(argv[i], SIM_ROWS_MAX_BYTES, "shard", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, &err);
+    if (!text) {
       rc = cli_fail("merge", "%s", err->message);
       break;
     }
