@@ -2,7 +2,9 @@
  * (shards back into the unsharded output) and `explore` (search the policy space).
  *
  * Rows are produced in grid order whatever the number of threads, and a shard is every N-th
- * grid point, so merged shards are byte-identical to the unsharded sweep. */
+ * grid point, so merged shards are byte-identical to the unsharded sweep. Rows are written as
+ * they come, in that order: the workers run at most a window of points ahead of the writer,
+ * so memory is bounded by the thread count, not by the grid. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +27,13 @@
 typedef struct {
   const CpuhpScenario *sc;
   gboolean csv;
-  GString **rows;    /* per grid point of this shard */
-  char **errors;     /* per grid point: the first error, if any */
-  guint64 *points;   /* the grid points of this shard */
-  gint done;         /* atomic */
+  guint64 first, step; /* this shard's points: first, first + step, ... */
+  guint window;        /* ring slots: the i-th point of the shard is in slot i % window */
+  GString **rows;      /* per slot: the point's rows, once done */
+  char **errors;       /* per slot: the point's error, if any */
+  gboolean *ready;     /* per slot, under lock */
+  GMutex lock;
+  GCond cond;
 } Sweep;
 
 static void csv_field(GString *out, const char *s) {
@@ -47,9 +52,11 @@ static void csv_field(GString *out, const char *s) {
 /* One grid point: its profile, its policy, `runs` seeds. */
 static void run_point(gpointer data, gpointer user) {
   Sweep *sw = user;
-  guint idx = GPOINTER_TO_UINT(data) - 1;
+  guint64 idx = (guint64)(guintptr)data - 1;
+  guint slot = (guint)(idx % sw->window);
   const CpuhpScenario *sc = sw->sc;
-  guint64 point = sw->points[idx];
+  guint64 point = sw->first + idx * sw->step;
+  char *error = NULL;
   g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
   cpuhp_scenario_point(sc, point, vals);
   g_auto(CliFlags) f = {0};
@@ -77,7 +84,7 @@ static void run_point(gpointer data, gpointer user) {
   pol = cpuhp_policy_parse(policy, &err);
   if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
-    sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
@@ -87,7 +94,7 @@ static void run_point(gpointer data, gpointer user) {
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
     CpuhpFault fault;
     if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
       goto done;
     }
     g_array_append_val(faults, fault);
@@ -97,7 +104,7 @@ static void run_point(gpointer data, gpointer user) {
                            .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
     if (!res) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
       goto done;
     }
     int64_t metrics[] = {res->bringup_ns, res->all_online_ns, res->bp_wait_ns, res->bp_spin_ns, res->ap_spin_ns};
@@ -125,8 +132,12 @@ static void run_point(gpointer data, gpointer user) {
     g_string_append_c(out, '\n');
   }
 done:
-  sw->rows[idx] = out;
-  g_atomic_int_inc(&sw->done);
+  g_mutex_lock(&sw->lock);
+  sw->rows[slot] = out;
+  sw->errors[slot] = error;
+  sw->ready[slot] = TRUE;
+  g_cond_broadcast(&sw->cond);
+  g_mutex_unlock(&sw->lock);
 }
 
 /* The first line of every sweep output (after "# " in CSV): what merge needs to check
@@ -180,16 +191,31 @@ static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint
 }
 
 static int write_out(const char *cmd, const char *path, const GString *s) {
-  if (!path) {
-    fwrite(s->str, 1, s->len, stdout);
-    return fflush(stdout) == 0 ? 0 : 1;
-  }
   g_autoptr(GError) err = NULL;
-  if (!sim_output_write(path, s->str, s->len, &err)) {
-    fprintf(stderr, "cpuhpsim %s: --output: %s\n", cmd, err->message);
+  if (!sim_output_write(path ? path : "-", s->str, s->len, &err)) {
+    fprintf(stderr, "cpuhpsim %s: %s%s\n", cmd, path ? "--output: " : "", err->message);
     return 1;
   }
   return 0;
+}
+
+/* Waits for the i-th point of the shard, takes its rows or error, frees its slot. */
+static GString *sweep_take(Sweep *sw, guint64 i, gboolean tty, guint64 n, char **error) {
+  guint slot = (guint)(i % sw->window);
+  g_mutex_lock(&sw->lock);
+  while (!sw->ready[slot]) {
+    if (tty) { /* progress on a terminal only */
+      guint w = 40, fill = n ? (guint)(i * w / n) : w;
+      fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " points", (int)fill,
+              "========================================", (int)(w - fill), "", i, n);
+    }
+    g_cond_wait_until(&sw->cond, &sw->lock, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+  }
+  GString *rows = sw->rows[slot];
+  *error = sw->errors[slot];
+  sw->rows[slot] = NULL, sw->errors[slot] = NULL, sw->ready[slot] = FALSE;
+  g_mutex_unlock(&sw->lock);
+  return rows;
 }
 
 int cmd_sweep(int argc, char **argv) {
@@ -238,40 +264,56 @@ int cmd_sweep(int argc, char **argv) {
       if ((status = cli_overrides("sweep", &f, ov))) return status;
     }
   }
-  guint n = 0;
-  g_autofree guint64 *points = g_new(guint64, sc->points / sn + 1);
-  for (guint64 pt = si; pt < sc->points; pt += sn) points[n++] = pt;
-  Sweep sw = {.sc = sc, .csv = csv, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1), .points = points};
-  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n, 1)), TRUE, NULL);
-  for (guint i = 0; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+  guint64 n = si < sc->points ? (sc->points - si + sn - 1) / sn : 0; /* this shard's points */
+  guint nt = (guint)MIN(nthreads, MAX(n, 1));
+  Sweep sw = {.sc = sc, .csv = csv, .first = si, .step = sn, .window = 4 * nt};
+  sw.rows = g_new0(GString *, sw.window);
+  sw.errors = g_new0(char *, sw.window);
+  sw.ready = g_new0(gboolean, sw.window);
+  g_mutex_init(&sw.lock);
+  g_cond_init(&sw.cond);
+  SimOutfile *of = sim_outfile_open(output ? output : "-", &err);
+  if (!of) {
+    fprintf(stderr, "cpuhpsim sweep: --output: %s\n", err->message);
+    return 1;
+  }
+  g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
+  g_autofree char *meta_nl = g_strconcat(meta, "\n", NULL);
+  gboolean ok = sim_outfile_write(of, meta_nl, strlen(meta_nl), &err);
+  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)nt, TRUE, NULL);
   gboolean tty = isatty(STDERR_FILENO);
-  while (tty && (guint)g_atomic_int_get(&sw.done) < n) { /* progress on a terminal only */
-    guint d = (guint)g_atomic_int_get(&sw.done), w = 40, fill = n ? d * w / n : w;
-    fprintf(stderr, "\r[%.*s%*s] %u/%u points", (int)fill, "========================================", (int)(w - fill), "", d, n);
-    g_usleep(100000);
-  }
-  g_thread_pool_free(pool, FALSE, TRUE);
-  if (tty) fprintf(stderr, "\r%60s\r", "");
   int rc = 0;
-  for (guint i = 0; i < n && !rc; i++)
-    if (sw.errors[i]) {
-      fprintf(stderr, "%s\n", sw.errors[i]);
+  for (guint64 i = 0, pushed = 0; i < n && ok && !rc; i++) {
+    for (; pushed < n && pushed < i + sw.window; pushed++) g_thread_pool_push(pool, (gpointer)(guintptr)(pushed + 1), NULL);
+    g_autofree char *error = NULL;
+    GString *rows = sweep_take(&sw, i, tty, n, &error);
+    if (error) { /* the first failing point in grid order, as before the rows streamed */
+      if (tty) fprintf(stderr, "\r%60s\r", "");
+      fprintf(stderr, "%s\n", error);
       rc = 2;
+    } else {
+      ok = sim_outfile_write(of, rows->str, rows->len, &err);
     }
-  g_autoptr(GString) out = g_string_new(NULL);
-  if (!rc) {
-    g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
-    g_string_append_printf(out, "%s\n", meta);
-    for (guint i = 0; i < n; i++) g_string_append_len(out, sw.rows[i]->str, (gssize)sw.rows[i]->len);
-    rc = write_out("sweep", output, out);
+    g_string_free(rows, TRUE);
   }
-  for (guint i = 0; i < n; i++) {
+  g_thread_pool_free(pool, TRUE, TRUE); /* after an error, the queued points are dropped */
+  if (tty && !rc) fprintf(stderr, "\r%60s\r", "");
+  for (guint i = 0; i < sw.window; i++) {
     if (sw.rows[i]) g_string_free(sw.rows[i], TRUE);
     g_free(sw.errors[i]);
   }
   g_free(sw.rows);
   g_free(sw.errors);
-  return rc;
+  g_free(sw.ready);
+  g_mutex_clear(&sw.lock);
+  g_cond_clear(&sw.cond);
+  if (rc || !ok) {
+    sim_outfile_abort(of);
+  } else if (!sim_outfile_commit(of, &err)) {
+    ok = FALSE;
+  }
+  if (!ok) fprintf(stderr, "cpuhpsim sweep: %s%s\n", output ? "--output: " : "", err->message);
+  return rc ? rc : ok ? 0 : 1;
 }
 
 /* ---- merge ------------------------------------------------------------------------------- */
