@@ -98,7 +98,12 @@ static gboolean t_trace_buf_size(const CpuhpCmdlineParam *p, GPtrArray *ov, GErr
   case 'm': case 'M': mul = 1ull << 20; end++; break;
   case 'g': case 'G': mul = 1ull << 30; end++; break;
   }
-  if (*end || v == 0 || v > G_MAXUINT / mul) return bad(error, p, "expected a size such as 1M, 256k or 4096");
+  if (*end || v == 0) return bad(error, p, "expected a size such as 1M, 256k or 4096");
+  if (v == G_MAXUINT64 || v > G_MAXUINT / mul) /* strtoull saturates: a larger number reads as the max */
+  {
+    g_autofree char *why = g_strdup_printf("over the limit of %u bytes (kernel.trace_buf_size)", G_MAXUINT);
+    return bad(error, p, why);
+  }
   add(ov, "kernel.trace_buf_size=%" G_GUINT64_FORMAT, v * mul);
   return TRUE;
 }

@@ -10,6 +10,7 @@ static void axis_clear(gpointer p) {
   CpuhpAxis *a = p;
   g_free(a->name);
   g_ptr_array_unref(a->values);
+  g_array_unref(a->at);
 }
 
 static gboolean scalar(const YtNode *n, GError **error, const char *what) {
@@ -23,7 +24,7 @@ static gboolean add_axis(CpuhpScenario *s, const char *name, const YtNode *list,
     ERR(list, "axis '%s': expected a non-empty list of values", name);
     return FALSE;
   }
-  CpuhpAxis a = {g_strdup(name), g_ptr_array_new_with_free_func(g_free)};
+  CpuhpAxis a = {g_strdup(name), g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(CpuhpAxisPlace))};
   for (guint i = 0; i < list->items->len; i++) {
     const YtNode *v = list->items->pdata[i];
     if (!scalar(v, error, name)) {
@@ -31,6 +32,7 @@ static gboolean add_axis(CpuhpScenario *s, const char *name, const YtNode *list,
       return FALSE;
     }
     g_ptr_array_add(a.values, g_strdup(v->text));
+    g_array_append_val(a.at, ((CpuhpAxisPlace){v->line, v->col}));
   }
   if (s->points > G_MAXUINT32 / a.values->len) {
     ERR(list, "the grid has more than %u points", G_MAXUINT32);

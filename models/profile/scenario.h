@@ -18,8 +18,13 @@
 #include <stdint.h>
 
 typedef struct {
+  guint line, col; /* 1-based, in the scenario file */
+} CpuhpAxisPlace;
+
+typedef struct {
   char *name;      /* "topology", "cpus", "policy", or a dotted profile key */
   GPtrArray *values; /* char*: the values as written */
+  GArray *at;        /* CpuhpAxisPlace per value: where it is written, for messages */
 } CpuhpAxis;
 
 typedef struct {

@@ -49,6 +49,32 @@ static void csv_field(GString *out, const char *s) {
   g_string_append_c(out, '"');
 }
 
+/* "FILE:LINE:COL: grid point P: why" at the axis value `msg` is about: a --set override
+ * message ("--set KEY=VALUE: why") names its axis, topology and cpus by the keys they set; a
+ * policy message (policy_axis >= 0) is the policy's. Else the file and the point. */
+static char *point_error(const CpuhpScenario *sc, guint64 point, const char **vals, gint policy_axis, const char *msg) {
+  gint blame = policy_axis;
+  const char *why = msg;
+  for (guint a = 0; a < sc->axes->len && blame < 0; a++) {
+    const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
+    g_autofree char *set = g_str_equal(name, "topology") ? g_strdup("--set topology.")
+                           : g_str_equal(name, "cpus")   ? g_strdup("--set topology.nr_cpus=")
+                                                         : g_strdup_printf("--set %s=%s: ", name, vals[a]);
+    if (!g_str_has_prefix(msg, set)) continue;
+    if (g_str_equal(name, "topology") && g_str_has_prefix(msg, "--set topology.nr_cpus=")) continue;
+    blame = (gint)a;
+    const char *colon = strstr(msg + strlen("--set "), ": ");
+    why = colon ? colon + 2 : msg;
+  }
+  if (blame < 0) return g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, msg);
+  const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, blame);
+  guint64 v = point, stride = 1;
+  for (guint a = sc->axes->len - 1; a > (guint)blame; a--) stride *= g_array_index(sc->axes, CpuhpAxis, a).values->len;
+  v = (point / stride) % ax->values->len;
+  const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+  return g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point, why);
+}
+
 /* One grid point: its profile, its policy, `runs` seeds. */
 static void run_point(gpointer data, gpointer user) {
   Sweep *sw = user;
@@ -62,11 +88,12 @@ static void run_point(gpointer data, gpointer user) {
   g_auto(CliFlags) f = {0};
   g_autoptr(GStrvBuilder) sets = g_strv_builder_new();
   const char *policy = "kernel";
+  gint policy_axis = -1;
   for (guint a = 0; a < sc->axes->len; a++) {
     const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
     if (g_str_equal(name, "topology")) f.topology = g_strdup(vals[a]);
     else if (g_str_equal(name, "cpus")) f.cpus = g_strdup(vals[a]);
-    else if (g_str_equal(name, "policy")) policy = vals[a];
+    else if (g_str_equal(name, "policy")) policy = vals[a], policy_axis = (gint)a;
     else {
       g_autofree char *kv = g_strdup_printf("%s=%s", name, vals[a]);
       g_strv_builder_add(sets, kv);
@@ -82,9 +109,16 @@ static void run_point(gpointer data, gpointer user) {
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
   pol = cpuhp_policy_parse(policy, &err);
-  if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
+  if (!pol) {
+    g_autofree char *prefix = g_strdup_printf("--policy=%s: ", policy);
+    const char *why = g_str_has_prefix(err->message, prefix) ? err->message + strlen(prefix) : err->message;
+    g_autofree char *msg = g_strdup_printf("policy %s: %s", policy, why);
+    error = point_error(sc, point, vals, policy_axis, msg);
+    goto done;
+  }
+  p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
-    error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    error = point_error(sc, point, vals, -1, err->message);
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
@@ -252,16 +286,18 @@ int cmd_sweep(int argc, char **argv) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
-  /* topology and cpus values are flags in disguise: check them as flags, once */
+  /* topology and cpus values are flags in disguise: check them as flags, once, and blame the
+   * value's place in the file */
   for (guint a = 0; a < sc->axes->len; a++) {
     const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, a);
     gboolean topo = g_str_equal(ax->name, "topology");
     if (!topo && !g_str_equal(ax->name, "cpus")) continue;
     for (guint v = 0; v < ax->values->len; v++) {
-      g_auto(CliFlags) f = {0};
-      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-      *(topo ? &f.topology : &f.cpus) = g_strdup(ax->values->pdata[v]);
-      if ((status = cli_overrides("sweep", &f, ov))) return status;
+      guint64 dims[3];
+      g_autofree char *why = topo ? cli_topology_problem(ax->values->pdata[v], dims)
+                                  : cli_cpus_problem(ax->values->pdata[v], dims);
+      const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+      if (why) return fprintf(stderr, "%s:%u:%u: axis %s: %s\n", sc->source, at->line, at->col, ax->name, why), 2;
     }
   }
   guint64 n = si < sc->points ? (sc->points - si + sn - 1) / sn : 0; /* this shard's points */
