@@ -94,6 +94,7 @@ static gboolean parse(CpuhpScenario *s, const YtNode *root, GError **error) {
         return FALSE;
       }
       g_ptr_array_add(s->faults, g_strdup(f->text));
+      g_array_append_val(s->fault_at, ((CpuhpAxisPlace){f->line, f->col}));
     }
   }
   const YtNode *axes = yt_mapping_get(root, "axes");
@@ -142,6 +143,7 @@ CpuhpScenario *cpuhp_scenario_load(const char *path, GError **error) {
   s->points = 1;
   s->axes = g_array_new(FALSE, FALSE, sizeof(CpuhpAxis));
   s->faults = g_ptr_array_new_with_free_func(g_free);
+  s->fault_at = g_array_new(FALSE, FALSE, sizeof(CpuhpAxisPlace));
   g_array_set_clear_func(s->axes, axis_clear);
   if (!parse(s, root, error)) return NULL;
   return g_steal_pointer(&s);
@@ -153,6 +155,7 @@ void cpuhp_scenario_free(CpuhpScenario *s) {
   g_free(s->profile_path);
   if (s->axes) g_array_unref(s->axes);
   if (s->faults) g_ptr_array_unref(s->faults);
+  if (s->fault_at) g_array_unref(s->fault_at);
   g_free(s);
 }
 

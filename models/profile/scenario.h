@@ -34,6 +34,7 @@ typedef struct {
   guint runs;
   GArray *axes;       /* CpuhpAxis, in grid order */
   GPtrArray *faults;  /* char*: "fail=CPU:STATE" or "no-alive=CPU", as the run flags take them */
+  GArray *fault_at;   /* CpuhpAxisPlace per fault */
   guint64 points;     /* product of the axis lengths */
 } CpuhpScenario;
 

@@ -128,7 +128,9 @@ static void run_point(gpointer data, gpointer user) {
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
     CpuhpFault fault;
     if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
-      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      const CpuhpAxisPlace *at = &g_array_index(sc->fault_at, CpuhpAxisPlace, i);
+      error = g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point,
+                              err->message);
       goto done;
     }
     g_array_append_val(faults, fault);
