@@ -84,10 +84,11 @@ int cmd_import(int argc, char **argv) {
   if (!m) return 2;
   if (perfetto) { /* sim/output/perfetto.c: the writer of `run --perfetto`, whole file or nothing */
     g_autoptr(CpuhpResult) r = cpuhp_perfetto_result_from_measured(m);
-    g_autoptr(GString) t = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
-    cpuhp_perfetto_write(t, r);
-    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
+    SimOutfile *of = sim_outfile_open(perfetto, &err);
+    gboolean ok = of && cpuhp_perfetto_stream(of, r, &err);
+    if (of && !ok) sim_outfile_abort(of);
+    if (!ok || !sim_outfile_commit(of, &err)) {
       fprintf(stderr, "cpuhpsim import: --perfetto: %s\n", err->message);
       return 1;
     }

@@ -108,10 +108,11 @@ int cmd_run(int argc, char **argv) {
       return 1;
     }
   }
-  if (perfetto) { /* the same: whole or not at all */
-    g_autoptr(GString) t = g_string_new(NULL);
-    cpuhp_perfetto_write(t, r);
-    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
+  if (perfetto) { /* the same: whole or not at all, streamed as it is made */
+    SimOutfile *of = sim_outfile_open(perfetto, &err);
+    gboolean ok = of && cpuhp_perfetto_stream(of, r, &err);
+    if (of && !ok) sim_outfile_abort(of);
+    if (!ok || !sim_outfile_commit(of, &err)) {
       fprintf(stderr, "cpuhpsim run: --perfetto: %s\n", err->message);
       return 1;
     }
