@@ -3,8 +3,9 @@
  *
  * Rows are produced in grid order whatever the number of threads, and a shard is every N-th
  * grid point, so merged shards are byte-identical to the unsharded sweep. Rows are written as
- * they come, in that order: the workers run at most a window of points ahead of the writer,
- * so memory is bounded by the thread count, not by the grid. */
+ * they come, in that order: the work is cut into items of at most RUNS_PER_ITEM runs of one
+ * point, and the workers run at most a window of items ahead of the writer, so memory is
+ * bounded by the thread count, not by the grid or the runs. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +25,13 @@
 #include "sim/output/json_write.h"
 #include "sim/output/rows_read.h"
 
+#define RUNS_PER_ITEM 1024u
+
 typedef struct {
   const CpuhpScenario *sc;
   gboolean csv;
   guint64 first, step; /* this shard's points: first, first + step, ... */
+  guint items_per_point; /* runs / RUNS_PER_ITEM, rounded up */
   guint window;        /* ring slots: the i-th point of the shard is in slot i % window */
   GString **rows;      /* per slot: the point's rows, once done */
   char **errors;       /* per slot: the point's error, if any */
@@ -81,7 +85,8 @@ static void run_point(gpointer data, gpointer user) {
   guint64 idx = (guint64)(guintptr)data - 1;
   guint slot = (guint)(idx % sw->window);
   const CpuhpScenario *sc = sw->sc;
-  guint64 point = sw->first + idx * sw->step;
+  guint64 point = sw->first + idx / sw->items_per_point * sw->step;
+  guint r0 = (guint)(idx % sw->items_per_point) * RUNS_PER_ITEM, r1 = MIN(sc->runs, r0 + RUNS_PER_ITEM);
   char *error = NULL;
   g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
   cpuhp_scenario_point(sc, point, vals);
@@ -135,7 +140,7 @@ static void run_point(gpointer data, gpointer user) {
     }
     g_array_append_val(faults, fault);
   }
-  for (guint r = 0; r < sc->runs; r++) {
+  for (guint r = r0; r < r1; r++) {
     CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol, .faults = (CpuhpFault *)faults->data,
                            .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
@@ -235,15 +240,16 @@ static int write_out(const char *cmd, const char *path, const GString *s) {
   return 0;
 }
 
-/* Waits for the i-th point of the shard, takes its rows or error, frees its slot. */
+/* Waits for the i-th item of the shard, takes its rows or error, frees its slot. */
 static GString *sweep_take(Sweep *sw, guint64 i, gboolean tty, guint64 n, char **error) {
   guint slot = (guint)(i % sw->window);
   g_mutex_lock(&sw->lock);
   while (!sw->ready[slot]) {
     if (tty) { /* progress on a terminal only */
       guint w = 40, fill = n ? (guint)(i * w / n) : w;
+      guint64 per = sw->items_per_point;
       fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " points", (int)fill,
-              "========================================", (int)(w - fill), "", i, n);
+              "========================================", (int)(w - fill), "", i / per, n / per);
     }
     g_cond_wait_until(&sw->cond, &sw->lock, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
   }
@@ -302,9 +308,10 @@ int cmd_sweep(int argc, char **argv) {
       if (why) return fprintf(stderr, "%s:%u:%u: axis %s: %s\n", sc->source, at->line, at->col, ax->name, why), 2;
     }
   }
-  guint64 n = si < sc->points ? (sc->points - si + sn - 1) / sn : 0; /* this shard's points */
+  guint per = (sc->runs + RUNS_PER_ITEM - 1) / RUNS_PER_ITEM;
+  guint64 n = (si < sc->points ? (sc->points - si + sn - 1) / sn : 0) * per; /* this shard's items */
   guint nt = (guint)MIN(nthreads, MAX(n, 1));
-  Sweep sw = {.sc = sc, .csv = csv, .first = si, .step = sn, .window = 4 * nt};
+  Sweep sw = {.sc = sc, .csv = csv, .first = si, .step = sn, .items_per_point = per, .window = 4 * nt};
   sw.rows = g_new0(GString *, sw.window);
   sw.errors = g_new0(char *, sw.window);
   sw.ready = g_new0(gboolean, sw.window);
