@@ -160,6 +160,11 @@ expect '/dev/zero: .*256 MiB limit for a shard' merge /dev/zero
 expect '^/dev/zero: .*256 MiB' import /dev/zero
 expect '^/dev/zero: .*256 MiB' diff /dev/zero --profile=$good
 expect '^/dev/zero: .*16 MiB' calibrate --base=/dev/zero tests/data/bad-traces/empty.txt
+# a pipe fed forever (no size to ask for first) stops at the same caps
+expect '^/dev/fd/[0-9]+: .*16 MiB' check <(yes)
+expect '^/dev/fd/[0-9]+: .*16 MiB limit for a scenario' sweep <(yes 'a: b')
+expect '^/dev/fd/[0-9]+: .*256 MiB' import <(yes)
+expect '/dev/fd/[0-9]+: .*256 MiB limit for a shard' merge <(yes '{}')
 expect "^$T: " check "$T"
 expect "^$T: " sweep "$T"
 expect "^$T: " import "$T"
