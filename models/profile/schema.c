@@ -328,9 +328,12 @@ static gboolean check_bounds(const Field *f, const YtNode *n, int64_t v, gboolea
     g_snprintf(lo, sizeof lo, "%" G_GINT64_FORMAT, f->lo);
     g_snprintf(hi, sizeof hi, "%" G_GINT64_FORMAT, f->hi);
   }
-  if (f->lo <= type_lo) return FAIL(n, VALUE, "%s must be at most %s, got %s", f->key, hi, q);
-  if (f->hi >= type_hi) return FAIL(n, VALUE, "%s must be at least %s, got %s", f->key, lo, q);
-  return FAIL(n, VALUE, "%s must be between %s and %s, got %s", f->key, lo, hi, q);
+  if (f->lo > type_lo && f->hi < type_hi)
+    return FAIL(n, VALUE, "%s must be between %s and %s, got %s", f->key, lo, hi, q);
+  /* one bound is the type's: name the one crossed (an overflow is past it, on the sign's side) */
+  gboolean below = overflow ? n->text[strspn(n->text, " \t")] == '-' : v < f->lo;
+  if (below) return FAIL(n, VALUE, "%s must be at least %s, got %s", f->key, lo, q);
+  return FAIL(n, VALUE, "%s must be at most %s, got %s", f->key, hi, q);
 }
 
 static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, GError **error) {

@@ -7,6 +7,7 @@
 
 #include "models/kernel/bringup.h"
 #include "models/profile/cmdline.h"
+#include "models/profile/yamltree.h"
 #include "models/replay/replay.h"
 #include "models/replay/table_edit.h"
 #include "sim/output/outfile.h"
@@ -113,10 +114,11 @@ int cmd_run(int argc, char **argv) {
       return 1;
     }
   }
-  if (perfetto) { /* the same: whole or not at all */
-    g_autoptr(GString) t = g_string_new(NULL);
-    cpuhp_perfetto_write(t, r);
-    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
+  if (perfetto) { /* the same: whole or not at all, streamed as it is made */
+    SimOutfile *of = sim_outfile_open(perfetto, &err);
+    gboolean ok = of && cpuhp_perfetto_stream(of, r, &err);
+    if (of && !ok) sim_outfile_abort(of);
+    if (!ok || !sim_outfile_commit(of, &err)) {
       fprintf(stderr, "cpuhpsim run: --perfetto: %s\n", err->message);
       return 1;
     }
@@ -279,8 +281,11 @@ static int states_from_source(int argc, char **argv) {
   if (argc != 3) return cli_fail("states", "--from-source takes CPUHOTPLUG_H and CPU_C");
   if (output && !*output) return cli_fail("states", "-o: empty file name");
   g_autofree char *h = NULL, *c = NULL, *cfg = NULL;
-  if (!g_file_get_contents(argv[1], &h, NULL, &err) || !g_file_get_contents(argv[2], &c, NULL, &err) ||
-      (config && !g_file_get_contents(config, &cfg, NULL, &err)))
+  gsize len;
+  const GQuark fe = G_FILE_ERROR;
+  if (!(h = yt_read_file(argv[1], YT_MAX_FILE_BYTES, "kernel source file", &len, fe, G_FILE_ERROR_INVAL, &err)) ||
+      !(c = yt_read_file(argv[2], YT_MAX_FILE_BYTES, "kernel source file", &len, fe, G_FILE_ERROR_INVAL, &err)) ||
+      (config && !(cfg = yt_read_file(config, YT_MAX_FILE_BYTES, "kernel config", &len, fe, G_FILE_ERROR_INVAL, &err))))
     return cli_fail("states", "%s", err->message);
   if (!arch) arch = g_strdup(cfg && strstr(cfg, "\nCONFIG_ARM64=y") ? "arm64" : cfg && strstr(cfg, "\nCONFIG_X86_64=y") ? "x86_64" : "");
   if (!*arch) return cli_fail("states", "--arch: not given and not in --config (CONFIG_X86_64=y or CONFIG_ARM64=y)");

@@ -2,7 +2,10 @@
  * (shards back into the unsharded output) and `explore` (search the policy space).
  *
  * Rows are produced in grid order whatever the number of threads, and a shard is every N-th
- * grid point, so merged shards are byte-identical to the unsharded sweep. */
+ * grid point, so merged shards are byte-identical to the unsharded sweep. Rows are written as
+ * they come, in that order: the work is cut into items of at most RUNS_PER_ITEM runs of one
+ * point, and the workers run at most a window of items ahead of the writer, so memory is
+ * bounded by the thread count, not by the grid or the runs. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,20 +16,28 @@
 #include "models/kernel/montecarlo.h"
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
+#include "models/profile/yamltree.h"
 #include "sim/output/outfile.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/stats.h"
 #include "sim/output/json.h"
 #include "sim/output/json_write.h"
+#include "sim/output/rows_read.h"
+
+#define RUNS_PER_ITEM 1024u
 
 typedef struct {
   const CpuhpScenario *sc;
   gboolean csv;
-  GString **rows;    /* per grid point of this shard */
-  char **errors;     /* per grid point: the first error, if any */
-  guint64 *points;   /* the grid points of this shard */
-  gint done;         /* atomic */
+  guint64 first, step; /* this shard's points: first, first + step, ... */
+  guint items_per_point; /* runs / RUNS_PER_ITEM, rounded up */
+  guint window;        /* ring slots: the i-th point of the shard is in slot i % window */
+  GString **rows;      /* per slot: the point's rows, once done */
+  char **errors;       /* per slot: the point's error, if any */
+  gboolean *ready;     /* per slot, under lock */
+  GMutex lock;
+  GCond cond;
 } Sweep;
 
 static void csv_field(GString *out, const char *s) {
@@ -42,22 +53,52 @@ static void csv_field(GString *out, const char *s) {
   g_string_append_c(out, '"');
 }
 
+/* "FILE:LINE:COL: grid point P: why" at the axis value `msg` is about: a --set override
+ * message ("--set KEY=VALUE: why") names its axis, topology and cpus by the keys they set; a
+ * policy message (policy_axis >= 0) is the policy's. Else the file and the point. */
+static char *point_error(const CpuhpScenario *sc, guint64 point, const char **vals, gint policy_axis, const char *msg) {
+  gint blame = policy_axis;
+  const char *why = msg;
+  for (guint a = 0; a < sc->axes->len && blame < 0; a++) {
+    const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
+    g_autofree char *set = g_str_equal(name, "topology") ? g_strdup("--set topology.")
+                           : g_str_equal(name, "cpus")   ? g_strdup("--set topology.nr_cpus=")
+                                                         : g_strdup_printf("--set %s=%s: ", name, vals[a]);
+    if (!g_str_has_prefix(msg, set)) continue;
+    if (g_str_equal(name, "topology") && g_str_has_prefix(msg, "--set topology.nr_cpus=")) continue;
+    blame = (gint)a;
+    const char *colon = strstr(msg + strlen("--set "), ": ");
+    why = colon ? colon + 2 : msg;
+  }
+  if (blame < 0) return g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, msg);
+  const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, blame);
+  guint64 v = point, stride = 1;
+  for (guint a = sc->axes->len - 1; a > (guint)blame; a--) stride *= g_array_index(sc->axes, CpuhpAxis, a).values->len;
+  v = (point / stride) % ax->values->len;
+  const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+  return g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point, why);
+}
+
 /* One grid point: its profile, its policy, `runs` seeds. */
 static void run_point(gpointer data, gpointer user) {
   Sweep *sw = user;
-  guint idx = GPOINTER_TO_UINT(data) - 1;
+  guint64 idx = (guint64)(guintptr)data - 1;
+  guint slot = (guint)(idx % sw->window);
   const CpuhpScenario *sc = sw->sc;
-  guint64 point = sw->points[idx];
+  guint64 point = sw->first + idx / sw->items_per_point * sw->step;
+  guint r0 = (guint)(idx % sw->items_per_point) * RUNS_PER_ITEM, r1 = MIN(sc->runs, r0 + RUNS_PER_ITEM);
+  char *error = NULL;
   g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
   cpuhp_scenario_point(sc, point, vals);
   g_auto(CliFlags) f = {0};
   g_autoptr(GStrvBuilder) sets = g_strv_builder_new();
   const char *policy = "kernel";
+  gint policy_axis = -1;
   for (guint a = 0; a < sc->axes->len; a++) {
     const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
     if (g_str_equal(name, "topology")) f.topology = g_strdup(vals[a]);
     else if (g_str_equal(name, "cpus")) f.cpus = g_strdup(vals[a]);
-    else if (g_str_equal(name, "policy")) policy = vals[a];
+    else if (g_str_equal(name, "policy")) policy = vals[a], policy_axis = (gint)a;
     else {
       g_autofree char *kv = g_strdup_printf("%s=%s", name, vals[a]);
       g_strv_builder_add(sets, kv);
@@ -73,9 +114,16 @@ static void run_point(gpointer data, gpointer user) {
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
   pol = cpuhp_policy_parse(policy, &err);
-  if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
+  if (!pol) {
+    g_autofree char *prefix = g_strdup_printf("--policy=%s: ", policy);
+    const char *why = g_str_has_prefix(err->message, prefix) ? err->message + strlen(prefix) : err->message;
+    g_autofree char *msg = g_strdup_printf("policy %s: %s", policy, why);
+    error = point_error(sc, point, vals, policy_axis, msg);
+    goto done;
+  }
+  p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
-    sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    error = point_error(sc, point, vals, -1, err->message);
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
@@ -85,17 +133,19 @@ static void run_point(gpointer data, gpointer user) {
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
     CpuhpFault fault;
     if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      const CpuhpAxisPlace *at = &g_array_index(sc->fault_at, CpuhpAxisPlace, i);
+      error = g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point,
+                              err->message);
       goto done;
     }
     g_array_append_val(faults, fault);
   }
-  for (guint r = 0; r < sc->runs; r++) {
+  for (guint r = r0; r < r1; r++) {
     CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol, .faults = (CpuhpFault *)faults->data,
                            .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
     if (!res) {
-      sw->errors[idx] = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
       goto done;
     }
     int64_t metrics[] = {res->bringup_ns, res->all_online_ns, res->bp_wait_ns, res->bp_spin_ns, res->ap_spin_ns};
@@ -123,8 +173,12 @@ static void run_point(gpointer data, gpointer user) {
     g_string_append_c(out, '\n');
   }
 done:
-  sw->rows[idx] = out;
-  g_atomic_int_inc(&sw->done);
+  g_mutex_lock(&sw->lock);
+  sw->rows[slot] = out;
+  sw->errors[slot] = error;
+  sw->ready[slot] = TRUE;
+  g_cond_broadcast(&sw->cond);
+  g_mutex_unlock(&sw->lock);
 }
 
 /* The first line of every sweep output (after "# " in CSV): what merge needs to check
@@ -178,16 +232,32 @@ static char *meta_line(const CpuhpScenario *sc, gboolean csv, guint shard, guint
 }
 
 static int write_out(const char *cmd, const char *path, const GString *s) {
-  if (!path) {
-    fwrite(s->str, 1, s->len, stdout);
-    return fflush(stdout) == 0 ? 0 : 1;
-  }
   g_autoptr(GError) err = NULL;
-  if (!sim_output_write(path, s->str, s->len, &err)) {
-    fprintf(stderr, "cpuhpsim %s: --output: %s\n", cmd, err->message);
+  if (!sim_output_write(path ? path : "-", s->str, s->len, &err)) {
+    fprintf(stderr, "cpuhpsim %s: %s%s\n", cmd, path ? "--output: " : "", err->message);
     return 1;
   }
   return 0;
+}
+
+/* Waits for the i-th item of the shard, takes its rows or error, frees its slot. */
+static GString *sweep_take(Sweep *sw, guint64 i, gboolean tty, guint64 n, char **error) {
+  guint slot = (guint)(i % sw->window);
+  g_mutex_lock(&sw->lock);
+  while (!sw->ready[slot]) {
+    if (tty) { /* progress on a terminal only */
+      guint w = 40, fill = n ? (guint)(i * w / n) : w;
+      guint64 per = sw->items_per_point;
+      fprintf(stderr, "\r[%.*s%*s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " points", (int)fill,
+              "========================================", (int)(w - fill), "", i / per, n / per);
+    }
+    g_cond_wait_until(&sw->cond, &sw->lock, g_get_monotonic_time() + 100 * G_TIME_SPAN_MILLISECOND);
+  }
+  GString *rows = sw->rows[slot];
+  *error = sw->errors[slot];
+  sw->rows[slot] = NULL, sw->errors[slot] = NULL, sw->ready[slot] = FALSE;
+  g_mutex_unlock(&sw->lock);
+  return rows;
 }
 
 int cmd_sweep(int argc, char **argv) {
@@ -224,52 +294,71 @@ int cmd_sweep(int argc, char **argv) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
-  /* topology and cpus values are flags in disguise: check them as flags, once */
+  /* topology and cpus values are flags in disguise: check them as flags, once, and blame the
+   * value's place in the file */
   for (guint a = 0; a < sc->axes->len; a++) {
     const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, a);
     gboolean topo = g_str_equal(ax->name, "topology");
     if (!topo && !g_str_equal(ax->name, "cpus")) continue;
     for (guint v = 0; v < ax->values->len; v++) {
-      g_auto(CliFlags) f = {0};
-      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-      *(topo ? &f.topology : &f.cpus) = g_strdup(ax->values->pdata[v]);
-      if ((status = cli_overrides("sweep", &f, ov))) return status;
+      guint64 dims[3];
+      g_autofree char *why = topo ? cli_topology_problem(ax->values->pdata[v], dims)
+                                  : cli_cpus_problem(ax->values->pdata[v], dims);
+      const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+      if (why) return fprintf(stderr, "%s:%u:%u: axis %s: %s\n", sc->source, at->line, at->col, ax->name, why), 2;
     }
   }
-  guint n = 0;
-  g_autofree guint64 *points = g_new(guint64, sc->points / sn + 1);
-  for (guint64 pt = si; pt < sc->points; pt += sn) points[n++] = pt;
-  Sweep sw = {.sc = sc, .csv = csv, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1), .points = points};
-  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n, 1)), TRUE, NULL);
-  for (guint i = 0; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+  guint per = (sc->runs + RUNS_PER_ITEM - 1) / RUNS_PER_ITEM;
+  guint64 n = (si < sc->points ? (sc->points - si + sn - 1) / sn : 0) * per; /* this shard's items */
+  guint nt = (guint)MIN(nthreads, MAX(n, 1));
+  Sweep sw = {.sc = sc, .csv = csv, .first = si, .step = sn, .items_per_point = per, .window = 4 * nt};
+  sw.rows = g_new0(GString *, sw.window);
+  sw.errors = g_new0(char *, sw.window);
+  sw.ready = g_new0(gboolean, sw.window);
+  g_mutex_init(&sw.lock);
+  g_cond_init(&sw.cond);
+  SimOutfile *of = sim_outfile_open(output ? output : "-", &err);
+  if (!of) {
+    fprintf(stderr, "cpuhpsim sweep: --output: %s\n", err->message);
+    return 1;
+  }
+  g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
+  g_autofree char *meta_nl = g_strconcat(meta, "\n", NULL);
+  gboolean ok = sim_outfile_write(of, meta_nl, strlen(meta_nl), &err);
+  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)nt, TRUE, NULL);
   gboolean tty = isatty(STDERR_FILENO);
-  while (tty && (guint)g_atomic_int_get(&sw.done) < n) { /* progress on a terminal only */
-    guint d = (guint)g_atomic_int_get(&sw.done), w = 40, fill = n ? d * w / n : w;
-    fprintf(stderr, "\r[%.*s%*s] %u/%u points", (int)fill, "========================================", (int)(w - fill), "", d, n);
-    g_usleep(100000);
-  }
-  g_thread_pool_free(pool, FALSE, TRUE);
-  if (tty) fprintf(stderr, "\r%60s\r", "");
   int rc = 0;
-  for (guint i = 0; i < n && !rc; i++)
-    if (sw.errors[i]) {
-      fprintf(stderr, "%s\n", sw.errors[i]);
+  for (guint64 i = 0, pushed = 0; i < n && ok && !rc; i++) {
+    for (; pushed < n && pushed < i + sw.window; pushed++) g_thread_pool_push(pool, (gpointer)(guintptr)(pushed + 1), NULL);
+    g_autofree char *error = NULL;
+    GString *rows = sweep_take(&sw, i, tty, n, &error);
+    if (error) { /* the first failing point in grid order, as before the rows streamed */
+      if (tty) fprintf(stderr, "\r%60s\r", "");
+      fprintf(stderr, "%s\n", error);
       rc = 2;
+    } else {
+      ok = sim_outfile_write(of, rows->str, rows->len, &err);
     }
-  g_autoptr(GString) out = g_string_new(NULL);
-  if (!rc) {
-    g_autofree char *meta = meta_line(sc, csv, (guint)si, (guint)sn);
-    g_string_append_printf(out, "%s\n", meta);
-    for (guint i = 0; i < n; i++) g_string_append_len(out, sw.rows[i]->str, (gssize)sw.rows[i]->len);
-    rc = write_out("sweep", output, out);
+    g_string_free(rows, TRUE);
   }
-  for (guint i = 0; i < n; i++) {
+  g_thread_pool_free(pool, TRUE, TRUE); /* after an error, the queued points are dropped */
+  if (tty && !rc) fprintf(stderr, "\r%60s\r", "");
+  for (guint i = 0; i < sw.window; i++) {
     if (sw.rows[i]) g_string_free(sw.rows[i], TRUE);
     g_free(sw.errors[i]);
   }
   g_free(sw.rows);
   g_free(sw.errors);
-  return rc;
+  g_free(sw.ready);
+  g_mutex_clear(&sw.lock);
+  g_cond_clear(&sw.cond);
+  if (rc || !ok) {
+    sim_outfile_abort(of);
+  } else if (!sim_outfile_commit(of, &err)) {
+    ok = FALSE;
+  }
+  if (!ok) fprintf(stderr, "cpuhpsim sweep: %s%s\n", output ? "--output: " : "", err->message);
+  return rc ? rc : ok ? 0 : 1;
 }
 
 /* ---- merge ------------------------------------------------------------------------------- */
@@ -386,8 +475,9 @@ int cmd_merge(int argc, char **argv) {
   g_auto(GStrv) shape = NULL; /* JSONL: the first row's keys; CSV: the header's columns */
   int rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    g_autofree char *text = NULL;
-    if (!g_file_get_contents(argv[i], &text, NULL, &err)) {
+    gsize len;
+    g_autofree char *text = yt_read_file(argv[i], SIM_ROWS_MAX_BYTES, "shard", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, &err);
+    if (!text) {
       rc = cli_fail("merge", "%s", err->message);
       break;
     }
