@@ -64,6 +64,26 @@ static ApStep st_start_kernel(CpuhpMachine *m, guint cpu) {
   return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
+/* gic_starting_cpu() -> gic_cpu_init() -> gic_cpu_config() writes GICR_ICACTIVER0. KVM's vgic
+ * serves any GICv3 active-state access under kvm->lock with kvm_arm_halt_guest(): every vCPU is
+ * paused, those in guest mode are kicked out (KVM_REQ_SLEEP, waited for) and put to sleep, and
+ * kvm_arm_resume_guest() wakes them all. So the write's DABT exit lasts the longer the more
+ * vCPUs run guest code: with cpuhp.parallel=1 that is every AP still spinning at ALIVE, each of
+ * which takes an IRQ exit for the kick and waits out the halt. Put just before
+ * notify_cpu_starting(), as the GIC's console lines are. */
+static ApStep st_gic_cpu_config(CpuhpMachine *m, guint cpu) {
+  int64_t per = m->p->host.halt_guest_per_vcpu;
+  if (!per || m->p->host.hypervisor != CPUHP_HYP_KVM) return (ApStep){0, AP_NEXT, AP_WORK};
+  guint64 running = 0; /* started vCPUs not idling in WFI: the BP, spinning or working APs */
+  for (guint c = 0; c < m->n_cpus; c++)
+    running += c != cpu && (c == 0 || m->res->cpus[c].kick >= 0) && !m->cpus[c].halted;
+  int64_t halt = per * (int64_t)running;
+  int64_t ns = machine_vm_exits(m, cpu, CPUHP_EXIT_DABT_LOW, 1) + halt;
+  machine_vm_exit_record(m, CPUHP_EXIT_DABT_LOW, 0, halt);
+  machine_vm_exit_record(m, CPUHP_EXIT_IRQ, running, (int64_t)running * halt);
+  return (ApStep){ns, AP_NEXT, AP_WORK};
+}
+
 /* The AP prints with IRQs off and waits for the UART (a loop, not stretched by a host). The
  * I-cache line comes from cpuinfo_store_cpu(); the GIC's from gic_starting_cpu(), the first
  * STARTING callback that prints, so they are put just before notify_cpu_starting(). */
@@ -100,6 +120,7 @@ static const ApStage post_release[] = {
     {"check_local_cpu_capabilities", st_caps_post},
     {"secondary_start_kernel", st_start_kernel},
     {"console:cpuinfo", st_console_cpuinfo},
+    {"gic_cpu_config", st_gic_cpu_config},
     {"console:gic", st_console_gic},
     {"notify_cpu_starting", st_notify_starting},
     {"console:booted", st_console_booted},

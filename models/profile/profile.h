@@ -147,6 +147,10 @@ typedef struct _CpuhpProfile {
     SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */
     SimDist exit_cost[CPUHP_EXIT_N]; /* host time of one exit (HVC64: arm64.psci_cpu_on) */
     guint ap_exits[CPUHP_EXIT_N];    /* exits on each AP's own boot path, by type */
+    /* KVM arm64 (docs/hypervisor.md): a GICv3 active-state MMIO access (each AP's ICACTIVER0
+     * write in gic_cpu_config()) runs kvm_arm_halt_guest()/kvm_arm_resume_guest(): host time
+     * per vCPU then in guest mode (kick, wait for its exit, wake it). 0: not modelled. */
+    int64_t halt_guest_per_vcpu;
   } host;
 
   struct {

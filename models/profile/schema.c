@@ -142,6 +142,9 @@ static const Field fields[] = {
        "SYS64 exits on each AP's way after release (arm64 ID registers; x86 CPUID/MSR in identify)"),
   UINT("host.ap_exits.iabt_low", host.ap_exits[CPUHP_EXIT_IABT_LOW], 0, 1000000, "0",
        "IABT_LOW exits on each AP's way to ALIVE"),
+  /* KVM arm64: the vgic halting the guest (docs/hypervisor.md) */
+  DUR("host.halt_guest_per_vcpu", host.halt_guest_per_vcpu, 0, PER_ITEM, "0",
+      "KVM GICv3: each AP's ICACTIVER0 write halts and resumes the guest, per vCPU in guest mode"),
 
   DIST("platform.wakeup", platform.wakeup, "5us",
        "a sleeping task woken from another CPU until it runs"),
