@@ -79,6 +79,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
   m.vm_lock = sim_lock_new(e);
+  m.fw_lock = sim_lock_new(e);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   if (m.host && p->host.idle_share) sim_ps_set_share_law(m.host, TRUE);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
@@ -162,6 +163,7 @@ out:
   g_free(m.pkg_booted);
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);
+  sim_lock_free(m.fw_lock);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   return m.res;
