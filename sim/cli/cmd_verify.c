@@ -402,19 +402,7 @@ static void print_json(const Summary *s, GArray *found) {
     g_autofree char *table = g_strdup_printf("%s/%s", s->table->arch, s->table->version);
     sim_jw_string(w, "table", table);
     sim_jw_uint(w, "table_rules", s->n_table_rules);
-    sim_jw_begin_array(w, "table_violations", SIM_JW_LINES);
-    for (guint i = 0; i < s->table_violations->len; i++) {
-      const CpuhpTableViolation *v = &g_array_index(s->table_violations, CpuhpTableViolation, i);
-      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
-      sim_jw_string(w, "rule", v->rule->name);
-      sim_jw_string(w, "text", v->rule->rule);
-      sim_jw_string(w, "state", v->state);
-      sim_jw_string(w, "origin", v->origin);
-      sim_jw_string(w, "detail", v->detail);
-      sim_jw_string(w, "source", v->source);
-      sim_jw_end_object(w);
-    }
-    sim_jw_end_array(w);
+    cpuhp_report_table_violations_json(w, s->table_violations, SIM_JW_LINES);
     sim_jw_begin_array(w, "table_changes", SIM_JW_LINES);
     for (guint i = 0; s->changes && i < s->changes->len; i++) {
       const RowChange *rc = &g_array_index(s->changes, RowChange, i);

@@ -209,6 +209,22 @@ static const char *status_name(CpuhpCpuStatus s) {
   return names[s];
 }
 
+void cpuhp_report_table_violations_json(SimJsonWriter *w, const GArray *violations, SimJwLayout layout) {
+  sim_jw_begin_array(w, "table_violations", layout);
+  for (guint i = 0; i < violations->len; i++) {
+    const CpuhpTableViolation *v = &g_array_index(violations, CpuhpTableViolation, i);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_string(w, "rule", v->rule->name);
+    sim_jw_string(w, "text", v->rule->rule);
+    sim_jw_string(w, "state", v->state);
+    sim_jw_string(w, "origin", v->origin);
+    sim_jw_string(w, "detail", v->detail);
+    sim_jw_string(w, "source", v->source);
+    sim_jw_end_object(w);
+  }
+  sim_jw_end_array(w);
+}
+
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
   g_autoptr(SimJsonWriter) w = sim_jw_new(out);
   sim_jw_begin_object(w, NULL, SIM_JW_LINES);
@@ -311,18 +327,7 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     if (x->table_violations) {
       sim_jw_string(w, "table", x->table);
       sim_jw_uint(w, "table_rules", x->n_table_rules);
-      sim_jw_begin_array(w, "table_violations", SIM_JW_INLINE);
-      for (guint i = 0; i < x->table_violations->len; i++) {
-        const CpuhpTableViolation *v = &g_array_index(x->table_violations, CpuhpTableViolation, i);
-        sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
-        sim_jw_string(w, "rule", v->rule->name);
-        sim_jw_string(w, "state", v->state);
-        sim_jw_string(w, "origin", v->origin);
-        sim_jw_string(w, "detail", v->detail);
-        sim_jw_string(w, "source", v->source);
-        sim_jw_end_object(w);
-      }
-      sim_jw_end_array(w);
+      cpuhp_report_table_violations_json(w, x->table_violations, SIM_JW_INLINE);
     }
     sim_jw_end_object(w);
   }

@@ -9,6 +9,7 @@
 #include "models/kernel/montecarlo.h"
 #include "models/profile/profile.h"
 #include "models/kernel/result.h"
+#include "sim/output/json_write.h"
 
 /* One parameter of the kernel command line and what it changed. */
 typedef struct {
@@ -36,6 +37,8 @@ typedef struct {
 
 void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
+/* "table_violations": [...] (CpuhpTableViolation), as run --check and verify write them. */
+void cpuhp_report_table_violations_json(SimJsonWriter *w, const GArray *violations, SimJwLayout layout);
 /* The kernel's trace file: header plus one line per cpuhp event (needs r->trace). */
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
 /* The state table as this profile has it: step, name, section, runner, presence, cost. */
