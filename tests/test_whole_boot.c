@@ -148,6 +148,17 @@ static void test_bad_terms(void **state) {
     if (!g_str_has_prefix(err->message, bad[i].want)) fail_msg("%s\n  got  %s\n  want %s...", bad[i].yaml, err->message, bad[i].want);
     assert_null(strchr(err->message, '\n'));
   }
+  /* 65,536 CPUs: 4.7e13 triples at 100 us is 4.7e18 ns a term; two would pass int64 */
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  const char *const sets[] = {"topology.sockets=1", "topology.numa_nodes=1", "topology.cores_per_socket=65536",
+                              "topology.threads_per_core=1",
+                              "boot.terms={a: {phase: before_smp, per_possible_triple: 100us, source: x}, "
+                              "b: {phase: before_smp, per_possible_triple: 100us, source: x}}"};
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++) g_ptr_array_add(ov, g_strdup(sets[i]));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
+  assert_null(p);
+  assert_non_null(strstr(err->message, "boot term 'a': the whole boot would take over 1e+17 ns at 65536 CPUs"));
 }
 
 /* ---- the icount profiles against real boots ------------------------------------------ */

@@ -90,6 +90,32 @@ static gboolean bind_term(CpuhpBootTerm *t, const YtNode *v, GError **error) {
   return TRUE;
 }
 
+/* The longest whole boot a profile may describe: its terms at the topology's CPU count, every
+ * IPI and grace period at the profile's costs, slowed by the worst host sharing, must stay far
+ * inside int64 ns (1e17 ns: three years). Checked in double, term by term, so the message can
+ * name the term that goes over. */
+#define BOOT_MAX_NS 1e17
+
+static gboolean bound_terms(const CpuhpProfile *prof, const YtNode *terms, GError **error) {
+  double n = cpuhp_profile_n_cpus(prof), pairs = n * (n - 1) / 2, triples = pairs * (n - 2) / 3;
+  double ipi = sim_dist_mean(&prof->x86.icr_write) + sim_dist_mean(&prof->host.exit_cost[CPUHP_EXIT_SYS64]) +
+               sim_dist_mean(&prof->platform.wakeup) + sim_dist_mean(&prof->host.vcpu_wakeup);
+  double gp = (3 + n / 256) * 1e9 / (prof->kernel.hz ? prof->kernel.hz : 100);
+  double share = 1 + (n - 1) * MAX(prof->boot.idle_load_pct, prof->host.idle_load_pct) / 100;
+  double total = (double)prof->boot.vmm + (double)prof->boot.before_smp + (double)prof->boot.after_smp * share;
+  for (guint i = 0; i < prof->boot.n_terms; i++) {
+    const CpuhpBootTerm *t = &prof->boot.terms[i];
+    double work = (double)t->cost + (double)t->per_possible_cpu * n + (double)t->per_possible_pair * pairs +
+                  (double)t->per_possible_triple * triples + (double)t->per_online_cpu * n + (double)t->per_online_pair * pairs;
+    total += work * (t->phase == CPUHP_BOOT_AFTER_SMP ? share : 1) +
+             ((double)t->broadcasts + (double)t->round_trips * n) * n * ipi + (double)t->grace_periods * gp;
+    if (total > BOOT_MAX_NS)
+      return FAIL(g_ptr_array_index(terms->keys, i), VALUE, "boot term '%s': the whole boot would take over %.0e ns "
+                  "at %.0f CPUs (the terms, their IPIs and grace periods added up)", t->name, BOOT_MAX_NS, n);
+  }
+  return TRUE;
+}
+
 gboolean prof_bind_boot(CpuhpProfile *prof, const YtNode *root, GError **error) {
   const YtNode *boot = yt_mapping_get(root, "boot");
   prof->boot.modelled = boot && !yt_is_null(boot);
@@ -109,7 +135,7 @@ gboolean prof_bind_boot(CpuhpProfile *prof, const YtNode *root, GError **error) 
     prof_loc_set(&t->at, k);
     if (!bind_term(t, v, error)) return FALSE;
   }
-  return TRUE;
+  return bound_terms(prof, terms, error);
 }
 
 void prof_free_boot(CpuhpProfile *prof) {
