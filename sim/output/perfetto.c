@@ -494,6 +494,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     }
   }
   CpuhpResult *r = cpuhp_result_new(n);
+  cpuhp_result_trace_new(r, 0);
   r->profile = g_strdup(m->source);
   r->policy = g_strdup(m->parallel ? "measured: parallel" : "measured: serial");
   r->parallel = m->parallel;
@@ -522,12 +523,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
   for (guint i = 0; i < items->len; i++) {
     const Item *it = &g_array_index(items, Item, i);
     const CpuhpMeasuredStep *st = it->st;
-    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = st->exec_cpu,
+    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = (uint16_t)st->exec_cpu,
                      .type = st->multi ? CPUHP_TRACE_MULTI_ENTER : CPUHP_TRACE_ENTER, .cpu = it->cpu,
-                     .target = st->target, .step = st->step},
+                     .target = st->target, .step = st->step,
+                     .comm = cpuhp_result_intern(r, st->comm), .fn = cpuhp_result_intern(r, st->callback)},
              .seq = recs->len};
-    g_strlcpy(e.rec.comm, st->comm, sizeof e.rec.comm);
-    g_strlcpy(e.rec.fn, st->callback, sizeof e.rec.fn);
     g_array_append_val(recs, e);
     if (st->duration < 0) continue;
     Rec x = e;
@@ -535,12 +535,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     x.rec.ts = st->start + st->duration;
     x.rec.target = st->step;
     x.rec.ret = st->ret;
-    x.rec.fn[0] = '\0';
+    x.rec.fn = "";
     x.seq = recs->len;
     g_array_append_val(recs, x);
   }
   qsort(recs->data, recs->len, sizeof(Rec), cmp_rec);
-  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpTraceEvent), recs->len);
   for (guint i = 0; i < recs->len; i++) g_array_append_val(r->trace, g_array_index(recs, Rec, i).rec);
   return r;
 }
