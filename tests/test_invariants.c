@@ -67,7 +67,7 @@ static void test_each_has_a_failing_twin(void **state) {
     g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
     CpuhpTraceEvent *e = find(r, 2, 188, CPUHP_TRACE_ENTER);
     e->step = 151;
-    g_strlcpy(e->fn, "irq_affinity_online_cpu", sizeof e->fn);
+    e->fn = "irq_affinity_online_cpu";
     assert_only(p, r, "states_monotonic");
   }
   { /* released before ALIVE */
@@ -164,7 +164,7 @@ static void test_online_failure_rollback_holds(void **state) {
     }
     assert_non_null(e);
     e->step = 45;
-    g_strlcpy(e->fn, "rcutree_dead_cpu", sizeof e->fn);
+    e->fn = "rcutree_dead_cpu";
     assert_only(p, r, "states_monotonic");
   }
 }
@@ -191,7 +191,7 @@ static void test_failure_with_nothing_to_undo_holds(void **state) {
     g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", FALSE);
     CpuhpTraceEvent *e = find(r, 1, 1, CPUHP_TRACE_ENTER);
     e->step = 2;
-    g_strlcpy(e->fn, "perf_event_init_cpu", sizeof e->fn);
+    e->fn = "perf_event_init_cpu";
     assert_only(p, r, "rollback_ends_offline");
   }
 }

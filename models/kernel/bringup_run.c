@@ -73,7 +73,10 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.topo = cpuhp_topology_of(p);
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
-  if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
+  if (opt->trace) {
+    cpuhp_result_trace_new(m.res, 0);
+    m.trace_comm = g_new0(const char *, m.n_cpus);
+  }
   m.cpus = g_aligned_alloc0(m.n_cpus, sizeof(CpuhpCpu), 64); /* a CPU: two whole lines */
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
@@ -161,6 +164,7 @@ out:
   g_free(m.cores);
   g_aligned_free(m.cpus);
   g_free(m.pkg_booted);
+  g_free(m.trace_comm);
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);
   sim_lock_free(m.fw_lock);

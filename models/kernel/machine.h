@@ -148,6 +148,7 @@ struct _CpuhpMachine {
   const CpuhpTopology *topo; /* the profile's */
   uint64_t seed;
   gboolean tracing;
+  const char **trace_comm; /* tracing: each exec CPU's task name, interned in res (NULL: not yet) */
   CpuhpMutation mutation;
   CpuhpResult *res;
 

@@ -16,30 +16,39 @@
 
 #define PID 1
 
+/* What a slice is, its "cat" in the JSON (slice_cat). */
+typedef enum { CAT_CPUHP, CAT_CPU_UP, CAT_PHASE, CAT_WAIT, CAT_BOOT } SliceCat;
+static const char *const slice_cat[] = {"cpuhp", "cpu_up", "phase", "wait", "boot"};
+
+/* 64 bytes: a 65,536-CPU run has millions of them, all held for sorting (docs/performance.md). */
 typedef struct {
+  int64_t start, end; /* ns from the window start */
+  const char *name;   /* static, a trace record's fn, or owned (`owns_name`) */
+  /* what its args say, by cat: CAT_CPUHP the records (exit NULL: it never returned), CAT_CPU_UP
+   * the target, CAT_WAIT the CPU, CAT_PHASE of a failed CPU the failure */
+  const CpuhpTraceEvent *enter;
+  union {
+    const CpuhpTraceEvent *exit; /* CAT_CPUHP */
+    const char *failure;         /* CAT_PHASE */
+  };
   guint tid;
   gint cpu;           /* the CPU it is about; -1 none */
-  int64_t start, end; /* ns from the window start */
-  const char *name; /* static, a trace record's fn, or `owned` */
-  char *owned;
-  const char *cat;
-  /* what its args say, by cat: "cpuhp" the records (exit NULL: it never returned), "cpu_up" the
-   * target, "wait" the CPU, "phase" of a failed CPU the failure */
-  const CpuhpTraceEvent *enter, *exit;
   int32_t target;
-  const char *failure;
-  gboolean clipped; /* cut at its parent's end (see nest()) */
-  guint seq;        /* insertion order: the last tie-break, for determinism */
+  guint seq;          /* insertion order: the last tie-break, for determinism */
+  uint8_t cat;        /* SliceCat */
+  uint8_t clipped;    /* cut at its parent's end (see nest()) */
+  uint8_t owns_name;  /* name is g_free()d with the slice */
 } Slice;
+G_STATIC_ASSERT(sizeof(Slice) <= 64);
 
 typedef struct {
   GArray *slices; /* Slice */
 } Builder;
 
-/* Takes s.owned. */
+/* Takes s.name if s.owns_name. */
 static void add(Builder *b, Slice s) {
-  if ((g_str_equal(s.cat, "phase") || g_str_equal(s.cat, "wait")) && s.end <= s.start) {
-    g_free(s.owned); /* derived: an empty one says nothing */
+  if ((s.cat == CAT_PHASE || s.cat == CAT_WAIT) && s.end <= s.start) {
+    if (s.owns_name) g_free((char *)s.name); /* derived: an empty one says nothing */
     return;
   }
   s.end = MAX(s.start, s.end);
@@ -49,7 +58,7 @@ static void add(Builder *b, Slice s) {
 
 static void slice_clear(gpointer p) {
   Slice *s = p;
-  g_free(s->owned);
+  if (s->owns_name) g_free((char *)s->name);
 }
 
 static int cmp_slice(const void *a, const void *b) {
@@ -92,7 +101,7 @@ typedef struct {
 } Open;
 
 static void add_callback(Builder *b, const Open *o, const CpuhpTraceEvent *exit, int64_t end) {
-  add(b, (Slice){.tid = o->exec_cpu, .cpu = (gint)o->enter->cpu, .start = o->ts, .end = end, .cat = "cpuhp",
+  add(b, (Slice){.tid = o->exec_cpu, .cpu = (gint)o->enter->cpu, .start = o->ts, .end = end, .cat = CAT_CPUHP,
                  .name = o->enter->fn, .enter = o->enter, .exit = exit});
 }
 
@@ -107,8 +116,8 @@ typedef struct {
 static void close_group(Builder *b, Group *g) {
   if (!g->open) return;
   char *name = g_strdup_printf("_cpu_up CPU%u, target %d", g->cpu, g->target);
-  add(b, (Slice){.tid = g->exec_cpu, .cpu = (gint)g->cpu, .start = g->start, .end = g->last, .cat = "cpu_up",
-                 .name = name, .owned = name, .target = g->target});
+  add(b, (Slice){.tid = g->exec_cpu, .cpu = (gint)g->cpu, .start = g->start, .end = g->last, .cat = CAT_CPU_UP,
+                 .name = name, .owns_name = TRUE, .target = g->target});
   g->open = FALSE;
 }
 
@@ -172,17 +181,17 @@ static void ap_phases(Builder *b, const CpuhpResult *r, guint cpu, int64_t last)
   for (guint i = 0; i < G_N_ELEMENTS(ap_phase); i++) {
     if (m[i] < 0) break;
     if (m[i + 1] >= 0) {
-      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = m[i + 1], .cat = "phase",
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = m[i + 1], .cat = CAT_PHASE,
                      .name = ap_phase[i]});
       continue;
     }
     if (c->status == CPUHP_CPU_FAILED) /* the phase the CPU failed in, up to its last record */
-      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = MAX(m[i], last), .cat = "phase",
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = MAX(m[i], last), .cat = CAT_PHASE,
                      .name = ap_phase[i], .failure = cpuhp_cpu_failure(c)});
     break;
   }
   if (c->ucode_apply[0] >= 0 && c->ucode_apply[1] >= c->ucode_apply[0])
-    add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = c->ucode_apply[0], .end = c->ucode_apply[1], .cat = "phase",
+    add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = c->ucode_apply[0], .end = c->ucode_apply[1], .cat = CAT_PHASE,
                    .name = "microcode write (load_ucode_ap)"});
 }
 
@@ -193,13 +202,13 @@ static void bp_waits(Builder *b, const CpuhpResult *r, guint cpu, guint step_at)
   if (c->release < 0 || !step_at) return;
   const Slice *step = &g_array_index(b->slices, Slice, step_at - 1);
   int64_t s0 = step->start, s1 = step->end;
-  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = s0, .end = c->release, .cat = "wait",
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = s0, .end = c->release, .cat = CAT_WAIT,
                  .name = "wait for ALIVE (poll, then sleep)"});
   if (c->online_idle < 0 || c->online_idle > s1) return;
-  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->release, .end = c->online_idle, .cat = "wait",
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->release, .end = c->online_idle, .cat = CAT_WAIT,
                  .name = cpuhp_bp_phase_name(CPUHP_BP_WAIT_AP)});
   if (c->online == s1)
-    add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->online_idle, .end = s1, .cat = "wait",
+    add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->online_idle, .end = s1, .cat = CAT_WAIT,
                    .name = cpuhp_bp_phase_name(CPUHP_BP_WAIT_ONLINE)});
 }
 
@@ -209,7 +218,7 @@ static guint *bp_steps(const Builder *b, const CpuhpResult *r) {
   guint *at = g_new0(guint, MAX(r->n_cpus, 1));
   for (guint i = 0; i < b->slices->len; i++) {
     const Slice *s = &g_array_index(b->slices, Slice, i);
-    if (s->tid != 0 || s->cpu < 0 || (guint)s->cpu >= r->n_cpus || at[s->cpu] || strcmp(s->cat, "cpuhp")) continue;
+    if (s->tid != 0 || s->cpu < 0 || (guint)s->cpu >= r->n_cpus || at[s->cpu] || s->cat != CAT_CPUHP) continue;
     int64_t rel = r->cpus[s->cpu].release;
     if (rel >= 0 && s->start <= rel && s->end >= rel) at[s->cpu] = i + 1;
   }
@@ -289,7 +298,7 @@ static void slice_args(SimJsonWriter *w, const Slice *s) {
     sim_jw_int(w, "step", e->step);
     sim_jw_int(w, "target", e->target);
     if (e->type == CPUHP_TRACE_MULTI_ENTER) sim_jw_bool(w, "multi_instance", TRUE);
-    if (s->exit) {
+    if (s->exit) { /* CAT_CPUHP: the union holds exit */
       sim_jw_int(w, "state", s->exit->target);
       sim_jw_int(w, "ret", s->exit->ret);
     } else {
@@ -297,10 +306,10 @@ static void slice_args(SimJsonWriter *w, const Slice *s) {
     }
     sim_jw_string(w, "comm", e->comm);
     sim_jw_int(w, "pid", e->pid);
-  } else if (g_str_equal(s->cat, "cpu_up")) {
+  } else if (s->cat == CAT_CPU_UP) {
     sim_jw_int(w, "cpu", s->cpu);
     sim_jw_int(w, "target", s->target);
-  } else if (g_str_equal(s->cat, "wait")) {
+  } else if (s->cat == CAT_WAIT) {
     sim_jw_int(w, "cpu", s->cpu);
   } else if (s->failure) {
     sim_jw_bool(w, "unfinished", TRUE);
@@ -316,18 +325,18 @@ static void boot_slices(Builder *b, const CpuhpResult *r) {
   guint tid = r->n_cpus;
   int64_t kernel = -r->boot_before_ns;
   Slice phases[] = {
-      {.tid = tid, .cpu = -1, .start = kernel - r->boot_vmm_ns, .end = kernel, .name = "VMM before the kernel", .cat = "boot"},
-      {.tid = tid, .cpu = -1, .start = kernel, .end = 0, .name = "kernel entry to smp_init", .cat = "boot"},
-      {.tid = tid, .cpu = -1, .start = 0, .end = r->bringup_ns, .name = "bringup window (smp_init)", .cat = "boot"},
+      {.tid = tid, .cpu = -1, .start = kernel - r->boot_vmm_ns, .end = kernel, .name = "VMM before the kernel", .cat = CAT_BOOT},
+      {.tid = tid, .cpu = -1, .start = kernel, .end = 0, .name = "kernel entry to smp_init", .cat = CAT_BOOT},
+      {.tid = tid, .cpu = -1, .start = 0, .end = r->bringup_ns, .name = "bringup window (smp_init)", .cat = CAT_BOOT},
       {.tid = tid, .cpu = -1, .start = r->bringup_ns, .end = r->bringup_ns + r->boot_after_ns,
-       .name = "after smp_init to /init", .cat = "boot"},
+       .name = "after smp_init to /init", .cat = CAT_BOOT},
   };
   for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
     if (phases[i].end > phases[i].start) add(b, phases[i]);
   for (guint i = 0; i < r->boot_spans->len; i++) {
     const CpuhpBootSpan *s = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
     if (s->ns > 0)
-      add(b, (Slice){.tid = tid, .cpu = -1, .start = s->start, .end = s->start + s->ns, .name = s->name, .cat = "boot"});
+      add(b, (Slice){.tid = tid, .cpu = -1, .start = s->start, .end = s->start + s->ns, .name = s->name, .cat = CAT_BOOT});
   }
 }
 
@@ -396,7 +405,7 @@ static void write_events(Sink *sink, const CpuhpResult *r) {
   for (guint i = 0; i < b.slices->len; i++) {
     const Slice *s = &g_array_index(b.slices, Slice, i);
     begin_event(&k, s->name);
-    sim_jw_string(w, "cat", s->cat);
+    sim_jw_string(w, "cat", slice_cat[s->cat]);
     sim_jw_string(w, "ph", "X");
     sim_jw_int(w, "pid", PID);
     sim_jw_uint(w, "tid", s->tid);
@@ -494,6 +503,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     }
   }
   CpuhpResult *r = cpuhp_result_new(n);
+  cpuhp_result_trace_new(r, 0);
   r->profile = g_strdup(m->source);
   r->policy = g_strdup(m->parallel ? "measured: parallel" : "measured: serial");
   r->parallel = m->parallel;
@@ -522,12 +532,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
   for (guint i = 0; i < items->len; i++) {
     const Item *it = &g_array_index(items, Item, i);
     const CpuhpMeasuredStep *st = it->st;
-    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = st->exec_cpu,
+    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = (uint16_t)st->exec_cpu,
                      .type = st->multi ? CPUHP_TRACE_MULTI_ENTER : CPUHP_TRACE_ENTER, .cpu = it->cpu,
-                     .target = st->target, .step = st->step},
+                     .target = st->target, .step = st->step,
+                     .comm = cpuhp_result_intern(r, st->comm), .fn = cpuhp_result_intern(r, st->callback)},
              .seq = recs->len};
-    g_strlcpy(e.rec.comm, st->comm, sizeof e.rec.comm);
-    g_strlcpy(e.rec.fn, st->callback, sizeof e.rec.fn);
     g_array_append_val(recs, e);
     if (st->duration < 0) continue;
     Rec x = e;
@@ -535,12 +544,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     x.rec.ts = st->start + st->duration;
     x.rec.target = st->step;
     x.rec.ret = st->ret;
-    x.rec.fn[0] = '\0';
+    x.rec.fn = "";
     x.seq = recs->len;
     g_array_append_val(recs, x);
   }
   qsort(recs->data, recs->len, sizeof(Rec), cmp_rec);
-  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpTraceEvent), recs->len);
   for (guint i = 0; i < recs->len; i++) g_array_append_val(r->trace, g_array_index(recs, Rec, i).rec);
   return r;
 }
