@@ -34,9 +34,10 @@ static void check_same(const CpuhpTraceEvent *a, const CpuhpTraceEvent *b, const
 }
 
 static void one_line(const char *line) {
+  g_autoptr(GStringChunk) names = g_string_chunk_new(128);
   CpuhpTraceEvent r;
   const char *why = NULL;
-  SimFtraceParse st = sim_ftrace_parse_line(line, &r, &why);
+  SimFtraceParse st = sim_ftrace_parse_line(line, names, &r, &why);
   CHECK(st == SIM_FTRACE_PARSE_OTHER || st == SIM_FTRACE_PARSE_OK ||
             st == SIM_FTRACE_PARSE_MALFORMED, "status %d", (int)st);
   if (st == SIM_FTRACE_PARSE_MALFORMED) CHECK(why && *why, "no reason for %s", line);
@@ -44,7 +45,7 @@ static void one_line(const char *line) {
 
   /* What the kernel can print: a non-negative time, a NUL-terminated comm and callback. */
   CHECK(r.ts >= 0, "negative timestamp %" G_GINT64_FORMAT " from %s", r.ts, line);
-  CHECK(memchr(r.comm, '\0', sizeof r.comm) && memchr(r.fn, '\0', sizeof r.fn), "unterminated");
+  CHECK(strlen(r.comm) < CPUHP_TRACE_COMM_LEN && strlen(r.fn) < CPUHP_TRACE_FN_LEN, "name too long");
 
   g_autoptr(GString) once = g_string_new(NULL);
   sim_ftrace_format(once, &r);
@@ -53,7 +54,7 @@ static void one_line(const char *line) {
 
   CpuhpTraceEvent r2;
   why = NULL;
-  st = sim_ftrace_parse_line(once->str, &r2, &why);
+  st = sim_ftrace_parse_line(once->str, names, &r2, &why);
   CHECK(st == SIM_FTRACE_PARSE_OK, "own output does not parse (%s): %s (from %s)",
         why ? why : "other", once->str, line);
   check_same(&r, &r2, once->str);

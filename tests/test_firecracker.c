@@ -84,7 +84,44 @@ static void test_without_tsc_adjust(void **state) {
   assert_true(fabs(slope - 2.5) <= 0.2 * 2.5);
 }
 
+/* The whole boot, T9's own measure (docs/whole-boot.md): the window plus the two rcu_barrier()
+ * calls the seed names. Their grace periods come out 16 ms against the 14 ms the seed measured
+ * (within 20 %, from HZ and the RCU geometry alone); the per-vCPU slope is the window's plus the
+ * barriers' IPI round trips, about a quarter of T9's 2.5 ms: recorded as the known miss. */
+static void test_whole_boot(void **state) {
+  (void)state;
+  double boot[MAX_VCPUS + 1], win[MAX_VCPUS + 1];
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (guint n = 1; n <= MAX_VCPUS; n++) {
+    g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
+    g_autoptr(GError) err = NULL;
+    g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(PROFILE, ov, &err);
+    if (!p) fail_msg("%s", err->message);
+    g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
+    boot[n] = (double)r->boot_ns / 1e6, win[n] = (double)r->bringup_ns / 1e6;
+    if (n == 1) {
+      const CpuhpBootSpan *rb = NULL;
+      for (guint i = 0; i < r->boot_spans->len; i++)
+        if (g_str_equal(g_array_index(r->boot_spans, CpuhpBootSpan, i).name, "rcu_barrier"))
+          rb = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
+      assert_non_null(rb);
+      print_message("rcu_barrier x2 at 1 vCPU: %.3f ms (seed 004: 14 ms)\n", (double)rb->ns / 1e6);
+      assert_true(fabs((double)rb->ns / 1e6 - 14.0) <= 0.2 * 14.0);
+      assert_true(fabs(boot[1] - 35.3) < 0.001); /* the 1-vCPU boot the profile starts from */
+    }
+    sx += n, sy += boot[n], sxx += (double)n * n, sxy += n * boot[n];
+    print_message("%u vCPU  whole boot %7.3f ms  window %6.3f ms  rest %7.3f ms\n", n, boot[n], win[n], boot[n] - win[n]);
+  }
+  double k = MAX_VCPUS, slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  double wslope = (win[MAX_VCPUS] - win[1]) / (MAX_VCPUS - 1);
+  print_message("whole-boot slope %.3f ms/vCPU (window %.3f), seed 004: ~2.5\n", slope, wslope);
+  assert_true(slope > wslope); /* the barriers' round trips add per vCPU */
+  assert_true(slope < 0.5 * 2.5); /* the known miss: see the profile and docs/whole-boot.md */
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_profile), cmocka_unit_test(test_without_tsc_adjust)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_profile), cmocka_unit_test(test_without_tsc_adjust),
+                                     cmocka_unit_test(test_whole_boot)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,11 +10,12 @@ static const char *const real_lines[] = {
 };
 
 static void test_round_trip_real_lines(void **state) {
+  g_autoptr(GStringChunk) names = g_string_chunk_new(256);
   for (guint i = 0; i < G_N_ELEMENTS(real_lines); i++) {
     g_autofree char *crlf = g_strconcat(real_lines[i], "\r", NULL); /* serial console */
     CpuhpTraceEvent r;
     const char *why = NULL;
-    assert_int_equal(sim_ftrace_parse_line(crlf, &r, &why), SIM_FTRACE_PARSE_OK);
+    assert_int_equal(sim_ftrace_parse_line(crlf, names, &r, &why), SIM_FTRACE_PARSE_OK);
     g_autoptr(GString) out = g_string_new(NULL);
     sim_ftrace_format(out, &r);
     g_autofree char *want = g_strconcat(real_lines[i], "\n", NULL);
@@ -23,9 +24,10 @@ static void test_round_trip_real_lines(void **state) {
 }
 
 static void test_fields(void **state) {
+  g_autoptr(GStringChunk) names = g_string_chunk_new(256);
   CpuhpTraceEvent r;
   const char *why;
-  assert_int_equal(sim_ftrace_parse_line(real_lines[3], &r, &why), SIM_FTRACE_PARSE_OK);
+  assert_int_equal(sim_ftrace_parse_line(real_lines[3], names, &r, &why), SIM_FTRACE_PARSE_OK);
   assert_string_equal(r.comm, "cpuhp/1");
   assert_int_equal(r.pid, 25);
   assert_int_equal(r.exec_cpu, 1);
@@ -34,18 +36,19 @@ static void test_fields(void **state) {
   assert_int_equal(r.step, 150);
   assert_int_equal(r.ts, 2141109000LL);
   assert_string_equal(r.fn, "smpboot_unpark_threads");
-  assert_int_equal(sim_ftrace_parse_line(real_lines[1], &r, &why), SIM_FTRACE_PARSE_OK);
+  assert_int_equal(sim_ftrace_parse_line(real_lines[1], names, &r, &why), SIM_FTRACE_PARSE_OK);
   assert_int_equal(r.type, CPUHP_TRACE_EXIT);
   assert_int_equal(r.target, 1);
   assert_int_equal(r.ret, 0);
 }
 
 static void test_other_and_malformed(void **state) {
+  g_autoptr(GStringChunk) names = g_string_chunk_new(256);
   CpuhpTraceEvent r;
   const char *why = NULL;
-  assert_int_equal(sim_ftrace_parse_line("", &r, &why), SIM_FTRACE_PARSE_OTHER);
-  assert_int_equal(sim_ftrace_parse_line("# tracer: nop", &r, &why), SIM_FTRACE_PARSE_OTHER);
-  assert_int_equal(sim_ftrace_parse_line("[    2.011597] smp: Bringing up secondary CPUs ...", &r, &why),
+  assert_int_equal(sim_ftrace_parse_line("", names, &r, &why), SIM_FTRACE_PARSE_OTHER);
+  assert_int_equal(sim_ftrace_parse_line("# tracer: nop", names, &r, &why), SIM_FTRACE_PARSE_OTHER);
+  assert_int_equal(sim_ftrace_parse_line("[    2.011597] smp: Bringing up secondary CPUs ...", names, &r, &why),
                    SIM_FTRACE_PARSE_OTHER);
   static const char *const bad[] = {
       "       swapper/0-1       [000] .....     2.01174: cpuhp_enter: cpu: 0001 target:  85 step:   1 (x)",
@@ -64,9 +67,28 @@ static void test_other_and_malformed(void **state) {
   };
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     why = NULL;
-    assert_int_equal(sim_ftrace_parse_line(bad[i], &r, &why), SIM_FTRACE_PARSE_MALFORMED);
+    assert_int_equal(sim_ftrace_parse_line(bad[i], names, &r, &why), SIM_FTRACE_PARSE_MALFORMED);
     assert_non_null(why);
   }
+}
+
+/* A record holds its names by pointer: one copy of each distinct name, however many records
+ * (the memory of a 65,536-CPU trace, docs/performance.md). */
+static void test_names_interned(void **state) {
+  g_autoptr(GStringChunk) names = g_string_chunk_new(256);
+  CpuhpTraceEvent a, b;
+  const char *why;
+  assert_int_equal(sim_ftrace_parse_line(real_lines[0], names, &a, &why), SIM_FTRACE_PARSE_OK);
+  assert_int_equal(sim_ftrace_parse_line(real_lines[4], names, &b, &why), SIM_FTRACE_PARSE_OK);
+  assert_ptr_equal(a.comm, b.comm);
+  assert_string_equal(b.fn, "");
+  assert_int_equal(sim_ftrace_parse_line(real_lines[2], names, &b, &why), SIM_FTRACE_PARSE_OK);
+  assert_ptr_not_equal(a.fn, b.fn);
+  assert_string_equal(a.fn, "smpboot_create_threads"); /* still there after later lines */
+  /* a comm longer than TASK_COMM_LEN - 1 is cut like the kernel's */
+  assert_int_equal(sim_ftrace_parse_line("  averyveryverylongtask-7 [000] .....     2.011746: cpuhp_exit:  cpu: 0001  state: 1 step: 1 ret: 0",
+                                         names, &b, &why), SIM_FTRACE_PARSE_OK);
+  assert_string_equal(b.comm, "averyveryverylo");
 }
 
 int main(void) {
@@ -74,6 +96,7 @@ int main(void) {
       cmocka_unit_test(test_round_trip_real_lines),
       cmocka_unit_test(test_fields),
       cmocka_unit_test(test_other_and_malformed),
+      cmocka_unit_test(test_names_interned),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

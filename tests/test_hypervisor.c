@@ -68,8 +68,9 @@ static void test_kvm_rfc_table(void **state) {
 }
 
 /* Ablations: the gap between "without the patch" and parallel=0 is the blocked vCPU wake-up
- * (a halt poll that never gives up closes it); parallel=1's loss is the spinning APs on too
- * few host CPUs (a host CPU per vCPU turns it into a gain). */
+ * (a halt poll that never gives up closes it); parallel=1's loss in this model is only the
+ * spinning APs on too few host CPUs, so a host CPU per vCPU turns it into a gain here (real
+ * hosts with CPUs to spare do not: the vgic halt, test_kvm_hosts.c and docs/hypervisor.md). */
 static void test_kvm_order_from_mechanism(void **state) {
   (void)state;
   g_autoptr(CpuhpResult) none = run_variant(KVM, NO_PATCH, "host.halt_poll=1s", NULL);

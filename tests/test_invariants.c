@@ -1,8 +1,13 @@
 /* test_invariants.c — every invariant holds on correct runs and fires on a result broken in
  * exactly its way (a failing twin per rule), and the x86 microcode rule catches the arm64 RFC's
- * "SMT primary-first off" when applied to an SMT x86 machine. */
+ * "SMT primary-first off" when applied to an SMT x86 machine. The table rules hold on every
+ * shipped state table and catch a developer's edits, naming the state, the table entry and the
+ * requirement. */
 #include "tests/testutil.h"
 
+#include <glib/gstdio.h>
+
+#include "models/kernel/arch.h"
 #include "models/kernel/invariants.h"
 #include "models/kernel/policy.h"
 
@@ -62,7 +67,7 @@ static void test_each_has_a_failing_twin(void **state) {
     g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
     CpuhpTraceEvent *e = find(r, 2, 188, CPUHP_TRACE_ENTER);
     e->step = 151;
-    g_strlcpy(e->fn, "irq_affinity_online_cpu", sizeof e->fn);
+    e->fn = "irq_affinity_online_cpu";
     assert_only(p, r, "states_monotonic");
   }
   { /* released before ALIVE */
@@ -159,7 +164,7 @@ static void test_online_failure_rollback_holds(void **state) {
     }
     assert_non_null(e);
     e->step = 45;
-    g_strlcpy(e->fn, "rcutree_dead_cpu", sizeof e->fn);
+    e->fn = "rcutree_dead_cpu";
     assert_only(p, r, "states_monotonic");
   }
 }
@@ -186,7 +191,7 @@ static void test_failure_with_nothing_to_undo_holds(void **state) {
     g_autoptr(CpuhpResult) r = run_failing(p, "1:perf:prepare", FALSE);
     CpuhpTraceEvent *e = find(r, 1, 1, CPUHP_TRACE_ENTER);
     e->step = 2;
-    g_strlcpy(e->fn, "perf_event_init_cpu", sizeof e->fn);
+    e->fn = "perf_event_init_cpu";
     assert_only(p, r, "rollback_ends_offline");
   }
 }
@@ -209,6 +214,125 @@ static void test_smt_rule_off_on_x86(void **state) {
   assert_int_equal(w->len, 0);
 }
 
+
+/* ---- table rules ---- */
+
+static GArray *table_check_file(const char *path) {
+  g_autoptr(GError) e = NULL;
+  const CpuhpTable *t = cpuhp_table_load(path, &e);
+  if (!t) fail_msg("%s: %s", path, e->message);
+  return cpuhp_table_check(t);
+}
+
+/* Exactly one violation of `rule` for `state`, from table entry `origin`, whose detail has `needle`. */
+static void assert_table_violation(GArray *v, const char *rule, const char *state, const char *origin,
+                                   const char *needle) {
+  guint hits = 0;
+  for (guint i = 0; i < v->len; i++) {
+    const CpuhpTableViolation *x = &g_array_index(v, CpuhpTableViolation, i);
+    if (!g_str_equal(x->rule->name, rule) || !g_str_equal(x->state, state)) continue;
+    hits++;
+    if (!x->origin || !g_str_has_suffix(x->origin, origin)) fail_msg("%s %s: origin %s, not %s", rule, state, x->origin, origin);
+    if (!strstr(x->detail, needle)) fail_msg("%s %s: '%s' has no '%s'", rule, state, x->detail, needle);
+    assert_non_null(x->source);
+  }
+  if (hits != 1) fail_msg("%u violations of %s for %s", hits, rule, state);
+}
+
+/* Every table the project ships, split-startup builds included, meets its states' requirements. */
+static void test_shipped_tables_hold(void **state) {
+  guint n = 0;
+  for (guint i = 0; cpuhp_arch_nth(i); i++)
+    for (guint k = 0; k < cpuhp_arch_nth(i)->n_tables; k++)
+      for (const CpuhpTable *t = cpuhp_arch_nth(i)->tables[k]; t; t = t->split_startup == t ? NULL : t->split_startup) {
+        g_autoptr(GArray) v = cpuhp_table_check(t);
+        for (guint j = 0; j < v->len; j++)
+          g_printerr("%s/%s: %s %s\n", t->arch, t->version, g_array_index(v, CpuhpTableViolation, j).state,
+                     g_array_index(v, CpuhpTableViolation, j).detail);
+        assert_int_equal(v->len, 0);
+        n++;
+      }
+  assert_true(n >= 3); /* x86_64, arm64 and its split-startup build */
+}
+
+/* The three mistakes of issue 23, each an edit of the shipped x86 table, each caught alone. */
+static void test_table_edits_caught(void **state) {
+  g_autoptr(GArray) wq = table_check_file("tests/data/tables/edit-wq-starting.yaml");
+  assert_int_equal(wq->len, 2);
+  assert_table_violation(wq, "state_context", "workqueue:prepare", "edit-wq-starting.yaml:5:8",
+                         "must run on the control CPU before the AP is kicked");
+  assert_table_violation(wq, "no_sleep_in_starting", "workqueue:prepare", "edit-wq-starting.yaml:5:8", "may sleep");
+  g_autoptr(GArray) sched = table_check_file("tests/data/tables/edit-sched-prepare.yaml");
+  assert_int_equal(sched->len, 1);
+  assert_table_violation(sched, "state_context", "sched:starting", "edit-sched-prepare.yaml:5:8",
+                         "must run on the AP itself with IRQs off, in STARTING");
+  g_autoptr(GArray) threads = table_check_file("tests/data/tables/edit-no-threads.yaml");
+  assert_int_equal(threads->len, 1);
+  assert_table_violation(threads, "provider_first", "threads:prepare", "edit-no-threads.yaml:5:10",
+                         "sets up the AP's cpuhp/N thread, which 14 states need, the first cpu:bringup");
+  /* the unedited moves of foo.yaml (tmigr:prepare earlier, relay:prepare gone) break nothing */
+  g_autoptr(GArray) foo = table_check_file("tests/data/tables/foo.yaml");
+  assert_int_equal(foo->len, 0);
+}
+
+/* A provider moved after its user: the edited one of the two is named. */
+static void test_provider_moved_after_user(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-table-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "t.yaml", NULL);
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+late-tmigr\"\n"
+                                        "move: {\"tmigr:online\": 186, \"RCU/tree:online\": 191}\n"
+                                        "remove: [\"hrtimers:prepare\"]\n", -1, NULL));
+  g_autoptr(GArray) v = table_check_file(path);
+  /* RCU/tree:online moved but still after its provider: fine; hrtimers:dying lost its provider */
+  assert_int_equal(v->len, 1);
+  assert_table_violation(v, "provider_first", "hrtimers:prepare", "t.yaml:4:10", "the AP's hrtimer bases");
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* A new row's own requirement keys are checked like the kernel's rows; a bad value is an error
+ * at its FILE:LINE:COL. */
+static void test_new_rows_requirements(void **state) {
+  g_autoptr(GArray) v = table_check_file("tests/data/tables/edit-new-state.yaml");
+  assert_int_equal(v->len, 2);
+  assert_table_violation(v, "no_sleep_in_starting", "bar:starting", "edit-new-state.yaml:8:5", "bar_starting_cpu may sleep");
+  assert_table_violation(v, "provider_first", "bar:online", "edit-new-state.yaml:9:5",
+                         "needs baz's per-CPU data, which no state of the table sets up");
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-table-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "bad.yaml", NULL);
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+bad\"\nadd:\n"
+                                        "  - {step: 63, name: \"q:prepare\", startup: q, context: irq}\n", -1, NULL));
+  g_autoptr(GError) e = NULL;
+  assert_null(cpuhp_table_load(path, &e));
+  assert_non_null(strstr(e->message, "bad.yaml:4:56: 'context': expected any, bp, ap-atomic or ap-thread"));
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* A state with no requirement of its own, moved into another section: its callback was written
+ * for the context of the section the base table registers it in. A state that lost the teardown
+ * its base row has. */
+static void test_moved_across_sections(void **state) {
+  g_autofree char *dir = g_dir_make_tmp("cpuhpsim-table-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "t.yaml", NULL);
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+rcu-starting\"\n"
+                                        "move: {\"RCU/tree:online\": 120, \"random:prepare\": 36}\n", -1, NULL));
+  g_autoptr(GArray) v = table_check_file(path);
+  assert_int_equal(v->len, 1); /* random:prepare stays in PREPARE: fine */
+  assert_table_violation(v, "state_context", "RCU/tree:online", "t.yaml:3:8",
+                         "x86_64/6.12 registers it at step 190 in ONLINE");
+  /* a row re-added without the teardown the kernel's has */
+  assert_true(g_file_set_contents(path, "base: x86_64/6.12\nversion: \"6.12+no-rcu-teardown\"\n"
+                                        "remove: [\"RCU/tree:prepare\"]\n"
+                                        "add: [{step: 45, name: \"RCU/tree:prepare\", startup: rcutree_prepare_cpu}]\n",
+                                  -1, NULL));
+  g_autoptr(GArray) w = table_check_file(path);
+  assert_int_equal(w->len, 1);
+  assert_table_violation(w, "teardown_kept", "RCU/tree:prepare", "t.yaml:4:7", "undoes it with rcutree_dead_cpu");
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hold_on_correct_runs),
@@ -216,6 +340,11 @@ int main(void) {
       cmocka_unit_test(test_online_failure_rollback_holds),
       cmocka_unit_test(test_failure_with_nothing_to_undo_holds),
       cmocka_unit_test(test_smt_rule_off_on_x86),
+      cmocka_unit_test(test_shipped_tables_hold),
+      cmocka_unit_test(test_table_edits_caught),
+      cmocka_unit_test(test_provider_moved_after_user),
+      cmocka_unit_test(test_new_rows_requirements),
+      cmocka_unit_test(test_moved_across_sections),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -260,22 +260,35 @@ static void test_merge_identity(void **state) {
 }
 
 /* Rows are written as their points finish, in grid order: a sweep that fails at its second
- * point has already written the first point's rows (they used to be kept until the end). */
+ * point has already written the first point's rows to stdout, and to -o FILE in place with
+ * --resume; a plain -o FILE is whole or not at all, so it is not created. The error is at the
+ * fault's place in the sweep file. */
 static void test_rows_stream(void **state) {
   g_autofree char *dir = g_dir_make_tmp("cpuhpsim-stream-XXXXXX", NULL);
   g_autofree char *prof = g_build_filename(CPUHPSIM_SOURCE_DIR, "scenarios", "skl-2s-112t.yaml", NULL);
   g_autofree char *text = g_strdup_printf("profile: %s\nseed: 1\nruns: 3\naxes:\n  cpus: [16, 4]\nfaults: [\"fail=8:workqueue:prepare\"]\n", prof);
   g_autofree char *sc = variant(dir, "s.yaml", text, "seed", "seed");
   g_autofree char *out = g_build_filename(dir, "rows.jsonl", NULL);
-  TuRan r = tu_run_env(NULL, "sweep", sc, "--threads=2", "-o", out, NULL);
-  assert_int_equal(r.status, 2);
-  assert_non_null(strstr(r.err, "grid point 1: faults: fail=8"));
-  g_autofree char *rows = NULL;
-  assert_true(g_file_get_contents(out, &rows, NULL, NULL));
-  g_auto(GStrv) lines = g_strsplit(rows, "\n", -1);
-  assert_int_equal(g_strv_length(lines), 1 + 3 + 1); /* the head, point 0's runs, "" after the last newline */
-  for (guint i = 1; i <= 3; i++) assert_true(g_str_has_prefix(lines[i], "{\"point\": 0, "));
-  tu_ran_clear(&r);
+  g_autofree char *where = g_strdup_printf("%s:6:", sc);
+  for (int mode = 0; mode < 3; mode++) { /* stdout, -o FILE --resume, -o FILE */
+    TuRan r = mode == 0   ? tu_run_env(NULL, "sweep", sc, "--threads=2", NULL)
+              : mode == 1 ? tu_run_env(NULL, "sweep", sc, "--threads=2", "--resume", "-o", out, NULL)
+                          : tu_run_env(NULL, "sweep", sc, "--threads=2", "-o", out, NULL);
+    assert_int_equal(r.status, 2);
+    if (!g_str_has_prefix(r.err, where) || !strstr(r.err, ": grid point 1: ")) fail_msg("mode %d: %s", mode, r.err);
+    g_autofree char *rows = NULL;
+    if (mode == 2) {
+      assert_false(g_file_test(out, G_FILE_TEST_EXISTS));
+    } else {
+      if (mode == 0) rows = g_strdup(r.out);
+      else assert_true(g_file_get_contents(out, &rows, NULL, NULL));
+      g_auto(GStrv) lines = g_strsplit(rows, "\n", -1);
+      assert_int_equal(g_strv_length(lines), 1 + 3 + 1); /* the head, point 0's runs, "" after the last newline */
+      for (guint i = 1; i <= 3; i++) assert_true(g_str_has_prefix(lines[i], "{\"point\": 0, "));
+      g_unlink(out);
+    }
+    tu_ran_clear(&r);
+  }
   rm_dir(dir);
 }
 

@@ -1,7 +1,8 @@
 /* test_verify.c — `cpuhpsim verify` as a gate: the model holds the rules on every shipped
  * profile; each deliberately broken copy of it is caught by the rule it breaks, with a
  * counterexample of at most 4 CPUs and a trace; every broken rule is reported; the kernel's own
- * known property is listed apart and fails only under --strict; --format=json says the same. */
+ * known property is listed apart and fails only under --strict; --format=json says the same; a
+ * developer's edit of a state table that breaks a state's requirement fails the gate. */
 #include "tests/testutil.h"
 
 #include "sim/output/json.h"
@@ -11,6 +12,14 @@
 
 static int verify(char **out, const char *args) {
   g_autofree char *cmd = g_strdup_printf("%s verify %s", CPUHPSIM_BINARY, args);
+  const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+  int wait = 0;
+  if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL, &wait, NULL)) fail_msg("spawn");
+  return WIFEXITED(wait) ? WEXITSTATUS(wait) : 128;
+}
+
+static int run(char **out, const char *args) {
+  g_autofree char *cmd = g_strdup_printf("%s run %s", CPUHPSIM_BINARY, args);
   const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
   int wait = 0;
   if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, NULL, &wait, NULL)) fail_msg("spawn");
@@ -203,6 +212,96 @@ static void test_smt_rule_off(void **state) {
   assert_non_null(strstr(bad, "kernel.smt_primary_first"));
 }
 
+
+/* A kernel developer's table edit, on the embedded profile (whose costs name every state): each
+ * of issue 23's three mistakes fails the gate with the state, the table entry's FILE:LINE:COL
+ * and the broken requirement; the JSON says the same. */
+static void test_table_edits(void **state) {
+  static const struct {
+    const char *file, *rule, *where, *needle;
+  } cases[] = {
+      {"edit-wq-starting", "state_context", "edit-wq-starting.yaml:5:8: workqueue:prepare: ",
+       "must run on the control CPU before the AP is kicked"},
+      {"edit-wq-starting", "no_sleep_in_starting", "edit-wq-starting.yaml:5:8: workqueue:prepare: ", "may sleep"},
+      {"edit-sched-prepare", "state_context", "edit-sched-prepare.yaml:5:8: sched:starting: ",
+       "must run on the AP itself with IRQs off, in STARTING"},
+      {"edit-no-threads", "provider_first", "edit-no-threads.yaml:5:10: threads:prepare: ",
+       "it sets up the AP's cpuhp/N thread"},
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *args = g_strdup_printf("--runs=1 --set kernel.state_table=tests/data/tables/%s.yaml", cases[i].file);
+    g_autofree char *out = NULL;
+    assert_int_equal(verify(&out, args), 1);
+    g_autofree char *head = g_strdup_printf("VIOLATED %s (state table):", cases[i].rule);
+    const char *at = strstr(out, head);
+    if (!at) fail_msg("%s: no %s in\n%s", cases[i].file, head, out);
+    const char *line = strchr(at, '\n') + 1, *end = strchr(line, '\n');
+    g_autofree char *detail = g_strndup(line, (gsize)(end - line));
+    if (!strstr(detail, cases[i].where) || !strstr(detail, cases[i].needle)) fail_msg("%s: %s", cases[i].file, detail);
+    assert_non_null(strstr(out, "table rules VIOLATED"));
+    if (i == 0) assert_non_null(strstr(out, "changes 1 row of x86_64/6.12:\n  workqueue:prepare moved 38 -> 100: "
+                                            "breaks state_context, no_sleep_in_starting\n"));
+  }
+  g_autofree char *json = NULL;
+  assert_int_equal(verify(&json, "--runs=1 --format=json --set kernel.state_table=tests/data/tables/edit-no-threads.yaml"), 1);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) j = sim_json_parse(json, strlen(json), &err);
+  if (!j) fail_msg("%s", err->message);
+  assert_false(sim_json_get(j, "passed")->boolean);
+  assert_string_equal(sim_json_get_str(j, "table"), "x86_64/6.12+no-threads");
+  const SimJson *tv = sim_json_get(j, "table_violations");
+  assert_int_equal(tv->items->len, 1);
+  assert_string_equal(sim_json_get_str(tv->items->pdata[0], "rule"), "provider_first");
+  assert_string_equal(sim_json_get_str(tv->items->pdata[0], "state"), "threads:prepare");
+  assert_true(g_str_has_suffix(sim_json_get_str(tv->items->pdata[0], "origin"), "tests/data/tables/edit-no-threads.yaml:5:10"));
+  assert_non_null(strstr(sim_json_get_str(tv->items->pdata[0], "source"), "smpboot_create_threads"));
+  assert_int_equal(sim_json_get(j, "violations")->items->len, 0); /* the runs themselves hold */
+  const SimJson *ch = sim_json_get(j, "table_changes");
+  assert_int_equal(ch->items->len, 1);
+  assert_string_equal(sim_json_get_str(ch->items->pdata[0], "state"), "threads:prepare");
+  assert_string_equal(sim_json_get_str(ch->items->pdata[0], "change"), "removed");
+  assert_string_equal(((const SimJson *)sim_json_get(ch->items->pdata[0], "breaks")->items->pdata[0])->text, "provider_first");
+}
+
+/* `run --check` labels a run the way verify does: a known property of the kernel is listed as
+ * one and passes (exit 0) unless --strict; a plain violation and a broken table rule exit 3. */
+static void test_run_check_labels(void **state) {
+  g_autofree char *out = NULL;
+  assert_int_equal(run(&out, "--topology=1x2x4 --no-alive=1 --check"), 0);
+  assert_non_null(strstr(out, "invariants: 9 checked, all hold but known properties of the kernel"));
+  assert_non_null(strstr(out, "known property of the kernel, not a failure (--strict fails it): smt4_dead_primary_microcode"));
+  assert_non_null(strstr(out, "source: kernel/cpu.c"));
+  assert_null(strstr(out, "VIOLATED"));
+  g_autofree char *strict = NULL;
+  assert_int_equal(run(&strict, "--topology=1x2x4 --no-alive=1 --check --strict"), 3);
+  assert_non_null(strstr(strict, "invariants: 9 checked, VIOLATED:\n  microcode_siblings_quiet"));
+  assert_non_null(strstr(strict, "known property of the kernel (failed by --strict): smt4_dead_primary_microcode"));
+  g_autofree char *json = NULL;
+  assert_int_equal(run(&json, "--topology=1x2x4 --no-alive=1 --check --format=json"), 0);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(SimJson) j = sim_json_parse(json, strlen(json), &err);
+  if (!j) fail_msg("%s", err->message);
+  const SimJson *inv = sim_json_get(j, "invariants");
+  assert_true(sim_json_get(inv, "passed")->boolean);
+  assert_int_equal(sim_json_get(inv, "violations")->items->len, 0);
+  const SimJson *known = sim_json_get(inv, "known_properties");
+  assert_int_equal(known->items->len, 1);
+  assert_string_equal(sim_json_get_str(known->items->pdata[0], "known"), "smt4_dead_primary_microcode");
+  /* not a known property: the SMT rule off on bare-metal x86 fails with or without --strict */
+  g_autofree char *plain = NULL;
+  assert_int_equal(run(&plain, "--topology=1x2x2 --set kernel.smt_primary_first=false --parallel=1 --check"), 3);
+  assert_non_null(strstr(plain, "VIOLATED:\n  microcode_siblings_quiet"));
+  assert_null(strstr(plain, "known property"));
+  /* a broken table rule fails the run's check too, with the table entry */
+  g_autofree char *table = NULL;
+  assert_int_equal(run(&table, "--set kernel.state_table=tests/data/tables/edit-sched-prepare.yaml --check"), 3);
+  assert_non_null(strstr(table, "state table x86_64/6.12+sched-prepare: 4 rules checked, VIOLATED:"));
+  assert_non_null(strstr(table, "state_context: ./tests/data/tables/edit-sched-prepare.yaml:5:8: sched:starting: "));
+  g_autofree char *bad = NULL;
+  assert_int_equal(run(&bad, "--strict 2>&1"), 2);
+  assert_non_null(strstr(bad, "--strict: only with --check"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model_holds),
@@ -212,6 +311,8 @@ int main(void) {
       cmocka_unit_test(test_shipped_profiles_pass),
       cmocka_unit_test(test_reports_every_rule),
       cmocka_unit_test(test_json),
+      cmocka_unit_test(test_table_edits),
+      cmocka_unit_test(test_run_check_labels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "models/kernel/policy.h"
 #include "models/profile/cmdline.h"
 #include "sim/output/perfetto.h"
 #include "sim/output/report.h"
@@ -101,6 +102,30 @@ static void test_outputs(void **state) {
   assert_int_equal(last->ts, r->smp_init_at + r->bringup_ns + r->boot_after_ns);
 }
 
+/* maxcpus=-style deferred onlining: init runs first, the deferred CPUs come up after it. */
+static void test_deferred_after_init(void **state) {
+  (void)state;
+  g_autoptr(CpuhpProfile) p = tu_profile("topology.sockets=1", "topology.numa_nodes=1", "topology.cores_per_socket=8",
+                                         "topology.threads_per_core=1", "boot.after_smp=50ms", NULL);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpPolicy) pol = cpuhp_policy_parse("deferred:4", &err);
+  assert_non_null(pol);
+  CpuhpRunOptions opt = {.seed = 1, .policy = pol};
+  g_autoptr(CpuhpResult) r = cpuhp_bringup_run(p, &opt, &err);
+  assert_non_null(r);
+  assert_int_equal(r->cpus_online, 8); /* counted once the deferred CPUs are up */
+  assert_int_equal(r->boot_after_ns, 50000000);
+  int64_t init = r->bringup_ns + r->boot_after_ns;
+  guint deferred = 0;
+  for (guint c = 1; c < r->n_cpus; c++) {
+    if (r->cpus[c].online <= r->bringup_ns) continue;
+    deferred++;
+    assert_true(r->cpus[c].up_start >= init);
+  }
+  assert_int_equal(deferred, 4);
+  assert_true(r->all_online_ns > init);
+}
+
 static void test_bad_terms(void **state) {
   (void)state;
   static const struct { const char *yaml, *want; } bad[] = {
@@ -123,6 +148,17 @@ static void test_bad_terms(void **state) {
     if (!g_str_has_prefix(err->message, bad[i].want)) fail_msg("%s\n  got  %s\n  want %s...", bad[i].yaml, err->message, bad[i].want);
     assert_null(strchr(err->message, '\n'));
   }
+  /* 65,536 CPUs: 4.7e13 triples at 100 us is 4.7e18 ns a term; two would pass int64 */
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  const char *const sets[] = {"topology.sockets=1", "topology.numa_nodes=1", "topology.cores_per_socket=65536",
+                              "topology.threads_per_core=1",
+                              "boot.terms={a: {phase: before_smp, per_possible_triple: 100us, source: x}, "
+                              "b: {phase: before_smp, per_possible_triple: 100us, source: x}}"};
+  for (guint i = 0; i < G_N_ELEMENTS(sets); i++) g_ptr_array_add(ov, g_strdup(sets[i]));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
+  assert_null(p);
+  assert_non_null(strstr(err->message, "boot term 'a': the whole boot would take over 1e+17 ns at 65536 CPUs"));
 }
 
 /* ---- the icount profiles against real boots ------------------------------------------ */
@@ -221,6 +257,7 @@ static void test_icount_arm64(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_units_before_smp), cmocka_unit_test(test_units_after_smp_idle_load),
                                      cmocka_unit_test(test_units_waits),      cmocka_unit_test(test_outputs),
+                                     cmocka_unit_test(test_deferred_after_init),
                                      cmocka_unit_test(test_bad_terms),        cmocka_unit_test(test_icount_x86),
                                      cmocka_unit_test(test_icount_arm64)};
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,8 +65,11 @@ static G_GNUC_UNUSED char *tu_read_text(const char *path) {
   return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
 }
 
-/* The cpuhp events of a trace file (ours or a real console log), in file order. */
+/* The cpuhp events of a trace file (ours or a real console log), in file order. Their names
+ * live in one chunk for the whole test program (never freed: still reachable at exit). */
 static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
+  static GStringChunk *names;
+  if (!names) names = g_string_chunk_new(4096);
   g_autofree char *text = tu_read_text(path);
   if (!text) return NULL;
   GArray *a = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
@@ -74,7 +77,7 @@ static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
   for (char **l = lines; *l; l++) {
     CpuhpTraceEvent r;
     const char *why = NULL;
-    SimFtraceParse res = sim_ftrace_parse_line(*l, &r, &why);
+    SimFtraceParse res = sim_ftrace_parse_line(*l, names, &r, &why);
     if (res == SIM_FTRACE_PARSE_MALFORMED) fail_msg("%s: malformed line (%s): %s", path, why, *l);
     if (res == SIM_FTRACE_PARSE_OK) g_array_append_val(a, r);
   }

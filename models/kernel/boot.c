@@ -114,6 +114,8 @@ static void ev_boot_next(void *ctx, uint64_t unused) {
   if (m->boot.term < p->boot.n_terms) {
     const CpuhpBootTerm *t = &p->boot.terms[m->boot.term];
     wait = t->broadcasts * broadcast_wait_ns(m) + t->grace_periods * grace_period_ns(m);
+    /* one CPU at a time: the send, then that CPU's wake-up, before the next */
+    if (m->n_online > 1) wait += t->round_trips * (broadcast_send_ns(m) + (int64_t)(m->n_online - 1) * broadcast_wait_ns(m));
   }
   sim_engine_schedule(m->e, wait, ev_boot_waited, m, (uint64_t)sim_engine_now(m->e));
 }

@@ -164,7 +164,10 @@ static void bp_cpu_up(CpuhpMachine *m, guint cpu, guint16 target) {
 void machine_bp_next_cpu(CpuhpMachine *m) {
   GArray *calls = m->bp.plan.calls;
   while (m->bp.next_call < calls->len) {
-    if (m->bp.next_call == m->bp.plan.boot_calls) log_brought_up(m); /* init; the rest is deferred */
+    if (m->bp.next_call == m->bp.plan.boot_calls && !m->boot.begun) { /* init; the rest is deferred */
+      log_brought_up(m);
+      if (machine_boot_after_smp(m)) return; /* on to /init first: it comes back here */
+    }
     CpuhpUpCall c = g_array_index(calls, CpuhpUpCall, m->bp.next_call++);
     if (m->cpus[c.cpu].state >= c.target) continue; /* _cpu_up() returns at once */
     bp_cpu_up(m, c.cpu, c.target);

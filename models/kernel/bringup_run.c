@@ -73,12 +73,16 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.topo = cpuhp_topology_of(p);
   m.n_cpus = cpuhp_topology_n_cpus(m.topo);
   m.res = cpuhp_result_new(m.n_cpus);
-  if (opt->trace) m.res->trace = g_array_new(FALSE, FALSE, sizeof(CpuhpTraceEvent));
+  if (opt->trace) {
+    cpuhp_result_trace_new(m.res, 0);
+    m.trace_comm = g_new0(const char *, m.n_cpus);
+  }
   m.cpus = g_aligned_alloc0(m.n_cpus, sizeof(CpuhpCpu), 64); /* a CPU: two whole lines */
   m.cores = g_new0(CpuhpCore, cpuhp_topology_n_cores(m.topo));
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
   m.vm_lock = sim_lock_new(e);
+  m.fw_lock = sim_lock_new(e);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   if (m.host && p->host.idle_share) sim_ps_set_share_law(m.host, TRUE);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
@@ -160,8 +164,10 @@ out:
   g_free(m.cores);
   g_aligned_free(m.cpus);
   g_free(m.pkg_booted);
+  g_free(m.trace_comm);
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);
+  sim_lock_free(m.fw_lock);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   return m.res;

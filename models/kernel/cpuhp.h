@@ -99,5 +99,48 @@ typedef struct {
  * (shipped and loaded tables live as long as the process). sim/output/table_diff.c prints it. */
 GArray *cpuhp_table_diff(const CpuhpTable *a, const CpuhpTable *b);
 
+/* What a state's callback needs and provides: the kernel's rules for where it may sit in the
+ * table, as data. Sections carry their own rules (kernel/cpu.c 6.12: PREPARE runs on the control
+ * CPU in _cpu_up(), before the kick; STARTING on the AP from notify_cpu_starting(), IRQs off,
+ * through the nofail path; ONLINE on the AP's cpuhp/N thread, cpuhp_thread_fun(), may sleep);
+ * a requirement says what the callback's own code adds to them. */
+typedef enum {
+  CPUHP_NEEDS_ANY,       /* nothing beyond its section (e.g. a callback used at two states) */
+  CPUHP_NEEDS_BP,        /* the control CPU in process context, before the AP is kicked: it
+                            sets up the AP's data from outside, before the AP runs on it */
+  CPUHP_NEEDS_AP_ATOMIC, /* the AP itself with IRQs off (this_cpu_*, the CPU's own hardware) */
+  CPUHP_NEEDS_AP_THREAD, /* the AP's cpuhp/N thread, after the AP is online */
+  CPUHP_NEEDS_N,
+} CpuhpContext;
+
+typedef struct {
+  const char *name;     /* the state's registered name */
+  CpuhpContext context;
+  gboolean sleeps;      /* may sleep: GFP_KERNEL, kthread creation, a mutex */
+  const char *provides; /* what its startup sets up that a later state uses; NULL */
+  const char *needs;    /* what it uses that an earlier state sets up (another's provides); NULL */
+  const char *source;   /* the kernel code this comes from (6.12): file, function, what */
+} CpuhpRequirement;
+
+/* The requirement of row `s` of table `t`: the one its YAML row gave (cpuhp_yaml.c), else the
+ * kernel's by name; NULL when nothing is known beyond its section. */
+const CpuhpRequirement *cpuhp_requirement(const CpuhpTable *t, const CpuhpStep *s);
+/* The requirement a loaded table's row gave itself (context, sleeps, needs, provides, source
+ * keys); NULL if none. */
+const CpuhpRequirement *cpuhp_table_requirement(const CpuhpTable *t, const char *name);
+/* The kernel's requirement of the state that provides `what`; NULL if none. */
+const CpuhpRequirement *cpuhp_requirement_providing(const char *what);
+/* Where a loaded table placed (added, moved: the row or move entry), or removed (the remove
+ * entry), state `name`: "FILE:LINE:COL"; NULL for a shipped table or a row kept from the base.
+ * Static string (lives as long as the table). */
+const char *cpuhp_table_origin(const CpuhpTable *t, const char *name);
+/* The table a loaded table is judged against: the one its edits apply to, or its arch's base
+ * table for a whole table; NULL for a shipped table. */
+const CpuhpTable *cpuhp_table_base(const CpuhpTable *t);
+/* The resource the ONLINE section and CPUHP_BRINGUP_CPU run on: the AP's cpuhp/N thread. */
+extern const char CPUHP_RESOURCE_THREAD[];
+const char *cpuhp_context_name(CpuhpContext c);
+gboolean cpuhp_context_parse(const char *text, CpuhpContext *out);
+
 const char *cpuhp_section_name(CpuhpSection s);
 const char *cpuhp_runner_name(CpuhpRunner r);

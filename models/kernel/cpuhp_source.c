@@ -215,9 +215,11 @@ static gboolean parse_enum(const char *src, GHashTable *values, GPtrArray *order
     char *s = g_strstrip(*it);
     if (!*s) continue;
     char *eq = strchr(s, '=');
+    g_autofree char *written = NULL; /* the value as the file has it, for a message */
     if (eq) {
       *eq = '\0';
       char *rhs = g_strstrip(eq + 1), *name = g_strstrip(s);
+      written = g_strdup(rhs);
       long add = 0;
       char *op = strpbrk(rhs, "+-");
       if (op && op != rhs) { /* literals are clamped far outside the enum's range: no overflow */
@@ -239,7 +241,10 @@ static gboolean parse_enum(const char *src, GHashTable *values, GPtrArray *order
         g_autofree char *q = yt_quote(s);
         return FAIL("cpuhotplug.h: enum item %s is not a name", q);
       }
-    if (next < -1 || next > G_MAXUINT16) return FAIL("cpuhotplug.h: %s = %ld is out of range", s, next);
+    if (next < -1 || next > G_MAXUINT16) {
+      g_autofree char *q = written ? yt_quote(written) : g_strdup_printf("%ld (one past the item before)", next);
+      return FAIL("cpuhotplug.h: %s = %s is out of range (-1 to %u)", s, q, G_MAXUINT16);
+    }
     if (!g_hash_table_contains(values, s)) g_ptr_array_add(order, g_strdup(s));
     g_hash_table_replace(values, g_strdup(s), GINT_TO_POINTER((gint)next));
     next++;

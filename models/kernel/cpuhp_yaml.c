@@ -18,6 +18,10 @@
  *     - {step: 0, enum: CPUHP_OFFLINE, name: offline}
  *     - {step: 1, enum: CPUHP_CREATE_THREADS, name: "threads:prepare", startup: smpboot_create_threads}
  *
+ * A new row may say what its callback needs (cpuhp.h CpuhpRequirement): context (bp, ap-atomic,
+ * ap-thread, any), sleeps, needs, provides, source. Each entry that places or removes a state is
+ * remembered as FILE:LINE:COL (cpuhp_table_origin()), for the table rules' messages.
+ *
  * The section and who runs a state follow from its number, as in the kernel
  * (cpuhp_is_ap_state, cpuhp_is_atomic_state). A loaded table is registered for the process's
  * lifetime, so cpuhp_table_lookup(arch, version) finds it like a shipped one. */
@@ -78,6 +82,60 @@ static gint row_named(GArray *rows, const char *name) {
 static GMutex registry_lock;
 static GPtrArray *registry; /* CpuhpTable*, never freed: profiles and results point into them */
 
+/* What a loaded table knows beyond its rows: where each edited state came from in the file,
+ * and the requirements its rows gave. Parallel to `registry`. */
+typedef struct {
+  GHashTable *origin; /* state name -> "FILE:LINE:COL" (interned) */
+  GHashTable *req;    /* state name -> CpuhpRequirement* */
+  const CpuhpTable *base; /* the table it edits, or its arch's base table (a whole table) */
+} TableExtra;
+static GPtrArray *extras; /* TableExtra* */
+
+static TableExtra *extra_new(void) {
+  TableExtra *x = g_new(TableExtra, 1);
+  x->origin = g_hash_table_new(g_str_hash, g_str_equal);
+  x->req = g_hash_table_new(g_str_hash, g_str_equal);
+  x->base = NULL;
+  return x;
+}
+
+static void extra_free(TableExtra *x) {
+  if (!x) return;
+  g_hash_table_unref(x->origin);
+  g_hash_table_unref(x->req); /* the requirements were interned into the process */
+  g_free(x);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TableExtra, extra_free)
+
+static void extra_origin(TableExtra *x, const char *name, const YtNode *at) {
+  g_autofree char *o = g_strdup_printf("%s:%u:%u", at->source, at->line, at->col);
+  g_hash_table_insert(x->origin, (gpointer)g_intern_string(name), (gpointer)g_intern_string(o));
+}
+
+static const TableExtra *extra_of(const CpuhpTable *t) {
+  g_mutex_lock(&registry_lock);
+  const TableExtra *found = NULL;
+  for (guint i = 0; registry && i < registry->len && !found; i++)
+    if (registry->pdata[i] == t) found = extras->pdata[i];
+  g_mutex_unlock(&registry_lock);
+  return found;
+}
+
+const char *cpuhp_table_origin(const CpuhpTable *t, const char *name) {
+  const TableExtra *x = extra_of(t);
+  return x ? g_hash_table_lookup(x->origin, name) : NULL;
+}
+
+const CpuhpTable *cpuhp_table_base(const CpuhpTable *t) {
+  const TableExtra *x = extra_of(t);
+  return x ? x->base : NULL;
+}
+
+const CpuhpRequirement *cpuhp_table_requirement(const CpuhpTable *t, const char *name) {
+  const TableExtra *x = extra_of(t);
+  return x ? g_hash_table_lookup(x->req, name) : NULL;
+}
+
 const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version) {
   g_mutex_lock(&registry_lock);
   const CpuhpTable *found = NULL;
@@ -89,10 +147,11 @@ const CpuhpTable *cpuhp_table_registered(const char *arch, const char *version) 
   return found;
 }
 
-static const CpuhpTable *register_table(CpuhpTable *t) {
+static const CpuhpTable *register_table(CpuhpTable *t, TableExtra *x) {
   g_mutex_lock(&registry_lock);
-  if (!registry) registry = g_ptr_array_new();
+  if (!registry) registry = g_ptr_array_new(), extras = g_ptr_array_new();
   g_ptr_array_add(registry, t);
+  g_ptr_array_add(extras, x);
   g_mutex_unlock(&registry_lock);
   return t;
 }
@@ -106,6 +165,31 @@ static gboolean flag_of(const YtNode *x, const char *key, gboolean def, gboolean
   ERR(n, "'%s': expected true or false", key);
   *ok = FALSE;
   return FALSE;
+}
+
+/* The requirement keys of a row (context, sleeps, needs, provides, source), if it has any:
+ * a new state says what its callback needs, as the kernel's own rows do (cpuhp.h). */
+static gboolean row_requirement(const YtNode *x, const char *name, TableExtra *ex, GError **error) {
+  static const char *const keys[] = {"context", "sleeps", "needs", "provides", "source", NULL};
+  gboolean any = FALSE, ok = TRUE;
+  for (guint k = 0; keys[k]; k++) any |= yt_mapping_get(x, keys[k]) != NULL;
+  if (!any) return TRUE;
+  CpuhpRequirement r = {.name = g_intern_string(name)};
+  const char *c = text_of(x, "context", error, FALSE);
+  if (c && !cpuhp_context_parse(c, &r.context))
+    return ERR(yt_mapping_get(x, "context"), "'context': expected any, bp, ap-atomic or ap-thread, got '%s'", c), FALSE;
+  r.sleeps = flag_of(x, "sleeps", FALSE, &ok, error);
+  if (!ok) return FALSE;
+  const char *v;
+  for (guint k = 2; keys[k]; k++) {
+    const YtNode *n = yt_mapping_get(x, keys[k]);
+    if (n && !(v = text_of(x, keys[k], error, FALSE))) return FALSE;
+  }
+  r.needs = (v = text_of(x, "needs", error, FALSE)) ? g_intern_string(v) : NULL;
+  r.provides = (v = text_of(x, "provides", error, FALSE)) ? g_intern_string(v) : NULL;
+  r.source = (v = text_of(x, "source", error, FALSE)) ? g_intern_string(v) : "the state table";
+  g_hash_table_insert(ex->req, (gpointer)r.name, g_memdup2(&r, sizeof r)); /* lives with the table */
+  return TRUE;
 }
 
 static const struct {
@@ -126,6 +210,7 @@ static const struct {
 };
 
 static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
+  g_autoptr(TableExtra) ex = extra_new();
   static const char *const keys[] = {"arch", "version", "states", NULL};
   for (guint i = 0; i < root->keys->len; i++)
     if (!g_strv_contains(keys, ((YtNode *)root->keys->pdata[i])->text))
@@ -148,7 +233,8 @@ static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
   for (guint i = 0; i < n->items->len; i++) {
     const YtNode *x = n->items->pdata[i];
     if (x->kind != YT_MAPPING) return ERR(x, "states: expected a mapping"), NULL;
-    static const char *const rkeys[] = {"step", "enum", "name", "startup", "teardown", "multi_instance", "ring_buffer", "at_boot", NULL};
+    static const char *const rkeys[] = {"step", "enum", "name", "startup", "teardown", "multi_instance", "ring_buffer", "at_boot",
+                                         "context", "sleeps", "needs", "provides", "source", NULL};
     for (guint k = 0; k < x->keys->len; k++)
       if (!g_strv_contains(rkeys, ((YtNode *)x->keys->pdata[k])->text))
         return ERR(x->keys->pdata[k], "states: unknown key '%s'", ((YtNode *)x->keys->pdata[k])->text), NULL;
@@ -164,7 +250,8 @@ static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
                    .startup = startup ? g_intern_string(startup) : NULL, .teardown = td ? g_intern_string(td) : NULL,
                    .cost = CPUHP_COST_PROFILE, .multi_instance = flag_of(x, "multi_instance", FALSE, &ok, error),
                    .ring_buffer = flag_of(x, "ring_buffer", FALSE, &ok, error), .at_boot = flag_of(x, "at_boot", TRUE, &ok, error)};
-    if (!ok) return NULL;
+    if (!ok || !row_requirement(x, name, ex, error)) return NULL;
+    extra_origin(ex, name, x);
     guint lm = 0;
     while (lm < G_N_ELEMENTS(landmark_rows) && strcmp(landmark_rows[lm].enum_name, en)) lm++;
     if (lm < G_N_ELEMENTS(landmark_rows)) {
@@ -200,7 +287,8 @@ static const CpuhpTable *load_whole(const YtNode *root, GError **error) {
   *nt = t;
   nt->n_steps = rows->len;
   nt->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
-  return register_table(nt);
+  ex->base = cpuhp_arch_base_table(nt->arch);
+  return register_table(nt, g_steal_pointer(&ex));
 }
 
 const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
@@ -235,6 +323,7 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   }
   g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(CpuhpStep));
   g_array_append_vals(rows, base->steps, base->n_steps);
+  g_autoptr(TableExtra) ex = extra_new();
   const YtNode *n;
   if ((n = yt_mapping_get(root, "remove"))) {
     if (n->kind != YT_SEQUENCE) return ERR(n, "remove: expected a list of state names"), NULL;
@@ -243,6 +332,7 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
       gint r = x->kind == YT_SCALAR ? row_named(rows, x->text) : -1;
       if (r < 0 || g_array_index(rows, CpuhpStep, r).cost != CPUHP_COST_PROFILE)
         return ERR(x, "remove: no removable state '%s'", x->kind == YT_SCALAR ? x->text : "?"), NULL;
+      extra_origin(ex, x->text, x);
       g_array_remove_index(rows, (guint)r);
     }
   }
@@ -258,6 +348,7 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
       CpuhpStep *s = &g_array_index(rows, CpuhpStep, r);
       s->step = (uint16_t)step;
       place(s, base);
+      extra_origin(ex, k->text, k);
     }
   }
   if ((n = yt_mapping_get(root, "add"))) {
@@ -265,7 +356,8 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
     for (guint i = 0; i < n->items->len; i++) {
       const YtNode *x = n->items->pdata[i];
       if (x->kind != YT_MAPPING) return ERR(x, "add: expected a mapping"), NULL;
-      static const char *const akeys[] = {"step", "name", "enum", "startup", "teardown", NULL};
+      static const char *const akeys[] = {"step", "name", "enum", "startup", "teardown", "context",
+                                          "sleeps", "needs", "provides", "source", NULL};
       for (guint k = 0; k < x->keys->len; k++)
         if (!g_strv_contains(akeys, ((YtNode *)x->keys->pdata[k])->text))
           return ERR(x->keys->pdata[k], "add: unknown key '%s'", ((YtNode *)x->keys->pdata[k])->text), NULL;
@@ -276,6 +368,8 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
       const char *name = text_of(x, "name", error, TRUE), *startup = text_of(x, "startup", error, TRUE);
       if (!name || !startup) return NULL;
       if (row_named(rows, name) >= 0) return ERR(x, "add: a state named '%s' exists", name), NULL;
+      if (!row_requirement(x, name, ex, error)) return NULL;
+      extra_origin(ex, name, x);
       const char *en = text_of(x, "enum", error, FALSE), *td = text_of(x, "teardown", error, FALSE);
       CpuhpStep s = {.step = (uint16_t)step, .enum_name = g_intern_string(en ? en : "CPUHP_DYN"),
                      .name = g_intern_string(name), .startup = g_intern_string(startup),
@@ -297,7 +391,8 @@ const CpuhpTable *cpuhp_table_load(const char *path, GError **error) {
   t->n_steps = rows->len;
   t->steps = (const CpuhpStep *)g_array_free(g_steal_pointer(&rows), FALSE);
   t->split_startup = NULL; /* a table from YAML is what it says */
-  return register_table(t);
+  ex->base = base;
+  return register_table(t, g_steal_pointer(&ex));
 }
 
 GArray *cpuhp_table_diff(const CpuhpTable *a, const CpuhpTable *b) {

@@ -327,6 +327,8 @@ static const CpuhpKnownProperty *known_property(const CpuhpProfile *p, const Cpu
   return first;
 }
 
+gboolean cpuhp_violation_fails(const CpuhpViolation *v, gboolean strict) { return !v->known || strict; }
+
 static void clear_violation(gpointer p) { g_free(((CpuhpViolation *)p)->detail); }
 
 GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
@@ -339,6 +341,150 @@ GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r) {
     CpuhpViolation v = {&invariants[i], g_string_free(g_steal_pointer(&why), FALSE), NULL};
     v.known = known_property(p, r, v.inv);
     g_array_append_val(out, v);
+  }
+  return out;
+}
+
+/* ---- rules over the state table -------------------------------------------------------- */
+
+static const CpuhpTableRule table_rules[] = {
+    {"state_context", "each state runs where its callback needs to: the control CPU before the kick, the AP "
+                      "with IRQs off (STARTING), or the AP's cpuhp/N thread (ONLINE)"},
+    {"no_sleep_in_starting", "no callback that may sleep or allocate with GFP_KERNEL is in STARTING (the AP, "
+                             "IRQs off, nofail)"},
+    {"provider_first", "a state that uses what another state sets up comes after it; the cpuhp/N thread "
+                       "exists before CPUHP_BRINGUP_CPU and every ONLINE state"},
+    {"teardown_kept", "a state whose kernel row has a teardown keeps it: rollback and cpu_down undo its startup "
+                      "with it"},
+};
+
+const CpuhpTableRule *cpuhp_table_rules(guint *n) {
+  *n = G_N_ELEMENTS(table_rules);
+  return table_rules;
+}
+
+/* Where a section runs, for messages (kernel/cpu.c 6.12). */
+static const char *section_where(CpuhpSection s) {
+  static const char *const where[] = {"on the control CPU", "on the AP with IRQs off",
+                                      "on the AP's cpuhp/N thread"};
+  return where[s];
+}
+
+/* The step range a context is met in: [lo, hi]. */
+static void context_range(const CpuhpTable *t, CpuhpContext c, guint *lo, guint *hi) {
+  guint kick = t->kick_ap ? t->kick_ap : t->bringup_cpu; /* no split startup: bringup_cpu() kicks */
+  if (c == CPUHP_NEEDS_BP) *lo = 1, *hi = kick - 1;
+  else if (c == CPUHP_NEEDS_AP_ATOMIC) *lo = t->ap_idle_dead + 1, *hi = t->ap_online - 1;
+  else *lo = t->ap_online_idle + 1, *hi = t->online - 1;
+}
+
+static void clear_table_violation(gpointer p) { g_free(((CpuhpTableViolation *)p)->detail); }
+
+static void table_violation(GArray *out, const CpuhpTable *t, guint rule, const char *state, const char *source,
+                            const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+static void table_violation(GArray *out, const CpuhpTable *t, guint rule, const char *state, const char *source,
+                            const char *fmt, ...) {
+  for (guint i = 0; i < out->len; i++) {
+    const CpuhpTableViolation *v = &g_array_index(out, CpuhpTableViolation, i);
+    if (v->rule == &table_rules[rule] && g_str_equal(v->state, state)) return; /* one per rule and state */
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  CpuhpTableViolation v = {&table_rules[rule], state, cpuhp_table_origin(t, state), g_strdup_vprintf(fmt, ap), source};
+  va_end(ap);
+  g_array_append_val(out, v);
+}
+
+/* The row that provides `what`; NULL if none. */
+static const CpuhpStep *provider_of(const CpuhpTable *t, const char *what) {
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpRequirement *q = cpuhp_requirement(t, &t->steps[i]);
+    if (q && g_strcmp0(q->provides, what) == 0) return &t->steps[i];
+  }
+  return NULL;
+}
+
+/* State `s` and `users` - 1 later ones use `what`: its provider must be in the table, below
+ * them. */
+static void check_provider(GArray *out, const CpuhpTable *t, const CpuhpStep *s, const char *what, guint users) {
+  const CpuhpStep *p = provider_of(t, what);
+  const CpuhpRequirement *kernel = cpuhp_requirement_providing(what);
+  if (!p && kernel) {
+    table_violation(out, t, 2, kernel->name, kernel->source,
+                    "%s is not in the table: it sets up %s, which %u state%s need%s, the first %s (step %u)",
+                    kernel->name, what, users, users == 1 ? "" : "s", users == 1 ? "s" : "", s->name, s->step);
+  } else if (!p) {
+    const CpuhpRequirement *q = cpuhp_requirement(t, s);
+    table_violation(out, t, 2, s->name, q ? q->source : "the state table",
+                    "%s (step %u) needs %s, which no state of the table sets up", s->name, s->step, what);
+  } else if (p->step >= s->step) {
+    /* name the edited one of the two: the table entry that put it there is the mistake */
+    gboolean consumer_edited = cpuhp_table_origin(t, s->name) && !cpuhp_table_origin(t, p->name);
+    const CpuhpRequirement *q = cpuhp_requirement(t, consumer_edited ? s : p);
+    table_violation(out, t, 2, consumer_edited ? s->name : p->name, q ? q->source : "the state table",
+                    "%s (step %u) needs %s, which %s sets up only at step %u", s->name, s->step, what, p->name,
+                    p->step);
+  }
+}
+
+GArray *cpuhp_table_check(const CpuhpTable *t) {
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(CpuhpTableViolation));
+  g_array_set_clear_func(out, clear_table_violation);
+  for (guint i = 0; i < t->n_steps; i++) { /* state_context */
+    const CpuhpStep *s = &t->steps[i];
+    const CpuhpRequirement *q = s->startup ? cpuhp_requirement(t, s) : NULL;
+    if (!q || q->context == CPUHP_NEEDS_ANY) continue;
+    guint lo, hi;
+    context_range(t, q->context, &lo, &hi);
+    if (s->step >= lo && s->step <= hi) continue;
+    static const char *const needs[] = {NULL, "on the control CPU before the AP is kicked",
+                                        "on the AP itself with IRQs off, in STARTING",
+                                        "on the AP's cpuhp/N thread, in ONLINE"};
+    table_violation(out, t, 0, s->name, q->source, "%s at step %u is in %s (%s); its callback %s must run %s (steps %u-%u)",
+                    s->name, s->step, cpuhp_section_name(s->section), section_where(s->section), s->startup,
+                    needs[q->context], lo, hi);
+  }
+  const CpuhpTable *base = cpuhp_table_base(t);
+  for (guint i = 0; base && i < t->n_steps; i++) { /* state_context: a callback moved across sections */
+    const CpuhpStep *s = &t->steps[i], *b = s->startup ? cpuhp_table_find(base, s->name) : NULL;
+    if (!b || !b->startup || b->section == s->section || b->cost != CPUHP_COST_PROFILE) continue;
+    const CpuhpRequirement *q = cpuhp_requirement(t, s);
+    table_violation(out, t, 0, s->name, q ? q->source : "include/linux/cpuhotplug.h, kernel/cpu.c cpuhp_hp_states[]",
+                    "%s at step %u is in %s (%s); %s/%s registers it at step %u in %s (%s), the context its "
+                    "callback %s is written for", s->name, s->step, cpuhp_section_name(s->section),
+                    section_where(s->section), base->arch, base->version, b->step, cpuhp_section_name(b->section),
+                    section_where(b->section), s->startup);
+  }
+  for (guint i = 0; i < t->n_steps; i++) { /* no_sleep_in_starting */
+    const CpuhpStep *s = &t->steps[i];
+    const CpuhpRequirement *q = s->startup ? cpuhp_requirement(t, s) : NULL;
+    if (q && q->sleeps && s->section == CPUHP_SECTION_STARTING)
+      table_violation(out, t, 1, s->name, q->source,
+                      "%s at step %u is in STARTING (on the AP with IRQs off, cannot sleep or fail); its callback %s "
+                      "may sleep", s->name, s->step, s->startup);
+  }
+  const CpuhpStep *first_user = NULL; /* provider_first: the cpuhp/N thread, then each state's needs */
+  guint users = 0;
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    if (s->startup && (s->step == t->bringup_cpu || s->runs_on == CPUHP_RUNS_AP_THREAD)) {
+      if (!first_user) first_user = s;
+      users++;
+    }
+  }
+  if (first_user) check_provider(out, t, first_user, CPUHP_RESOURCE_THREAD, users);
+  for (guint i = 0; i < t->n_steps; i++) {
+    const CpuhpStep *s = &t->steps[i];
+    const CpuhpRequirement *q = s->startup ? cpuhp_requirement(t, s) : NULL;
+    if (q && q->needs) check_provider(out, t, s, q->needs, 1);
+  }
+  for (guint i = 0; base && i < t->n_steps; i++) { /* teardown_kept */
+    const CpuhpStep *s = &t->steps[i], *b = s->startup ? cpuhp_table_find(base, s->name) : NULL;
+    if (b && b->teardown && !s->teardown && b->cost == CPUHP_COST_PROFILE)
+      table_violation(out, t, 3, s->name, "kernel/cpu.c cpuhp_up_callbacks(): cpuhp_reset_state() then the teardowns "
+                      "of the states reached, in reverse; _cpu_down() the same",
+                      "%s (step %u, %s) has no teardown; %s/%s undoes it with %s when a later state fails or the CPU "
+                      "goes down", s->name, s->step, s->startup, base->arch, base->version, b->teardown);
   }
   return out;
 }

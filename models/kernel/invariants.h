@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "models/profile/profile.h"
+#include "models/kernel/cpuhp.h"
 #include "models/kernel/result.h"
 
 typedef struct {
@@ -43,5 +44,34 @@ typedef struct {
   const CpuhpKnownProperty *known; /* NULL: not a known property of the kernel */
 } CpuhpViolation;
 
+/* Whether `v` fails a gate: it is not a known property of the kernel, or the gate is strict
+ * (`verify --strict`, `run --check --strict`). */
+gboolean cpuhp_violation_fails(const CpuhpViolation *v, gboolean strict);
+
 /* Checks all; returns the violations (element type CpuhpViolation, cleared by the array). */
 GArray *cpuhp_invariants_check(const CpuhpProfile *p, const CpuhpResult *r);
+
+/* ---- rules over the state table --------------------------------------------------------
+ * The table itself, before any run: each state where its callback needs to run, and after the
+ * states it depends on (cpuhp.h CpuhpRequirement, from the kernel's code). A patch that moves or
+ * removes a state breaks these whatever the timing, so they need no counterexample run. */
+typedef struct {
+  const char *name; /* e.g. "state_context" */
+  const char *rule;
+} CpuhpTableRule;
+
+/* The table rules, in a fixed order. */
+const CpuhpTableRule *cpuhp_table_rules(guint *n);
+
+typedef struct {
+  const CpuhpTableRule *rule;
+  const char *state;  /* the state the edit broke (for a missing provider: the provider) */
+  const char *origin; /* "FILE:LINE:COL" of the table entry that placed or removed it; NULL for a
+                         row of a shipped table */
+  char *detail;       /* one line: what is where, and what it needs */
+  const char *source; /* the kernel code the requirement comes from */
+} CpuhpTableViolation;
+
+/* Checks every table rule over `t`; returns the violations (CpuhpTableViolation, cleared by
+ * the array), one per rule and state, in the rules' order then the table's. */
+GArray *cpuhp_table_check(const CpuhpTable *t);

@@ -3,6 +3,8 @@
  * events, and interrupts that land on the sleeping BP. */
 #include "models/kernel/machine.h"
 
+#include <string.h>
+
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
                      uint32_t draw) {
   /* A fixed value needs no key: skip building one (passing the key struct by value stalls on
@@ -55,16 +57,23 @@ void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
                    guint step, const char *fn, int ret) {
   if (!m->tracing) return;
-  CpuhpTraceEvent r = {.ts = m->res->smp_init_at + sim_engine_now(m->e), .exec_cpu = exec_cpu,
-                    .type = type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret};
-  if (exec_cpu == 0) {
-    g_strlcpy(r.comm, "swapper/0", sizeof r.comm); /* kernel_init still has its boot name */
-    r.pid = 1;
-  } else {
-    g_snprintf(r.comm, sizeof r.comm, "cpuhp/%u", exec_cpu);
-    r.pid = m->cpus[exec_cpu].pid;
+  g_assert(exec_cpu <= UINT16_MAX && step <= INT32_MAX);
+  CpuhpTraceEvent r = {.ts = m->res->smp_init_at + sim_engine_now(m->e), .exec_cpu = (uint16_t)exec_cpu,
+                       .type = (uint8_t)type, .cpu = cpu, .target = target, .step = (int32_t)step, .ret = ret,
+                       .fn = ""};
+  const char **comm = &m->trace_comm[exec_cpu];
+  if (!*comm) {
+    char name[CPUHP_TRACE_COMM_LEN];
+    if (exec_cpu == 0) g_strlcpy(name, "swapper/0", sizeof name); /* kernel_init still has its boot name */
+    else g_snprintf(name, sizeof name, "cpuhp/%u", exec_cpu);
+    *comm = cpuhp_result_intern(m->res, name);
   }
-  if (type != CPUHP_TRACE_EXIT) g_strlcpy(r.fn, fn, sizeof r.fn);
+  r.comm = *comm;
+  r.pid = exec_cpu == 0 ? 1 : m->cpus[exec_cpu].pid;
+  if (type != CPUHP_TRACE_EXIT) {
+    char name[CPUHP_TRACE_FN_LEN]; /* the bound a parsed trace has */
+    r.fn = cpuhp_result_intern(m->res, strlen(fn) < sizeof name ? fn : (g_strlcpy(name, fn, sizeof name), name));
+  }
   g_array_append_val(m->res->trace, r);
 }
 

@@ -71,6 +71,8 @@ typedef struct {
   int64_t cpu_running_timeout; /* a kernel without split startup: how long __cpu_up() waits
                                   for the AP to say it runs (arm64: 5 s) */
   int64_t ipi_send_ns;     /* the guest's cost of sending one IPI (x86: an ICR write) */
+  gboolean caps_before_alive;  /* arm64: check_local_cpu_capabilities() runs before
+                                  cpuhp_ap_sync_alive() (the split-startup series) */
 } ArchRun;
 
 /* Per-core state the SMT rules care about. */
@@ -146,6 +148,7 @@ struct _CpuhpMachine {
   const CpuhpTopology *topo; /* the profile's */
   uint64_t seed;
   gboolean tracing;
+  const char **trace_comm; /* tracing: each exec CPU's task name, interned in res (NULL: not yet) */
   CpuhpMutation mutation;
   CpuhpResult *res;
 
@@ -156,6 +159,7 @@ struct _CpuhpMachine {
   guint n_online;         /* weight of cpu_online_mask: the BP, and each AP from set_cpu_online() */
   SimLock *tr_lock;       /* x86 trampoline lock */
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
+  SimLock *fw_lock;       /* arm64 TF-A: the root power-domain node's lock (warm boot) */
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */

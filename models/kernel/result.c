@@ -38,6 +38,7 @@ void cpuhp_result_free(CpuhpResult *r) {
   for (guint c = 0; c < r->n_cpus; c++) g_free(r->cpus[c].failure);
   g_free(r->cpus);
   if (r->trace) g_array_unref(r->trace);
+  if (r->trace_names) g_string_chunk_free(r->trace_names);
   for (guint i = 0; i < r->log->len; i++) g_free(g_array_index(r->log, CpuhpLogLine, i).text);
   g_array_unref(r->log);
   if (r->boot_spans) {
@@ -45,6 +46,17 @@ void cpuhp_result_free(CpuhpResult *r) {
     g_array_unref(r->boot_spans);
   }
   g_free(r);
+}
+
+void cpuhp_result_trace_new(CpuhpResult *r, guint reserve) {
+  g_assert(!r->trace);
+  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpTraceEvent), reserve);
+  r->trace_names = g_string_chunk_new(4096);
+}
+
+const char *cpuhp_result_intern(CpuhpResult *r, const char *s) {
+  g_assert(r->trace_names);
+  return g_string_chunk_insert_const(r->trace_names, s);
 }
 
 void cpuhp_result_log(CpuhpResult *r, int64_t ts, const char *fmt, ...) {

@@ -103,12 +103,17 @@ typedef struct {
   GArray *boot_spans;      /* CpuhpBootSpan in time order; NULL when not modelled */
   CpuhpCpuResult *cpus;    /* n_cpus entries, index = cpu */
   GArray *trace;           /* CpuhpTraceEvent, when tracing was asked for; else NULL */
+  GStringChunk *trace_names; /* the comm and fn strings the trace records point to */
   GArray *log;             /* CpuhpLogLine: the console lines of the window */
 } CpuhpResult;
 
 CpuhpResult *cpuhp_result_new(guint n_cpus);
 void cpuhp_result_free(CpuhpResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CpuhpResult, cpuhp_result_free)
+/* Starts the trace (room for `reserve` records): r->trace and the names it points to. */
+void cpuhp_result_trace_new(CpuhpResult *r, guint reserve);
+/* `s` as a string that lives as long as r's trace records (one copy per distinct name). */
+const char *cpuhp_result_intern(CpuhpResult *r, const char *s);
 void cpuhp_result_log(CpuhpResult *r, int64_t ts, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* The same for a line that needs no formatting (printf per line is measurable in a run: docs/performance.md). */
 void cpuhp_result_log_text(CpuhpResult *r, int64_t ts, const char *text);

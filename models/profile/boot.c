@@ -57,11 +57,12 @@ static gboolean bind_term(CpuhpBootTerm *t, const YtNode *v, GError **error) {
     else if (strcmp(key, "per_online_pair") == 0) ok = prof_parse_duration(x, PER_PAIR_MAX, &t->per_online_pair, error);
     else if (strcmp(key, "broadcasts") == 0) ok = parse_count(x, "broadcasts", &t->broadcasts, error);
     else if (strcmp(key, "grace_periods") == 0) ok = parse_count(x, "grace_periods", &t->grace_periods, error);
+    else if (strcmp(key, "round_trips") == 0) ok = parse_count(x, "round_trips", &t->round_trips, error);
     else {
       g_autofree char *q = yt_quote(key);
       return FAIL(k, SCHEMA, "unknown key %s in boot term '%s' (expected phase, cost, "
                   "per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair, "
-                  "broadcasts, grace_periods or "
+                  "broadcasts, round_trips, grace_periods or "
                   "source)", q, name);
     }
     if (!ok) return FALSE;
@@ -83,9 +84,35 @@ static gboolean bind_term(CpuhpBootTerm *t, const YtNode *v, GError **error) {
   if (!src) return FALSE;
   if (!*src) return FAIL(source, VALUE, "boot term '%s': 'source' is empty", name);
   t->source = g_strdup(src);
-  if (t->phase != CPUHP_BOOT_AFTER_SMP && (t->broadcasts || t->grace_periods || t->per_online_cpu || t->per_online_pair))
+  if (t->phase != CPUHP_BOOT_AFTER_SMP && (t->broadcasts || t->round_trips || t->grace_periods || t->per_online_cpu || t->per_online_pair))
     return FAIL(v, VALUE, "boot term '%s': only after_smp terms have online CPUs to pay for "
-                "(per_online_cpu, per_online_pair, broadcasts, grace_periods)", name);
+                "(per_online_cpu, per_online_pair, broadcasts, round_trips, grace_periods)", name);
+  return TRUE;
+}
+
+/* The longest whole boot a profile may describe: its terms at the topology's CPU count, every
+ * IPI and grace period at the profile's costs, slowed by the worst host sharing, must stay far
+ * inside int64 ns (1e17 ns: three years). Checked in double, term by term, so the message can
+ * name the term that goes over. */
+#define BOOT_MAX_NS 1e17
+
+static gboolean bound_terms(const CpuhpProfile *prof, const YtNode *terms, GError **error) {
+  double n = cpuhp_profile_n_cpus(prof), pairs = n * (n - 1) / 2, triples = pairs * (n - 2) / 3;
+  double ipi = sim_dist_mean(&prof->x86.icr_write) + sim_dist_mean(&prof->host.exit_cost[CPUHP_EXIT_SYS64]) +
+               sim_dist_mean(&prof->platform.wakeup) + sim_dist_mean(&prof->host.vcpu_wakeup);
+  double gp = (3 + n / 256) * 1e9 / (prof->kernel.hz ? prof->kernel.hz : 100);
+  double share = 1 + (n - 1) * MAX(prof->boot.idle_load_pct, prof->host.idle_load_pct) / 100;
+  double total = (double)prof->boot.vmm + (double)prof->boot.before_smp + (double)prof->boot.after_smp * share;
+  for (guint i = 0; i < prof->boot.n_terms; i++) {
+    const CpuhpBootTerm *t = &prof->boot.terms[i];
+    double work = (double)t->cost + (double)t->per_possible_cpu * n + (double)t->per_possible_pair * pairs +
+                  (double)t->per_possible_triple * triples + (double)t->per_online_cpu * n + (double)t->per_online_pair * pairs;
+    total += work * (t->phase == CPUHP_BOOT_AFTER_SMP ? share : 1) +
+             ((double)t->broadcasts + (double)t->round_trips * n) * n * ipi + (double)t->grace_periods * gp;
+    if (total > BOOT_MAX_NS)
+      return FAIL(g_ptr_array_index(terms->keys, i), VALUE, "boot term '%s': the whole boot would take over %.0e ns "
+                  "at %.0f CPUs (the terms, their IPIs and grace periods added up)", t->name, BOOT_MAX_NS, n);
+  }
   return TRUE;
 }
 
@@ -108,7 +135,7 @@ gboolean prof_bind_boot(CpuhpProfile *prof, const YtNode *root, GError **error) 
     prof_loc_set(&t->at, k);
     if (!bind_term(t, v, error)) return FALSE;
   }
-  return TRUE;
+  return bound_terms(prof, terms, error);
 }
 
 void prof_free_boot(CpuhpProfile *prof) {

@@ -98,7 +98,12 @@ static gboolean t_trace_buf_size(const CpuhpCmdlineParam *p, GPtrArray *ov, GErr
   case 'm': case 'M': mul = 1ull << 20; end++; break;
   case 'g': case 'G': mul = 1ull << 30; end++; break;
   }
-  if (*end || v == 0 || v > G_MAXUINT / mul) return bad(error, p, "expected a size such as 1M, 256k or 4096");
+  if (*end || v == 0) return bad(error, p, "expected a size such as 1M, 256k or 4096");
+  if (v == G_MAXUINT64 || v > G_MAXUINT / mul) /* strtoull saturates: a larger number reads as the max */
+  {
+    g_autofree char *why = g_strdup_printf("over the limit of %u bytes (kernel.trace_buf_size)", G_MAXUINT);
+    return bad(error, p, why);
+  }
   add(ov, "kernel.trace_buf_size=%" G_GUINT64_FORMAT, v * mul);
   return TRUE;
 }
@@ -156,7 +161,18 @@ static void param_free(gpointer p) {
   g_free(x);
 }
 
+/* COMMAND_LINE_SIZE of arch/x86/include/asm/setup.h and arch/arm64/include/uapi/asm/setup.h:
+ * the kernel keeps no more (NUL included), so no boot has a longer one. Refusing more also
+ * bounds the overrides a command line stands for. */
+#define COMMAND_LINE_SIZE 2048u
+
 GPtrArray *cpuhp_cmdline_parse(const char *cmdline, GError **error) {
+  gsize len = strlen(cmdline);
+  if (len >= COMMAND_LINE_SIZE) {
+    g_set_error(error, CPUHP_PROFILE_ERROR, CPUHP_PROFILE_ERROR_VALUE,
+                "%" G_GSIZE_FORMAT " bytes: over the kernel's COMMAND_LINE_SIZE (%u, NUL included)", len, COMMAND_LINE_SIZE);
+    return NULL;
+  }
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(param_free);
   const char *s = cmdline;
   for (;;) {

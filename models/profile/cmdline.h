@@ -3,7 +3,8 @@
  *
  * Contract: parameters are separated by blanks, double quotes group ("a=b c" is one), "--" ends
  * the kernel's part, '-' and '_' are the same in names (parameq). A modelled parameter with a
- * malformed value is an error naming it; an unknown one is kept and reported as ignored. */
+ * malformed value is an error naming it; an unknown one is kept and reported as ignored. A line
+ * of COMMAND_LINE_SIZE (2048) bytes or more, which no kernel would keep, is an error. */
 #pragma once
 
 #include <glib.h>

@@ -109,12 +109,14 @@ const char *cpuhp_boot_phase_name(CpuhpBootPhase ph);
  * per_possible_cpu x N + per_possible_pair x N(N-1)/2 + per_possible_triple x N(N-1)(N-2)/6
  * for N possible CPUs (loops over CPUs nested in loops over CPUs), plus per_online_cpu and
  * per_online_pair for the CPUs online then, of work; then sends `broadcasts` IPIs to every
- * other online CPU, each waited for, then waits `grace_periods` RCU grace periods. */
+ * other online CPU and waits for them all, makes `round_trips` sweeps of one IPI at a time to every
+ * other online CPU (smp_call_function_single(..., wait=1)), then waits `grace_periods` RCU grace
+ * periods. */
 typedef struct {
   char *name;
   CpuhpBootPhase phase;
   int64_t cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair;
-  guint broadcasts, grace_periods;
+  guint broadcasts, round_trips, grace_periods;
   char *source;      /* where its numbers come from: required */
   CpuhpLoc at;
 } CpuhpBootTerm;
@@ -171,6 +173,10 @@ typedef struct _CpuhpProfile {
     SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */
     SimDist exit_cost[CPUHP_EXIT_N]; /* host time of one exit (HVC64: arm64.psci_cpu_on) */
     guint ap_exits[CPUHP_EXIT_N];    /* exits on each AP's own boot path, by type */
+    /* KVM arm64 (docs/hypervisor.md): a GICv3 active-state MMIO access (each AP's ICACTIVER0
+     * write in gic_cpu_config()) runs kvm_arm_halt_guest()/kvm_arm_resume_guest(): host time
+     * per vCPU then in guest mode (kick, wait for its exit, wake it). 0: not modelled. */
+    int64_t halt_guest_per_vcpu;
   } host;
 
   struct {
@@ -225,6 +231,15 @@ typedef struct _CpuhpProfile {
     SimDist online_tail;       /* ipi_setup, numa, "Booted secondary processor", set_cpu_online */
     int64_t siblings_per_cpu;  /* store_cpu_topology(): update_siblings_masks() per online CPU */
     int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
+    /* Bare metal (TF-A) and the split-startup kernels (docs/arm64-baremetal.md). */
+    char *alive_sync;          /* where the AP calls cpuhp_ap_sync_alive(): "start" of
+                                  secondary_start_kernel (the RFC) or "after_caps" */
+    SimDist cpu_caps;          /* check_local_cpu_capabilities() + cpu_postboot */
+    SimDist warm_boot;         /* TF-A psci_warmboot_entrypoint, under the root power-domain lock */
+    SimDist cluster_power_on;  /* extra power-up latency of the first CPU woken in a cluster */
+    guint cores_per_cluster;   /* cores a cluster power domain holds; 0: no cluster level */
+    guint console_baud;        /* serial console printing the APs' pr_info lines; 0: none/quiet */
+    gboolean gic_its;          /* an ITS: each AP prints its LPI pending table line */
   } arm64;
 
   /* The whole boot around the bringup window (`boot:`); modelled only when the section is given. */

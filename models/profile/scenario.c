@@ -10,6 +10,7 @@ static void axis_clear(gpointer p) {
   CpuhpAxis *a = p;
   g_free(a->name);
   g_ptr_array_unref(a->values);
+  g_array_unref(a->at);
 }
 
 static gboolean scalar(const YtNode *n, GError **error, const char *what) {
@@ -23,7 +24,7 @@ static gboolean add_axis(CpuhpScenario *s, const char *name, const YtNode *list,
     ERR(list, "axis '%s': expected a non-empty list of values", name);
     return FALSE;
   }
-  CpuhpAxis a = {g_strdup(name), g_ptr_array_new_with_free_func(g_free)};
+  CpuhpAxis a = {g_strdup(name), g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(CpuhpAxisPlace))};
   for (guint i = 0; i < list->items->len; i++) {
     const YtNode *v = list->items->pdata[i];
     if (!scalar(v, error, name)) {
@@ -31,6 +32,7 @@ static gboolean add_axis(CpuhpScenario *s, const char *name, const YtNode *list,
       return FALSE;
     }
     g_ptr_array_add(a.values, g_strdup(v->text));
+    g_array_append_val(a.at, ((CpuhpAxisPlace){v->line, v->col}));
   }
   if (s->points > G_MAXUINT32 / a.values->len) {
     ERR(list, "the grid has more than %u points", G_MAXUINT32);
@@ -92,6 +94,7 @@ static gboolean parse(CpuhpScenario *s, const YtNode *root, GError **error) {
         return FALSE;
       }
       g_ptr_array_add(s->faults, g_strdup(f->text));
+      g_array_append_val(s->fault_at, ((CpuhpAxisPlace){f->line, f->col}));
     }
   }
   const YtNode *axes = yt_mapping_get(root, "axes");
@@ -140,6 +143,7 @@ CpuhpScenario *cpuhp_scenario_load(const char *path, GError **error) {
   s->points = 1;
   s->axes = g_array_new(FALSE, FALSE, sizeof(CpuhpAxis));
   s->faults = g_ptr_array_new_with_free_func(g_free);
+  s->fault_at = g_array_new(FALSE, FALSE, sizeof(CpuhpAxisPlace));
   g_array_set_clear_func(s->axes, axis_clear);
   if (!parse(s, root, error)) return NULL;
   return g_steal_pointer(&s);
@@ -151,6 +155,7 @@ void cpuhp_scenario_free(CpuhpScenario *s) {
   g_free(s->profile_path);
   if (s->axes) g_array_unref(s->axes);
   if (s->faults) g_ptr_array_unref(s->faults);
+  if (s->fault_at) g_array_unref(s->fault_at);
   g_free(s);
 }
 

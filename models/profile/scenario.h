@@ -18,8 +18,13 @@
 #include <stdint.h>
 
 typedef struct {
+  guint line, col; /* 1-based, in the scenario file */
+} CpuhpAxisPlace;
+
+typedef struct {
   char *name;      /* "topology", "cpus", "policy", or a dotted profile key */
   GPtrArray *values; /* char*: the values as written */
+  GArray *at;        /* CpuhpAxisPlace per value: where it is written, for messages */
 } CpuhpAxis;
 
 typedef struct {
@@ -29,6 +34,7 @@ typedef struct {
   guint runs;
   GArray *axes;       /* CpuhpAxis, in grid order */
   GPtrArray *faults;  /* char*: "fail=CPU:STATE" or "no-alive=CPU", as the run flags take them */
+  GArray *fault_at;   /* CpuhpAxisPlace per fault */
   guint64 points;     /* product of the axis lengths */
 } CpuhpScenario;
 

@@ -26,6 +26,7 @@ typedef struct {
 
 static const char *const vendors[] = {"intel", "amd", "hygon", "other", NULL};
 static const char *const conduits[] = {"hvc", "smc", NULL};
+static const char *const alive_syncs[] = {"start", "after_caps", NULL};
 static const char *const enumerations[] = {"primaries_first", "interleaved", NULL};
 static const char *const hz_values[] = {"100", "250", "300", "1000", NULL};
 static const char *const hypervisors[] = {"none", "kvm", "hyperv", NULL};
@@ -141,6 +142,9 @@ static const Field fields[] = {
        "SYS64 exits on each AP's way after release (arm64 ID registers; x86 CPUID/MSR in identify)"),
   UINT("host.ap_exits.iabt_low", host.ap_exits[CPUHP_EXIT_IABT_LOW], 0, 1000000, "0",
        "IABT_LOW exits on each AP's way to ALIVE"),
+  /* KVM arm64: the vgic halting the guest (docs/hypervisor.md) */
+  DUR("host.halt_guest_per_vcpu", host.halt_guest_per_vcpu, 0, PER_ITEM, "0",
+      "KVM GICv3: each AP's ICACTIVER0 write halts and resumes the guest, per vCPU in guest mode"),
 
   DIST("platform.wakeup", platform.wakeup, "5us",
        "a sleeping task woken from another CPU until it runs"),
@@ -204,7 +208,7 @@ static const Field fields[] = {
 
   STR("arm64.conduit", arm64.conduit, 1, conduits, "hvc", "PSCI conduit: hvc (hypervisor) or smc (firmware)"),
   DIST("arm64.psci_cpu_on", arm64.psci_cpu_on, "20us", "the BP's PSCI CPU_ON call until it returns"),
-  DIST("arm64.power_on", arm64.power_on, "100us", "CPU_ON accepted until the AP runs secondary_entry"),
+  DIST("arm64.power_on", arm64.power_on, "100us", "CPU_ON accepted until the AP runs (VM: secondary_entry; TF-A: warm entry)"),
   DIST("arm64.secondary_startup", arm64.secondary_startup, "50us", "head.S: EL setup, MMU on, __secondary_switched"),
   DIST("arm64.start_kernel", arm64.start_kernel, "100us", "secondary_start_kernel up to notify_cpu_starting"),
   DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
@@ -218,6 +222,16 @@ static const Field fields[] = {
   PCT("boot.idle_load_pct", boot.idle_load_pct, 100, "host.idle_load_pct",
       "host share an idle online vCPU takes after the window, %"),
   DUR("arm64.cpu_running_timeout", arm64.cpu_running_timeout, 1, COST, "5s", "__cpu_up waits this long for cpu_running"),
+  /* bare metal (TF-A) and the split-startup kernels: docs/arm64-baremetal.md */
+  STR("arm64.alive_sync", arm64.alive_sync, 1, alive_syncs, "start",
+      "where the AP reports alive: start of secondary_start_kernel (RFC) or after_caps"),
+  DIST("arm64.cpu_caps", arm64.cpu_caps, "0", "check_local_cpu_capabilities() and cpu_postboot"),
+  DIST("arm64.warm_boot", arm64.warm_boot, "0", "TF-A warm boot to the kernel, under the root power-domain lock"),
+  DIST("arm64.cluster_power_on", arm64.cluster_power_on, "0", "extra power-up latency of a cluster's first CPU"),
+  UINT("arm64.cores_per_cluster", arm64.cores_per_cluster, 0, 1024, "0", "cores per cluster power domain; 0: none"),
+  UINT("arm64.console_baud", arm64.console_baud, 0, 4000000, "0",
+       "serial console baud rate for the APs' pr_info lines; 0: no console (or quiet)"),
+  BOOL("arm64.gic_its", arm64.gic_its, "false", "GICv3 ITS: each AP prints its LPI pending table"),
 };
 
 static const Field *field_by_key(const char *key) {
@@ -328,9 +342,12 @@ static gboolean check_bounds(const Field *f, const YtNode *n, int64_t v, gboolea
     g_snprintf(lo, sizeof lo, "%" G_GINT64_FORMAT, f->lo);
     g_snprintf(hi, sizeof hi, "%" G_GINT64_FORMAT, f->hi);
   }
-  if (f->lo <= type_lo) return FAIL(n, VALUE, "%s must be at most %s, got %s", f->key, hi, q);
-  if (f->hi >= type_hi) return FAIL(n, VALUE, "%s must be at least %s, got %s", f->key, lo, q);
-  return FAIL(n, VALUE, "%s must be between %s and %s, got %s", f->key, lo, hi, q);
+  if (f->lo > type_lo && f->hi < type_hi)
+    return FAIL(n, VALUE, "%s must be between %s and %s, got %s", f->key, lo, hi, q);
+  /* one bound is the type's: name the one crossed (an overflow is past it, on the sign's side) */
+  gboolean below = overflow ? n->text[strspn(n->text, " \t")] == '-' : v < f->lo;
+  if (below) return FAIL(n, VALUE, "%s must be at least %s, got %s", f->key, lo, q);
+  return FAIL(n, VALUE, "%s must be at most %s, got %s", f->key, hi, q);
 }
 
 static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, GError **error) {
@@ -471,7 +488,7 @@ GPtrArray *cpuhp_profile_schema_rows(void) {
   bt[0] = g_strdup("boot.terms");
   bt[1] = g_strdup("mapping");
   bt[2] = g_strdup("{}");
-  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, grace_periods: count, source: text (required)}");
+  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, round_trips, grace_periods: count, source: text (required)}");
   g_ptr_array_add(rows, bt);
   return rows;
 }

@@ -1,7 +1,9 @@
 /* yamltree.c — libyaml events to a located node tree. */
 #include "models/profile/yamltree.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -341,14 +343,38 @@ YtNode *yt_parse(const char *source, gboolean from_override, const char *data, g
   return b.root;
 }
 
-YtNode *yt_parse_file(const char *path, const char *what, GQuark domain, gint io_code, gint code, GError **error) {
-  g_autofree char *data = NULL;
-  gsize len;
-  g_autoptr(GError) io = NULL;
-  if (!g_file_get_contents(path, &data, &len, &io)) {
-    g_set_error(error, domain, io_code, "%s: %s", path, io->message);
+char *yt_read_file(const char *path, gsize cap, const char *what, gsize *len, GQuark domain, gint code,
+                   GError **error) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    int e = errno;
+    g_set_error(error, domain, code, "%s: %s", path, g_strerror(e));
     return NULL;
   }
+  g_autoptr(GByteArray) buf = g_byte_array_new();
+  guint8 chunk[65536];
+  size_t got;
+  /* stop one chunk past the cap at most: enough to know the file is over it */
+  while (buf->len <= cap && (got = fread(chunk, 1, sizeof chunk, f)) > 0) g_byte_array_append(buf, chunk, (guint)got);
+  int e = ferror(f) ? errno : 0;
+  fclose(f);
+  if (e) {
+    g_set_error(error, domain, code, "%s: %s", path, g_strerror(e));
+    return NULL;
+  }
+  if (buf->len > cap) {
+    g_set_error(error, domain, code, "%s: over the %" G_GSIZE_FORMAT " MiB limit for a %s", path, cap >> 20, what);
+    return NULL;
+  }
+  *len = buf->len;
+  g_byte_array_append(buf, (const guint8 *)"", 1);
+  return (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
+}
+
+YtNode *yt_parse_file(const char *path, const char *what, GQuark domain, gint io_code, gint code, GError **error) {
+  gsize len;
+  g_autofree char *data = yt_read_file(path, YT_MAX_FILE_BYTES, what, &len, domain, io_code, error);
+  if (!data) return NULL;
   g_autoptr(GError) err = NULL;
   YtNode *root = yt_parse(path, FALSE, data, len, domain, code, &err);
   if (!root && !err) g_set_error(&err, domain, code, "%s: empty %s", path, what);

@@ -28,12 +28,23 @@ struct YtNode {
 #define YT_MAX_DEPTH 64u
 #define YT_MAX_NODES 2000000u
 
+/* Inputs read whole are read at most this far (state tables, scenarios, sweeps, kernel
+ * sources): /dev/zero, a FIFO fed forever or a huge file stops here, not in the OOM killer. */
+#define YT_MAX_FILE_BYTES ((gsize)16 << 20)
+
+/* The bytes of `path`, NUL-terminated, read in chunks and never past `cap` bytes: a file over
+ * it is "PATH: over the N MiB limit for a WHAT" (`domain`/`code`, as any unreadable file is).
+ * Works for pipes and devices, which have no size to ask for first. */
+char *yt_read_file(const char *path, gsize cap, const char *what, gsize *len, GQuark domain, gint code,
+                   GError **error);
+
 /* Parses exactly one document. Returns NULL without setting `error` when the stream holds no
  * document at all (empty input, comments only). Errors use `domain`/`code` and read
  * "SOURCE:LINE:COL: problem", or "--set SOURCE: problem" when from_override. */
 YtNode *yt_parse(const char *source, gboolean from_override, const char *data, gsize len,
                  GQuark domain, gint code, GError **error);
-/* The one document in file `path` (a WHAT: "state table", "scenario"); an unreadable file is
+/* The one document in file `path` (a WHAT: "state table", "scenario"), read through
+ * yt_read_file() with YT_MAX_FILE_BYTES; an unreadable or oversized file is
  * `io_code`, a bad or empty document `code`, so no caller gets NULL without an error. */
 YtNode *yt_parse_file(const char *path, const char *what, GQuark domain, gint io_code, gint code, GError **error);
 

@@ -594,12 +594,14 @@ void replay_input_init(ReplayInput *in, const char *name) {
   memset(in, 0, sizeof *in);
   in->name = g_strdup(name);
   in->recs = g_array_new(FALSE, FALSE, sizeof(ReplayRec));
+  in->names = g_string_chunk_new(1024);
   in->log = g_array_new(FALSE, FALSE, sizeof(ReplayLogLine));
 }
 
 void replay_input_clear(ReplayInput *in) {
   g_free(in->name);
   g_array_unref(in->recs);
+  g_string_chunk_free(in->names);
   for (guint i = 0; i < in->log->len; i++) g_free(g_array_index(in->log, ReplayLogLine, i).text);
   g_array_unref(in->log);
   g_free(in->cmdline);

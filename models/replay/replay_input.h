@@ -26,6 +26,7 @@ typedef struct {
 typedef struct _ReplayInput {
   char *name;         /* for messages */
   GArray *recs;       /* ReplayRec, file order */
+  GStringChunk *names; /* the comm and fn strings of recs parsed from the input */
   GArray *log;        /* ReplayLogLine, file order */
   char *cmdline;      /* the kernel command line, when the input shows it */
   char *cmdline_from;

@@ -109,6 +109,23 @@ int cli_check_cmdline(const char *cmd, const char *cmdline) {
 
 /* Turns the shorthand flags into profile overrides, after the user's --set ones so that the
  * explicit flags win. Returns 0 or an exit status. */
+char *cli_topology_problem(const char *text, guint64 v[3]) {
+  g_auto(GStrv) parts = g_strsplit(text, "x", -1);
+  if (g_strv_length(parts) != 3 || !cli_parse_u64(parts[0], 65536, &v[0]) || !cli_parse_u64(parts[1], 65536, &v[1]) ||
+      !cli_parse_u64(parts[2], 8, &v[2]) || !v[0] || !v[1] || !v[2])
+    return g_strdup_printf("expected SOCKETSxCORESxTHREADS such as 2x28x2, got '%s'", text);
+  if (v[0] * v[1] * v[2] > CPUHP_PROFILE_MAX_CPUS)
+    return g_strdup_printf("%s is %" G_GUINT64_FORMAT " CPUs, more than the limit of %u", text, v[0] * v[1] * v[2],
+                           CPUHP_PROFILE_MAX_CPUS);
+  return NULL;
+}
+
+char *cli_cpus_problem(const char *text, guint64 *n) {
+  if (!cli_parse_u64(text, CPUHP_PROFILE_MAX_CPUS, n) || *n == 0)
+    return g_strdup_printf("expected a number of CPUs from 1 to %u, got '%s'", CPUHP_PROFILE_MAX_CPUS, text);
+  return NULL;
+}
+
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
   for (char **s = f->set; s && *s; s++) g_ptr_array_add(ov, g_strdup(*s));
   if (f->cmdline) { /* checked here so the error names the flag */
@@ -121,14 +138,9 @@ int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
     g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", *f->parallel == '1' ? "true" : "false"));
   }
   if (f->topology) {
-    g_auto(GStrv) parts = g_strsplit(f->topology, "x", -1);
     guint64 v[3];
-    if (g_strv_length(parts) != 3 || !cli_parse_u64(parts[0], 65536, &v[0]) || !cli_parse_u64(parts[1], 65536, &v[1]) ||
-        !cli_parse_u64(parts[2], 8, &v[2]) || !v[0] || !v[1] || !v[2])
-      return cli_fail(cmd, "--topology: expected SOCKETSxCORESxTHREADS such as 2x28x2, got '%s'", f->topology);
-    if (v[0] * v[1] * v[2] > CPUHP_PROFILE_MAX_CPUS)
-      return cli_fail(cmd, "--topology: %s is %" G_GUINT64_FORMAT " CPUs, more than the limit of %u", f->topology,
-                  v[0] * v[1] * v[2], CPUHP_PROFILE_MAX_CPUS);
+    g_autofree char *why = cli_topology_problem(f->topology, v);
+    if (why) return cli_fail(cmd, "--topology: %s", why);
     g_ptr_array_add(ov, g_strdup_printf("topology.sockets=%" G_GUINT64_FORMAT, v[0]));
     g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%" G_GUINT64_FORMAT, v[1]));
     g_ptr_array_add(ov, g_strdup_printf("topology.threads_per_core=%" G_GUINT64_FORMAT, v[2]));
@@ -136,8 +148,8 @@ int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov) {
   }
   if (f->cpus) {
     guint64 n;
-    if (!cli_parse_u64(f->cpus, CPUHP_PROFILE_MAX_CPUS, &n) || n == 0)
-      return cli_fail(cmd, "--cpus: expected a number of CPUs from 1 to %u, got '%s'", CPUHP_PROFILE_MAX_CPUS, f->cpus);
+    g_autofree char *why = cli_cpus_problem(f->cpus, &n);
+    if (why) return cli_fail(cmd, "--cpus: %s", why);
     g_ptr_array_add(ov, g_strdup_printf("topology.nr_cpus=%" G_GUINT64_FORMAT, n));
   }
   return 0;

@@ -66,6 +66,10 @@ gboolean cli_parse(const char *cmd, int *argc, char ***argv, GOptionEntry *entri
                    const char *summary, int *status);
 /* A --cmdline value: 0, or 2 after naming the flag and the parameter that is malformed. */
 int cli_check_cmdline(const char *cmd, const char *cmdline);
+/* NULL when `text` is a good --topology (SOCKETSxCORESxTHREADS, into v) or --cpus value (into
+ * *n), else why not, without the flag's name (a sweep axis blames its own line). */
+char *cli_topology_problem(const char *text, guint64 v[3]);
+char *cli_cpus_problem(const char *text, guint64 *n);
 /* --set, then --parallel/--topology/--cpus as overrides; 0 or an exit status. */
 int cli_overrides(const char *cmd, const CliFlags *f, GPtrArray *ov);
 /* The profile at `path` (NULL: embedded default) with overrides; prints the error. */

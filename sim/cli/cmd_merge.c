@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/profile/yamltree.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/outfile.h"
+#include "sim/output/rows_read.h"
 #include "sim/output/sweep_rows.h"
 
 typedef struct {
@@ -64,9 +66,10 @@ int cmd_merge(int argc, char **argv) {
   g_autoptr(GArray) rows = g_array_new(FALSE, FALSE, sizeof(Row));
   int rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
-    g_autofree char *text = NULL;
+    gsize len;
+    g_autofree char *text = yt_read_file(argv[i], SIM_ROWS_MAX_BYTES, "shard", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, &err);
     g_autoptr(SimSweepFile) sf = NULL;
-    if (!g_file_get_contents(argv[i], &text, NULL, &err) || !(sf = sim_sweep_file_parse(argv[i], text, &err))) {
+    if (!text || !(sf = sim_sweep_file_parse(argv[i], text, &err))) {
       rc = cli_fail("merge", "%s", err->message);
       break;
     }

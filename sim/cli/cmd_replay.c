@@ -8,6 +8,7 @@
 #include "models/kernel/prepare.h"
 #include "models/replay/calibrate.h"
 #include "models/profile/cmdline.h"
+#include "models/profile/yamltree.h"
 #include "models/replay/replay.h"
 #include "sim/output/outfile.h"
 #include "sim/output/bootlog.h"
@@ -83,10 +84,11 @@ int cmd_import(int argc, char **argv) {
   if (!m) return 2;
   if (perfetto) { /* sim/output/perfetto.c: the writer of `run --perfetto`, whole file or nothing */
     g_autoptr(CpuhpResult) r = cpuhp_perfetto_result_from_measured(m);
-    g_autoptr(GString) t = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
-    cpuhp_perfetto_write(t, r);
-    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
+    SimOutfile *of = sim_outfile_open(perfetto, &err);
+    gboolean ok = of && cpuhp_perfetto_stream(of, r, &err);
+    if (of && !ok) sim_outfile_abort(of);
+    if (!ok || !sim_outfile_commit(of, &err)) {
       fprintf(stderr, "cpuhpsim import: --perfetto: %s\n", err->message);
       return 1;
     }
@@ -244,9 +246,10 @@ int cmd_calibrate(int argc, char **argv) {
   if (output && !*output) return cli_fail("calibrate", "--output: empty file name");
   g_autoptr(CpuhpProfile) p = cli_load(base, NULL);
   if (!p) return 2;
-  g_autofree char *text = NULL;
   g_autoptr(GError) err = NULL;
-  if (!g_file_get_contents(base, &text, NULL, &err)) return cli_fail("calibrate", "--base: %s", err->message);
+  gsize len;
+  g_autofree char *text = yt_read_file(base, YT_MAX_FILE_BYTES, "profile", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, &err);
+  if (!text) return cli_fail("calibrate", "--base: %s", err->message);
   g_autoptr(GPtrArray) boots = g_ptr_array_new_with_free_func((GDestroyNotify)cpuhp_measured_free);
   g_autoptr(GPtrArray) cmdlines = g_ptr_array_new_with_free_func(g_free); /* each boot's, for the check */
   for (int i = 1; i < argc; i++) {

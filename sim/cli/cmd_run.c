@@ -7,11 +7,13 @@
 
 #include "models/kernel/bringup.h"
 #include "models/profile/cmdline.h"
+#include "models/profile/yamltree.h"
 #include "models/replay/replay.h"
 #include "models/replay/table_edit.h"
 #include "sim/output/outfile.h"
 #include "sim/output/bootlog.h"
 #include "models/kernel/invariants.h"
+#include "models/kernel/prepare.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
 #include "sim/output/fingerprint.h"
@@ -26,6 +28,7 @@ int cmd_run(int argc, char **argv) {
   g_auto(CliFlags) f = {0};
   g_autofree char *perfetto = NULL;
   gint64 max_events = (gint64)CPUHP_MAX_EVENTS_DEFAULT;
+  gboolean strict = FALSE;
   GOptionEntry entries[] = {
       cli_option(CLI_OPT_PARALLEL, &f),
       cli_option(CLI_OPT_TOPOLOGY, &f),
@@ -37,6 +40,7 @@ int cmd_run(int argc, char **argv) {
       {"perfetto", 0, 0, G_OPTION_ARG_FILENAME, &perfetto, "Also write the timeline as Chrome trace-event JSON (Perfetto, chrome://tracing)", "FILE"},
       {"fail", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.fail, "Make STATE's callback fail once on CPU, like cpuN/hotplug/fail: the CPU rolls back and stays offline (repeatable)", "CPU:STATE"},
       {"check", 0, 0, G_OPTION_ARG_NONE, &f.check, "Check the kernel's ordering invariants on this run (exit 3 if one is violated)", NULL},
+      {"strict", 0, 0, G_OPTION_ARG_NONE, &strict, "With --check: fail on the known properties of the kernel too, as verify --strict does", NULL},
       {"fingerprint", 0, 0, G_OPTION_ARG_NONE, &f.fingerprint, "Print a stable hash of the full event sequence", NULL},
       {"no-alive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &f.no_alive, "The AP never runs after its kick: the control CPU times out (repeatable)", "CPU"},
       cli_option_help(CLI_OPT_CMDLINE, &f, "The kernel command line (replaces kernel.cmdline); modelled parameters act, the report says what each changed"),
@@ -52,7 +56,8 @@ int cmd_run(int argc, char **argv) {
                     "vm_exits); with a boot: section, the whole boot from kernel entry to /init by\n"
                     "phase (JSON boot_ns and boot). Faults can be injected with the kernel's semantics (--fail,\n"
                     "--no-alive). Exit status: 0 ok, 1 output could not be written, 2 bad input,\n"
-                    "3 an invariant was violated (--check).",
+                    "3 an invariant or a rule of the state table was violated (--check; a known\n"
+                    "property of the kernel only with --strict).",
                     &status))
     return status;
   guint64 seed, runs;
@@ -60,6 +65,7 @@ int cmd_run(int argc, char **argv) {
   if ((status = cli_common_values("run", &f, "text|json", &seed, &runs, &format))) return status;
   gboolean json = g_str_equal(format, "json");
   if (max_events < 1) return cli_fail("run", "--max-events: expected at least 1, got %" G_GINT64_FORMAT, max_events);
+  if (strict && !f.check) return cli_fail("run", "--strict: only with --check");
   if (f.ftrace && !*f.ftrace) return cli_fail("run", "--ftrace: empty file name");
   if (perfetto && !*perfetto) return cli_fail("run", "--perfetto: empty file name");
   if (f.policy && g_strv_length(f.policy) > 1) return cli_fail("run", "--policy: one policy per run (compare takes several)");
@@ -109,16 +115,24 @@ int cmd_run(int argc, char **argv) {
       return 1;
     }
   }
-  if (perfetto) { /* the same: whole or not at all */
-    g_autoptr(GString) t = g_string_new(NULL);
-    cpuhp_perfetto_write(t, r);
-    if (!sim_output_write(perfetto, t->str, t->len, &err)) {
+  if (perfetto) { /* the same: whole or not at all, streamed as it is made */
+    SimOutfile *of = sim_outfile_open(perfetto, &err);
+    gboolean ok = of && cpuhp_perfetto_stream(of, r, &err);
+    if (of && !ok) sim_outfile_abort(of);
+    if (!ok || !sim_outfile_commit(of, &err)) {
       fprintf(stderr, "cpuhpsim run: --perfetto: %s\n", err->message);
       return 1;
     }
   }
   g_autoptr(GArray) violations = f.check ? cpuhp_invariants_check(p, r) : NULL;
-  CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint};
+  g_autoptr(GArray) table_violations = f.check ? cpuhp_table_check(cpuhp_profile_table(p)) : NULL;
+  g_autofree char *table = g_strdup_printf("%s/%s", cpuhp_profile_table(p)->arch, cpuhp_profile_table(p)->version);
+  CpuhpReportExtras x = {.checked = f.check, .violations = violations, .fingerprinted = f.fingerprint,
+                         .strict = strict, .table_violations = table_violations, .table = table};
+  cpuhp_table_rules(&x.n_table_rules);
+  gboolean failed = table_violations && table_violations->len;
+  for (guint i = 0; violations && i < violations->len; i++)
+    failed |= cpuhp_violation_fails(&g_array_index(violations, CpuhpViolation, i), strict);
   /* what-if: the same run without each parameter of the kernel command line in turn */
   g_autoptr(GPtrArray) params = cpuhp_cmdline_parse(p->kernel.cmdline, NULL);
   g_autoptr(GArray) effects = g_array_new(FALSE, TRUE, sizeof(CpuhpCmdlineEffect));
@@ -152,7 +166,7 @@ int cmd_run(int argc, char **argv) {
   else cpuhp_report_text(out, r, &x);
   fwrite(out->str, 1, out->len, stdout);
   if (fflush(stdout) != 0) return 1;
-  return violations && violations->len ? 3 : 0;
+  return failed ? 3 : 0;
 }
 
 /* `show_json` NULL: text only; else --format=text|json chooses. */
@@ -273,8 +287,11 @@ static int states_from_source(int argc, char **argv) {
   if (argc != 3) return cli_fail("states", "--from-source takes CPUHOTPLUG_H and CPU_C");
   if (output && !*output) return cli_fail("states", "-o: empty file name");
   g_autofree char *h = NULL, *c = NULL, *cfg = NULL;
-  if (!g_file_get_contents(argv[1], &h, NULL, &err) || !g_file_get_contents(argv[2], &c, NULL, &err) ||
-      (config && !g_file_get_contents(config, &cfg, NULL, &err)))
+  gsize len;
+  const GQuark fe = G_FILE_ERROR;
+  if (!(h = yt_read_file(argv[1], YT_MAX_FILE_BYTES, "kernel source file", &len, fe, G_FILE_ERROR_INVAL, &err)) ||
+      !(c = yt_read_file(argv[2], YT_MAX_FILE_BYTES, "kernel source file", &len, fe, G_FILE_ERROR_INVAL, &err)) ||
+      (config && !(cfg = yt_read_file(config, YT_MAX_FILE_BYTES, "kernel config", &len, fe, G_FILE_ERROR_INVAL, &err))))
     return cli_fail("states", "%s", err->message);
   if (!arch) arch = g_strdup(cfg && strstr(cfg, "\nCONFIG_ARM64=y") ? "arm64" : cfg && strstr(cfg, "\nCONFIG_X86_64=y") ? "x86_64" : "");
   if (!*arch) return cli_fail("states", "--arch: not given and not in --config (CONFIG_X86_64=y or CONFIG_ARM64=y)");

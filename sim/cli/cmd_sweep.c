@@ -1,9 +1,13 @@
 /* cmd_sweep.c — `sweep`: a scenario's grid on a thread pool, or one shard of it.
  *
  * Rows come in grid order whatever the number of threads, and a shard is every N-th grid
- * point, so merged shards are byte-identical to the unsharded sweep. Rows are written and
- * flushed as soon as every point before them is done, so a killed shard leaves whole rows that
- * `--resume` keeps; the output format and the sweep's identity are sweep_rows.h's. */
+ * point, so merged shards are byte-identical to the unsharded sweep. Rows are written as they
+ * come, in that order: the work is cut into items of at most RUNS_PER_ITEM runs of one point,
+ * and the workers run at most a window of items ahead of the writer, so memory is bounded by
+ * the thread count, not by the grid or the runs. -o FILE is whole or not at all (outfile.h);
+ * with --resume it is written in place and flushed item by item, so a killed shard leaves whole
+ * rows that the next --resume keeps. The output format and the sweep's identity are
+ * sweep_rows.h's. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,58 +18,105 @@
 #include "models/kernel/montecarlo.h"
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
+#include "models/profile/yamltree.h"
 #include "sim/cli/cli.h"
 #include "sim/cli/cmds.h"
+#include "sim/output/outfile.h"
+#include "sim/output/rows_read.h"
 #include "sim/output/sweep_rows.h"
+
+#define RUNS_PER_ITEM 1024u
 
 typedef struct {
   const CpuhpScenario *sc;
   const SimSweepMeta *meta;
   gboolean csv;
-  const guint64 *points; /* the grid points of this shard */
+  guint64 first, step;   /* this shard's points: first, first + step, ... */
+  guint items_per_point; /* runs / RUNS_PER_ITEM, rounded up */
+  guint window;          /* ring slots: the i-th item of the shard is in slot i % window */
+  GString **rows;        /* per slot: the item's rows, once done */
+  char **errors;         /* per slot: the item's error, if any */
+  gboolean *ready;       /* per slot, under lock */
   GMutex lock;
-  GCond cond;            /* a point is done */
-  GString **rows;        /* per point of this shard, once done */
-  char **errors;         /* per point: its error, if any */
-  gint stop;             /* atomic: skip the points not started */
+  GCond cond;
 } Sweep;
 
-/* One grid point: its profile, its policy, `runs` seeds. */
+/* The rows of the shard before its i-th item. */
+static guint64 rows_before(const Sweep *sw, guint64 i) {
+  return i / sw->items_per_point * sw->sc->runs + i % sw->items_per_point * RUNS_PER_ITEM;
+}
+
+/* "FILE:LINE:COL: grid point P: why" at the axis value `msg` is about: a --set override
+ * message ("--set KEY=VALUE: why") names its axis, topology and cpus by the keys they set; a
+ * policy message (policy_axis >= 0) is the policy's. Else the file and the point. */
+static char *point_error(const CpuhpScenario *sc, guint64 point, const char **vals, gint policy_axis, const char *msg) {
+  gint blame = policy_axis;
+  const char *why = msg;
+  for (guint a = 0; a < sc->axes->len && blame < 0; a++) {
+    const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
+    g_autofree char *set = g_str_equal(name, "topology") ? g_strdup("--set topology.")
+                           : g_str_equal(name, "cpus")   ? g_strdup("--set topology.nr_cpus=")
+                                                         : g_strdup_printf("--set %s=%s: ", name, vals[a]);
+    if (!g_str_has_prefix(msg, set)) continue;
+    if (g_str_equal(name, "topology") && g_str_has_prefix(msg, "--set topology.nr_cpus=")) continue;
+    blame = (gint)a;
+    const char *colon = strstr(msg + strlen("--set "), ": ");
+    why = colon ? colon + 2 : msg;
+  }
+  if (blame < 0) return g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, msg);
+  const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, blame);
+  guint64 v = point, stride = 1;
+  for (guint a = sc->axes->len - 1; a > (guint)blame; a--) stride *= g_array_index(sc->axes, CpuhpAxis, a).values->len;
+  v = (point / stride) % ax->values->len;
+  const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+  return g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point, why);
+}
+
+/* One item: a grid point's profile, its policy, up to RUNS_PER_ITEM of its seeds. */
 static void run_point(gpointer data, gpointer user) {
   Sweep *sw = user;
-  guint idx = GPOINTER_TO_UINT(data) - 1;
+  guint64 idx = (guint64)(guintptr)data - 1;
+  guint slot = (guint)(idx % sw->window);
   const CpuhpScenario *sc = sw->sc;
-  guint64 point = sw->points[idx];
-  GString *out = g_string_new(NULL);
+  guint64 point = sw->first + idx / sw->items_per_point * sw->step;
+  guint r0 = (guint)(idx % sw->items_per_point) * RUNS_PER_ITEM, r1 = MIN(sc->runs, r0 + RUNS_PER_ITEM);
   char *error = NULL;
   g_autofree const char **vals = g_new0(const char *, sc->axes->len + 1);
+  cpuhp_scenario_point(sc, point, vals);
   g_auto(CliFlags) f = {0};
   g_autoptr(GStrvBuilder) sets = g_strv_builder_new();
-  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpPolicy) pol = NULL;
-  g_autoptr(CpuhpProfile) p = NULL;
-  g_autoptr(GArray) faults = NULL;
-  if (g_atomic_int_get(&sw->stop)) goto done;
-  cpuhp_scenario_point(sc, point, vals);
   const char *policy = "kernel";
+  gint policy_axis = -1;
   for (guint a = 0; a < sc->axes->len; a++) {
     const char *name = g_array_index(sc->axes, CpuhpAxis, a).name;
     if (g_str_equal(name, "topology")) f.topology = g_strdup(vals[a]);
     else if (g_str_equal(name, "cpus")) f.cpus = g_strdup(vals[a]);
-    else if (g_str_equal(name, "policy")) policy = vals[a];
+    else if (g_str_equal(name, "policy")) policy = vals[a], policy_axis = (gint)a;
     else {
       g_autofree char *kv = g_strdup_printf("%s=%s", name, vals[a]);
       g_strv_builder_add(sets, kv);
     }
   }
   f.set = g_strv_builder_end(sets);
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpPolicy) pol = NULL;
+  g_autoptr(CpuhpProfile) p = NULL;
+  g_autoptr(GArray) faults = NULL; /* declared before the first goto: its cleanup runs at done */
+  GString *out = g_string_new(NULL);
   int ok = cli_overrides("sweep", &f, ov);
   g_assert(ok == 0); /* topology and cpus values were checked before the pool started */
   pol = cpuhp_policy_parse(policy, &err);
-  if (pol) p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
+  if (!pol) {
+    g_autofree char *prefix = g_strdup_printf("--policy=%s: ", policy);
+    const char *why = g_str_has_prefix(err->message, prefix) ? err->message + strlen(prefix) : err->message;
+    g_autofree char *msg = g_strdup_printf("policy %s: %s", policy, why);
+    error = point_error(sc, point, vals, policy_axis, msg);
+    goto done;
+  }
+  p = sc->profile_path ? cpuhp_machine_load_file(sc->profile_path, ov, &err) : cpuhp_machine_load_default(ov, &err);
   if (!p) {
-    error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": %s", sc->source, point, err->message);
+    error = point_error(sc, point, vals, -1, err->message);
     goto done;
   }
   /* the scenario's faults, checked against this grid point's machine as the flags would be */
@@ -75,12 +126,14 @@ static void run_point(gpointer data, gpointer user) {
     gboolean no_alive = g_str_has_prefix(spec, "no-alive=");
     CpuhpFault fault;
     if (!cpuhp_fault_parse(p, no_alive ? "no-alive" : "fail", strchr(spec, '=') + 1, no_alive, &fault, &err)) {
-      error = g_strdup_printf("%s: grid point %" G_GUINT64_FORMAT ": faults: %s", sc->source, point, err->message);
+      const CpuhpAxisPlace *at = &g_array_index(sc->fault_at, CpuhpAxisPlace, i);
+      error = g_strdup_printf("%s:%u:%u: grid point %" G_GUINT64_FORMAT ": %s", sc->source, at->line, at->col, point,
+                              err->message);
       goto done;
     }
     g_array_append_val(faults, fault);
   }
-  for (guint r = 0; r < sc->runs; r++) {
+  for (guint r = r0; r < r1; r++) {
     CpuhpRunOptions opt = {.seed = sc->seed + r, .policy = pol, .faults = (CpuhpFault *)faults->data,
                            .n_faults = faults->len};
     g_autoptr(CpuhpResult) res = cpuhp_bringup_run(p, &opt, &err);
@@ -96,9 +149,10 @@ static void run_point(gpointer data, gpointer user) {
   }
 done:
   g_mutex_lock(&sw->lock);
-  sw->rows[idx] = out;
-  sw->errors[idx] = error;
-  g_cond_signal(&sw->cond);
+  sw->rows[slot] = out;
+  sw->errors[slot] = error;
+  sw->ready[slot] = TRUE;
+  g_cond_broadcast(&sw->cond);
   g_mutex_unlock(&sw->lock);
 }
 
@@ -132,14 +186,31 @@ static void progress_show(Progress *pg, guint64 done, gboolean last) {
   fflush(stderr);
 }
 
+/* Waits for the i-th item of the shard (showing progress meanwhile), takes its rows or error,
+ * frees its slot. */
+static GString *sweep_take(Sweep *sw, guint64 i, Progress *pg, char **error) {
+  guint slot = (guint)(i % sw->window);
+  g_mutex_lock(&sw->lock);
+  while (!sw->ready[slot]) {
+    g_cond_wait_until(&sw->cond, &sw->lock, g_get_monotonic_time() + 200 * G_TIME_SPAN_MILLISECOND);
+    progress_show(pg, rows_before(sw, i), FALSE);
+  }
+  GString *rows = sw->rows[slot];
+  *error = sw->errors[slot];
+  sw->rows[slot] = NULL, sw->errors[slot] = NULL, sw->ready[slot] = FALSE;
+  g_mutex_unlock(&sw->lock);
+  return rows;
+}
+
 /* --resume: the rows of `path` that this shard wrote before it was stopped. Returns how many
- * grid points of the shard are whole there and leaves `fp` open for appending after them
- * (the rest of the file cut off); -1 after an error message (exit 2), -2 on an I/O error. */
-static gint64 resume_open(const char *path, const Sweep *sw, const char *head, guint n, FILE **fp) {
-  g_autofree char *text = NULL;
+ * items of the shard are whole there and leaves `fp` open for appending after them (the rest
+ * of the file cut off); -1 after an error message (exit 2), -2 on an I/O error. */
+static gint64 resume_open(const char *path, const Sweep *sw, const char *head, guint64 npoints, FILE **fp) {
   g_autoptr(GError) err = NULL;
   if (!g_file_test(path, G_FILE_TEST_EXISTS)) return 0; /* nothing to resume: a fresh start */
-  if (!g_file_get_contents(path, &text, NULL, &err)) return cli_fail("sweep", "--resume: %s", err->message), -2;
+  gsize len;
+  g_autofree char *text = yt_read_file(path, SIM_ROWS_MAX_BYTES, "sweep output", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, &err);
+  if (!text) return cli_fail("sweep", "--resume: %s", err->message), err->code == G_FILE_ERROR_INVAL ? -1 : -2;
   g_autoptr(SimSweepFile) sf = sim_sweep_file_parse(path, text, &err);
   if (!sf) return cli_fail("sweep", "--resume: %s", err->message), -1;
   const SimSweepMeta *m = &sf->meta, *want = sw->meta;
@@ -155,18 +226,36 @@ static gint64 resume_open(const char *path, const Sweep *sw, const char *head, g
   guint runs = sw->sc->runs;
   for (guint k = 0; k < sf->rows->len; k++) {
     const SimSweepRowRef *r = &g_array_index(sf->rows, SimSweepRowRef, k);
-    if (k / runs >= n || r->point != sw->points[k / runs] || r->run != k % runs)
+    guint64 pt = sw->first + (guint64)(k / runs) * sw->step;
+    if (k / runs >= npoints || r->point != pt || r->run != k % runs)
       return cli_fail("sweep", "--resume: %s:%u:1: not the next row of this shard (point %" G_GUINT64_FORMAT " run %u)",
-                      path, r->line, k / runs < n ? sw->points[k / runs] : 0, k % runs), -1;
+                      path, r->line, k / runs < npoints ? pt : 0, k % runs), -1;
   }
-  guint whole = sf->rows->len / runs; /* a point's rows are redone whole: they come out the same */
-  gsize keep = whole ? g_array_index(sf->rows, SimSweepRowRef, whole * runs - 1).end : sf->head_end;
+  /* an item's rows are redone whole: they come out the same */
+  guint64 whole = (guint64)(sf->rows->len / runs) * sw->items_per_point + sf->rows->len % runs / RUNS_PER_ITEM;
+  guint64 kept = rows_before(sw, whole);
+  gsize keep = kept ? g_array_index(sf->rows, SimSweepRowRef, kept - 1).end : sf->head_end;
   *fp = fopen(path, "r+");
   if (!*fp || ftruncate(fileno(*fp), (off_t)keep) != 0 || fseek(*fp, 0, SEEK_END) != 0) {
     fprintf(stderr, "cpuhpsim sweep: --resume: %s: %s\n", path, g_strerror(errno));
+    if (*fp) fclose(*fp), *fp = NULL;
     return -2;
   }
-  return whole;
+  return (gint64)whole;
+}
+
+static gboolean io_fail(const char *path, GError **error) {
+  int e = errno ? errno : EIO;
+  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", path, g_strerror(e));
+  return FALSE;
+}
+
+/* Appends to the output: in place (--resume, flushed so a kill keeps whole rows) or to the
+ * outfile. */
+static gboolean out_write(FILE *fp, SimOutfile *of, const char *output, const char *data, gsize len, GError **error) {
+  if (!fp) return sim_outfile_write(of, data, len, error);
+  errno = 0;
+  return (fwrite(data, 1, len, fp) == len && fflush(fp) == 0) || io_fail(output, error);
 }
 
 int cmd_sweep(int argc, char **argv) {
@@ -177,8 +266,8 @@ int cmd_sweep(int argc, char **argv) {
       {"threads", 0, 0, G_OPTION_ARG_STRING, &threads, "Worker threads (default: all cores); the output does not depend on it", "N"},
       {"shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run only grid points p with p mod N = I (0 <= I < N)", "I/N"},
       cli_option_format(&flags, "jsonl|csv"),
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (rows as they finish) instead of stdout", "FILE"},
-      {"resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Keep the rows already in -o FILE (same sweep and shard), run the rest", NULL},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE, whole or not at all (in place with --resume), instead of stdout", "FILE"},
+      {"resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Write -o FILE in place, keeping the rows already there (same sweep and shard); run the rest", NULL},
       {"progress", 0, 0, G_OPTION_ARG_STRING, &progress, "Rows done, rate and ETA on stderr (default auto: when stderr is a terminal)", "auto|always|never"},
       G_OPTION_ENTRY_NULL};
   int status;
@@ -216,16 +305,18 @@ int cmd_sweep(int argc, char **argv) {
     fprintf(stderr, "%s\n", err->message);
     return 2;
   }
-  /* topology and cpus values are flags in disguise: check them as flags, once */
+  /* topology and cpus values are flags in disguise: check them as flags, once, and blame the
+   * value's place in the file */
   for (guint a = 0; a < sc->axes->len; a++) {
     const CpuhpAxis *ax = &g_array_index(sc->axes, CpuhpAxis, a);
     gboolean topo = g_str_equal(ax->name, "topology");
     if (!topo && !g_str_equal(ax->name, "cpus")) continue;
     for (guint v = 0; v < ax->values->len; v++) {
-      g_auto(CliFlags) f = {0};
-      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-      *(topo ? &f.topology : &f.cpus) = g_strdup(ax->values->pdata[v]);
-      if ((status = cli_overrides("sweep", &f, ov))) return status;
+      guint64 dims[3];
+      g_autofree char *why = topo ? cli_topology_problem(ax->values->pdata[v], dims)
+                                  : cli_cpus_problem(ax->values->pdata[v], dims);
+      const CpuhpAxisPlace *at = &g_array_index(ax->at, CpuhpAxisPlace, v);
+      if (why) return fprintf(stderr, "%s:%u:%u: axis %s: %s\n", sc->source, at->line, at->col, ax->name, why), 2;
     }
   }
   if (si >= sc->points)
@@ -233,67 +324,74 @@ int cmd_sweep(int argc, char **argv) {
                     si, sn, sc->points);
   g_auto(SimSweepMeta) meta = {.source = g_strdup(sc->source), .points = sc->points, .runs = sc->runs, .shard = si, .nshards = sn};
   if (!(meta.hash = sim_sweep_hash(sc, CPUHPSIM_VERSION, &err))) return cli_fail("sweep", "%s: profile: %s", sc->source, err->message);
-  guint n = 0;
-  g_autofree guint64 *points = g_new(guint64, sc->points / sn + 1);
-  for (guint64 pt = si; pt < sc->points; pt += sn) points[n++] = pt;
-  Sweep sw = {.sc = sc, .meta = &meta, .csv = csv, .points = points, .rows = g_new0(GString *, n + 1), .errors = g_new0(char *, n + 1)};
+  guint per = (sc->runs + RUNS_PER_ITEM - 1) / RUNS_PER_ITEM;
+  guint64 npoints = (sc->points - si + sn - 1) / sn, n = npoints * per; /* this shard's points, items */
+  guint nt = (guint)MIN(nthreads, MAX(n, 1));
+  Sweep sw = {.sc = sc, .meta = &meta, .csv = csv, .first = si, .step = sn, .items_per_point = per, .window = 4 * nt};
   g_autoptr(GString) head = g_string_new(NULL);
   sim_sweep_head(head, sc, &meta, csv);
-  g_string_truncate(head, head->len - 1);
-  FILE *fp = NULL;
-  gint64 first = resume ? resume_open(output, &sw, head->str, n, &fp) : 0;
-  int rc = first == -1 ? 2 : first == -2 ? 1 : 0;
-  if (!rc && !fp) { /* a fresh output, its head first */
-    fp = output ? fopen(output, "w") : stdout;
-    if (!fp) rc = (fprintf(stderr, "cpuhpsim sweep: --output: %s: %s\n", output, g_strerror(errno)), 1);
-    else if (fprintf(fp, "%s\n", head->str) < 0 || fflush(fp) != 0) rc = 1;
+  FILE *fp = NULL;       /* --resume: the output, in place */
+  SimOutfile *of = NULL; /* else: stdout or a temporary file renamed into place at the end */
+  gint64 first = 0;
+  gboolean fresh = TRUE; /* the head is to be written */
+  if (resume) {
+    g_string_truncate(head, head->len - 1);
+    first = resume_open(output, &sw, head->str, npoints, &fp);
+    if (first < 0) return first == -1 ? 2 : 1;
+    g_string_append_c(head, '\n');
+    fresh = !fp;
+    if (!fp && !(fp = fopen(output, "w"))) /* nothing to resume: a fresh output, in place */
+      return fprintf(stderr, "cpuhpsim sweep: --output: %s: %s\n", output, g_strerror(errno)), 1;
+  } else if (!(of = sim_outfile_open(output ? output : "-", &err))) {
+    fprintf(stderr, "cpuhpsim sweep: --output: %s\n", err->message);
+    return 1;
   }
-  guint next = rc ? n : (guint)first; /* the next point to write */
-  pg.total = (guint64)n * sc->runs;
-  pg.kept = (guint64)next * sc->runs;
-  pg.start = g_get_monotonic_time();
+  gboolean ok = !fresh || out_write(fp, of, output, head->str, head->len, &err);
+  sw.rows = g_new0(GString *, sw.window);
+  sw.errors = g_new0(char *, sw.window);
+  sw.ready = g_new0(gboolean, sw.window);
   g_mutex_init(&sw.lock);
   g_cond_init(&sw.cond);
-  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)MIN(nthreads, MAX(n - next, 1)), TRUE, NULL);
-  for (guint i = next; i < n; i++) g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-  g_mutex_lock(&sw.lock);
-  while (next < n) {
-    while (!sw.rows[next]) { /* wake up now and then for the progress line */
-      g_cond_wait_until(&sw.cond, &sw.lock, g_get_monotonic_time() + 200000);
-      progress_show(&pg, (guint64)next * sc->runs, FALSE);
-    }
-    if (sw.errors[next]) {
-      fprintf(stderr, "%s\n", sw.errors[next]);
+  pg.total = npoints * sc->runs;
+  pg.kept = rows_before(&sw, (guint64)first);
+  pg.start = g_get_monotonic_time();
+  GThreadPool *pool = g_thread_pool_new(run_point, &sw, (gint)nt, TRUE, NULL);
+  int rc = 0;
+  for (guint64 i = (guint64)first, pushed = i; i < n && ok && !rc; i++) {
+    for (; pushed < n && pushed < i + sw.window; pushed++) g_thread_pool_push(pool, (gpointer)(guintptr)(pushed + 1), NULL);
+    g_autofree char *error = NULL;
+    GString *rows = sweep_take(&sw, i, &pg, &error);
+    if (error) { /* the first failing point in grid order */
+      if (pg.on) fputc('\n', stderr);
+      fprintf(stderr, "%s\n", error);
       rc = 2;
-      break;
+    } else {
+      ok = out_write(fp, of, output, rows->str, rows->len, &err);
+      progress_show(&pg, rows_before(&sw, i + 1), FALSE);
     }
-    GString *rows = sw.rows[next];
-    g_mutex_unlock(&sw.lock); /* write outside the lock: the workers go on */
-    gboolean ok = fwrite(rows->str, 1, rows->len, fp) == rows->len && fflush(fp) == 0;
-    g_mutex_lock(&sw.lock);
-    g_string_free(sw.rows[next], TRUE);
-    sw.rows[next] = g_string_new(NULL); /* done and written */
-    if (!ok) {
-      fprintf(stderr, "cpuhpsim sweep: --output: %s: %s\n", output ? output : "stdout", g_strerror(errno));
-      rc = 1;
-      break;
-    }
-    next++;
-    progress_show(&pg, (guint64)next * sc->runs, FALSE);
+    g_string_free(rows, TRUE);
   }
-  g_mutex_unlock(&sw.lock);
-  g_atomic_int_set(&sw.stop, rc != 0);
-  g_thread_pool_free(pool, rc != 0, TRUE);
-  if (!rc) progress_show(&pg, (guint64)n * sc->runs, TRUE);
-  else if (pg.on) fputc('\n', stderr);
-  if (fp && fp != stdout && fclose(fp) != 0 && !rc) rc = 1;
-  for (guint i = 0; i < n; i++) {
+  g_thread_pool_free(pool, TRUE, TRUE); /* after an error, the queued items are dropped */
+  for (guint i = 0; i < sw.window; i++) {
     if (sw.rows[i]) g_string_free(sw.rows[i], TRUE);
     g_free(sw.errors[i]);
   }
   g_free(sw.rows);
   g_free(sw.errors);
+  g_free(sw.ready);
   g_mutex_clear(&sw.lock);
   g_cond_clear(&sw.cond);
-  return rc;
+  if (fp) { /* in place: the rows written so far stay, for the next --resume */
+    errno = 0;
+    if (fclose(fp) != 0 && ok) ok = io_fail(output, &err);
+  } else if (rc || !ok) {
+    sim_outfile_abort(of);
+  } else if (!sim_outfile_commit(of, &err)) {
+    ok = FALSE;
+  }
+  if (!ok) {
+    if (pg.on) fputc('\n', stderr);
+    fprintf(stderr, "cpuhpsim sweep: %s%s\n", output ? "--output: " : "", err->message);
+  } else if (!rc) progress_show(&pg, pg.total, TRUE);
+  return rc ? rc : ok ? 0 : 1;
 }

@@ -254,9 +254,88 @@ typedef struct {
   guint n_runs, n_points, n_inv, n_failing;
   gboolean strict;
   CpuhpMutation mu;
+  const CpuhpTable *table;
+  GArray *table_violations; /* CpuhpTableViolation */
+  guint n_table_rules;
+  GArray *changes; /* RowChange, when the table edits a base */
 } Summary;
 
+/* "FILE:LINE:COL" of the edit, or the table's name for a shipped row. */
+static char *table_where(const Summary *s, const CpuhpTableViolation *v) {
+  return v->origin ? g_strdup(v->origin) : g_strdup_printf("table %s/%s", s->table->arch, s->table->version);
+}
+
+/* The rows a loaded table changed from its base (cpuhp_table_diff()), each with the table rules
+ * its change broke; NULL for a shipped table. */
+typedef struct {
+  const CpuhpTableChange *c;
+  const char *name;
+  GPtrArray *breaks; /* rule names */
+} RowChange;
+
+static void row_change_clear(gpointer p) { g_ptr_array_unref(((RowChange *)p)->breaks); }
+
+static GArray *table_changes(const Summary *s, GArray *diff) {
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(RowChange));
+  g_array_set_clear_func(out, row_change_clear);
+  for (guint i = 0; i < diff->len; i++) {
+    const CpuhpTableChange *c = &g_array_index(diff, CpuhpTableChange, i);
+    RowChange rc = {c, c->a ? c->a->name : c->b->name, g_ptr_array_new()};
+    for (guint k = 0; k < s->table_violations->len; k++) {
+      const CpuhpTableViolation *v = &g_array_index(s->table_violations, CpuhpTableViolation, k);
+      if (g_str_equal(v->state, rc.name)) g_ptr_array_add(rc.breaks, (gpointer)v->rule->name);
+    }
+    g_array_append_val(out, rc);
+  }
+  return out;
+}
+
+static const char *change_kind(CpuhpTableChangeKind k) {
+  static const char *const names[] = {"removed", "moved", "changed", "added"};
+  return names[k];
+}
+
+static void print_changes_text(const Summary *s, GArray *changes) {
+  const CpuhpTable *base = cpuhp_table_base(s->table);
+  printf("verify: state table %s/%s changes %u row%s of %s/%s:\n", s->table->arch, s->table->version, changes->len,
+         changes->len == 1 ? "" : "s", base->arch, base->version);
+  for (guint i = 0; i < changes->len; i++) {
+    const RowChange *rc = &g_array_index(changes, RowChange, i);
+    g_autofree char *steps = rc->c->kind == CPUHP_TABLE_MOVED ? g_strdup_printf(" %u -> %u", rc->c->a->step, rc->c->b->step)
+                             : g_strdup_printf(" at %u", (rc->c->a ? rc->c->a : rc->c->b)->step);
+    g_autofree char *rules = NULL;
+    if (rc->breaks->len) {
+      g_ptr_array_add(rc->breaks, NULL);
+      rules = g_strjoinv(", ", (char **)rc->breaks->pdata);
+      g_ptr_array_set_size(rc->breaks, rc->breaks->len - 1);
+    }
+    printf("  %s %s%s: %s%s\n", rc->name, change_kind(rc->c->kind), steps, rules ? "breaks " : "breaks no table rule",
+           rules ? rules : "");
+  }
+}
+
+static void print_table_text(const Summary *s) {
+  for (guint i = 0; i < s->table_violations->len; i++) {
+    const CpuhpTableViolation *v = &g_array_index(s->table_violations, CpuhpTableViolation, i);
+    g_autofree char *where = table_where(s, v);
+    printf("verify: VIOLATED %s (state table): %s\n  %s: %s: %s\n  source: %s\n", v->rule->name, v->rule->rule, where,
+           v->state, v->detail, v->source);
+  }
+  if (s->table_violations->len) {
+    g_autoptr(GHashTable) rules = g_hash_table_new(NULL, NULL);
+    for (guint i = 0; i < s->table_violations->len; i++)
+      g_hash_table_add(rules, (gpointer)g_array_index(s->table_violations, CpuhpTableViolation, i).rule);
+    printf("verify: state table %s/%s: %u of %u table rules VIOLATED\n", s->table->arch, s->table->version,
+           g_hash_table_size(rules), s->n_table_rules);
+  } else {
+    printf("verify: state table %s/%s: all %u table rules hold\n", s->table->arch, s->table->version,
+           s->n_table_rules);
+  }
+  if (s->changes && s->changes->len) print_changes_text(s, s->changes);
+}
+
 static void print_text(const Summary *s, GArray *found) {
+  print_table_text(s);
   for (guint i = 0; i < found->len; i++) {
     const Finding *f = &g_array_index(found, Finding, i);
     if (!f->fails) continue;
@@ -273,8 +352,9 @@ static void print_text(const Summary *s, GArray *found) {
            f->run_line);
   }
   const char *model = s->mu ? " (mutated model)" : "";
-  guint n_known = found->len - s->n_failing;
-  if (s->n_failing) {
+  guint n_known = 0;
+  for (guint i = 0; i < found->len; i++) n_known += !g_array_index(found, Finding, i).fails;
+  if (s->n_failing > s->table_violations->len) {
     g_autoptr(GHashTable) rules = g_hash_table_new(NULL, NULL);
     for (guint i = 0; i < found->len; i++)
       if (g_array_index(found, Finding, i).fails) g_hash_table_add(rules, (gpointer)g_array_index(found, Finding, i).inv);
@@ -287,7 +367,7 @@ static void print_text(const Summary *s, GArray *found) {
     printf("verify: %u runs over %u configurations%s, all %u invariants hold\n", s->n_runs, s->n_points, model,
            s->n_inv);
   }
-  if (s->mu && s->n_failing)
+  if (s->mu && s->n_failing > s->table_violations->len)
     printf("  model: mutated (%s), so the run lines need the same broken model\n", cpuhp_mutation_name(s->mu));
 }
 
@@ -319,6 +399,24 @@ static void print_json(const Summary *s, GArray *found) {
     sim_jw_uint(w, "runs", s->n_runs);
     sim_jw_uint(w, "configurations", s->n_points);
     sim_jw_uint(w, "invariants", s->n_inv);
+    g_autofree char *table = g_strdup_printf("%s/%s", s->table->arch, s->table->version);
+    sim_jw_string(w, "table", table);
+    sim_jw_uint(w, "table_rules", s->n_table_rules);
+    cpuhp_report_table_violations_json(w, s->table_violations, SIM_JW_LINES);
+    sim_jw_begin_array(w, "table_changes", SIM_JW_LINES);
+    for (guint i = 0; s->changes && i < s->changes->len; i++) {
+      const RowChange *rc = &g_array_index(s->changes, RowChange, i);
+      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+      sim_jw_string(w, "state", rc->name);
+      sim_jw_string(w, "change", change_kind(rc->c->kind));
+      if (rc->c->a) sim_jw_uint(w, "from", rc->c->a->step);
+      if (rc->c->b) sim_jw_uint(w, "to", rc->c->b->step);
+      sim_jw_begin_array(w, "breaks", SIM_JW_INLINE);
+      for (guint k = 0; k < rc->breaks->len; k++) sim_jw_string(w, NULL, rc->breaks->pdata[k]);
+      sim_jw_end_array(w);
+      sim_jw_end_object(w);
+    }
+    sim_jw_end_array(w);
     for (int known = 0; known <= 1; known++) {
       sim_jw_begin_array(w, known ? "known_properties" : "violations", SIM_JW_LINES);
       for (guint i = 0; i < found->len; i++) {
@@ -383,7 +481,9 @@ int cmd_verify(int argc, char **argv) {
       G_OPTION_ENTRY_NULL};
   int status;
   if (!cli_parse("verify", &argc, &argv, entries, "[PROFILE]",
-                 "Check the kernel's bringup rules (see `run --check`) on every combination of odd\n"
+                 "Check the profile's state table against what each state needs (where its callback\n"
+                 "must run, whether it sleeps, what it depends on), then the kernel's bringup rules\n"
+                 "(see `run --check`) on every combination of odd\n"
                  "topologies (1 CPU, a sibling cut off, more vCPUs than host CPUs ...), policies,\n"
                  "injected faults (every state the kernel lets fail, from the state table, on a\n"
                  "primary and a sibling), timings and seeds. Every rule that broke is reported with the\n"
@@ -401,6 +501,7 @@ int cmd_verify(int argc, char **argv) {
   CpuhpMutation mu = CPUHP_MUTATE_NONE;
   if (mutate && !cpuhp_mutation_parse(mutate, &mu)) return cli_fail("verify", "--mutate: unknown mutation '%s'", mutate);
   const char *profile = argc > 1 ? argv[1] : NULL;
+  const CpuhpTable *table = NULL;
   g_autoptr(GArray) all_faults = g_array_new(FALSE, FALSE, sizeof(Fault));
   g_array_append_vals(all_faults, classic_faults, G_N_ELEMENTS(classic_faults));
   { /* a bad profile or --set is a usage error, before any run */
@@ -409,9 +510,16 @@ int cmd_verify(int argc, char **argv) {
     g_autoptr(CpuhpProfile) p = cli_load(profile, ov);
     if (!p) return 2;
     state_faults(p, all_faults);
+    table = cpuhp_profile_table(p); /* shipped and loaded tables live as long as the process */
   }
   const Target tg = {profile, f.set, mu, all_faults};
-  Summary s = {.strict = strict, .mu = mu};
+  g_autoptr(GArray) table_violations = cpuhp_table_check(table);
+  Summary s = {.strict = strict, .mu = mu, .table = table, .table_violations = table_violations,
+               .n_failing = table_violations->len};
+  cpuhp_table_rules(&s.n_table_rules);
+  g_autoptr(GArray) diff = cpuhp_table_base(table) ? cpuhp_table_diff(cpuhp_table_base(table), table) : NULL;
+  g_autoptr(GArray) changes = diff ? table_changes(&s, diff) : NULL;
+  s.changes = changes;
   cpuhp_invariants(&s.n_inv);
   g_autoptr(GArray) found = g_array_new(FALSE, TRUE, sizeof(Finding));
   g_array_set_clear_func(found, finding_clear);

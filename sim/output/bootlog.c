@@ -283,7 +283,7 @@ static int trace_line(Parser *ps, guint lineno, const char *line) {
      * and keep the real one, so raw x86-tsc counts and ns from trace-cmd go through it too */
     g_autofree char *norm = g_strdup_printf("%.*s0.000000%s", (int)(p.ts - line), line, p.ts + p.ts_len);
     const char *why = "not a cpuhp event";
-    if (sim_ftrace_parse_line(norm, &r.rec, &why) != SIM_FTRACE_PARSE_OK)
+    if (sim_ftrace_parse_line(norm, ps->in->names, &r.rec, &why) != SIM_FTRACE_PARSE_OK)
       return (fail(ps->error, CPUHP_REPLAY_ERROR_FORMAT, ps->in->name, lineno, col_of(line, why_at(p.body, why)),
                   "malformed cpuhp event: %s", why), -1);
     const char *cf = strstr(p.body, "cpu:");
@@ -318,9 +318,12 @@ static int trace_line(Parser *ps, guint lineno, const char *line) {
     r.is_func = TRUE;
     g_strlcpy(r.function, f, MIN((gsize)(fe - f) + 1, sizeof r.function));
     g_strlcpy(r.parent, pa, MIN((gsize)(pe - pa) + 1, sizeof r.parent));
-    g_strlcpy(r.rec.comm, p.comm, MIN(p.comm_len + 1, sizeof r.rec.comm));
+    char comm[CPUHP_TRACE_COMM_LEN];
+    g_strlcpy(comm, p.comm, MIN(p.comm_len + 1, sizeof comm));
+    r.rec.comm = g_string_chunk_insert_const(ps->in->names, comm);
+    r.rec.fn = "";
     r.rec.pid = (int32_t)p.pid;
-    r.rec.exec_cpu = (uint32_t)p.cpu;
+    r.rec.exec_cpu = (uint16_t)p.cpu;
   }
   if (!ts_consistent(ps, lineno, line, &p, raw)) return -1;
   r.rec.ts = ts;

@@ -54,7 +54,8 @@ static gboolean field_int(const char **p, const char *key, long *val, gboolean s
   return TRUE;
 }
 
-SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, const char **why) {
+SimFtraceParse sim_ftrace_parse_line(const char *line, GStringChunk *names, CpuhpTraceEvent *out,
+                                     const char **why) {
   int type = -1;
   const char *ev = NULL;
   for (int t = 0; t < 3 && !ev; t++) {
@@ -64,7 +65,8 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, con
   }
   if (!ev) return SIM_FTRACE_PARSE_OTHER;
   memset(out, 0, sizeof *out);
-  out->type = (CpuhpTraceType)type;
+  out->comm = out->fn = "";
+  out->type = (uint8_t)type;
 
   /* Prefix, read right to left: timestamp, flags, [cpu], comm-pid. */
   const char *p = ev;
@@ -91,7 +93,7 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, con
   if (!ob) { *why = "missing [cpu]"; return SIM_FTRACE_PARSE_MALFORMED; }
   long cpu = strtol(ob + 1, &end, 10);
   if (end != br || cpu < 0 || cpu > 65535) { *why = "bad [cpu]"; return SIM_FTRACE_PARSE_MALFORMED; }
-  out->exec_cpu = (uint32_t)cpu;
+  out->exec_cpu = (uint16_t)cpu;
   const char *task_end = ob;
   while (task_end > line && task_end[-1] == ' ') task_end--;
   const char *dash = g_strrstr_len(line, task_end - line, "-");
@@ -101,7 +103,9 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, con
   out->pid = (int32_t)pid;
   const char *comm = line;
   while (comm < dash && *comm == ' ') comm++;
-  g_strlcpy(out->comm, comm, MIN((gsize)(dash - comm) + 1, sizeof out->comm));
+  /* the names are interned only once the whole line has parsed: a bad line adds nothing */
+  char comm_buf[CPUHP_TRACE_COMM_LEN], fn[CPUHP_TRACE_FN_LEN] = "";
+  g_strlcpy(comm_buf, comm, MIN((gsize)(dash - comm) + 1, sizeof comm_buf));
 
   /* Body. */
   p = ev + 2 + strlen(event_names[type]) + 2;
@@ -121,14 +125,17 @@ SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, con
   } else {
     while (*p == ' ') p++;
     const char *close = *p == '(' ? strchr(p, ')') : NULL;
-    if (!close || (gsize)(close - p - 1) >= sizeof out->fn) {
+    if (!close || (gsize)(close - p - 1) >= sizeof fn) {
       *why = "bad callback name";
       return SIM_FTRACE_PARSE_MALFORMED;
     }
-    memcpy(out->fn, p + 1, close - p - 1);
+    memcpy(fn, p + 1, close - p - 1);
+    fn[close - p - 1] = '\0';
     p = close + 1;
   }
   while (*p == ' ' || *p == '\r' || *p == '\n') p++;
   if (*p) { *why = "trailing text"; return SIM_FTRACE_PARSE_MALFORMED; }
+  out->comm = g_string_chunk_insert_const(names, comm_buf);
+  out->fn = g_string_chunk_insert_const(names, fn);
   return SIM_FTRACE_PARSE_OK;
 }

@@ -23,4 +23,7 @@ typedef enum {
   SIM_FTRACE_PARSE_MALFORMED, /* a cpuhp event whose fields do not parse; *why says which */
 } SimFtraceParse;
 
-SimFtraceParse sim_ftrace_parse_line(const char *line, CpuhpTraceEvent *out, const char **why);
+/* The record's comm and fn are interned in `names`: they live as long as it does. A line that
+ * does not parse adds nothing to it. */
+SimFtraceParse sim_ftrace_parse_line(const char *line, GStringChunk *names, CpuhpTraceEvent *out,
+                                     const char **why);

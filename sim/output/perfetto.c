@@ -12,32 +12,43 @@
 #include <string.h>
 
 #include "models/replay/replay.h"
+#include "sim/output/outfile.h"
 
 #define PID 1
 
+/* What a slice is, its "cat" in the JSON (slice_cat). */
+typedef enum { CAT_CPUHP, CAT_CPU_UP, CAT_PHASE, CAT_WAIT, CAT_BOOT } SliceCat;
+static const char *const slice_cat[] = {"cpuhp", "cpu_up", "phase", "wait", "boot"};
+
+/* 64 bytes: a 65,536-CPU run has millions of them, all held for sorting (docs/performance.md). */
 typedef struct {
+  int64_t start, end; /* ns from the window start */
+  const char *name;   /* static, a trace record's fn, or owned (`owns_name`) */
+  /* what its args say, by cat: CAT_CPUHP the records (exit NULL: it never returned), CAT_CPU_UP
+   * the target, CAT_WAIT the CPU, CAT_PHASE of a failed CPU the failure */
+  const CpuhpTraceEvent *enter;
+  union {
+    const CpuhpTraceEvent *exit; /* CAT_CPUHP */
+    const char *failure;         /* CAT_PHASE */
+  };
   guint tid;
   gint cpu;           /* the CPU it is about; -1 none */
-  int64_t start, end; /* ns from the window start */
-  char *name;
-  const char *cat;
-  /* what its args say, by cat: "cpuhp" the records (exit NULL: it never returned), "cpu_up" the
-   * target, "wait" the CPU, "phase" of a failed CPU the failure */
-  const CpuhpTraceEvent *enter, *exit;
   int32_t target;
-  const char *failure;
-  gboolean clipped; /* cut at its parent's end (see nest()) */
-  guint seq;        /* insertion order: the last tie-break, for determinism */
+  guint seq;          /* insertion order: the last tie-break, for determinism */
+  uint8_t cat;        /* SliceCat */
+  uint8_t clipped;    /* cut at its parent's end (see nest()) */
+  uint8_t owns_name;  /* name is g_free()d with the slice */
 } Slice;
+G_STATIC_ASSERT(sizeof(Slice) <= 64);
 
 typedef struct {
   GArray *slices; /* Slice */
 } Builder;
 
-/* Takes s.name. */
+/* Takes s.name if s.owns_name. */
 static void add(Builder *b, Slice s) {
-  if ((g_str_equal(s.cat, "phase") || g_str_equal(s.cat, "wait")) && s.end <= s.start) {
-    g_free(s.name); /* derived: an empty one says nothing */
+  if ((s.cat == CAT_PHASE || s.cat == CAT_WAIT) && s.end <= s.start) {
+    if (s.owns_name) g_free((char *)s.name); /* derived: an empty one says nothing */
     return;
   }
   s.end = MAX(s.start, s.end);
@@ -47,7 +58,7 @@ static void add(Builder *b, Slice s) {
 
 static void slice_clear(gpointer p) {
   Slice *s = p;
-  g_free(s->name);
+  if (s->owns_name) g_free((char *)s->name);
 }
 
 static int cmp_slice(const void *a, const void *b) {
@@ -90,8 +101,8 @@ typedef struct {
 } Open;
 
 static void add_callback(Builder *b, const Open *o, const CpuhpTraceEvent *exit, int64_t end) {
-  add(b, (Slice){.tid = o->exec_cpu, .cpu = (gint)o->enter->cpu, .start = o->ts, .end = end, .cat = "cpuhp",
-                 .name = g_strdup(o->enter->fn), .enter = o->enter, .exit = exit});
+  add(b, (Slice){.tid = o->exec_cpu, .cpu = (gint)o->enter->cpu, .start = o->ts, .end = end, .cat = CAT_CPUHP,
+                 .name = o->enter->fn, .enter = o->enter, .exit = exit});
 }
 
 /* A run of the BP's callbacks for one CPU: one _cpu_up(cpu, target) call. */
@@ -104,8 +115,9 @@ typedef struct {
 
 static void close_group(Builder *b, Group *g) {
   if (!g->open) return;
-  add(b, (Slice){.tid = g->exec_cpu, .cpu = (gint)g->cpu, .start = g->start, .end = g->last, .cat = "cpu_up",
-                 .name = g_strdup_printf("_cpu_up CPU%u, target %d", g->cpu, g->target), .target = g->target});
+  char *name = g_strdup_printf("_cpu_up CPU%u, target %d", g->cpu, g->target);
+  add(b, (Slice){.tid = g->exec_cpu, .cpu = (gint)g->cpu, .start = g->start, .end = g->last, .cat = CAT_CPU_UP,
+                 .name = name, .owns_name = TRUE, .target = g->target});
   g->open = FALSE;
 }
 
@@ -169,42 +181,48 @@ static void ap_phases(Builder *b, const CpuhpResult *r, guint cpu, int64_t last)
   for (guint i = 0; i < G_N_ELEMENTS(ap_phase); i++) {
     if (m[i] < 0) break;
     if (m[i + 1] >= 0) {
-      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = m[i + 1], .cat = "phase",
-                     .name = g_strdup(ap_phase[i])});
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = m[i + 1], .cat = CAT_PHASE,
+                     .name = ap_phase[i]});
       continue;
     }
     if (c->status == CPUHP_CPU_FAILED) /* the phase the CPU failed in, up to its last record */
-      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = MAX(m[i], last), .cat = "phase",
-                     .name = g_strdup(ap_phase[i]), .failure = cpuhp_cpu_failure(c)});
+      add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = m[i], .end = MAX(m[i], last), .cat = CAT_PHASE,
+                     .name = ap_phase[i], .failure = cpuhp_cpu_failure(c)});
     break;
   }
   if (c->ucode_apply[0] >= 0 && c->ucode_apply[1] >= c->ucode_apply[0])
-    add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = c->ucode_apply[0], .end = c->ucode_apply[1], .cat = "phase",
-                   .name = g_strdup("microcode write (load_ucode_ap)")});
+    add(b, (Slice){.tid = cpu, .cpu = (gint)cpu, .start = c->ucode_apply[0], .end = c->ucode_apply[1], .cat = CAT_PHASE,
+                   .name = "microcode write (load_ucode_ap)"});
 }
 
 /* The BP's waits inside the bringup step of `cpu`: the BP callback slice for this CPU that
  * spans its release (cpuhp_bringup_ap, or bringup_cpu without split startup). */
-static void bp_waits(Builder *b, const CpuhpResult *r, guint cpu) {
+static void bp_waits(Builder *b, const CpuhpResult *r, guint cpu, guint step_at) {
   const CpuhpCpuResult *c = &r->cpus[cpu];
-  if (c->release < 0) return;
-  const Slice *step = NULL;
-  for (guint i = 0; i < b->slices->len && !step; i++) {
-    const Slice *s = &g_array_index(b->slices, Slice, i);
-    if (s->tid == 0 && s->cpu == (gint)cpu && !strcmp(s->cat, "cpuhp") && s->start <= c->release &&
-        s->end >= c->release)
-      step = s;
-  }
-  if (!step) return;
+  if (c->release < 0 || !step_at) return;
+  const Slice *step = &g_array_index(b->slices, Slice, step_at - 1);
   int64_t s0 = step->start, s1 = step->end;
-  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = s0, .end = c->release, .cat = "wait",
-                 .name = g_strdup("wait for ALIVE (poll, then sleep)")});
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = s0, .end = c->release, .cat = CAT_WAIT,
+                 .name = "wait for ALIVE (poll, then sleep)"});
   if (c->online_idle < 0 || c->online_idle > s1) return;
-  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->release, .end = c->online_idle, .cat = "wait",
-                 .name = g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_AP))});
+  add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->release, .end = c->online_idle, .cat = CAT_WAIT,
+                 .name = cpuhp_bp_phase_name(CPUHP_BP_WAIT_AP)});
   if (c->online == s1)
-    add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->online_idle, .end = s1, .cat = "wait",
-                   .name = g_strdup(cpuhp_bp_phase_name(CPUHP_BP_WAIT_ONLINE))});
+    add(b, (Slice){.tid = 0, .cpu = (gint)cpu, .start = c->online_idle, .end = s1, .cat = CAT_WAIT,
+                   .name = cpuhp_bp_phase_name(CPUHP_BP_WAIT_ONLINE)});
+}
+
+/* For each CPU, 1 + the index of the first BP callback slice about it that spans its release,
+ * or 0: one pass over the slices, not one per CPU (quadratic at 16,384 CPUs). */
+static guint *bp_steps(const Builder *b, const CpuhpResult *r) {
+  guint *at = g_new0(guint, MAX(r->n_cpus, 1));
+  for (guint i = 0; i < b->slices->len; i++) {
+    const Slice *s = &g_array_index(b->slices, Slice, i);
+    if (s->tid != 0 || s->cpu < 0 || (guint)s->cpu >= r->n_cpus || at[s->cpu] || s->cat != CAT_CPUHP) continue;
+    int64_t rel = r->cpus[s->cpu].release;
+    if (rel >= 0 && s->start <= rel && s->end >= rel) at[s->cpu] = i + 1;
+  }
+  return at;
 }
 
 /* ---- counters ----------------------------------------------------------------------------- */
@@ -219,29 +237,49 @@ static int cmp_step(const void *a, const void *b) {
   return (x->ts > y->ts) - (x->ts < y->ts);
 }
 
+/* Where the bytes go: `out` kept whole, or drained into `of` between events once it holds a
+ * MiB, so that memory does not grow with the file (65,536 CPUs write half a GB). */
+typedef struct {
+  SimJsonWriter *w;
+  GString *out;
+  SimOutfile *of;
+  GError **error;
+  gboolean failed;
+} Sink;
+
+static void drain(Sink *k, gsize above) {
+  if (!k->of || k->out->len <= above) return;
+  if (!k->failed && !sim_outfile_write(k->of, k->out->str, k->out->len, k->error)) k->failed = TRUE;
+  g_string_truncate(k->out, 0);
+}
+
 /* Starts the next event of traceEvents, one a line. Times in an event are microseconds with
  * three decimals: integer ns written as thousandths, exact. */
-static void begin_event(SimJsonWriter *w, const char *name) {
+static void begin_event(Sink *k, const char *name) {
+  SimJsonWriter *w = k->w;
+  drain(k, 1u << 20);
   sim_jw_newline(w, 0);
   sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
   sim_jw_string(w, "name", name);
 }
 
 /* A metadata or counter event, up to its args. */
-static void begin_event_ph(SimJsonWriter *w, const char *name, const char *ph) {
-  begin_event(w, name);
+static void begin_event_ph(Sink *k, const char *name, const char *ph) {
+  SimJsonWriter *w = k->w;
+  begin_event(k, name);
   sim_jw_string(w, "ph", ph);
   sim_jw_int(w, "pid", PID);
 }
 
-static void counter(SimJsonWriter *w, const char *name, const char *key, int initial, GArray *steps) {
+static void counter(Sink *k, const char *name, const char *key, int initial, GArray *steps) {
+  SimJsonWriter *w = k->w;
   qsort(steps->data, steps->len, sizeof(Step), cmp_step);
   int v = initial;
   guint i = 0;
   int64_t ts = 0;
   while (TRUE) { /* one sample per distinct time (the window start first): the value after it */
     for (; i < steps->len && g_array_index(steps, Step, i).ts <= ts; i++) v += g_array_index(steps, Step, i).delta;
-    begin_event_ph(w, name, "C");
+    begin_event_ph(k, name, "C");
     sim_jw_milli(w, "ts", ts);
     sim_jw_begin_object(w, "args", SIM_JW_INLINE);
     sim_jw_int(w, key, v);
@@ -260,7 +298,7 @@ static void slice_args(SimJsonWriter *w, const Slice *s) {
     sim_jw_int(w, "step", e->step);
     sim_jw_int(w, "target", e->target);
     if (e->type == CPUHP_TRACE_MULTI_ENTER) sim_jw_bool(w, "multi_instance", TRUE);
-    if (s->exit) {
+    if (s->exit) { /* CAT_CPUHP: the union holds exit */
       sim_jw_int(w, "state", s->exit->target);
       sim_jw_int(w, "ret", s->exit->ret);
     } else {
@@ -268,10 +306,10 @@ static void slice_args(SimJsonWriter *w, const Slice *s) {
     }
     sim_jw_string(w, "comm", e->comm);
     sim_jw_int(w, "pid", e->pid);
-  } else if (g_str_equal(s->cat, "cpu_up")) {
+  } else if (s->cat == CAT_CPU_UP) {
     sim_jw_int(w, "cpu", s->cpu);
     sim_jw_int(w, "target", s->target);
-  } else if (g_str_equal(s->cat, "wait")) {
+  } else if (s->cat == CAT_WAIT) {
     sim_jw_int(w, "cpu", s->cpu);
   } else if (s->failure) {
     sim_jw_bool(w, "unfinished", TRUE);
@@ -287,38 +325,40 @@ static void boot_slices(Builder *b, const CpuhpResult *r) {
   guint tid = r->n_cpus;
   int64_t kernel = -r->boot_before_ns;
   Slice phases[] = {
-      {.tid = tid, .cpu = -1, .start = kernel - r->boot_vmm_ns, .end = kernel, .name = g_strdup("VMM before the kernel"), .cat = "boot"},
-      {.tid = tid, .cpu = -1, .start = kernel, .end = 0, .name = g_strdup("kernel entry to smp_init"), .cat = "boot"},
-      {.tid = tid, .cpu = -1, .start = 0, .end = r->bringup_ns, .name = g_strdup("bringup window (smp_init)"), .cat = "boot"},
+      {.tid = tid, .cpu = -1, .start = kernel - r->boot_vmm_ns, .end = kernel, .name = "VMM before the kernel", .cat = CAT_BOOT},
+      {.tid = tid, .cpu = -1, .start = kernel, .end = 0, .name = "kernel entry to smp_init", .cat = CAT_BOOT},
+      {.tid = tid, .cpu = -1, .start = 0, .end = r->bringup_ns, .name = "bringup window (smp_init)", .cat = CAT_BOOT},
       {.tid = tid, .cpu = -1, .start = r->bringup_ns, .end = r->bringup_ns + r->boot_after_ns,
-       .name = g_strdup("after smp_init to /init"), .cat = "boot"},
+       .name = "after smp_init to /init", .cat = CAT_BOOT},
   };
-  for (guint i = 0; i < G_N_ELEMENTS(phases); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS(phases); i++)
     if (phases[i].end > phases[i].start) add(b, phases[i]);
-    else g_free(phases[i].name);
-  }
   for (guint i = 0; i < r->boot_spans->len; i++) {
     const CpuhpBootSpan *s = &g_array_index(r->boot_spans, CpuhpBootSpan, i);
     if (s->ns > 0)
-      add(b, (Slice){.tid = tid, .cpu = -1, .start = s->start, .end = s->start + s->ns, .name = g_strdup(s->name), .cat = "boot"});
+      add(b, (Slice){.tid = tid, .cpu = -1, .start = s->start, .end = s->start + s->ns, .name = s->name, .cat = CAT_BOOT});
   }
 }
 
-void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
+static void write_events(Sink *sink, const CpuhpResult *r) {
+  GString *out = sink->out;
   Builder b = {g_array_new(FALSE, FALSE, sizeof(Slice))};
   g_array_set_clear_func(b.slices, slice_clear);
   g_autofree int64_t *last = g_new(int64_t, MAX(r->n_cpus, 1));
   for (guint c = 0; c < r->n_cpus; c++) last[c] = -1;
   int64_t end = trace_slices(&b, r, last);
   end = MAX(end, MAX(r->bringup_ns, r->all_online_ns));
+  g_autofree guint *steps = bp_steps(&b, r); /* the waits go after every cpuhp slice */
   for (guint c = 1; c < r->n_cpus; c++) {
     ap_phases(&b, r, c, last[c]);
-    bp_waits(&b, r, c);
+    bp_waits(&b, r, c, steps[c]);
   }
   if (r->boot_spans) boot_slices(&b, r);
   nest(&b);
 
   g_autoptr(SimJsonWriter) w = sim_jw_new(out);
+  Sink k = *sink;
+  k.w = w;
   sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
   sim_jw_string(w, "displayTimeUnit", "ns");
   sim_jw_begin_object(w, "otherData", SIM_JW_INLINE);
@@ -334,20 +374,20 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   sim_jw_end_object(w);
   sim_jw_newline(w, 0);
   sim_jw_begin_array(w, "traceEvents", SIM_JW_INLINE);
-  begin_event_ph(w, "process_name", "M");
+  begin_event_ph(&k, "process_name", "M");
   sim_jw_begin_object(w, "args", SIM_JW_INLINE);
   sim_jw_string(w, "name", "machine");
   sim_jw_end_object(w);
   sim_jw_end_object(w);
   for (guint c = 0; c < r->n_cpus; c++) {
-    begin_event_ph(w, "thread_name", "M");
+    begin_event_ph(&k, "thread_name", "M");
     sim_jw_uint(w, "tid", c);
     g_autofree char *tn = c ? g_strdup_printf("CPU%u (AP, cpuhp/%u)", c, c) : g_strdup("CPU0 (BP, swapper/0)");
     sim_jw_begin_object(w, "args", SIM_JW_INLINE);
     sim_jw_string(w, "name", tn);
     sim_jw_end_object(w);
     sim_jw_end_object(w);
-    begin_event_ph(w, "thread_sort_index", "M");
+    begin_event_ph(&k, "thread_sort_index", "M");
     sim_jw_uint(w, "tid", c);
     sim_jw_begin_object(w, "args", SIM_JW_INLINE);
     sim_jw_uint(w, "sort_index", c);
@@ -355,7 +395,7 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
     sim_jw_end_object(w);
   }
   if (r->boot_spans) {
-    begin_event_ph(w, "thread_name", "M");
+    begin_event_ph(&k, "thread_name", "M");
     sim_jw_uint(w, "tid", r->n_cpus);
     sim_jw_begin_object(w, "args", SIM_JW_INLINE);
     sim_jw_string(w, "name", "whole boot (kernel entry to Run /init)");
@@ -364,8 +404,8 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   }
   for (guint i = 0; i < b.slices->len; i++) {
     const Slice *s = &g_array_index(b.slices, Slice, i);
-    begin_event(w, s->name);
-    sim_jw_string(w, "cat", s->cat);
+    begin_event(&k, s->name);
+    sim_jw_string(w, "cat", slice_cat[s->cat]);
     sim_jw_string(w, "ph", "X");
     sim_jw_int(w, "pid", PID);
     sim_jw_uint(w, "tid", s->tid);
@@ -376,7 +416,7 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
   }
   for (guint i = 0; i < r->log->len; i++) {
     const CpuhpLogLine *l = &g_array_index(r->log, CpuhpLogLine, i);
-    begin_event(w, l->text);
+    begin_event(&k, l->text);
     sim_jw_string(w, "cat", "console");
     sim_jw_string(w, "ph", "i");
     sim_jw_string(w, "s", "t");
@@ -404,13 +444,24 @@ void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) {
     int64_t stop = cr->release >= 0 ? cr->release : MAX(cr->alive, last[c] >= 0 ? last[c] : end);
     g_array_append_val(spin, ((Step){stop, -1}));
   }
-  counter(w, "CPUs online", "cpus", booted, online);
-  if (any_alive) counter(w, "APs spinning at ALIVE", "aps", 0, spin);
+  counter(&k, "CPUs online", "cpus", booted, online);
+  if (any_alive) counter(&k, "APs spinning at ALIVE", "aps", 0, spin);
   sim_jw_newline(w, 0);
   sim_jw_end_array(w);
   sim_jw_end_object(w);
   g_string_append_c(out, '\n');
   g_array_unref(b.slices);
+  drain(&k, 0);
+  sink->failed = k.failed;
+}
+
+void cpuhp_perfetto_write(GString *out, const CpuhpResult *r) { write_events(&(Sink){.out = out}, r); }
+
+gboolean cpuhp_perfetto_stream(SimOutfile *of, const CpuhpResult *r, GError **error) {
+  g_autoptr(GString) out = g_string_new(NULL);
+  Sink k = {.out = out, .of = of, .error = error};
+  write_events(&k, r);
+  return !k.failed;
 }
 
 /* ---- a measured (real) timeline in the writer's form --------------------------------------- */
@@ -452,6 +503,7 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     }
   }
   CpuhpResult *r = cpuhp_result_new(n);
+  cpuhp_result_trace_new(r, 0);
   r->profile = g_strdup(m->source);
   r->policy = g_strdup(m->parallel ? "measured: parallel" : "measured: serial");
   r->parallel = m->parallel;
@@ -480,12 +532,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
   for (guint i = 0; i < items->len; i++) {
     const Item *it = &g_array_index(items, Item, i);
     const CpuhpMeasuredStep *st = it->st;
-    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = st->exec_cpu,
+    Rec e = {.rec = {.ts = st->start, .pid = st->pid, .exec_cpu = (uint16_t)st->exec_cpu,
                      .type = st->multi ? CPUHP_TRACE_MULTI_ENTER : CPUHP_TRACE_ENTER, .cpu = it->cpu,
-                     .target = st->target, .step = st->step},
+                     .target = st->target, .step = st->step,
+                     .comm = cpuhp_result_intern(r, st->comm), .fn = cpuhp_result_intern(r, st->callback)},
              .seq = recs->len};
-    g_strlcpy(e.rec.comm, st->comm, sizeof e.rec.comm);
-    g_strlcpy(e.rec.fn, st->callback, sizeof e.rec.fn);
     g_array_append_val(recs, e);
     if (st->duration < 0) continue;
     Rec x = e;
@@ -493,12 +544,11 @@ CpuhpResult *cpuhp_perfetto_result_from_measured(const CpuhpMeasured *m) {
     x.rec.ts = st->start + st->duration;
     x.rec.target = st->step;
     x.rec.ret = st->ret;
-    x.rec.fn[0] = '\0';
+    x.rec.fn = "";
     x.seq = recs->len;
     g_array_append_val(recs, x);
   }
   qsort(recs->data, recs->len, sizeof(Rec), cmp_rec);
-  r->trace = g_array_sized_new(FALSE, FALSE, sizeof(CpuhpTraceEvent), recs->len);
   for (guint i = 0; i < recs->len; i++) g_array_append_val(r->trace, g_array_index(recs, Rec, i).rec);
   return r;
 }

@@ -28,6 +28,10 @@
 struct _CpuhpMeasured;
 
 void cpuhp_perfetto_write(GString *out, const CpuhpResult *r);
+/* The same bytes into `of` as they are made, a MiB at a time (the caller commits or aborts);
+ * FALSE with `error` set after a failed write. */
+struct SimOutfile;
+gboolean cpuhp_perfetto_stream(struct SimOutfile *of, const CpuhpResult *r, GError **error);
 
 /* A real boot's measured timeline (models/replay/replay.h) in the form the writer reads: its steps as
  * trace records on their executing CPUs, `kick` and `online` (the bringup step's exit) as the

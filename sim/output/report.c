@@ -171,12 +171,34 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     if (ignored->len) g_string_append_printf(out, "  ignored (not modelled):%s\n", ignored->str);
     g_string_free(ignored, TRUE);
   }
-  if (x && x->checked) {
-    guint bad = x->violations->len;
-    g_string_append_printf(out, "\ninvariants: %u checked, %s\n", x->n_invariants, bad ? "VIOLATED:" : "all hold");
-    for (guint i = 0; i < bad; i++) {
+  if (x && x->checked) { /* labelled as `verify` does: a known property fails only when strict */
+    guint bad = 0, known = 0;
+    for (guint i = 0; i < x->violations->len; i++)
+      cpuhp_violation_fails(&g_array_index(x->violations, CpuhpViolation, i), x->strict) ? bad++ : known++;
+    g_string_append_printf(out, "\ninvariants: %u checked, %s\n", x->n_invariants,
+                           bad ? "VIOLATED:" : known ? "all hold but known properties of the kernel" : "all hold");
+    for (guint i = 0; i < x->violations->len; i++) {
       const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
+      if (!cpuhp_violation_fails(v, x->strict)) continue;
       g_string_append_printf(out, "  %s (%s): %s\n", v->inv->name, v->inv->rule, v->detail);
+      if (v->known) g_string_append_printf(out, "    known property of the kernel (failed by --strict): %s\n", v->known->name);
+    }
+    for (guint i = 0; i < x->violations->len; i++) {
+      const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
+      if (cpuhp_violation_fails(v, x->strict)) continue;
+      g_string_append_printf(out, "  known property of the kernel, not a failure (--strict fails it): %s\n"
+                             "    %s\n    breaks %s: %s\n    source: %s\n", v->known->name, v->known->what,
+                             v->inv->name, v->detail, v->known->source);
+    }
+    if (x->table_violations) {
+      guint tb = x->table_violations->len;
+      g_string_append_printf(out, "state table %s: %u rules checked, %s\n", x->table, x->n_table_rules,
+                             tb ? "VIOLATED:" : "all hold");
+      for (guint i = 0; i < tb; i++) {
+        const CpuhpTableViolation *v = &g_array_index(x->table_violations, CpuhpTableViolation, i);
+        g_string_append_printf(out, "  %s: %s: %s: %s\n    source: %s\n", v->rule->name, v->origin ? v->origin : x->table,
+                               v->state, v->detail, v->source);
+      }
     }
   }
   if (x && x->fingerprinted) g_string_append_printf(out, "\nfingerprint: %016" G_GINT64_MODIFIER "x\n", x->fingerprint);
@@ -185,6 +207,22 @@ void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtr
 static const char *status_name(CpuhpCpuStatus s) {
   static const char *const names[] = {"boot", "online", "failed", "offline"};
   return names[s];
+}
+
+void cpuhp_report_table_violations_json(SimJsonWriter *w, const GArray *violations, SimJwLayout layout) {
+  sim_jw_begin_array(w, "table_violations", layout);
+  for (guint i = 0; i < violations->len; i++) {
+    const CpuhpTableViolation *v = &g_array_index(violations, CpuhpTableViolation, i);
+    sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+    sim_jw_string(w, "rule", v->rule->name);
+    sim_jw_string(w, "text", v->rule->rule);
+    sim_jw_string(w, "state", v->state);
+    sim_jw_string(w, "origin", v->origin);
+    sim_jw_string(w, "detail", v->detail);
+    sim_jw_string(w, "source", v->source);
+    sim_jw_end_object(w);
+  }
+  sim_jw_end_array(w);
 }
 
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x) {
@@ -267,15 +305,30 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
   if (x && x->checked) {
     sim_jw_begin_object(w, "invariants", SIM_JW_INLINE);
     sim_jw_uint(w, "checked", x->n_invariants);
-    sim_jw_begin_array(w, "violations", SIM_JW_INLINE);
-    for (guint i = 0; i < x->violations->len; i++) {
-      const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
-      sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
-      sim_jw_string(w, "name", v->inv->name);
-      sim_jw_string(w, "detail", v->detail);
-      sim_jw_end_object(w);
+    gboolean passed = !x->table_violations || !x->table_violations->len;
+    for (guint i = 0; i < x->violations->len; i++)
+      passed &= !cpuhp_violation_fails(&g_array_index(x->violations, CpuhpViolation, i), x->strict);
+    sim_jw_bool(w, "passed", passed);
+    sim_jw_bool(w, "strict", x->strict);
+    for (int known = 0; known <= 1; known++) { /* as `verify --format=json` splits them */
+      sim_jw_begin_array(w, known ? "known_properties" : "violations", SIM_JW_INLINE);
+      for (guint i = 0; i < x->violations->len; i++) {
+        const CpuhpViolation *v = &g_array_index(x->violations, CpuhpViolation, i);
+        if (cpuhp_violation_fails(v, x->strict) == known) continue;
+        sim_jw_begin_object(w, NULL, SIM_JW_INLINE);
+        sim_jw_string(w, "name", v->inv->name);
+        sim_jw_string(w, "detail", v->detail);
+        sim_jw_string(w, "known", v->known ? v->known->name : NULL);
+        if (v->known) sim_jw_string(w, "source", v->known->source);
+        sim_jw_end_object(w);
+      }
+      sim_jw_end_array(w);
     }
-    sim_jw_end_array(w);
+    if (x->table_violations) {
+      sim_jw_string(w, "table", x->table);
+      sim_jw_uint(w, "table_rules", x->n_table_rules);
+      cpuhp_report_table_violations_json(w, x->table_violations, SIM_JW_INLINE);
+    }
     sim_jw_end_object(w);
   }
   if (x && x->cmdline && *x->cmdline) {

@@ -9,6 +9,7 @@
 #include "models/kernel/montecarlo.h"
 #include "models/profile/profile.h"
 #include "models/kernel/result.h"
+#include "sim/output/json_write.h"
 
 /* One parameter of the kernel command line and what it changed. */
 typedef struct {
@@ -26,12 +27,18 @@ typedef struct {
   gboolean checked;          /* invariants were checked */
   guint n_invariants;
   const GArray *violations;  /* CpuhpViolation */
+  gboolean strict;           /* a known property of the kernel counts as a violation too */
+  const GArray *table_violations; /* CpuhpTableViolation of the run's state table */
+  guint n_table_rules;
+  const char *table;         /* "arch/version" of that table */
   gboolean fingerprinted;
   uint64_t fingerprint;
 } CpuhpReportExtras;
 
 void cpuhp_report_text(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
 void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtras *x);
+/* "table_violations": [...] (CpuhpTableViolation), as run --check and verify write them. */
+void cpuhp_report_table_violations_json(SimJsonWriter *w, const GArray *violations, SimJwLayout layout);
 /* The kernel's trace file: header plus one line per cpuhp event (needs r->trace). */
 void cpuhp_report_ftrace(GString *out, const CpuhpResult *r);
 /* The state table as this profile has it: step, name, section, runner, presence, cost. */

@@ -8,6 +8,7 @@
 
 #include "models/kernel/prepare.h"
 #include "models/profile/scenario.h"
+#include "models/profile/yamltree.h"
 #include "sim/output/json.h"
 
 static gboolean has_suffix(const char *path, const char *const *sfx) {
@@ -75,8 +76,9 @@ static char *rows_name(const char *sweep) {
 }
 
 GPtrArray *sim_rows_read(const char *path, char **name, GError **error) {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents(path, &text, NULL, error)) return NULL;
+  gsize len;
+  g_autofree char *text = yt_read_file(path, SIM_ROWS_MAX_BYTES, "sweep output", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, error);
+  if (!text) return NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   gboolean csv = g_str_has_suffix(path, ".csv");
@@ -138,9 +140,9 @@ static int64_t jint(const SimJson *o, const char *key) {
 }
 
 static SimJson *read_json(const char *path, GError **error) {
-  g_autofree char *text = NULL;
   gsize len;
-  if (!g_file_get_contents(path, &text, &len, error)) return NULL;
+  g_autofree char *text = yt_read_file(path, SIM_ROWS_MAX_BYTES, "run JSON", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, error);
+  if (!text) return NULL;
   g_autoptr(GError) err = NULL;
   SimJson *js = sim_json_parse(text, len, &err);
   if (!js || js->type != SIM_JSON_OBJECT) {
@@ -222,8 +224,9 @@ SimPlotRun *sim_run_json_read(const char *path, SimRunParts need, GError **error
 static void measured_clear(gpointer p) { g_free(((SimPlotMeasured *)p)->ms_text); }
 
 GArray *sim_measured_read(const char *path, const char *profile, char **topologies, GError **error) {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents(path, &text, NULL, error)) return NULL;
+  gsize len;
+  g_autofree char *text = yt_read_file(path, SIM_ROWS_MAX_BYTES, "table of measured boots", &len, G_FILE_ERROR, G_FILE_ERROR_INVAL, error);
+  if (!text) return NULL;
   g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(SimPlotMeasured));
   g_array_set_clear_func(out, measured_clear);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);

@@ -11,6 +11,10 @@
 
 #include "sim/output/plot_data.h"
 
+/* Our outputs read back (sweep rows, shards, run JSON, measured boots) are read at most this
+ * far: a larger sweep is split with --shard, a larger file is not one of ours. */
+#define SIM_ROWS_MAX_BYTES ((gsize)256 << 20)
+
 /* Sweep rows by the file's name: .jsonl or .csv. */
 gboolean sim_rows_path(const char *path);
 /* Run JSON by the file's name: .json. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/profile/profile.h"
+#include "models/profile/yamltree.h"
 #include "sim/output/json.h"
 #include "sim/output/json_write.h"
 
@@ -59,9 +60,10 @@ char *sim_sweep_hash(const CpuhpScenario *sc, const char *version, GError **erro
   }
   for (guint i = 0; i < sc->faults->len; i++) canon(c, "fault", sc->faults->pdata[i], strlen(sc->faults->pdata[i]));
   if (sc->profile_path) {
-    g_autofree char *text = NULL;
-    gsize len;
-    if (!g_file_get_contents(sc->profile_path, &text, &len, error)) return NULL;
+    gsize len; /* capped as the profile's own load is */
+    g_autofree char *text = yt_read_file(sc->profile_path, YT_MAX_FILE_BYTES, "profile", &len, G_FILE_ERROR,
+                                         G_FILE_ERROR_INVAL, error);
+    if (!text) return NULL;
     canon(c, "profile", text, len);
   } else {
     gsize len;
