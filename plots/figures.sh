@@ -38,6 +38,8 @@ fig phases-skl phases scenarios/skl-2s-112t.yaml
 fig phases-mttcg-16 phases scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x16x1
 # (e) VM exits by type: the arm64 RFC's three kernels on its KVM guest
 fig vmexits-kvm-128 vmexits scenarios/qemu-arm64-kvm-128.yaml
+# (f) the whole boot by phase, 1 to 128 vCPUs
+fig boot-qemu-icount boot scenarios/qemu-tcg-icount-x86_64.yaml --topology=1x1x1,1x16x1,1x32x1,1x64x1,1x128x1
 # (d) Monte Carlo distributions per policy (200 runs each, common random numbers)
 fig cdf-mttcg-8 cdf scenarios/qemu-tcg-mttcg-x86_64.yaml --topology=1x8x1 \
   --policy=serial --policy=waves:2 --policy=waves:4 --policy=kernel

@@ -1,6 +1,6 @@
-# phases.gp — the control CPU's time by phase, stacked, one bar per run: in ms (left) and as a
-# share of the bringup time (right), one legend under both.
-# Data: phases.tsv (bar, 7 phases in ms, bringup_ms); params.gp: title, subtitle, ylabel,
+# phases.gp — time by phase, stacked, one bar per run: in ms (left) and as a share of the total
+# (right), one legend under both. The control CPU's phases, or the whole boot's (boot.gp).
+# Data: phases.tsv (bar, phases_n phases in ms, the total); params.gp: title, subtitle, ylabel,
 # ylabel2, phases[], bars[] and modes[] (the two lines of each bar's label).
 load dir . "/params.gp"
 height = 860
@@ -21,12 +21,13 @@ label(i) = bars[i] . "\n" . modes[i]
 set size 0.5, panel_h
 set origin 0.0, panel_y
 set ylabel ylabel
-plot for [k = 2 : 8] dir . "/phases.tsv" using k : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle, \
-     dir . "/phases.tsv" using 1 : 9 : (sprintf("%.1f ms", $9)) with labels offset 0, 0.8 font barfont notitle
+tot = phases_n + 2
+plot for [k = 2 : phases_n + 1] dir . "/phases.tsv" using k : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle, \
+     dir . "/phases.tsv" using 1 : tot : (sprintf("%.1f ms", column(tot))) with labels offset 0, 0.8 font barfont notitle
 set origin 0.5, panel_y
 set ylabel ylabel2
 set yrange [0 : 100]
-plot for [k = 2 : 8] dir . "/phases.tsv" using (100 * column(k) / $9) : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle
+plot for [k = 2 : phases_n + 1] dir . "/phases.tsv" using (100 * column(k) / column(tot)) : xtic(label(int($1) + 1)) lc rgb pal[k - 1] notitle
 # the legend alone, under both panels
 set size 1, key_h
 set origin 0, 0

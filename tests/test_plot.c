@@ -46,6 +46,8 @@ static void test_errors(void **state) {
   expect_fail(2, "--where", tu_run_env(NULL, "plot", "cdf", o, "--where=nokey", NULL));
   expect_fail(2, "unexpected argument", tu_run_env(NULL, "plot", "timeline", "a.yaml", "b.yaml", o, NULL));
   expect_fail(2, "no hypervisor", tu_run_env(NULL, "plot", "vmexits", o, NULL)); /* bare metal */
+  expect_fail(2, "skl-2s-112t has no boot: section", tu_run_env(NULL, "plot", "boot", o, NULL));
+  expect_fail(2, "--cpus: boot draws machine sizes by --topology", tu_run_env(NULL, "plot", "boot", o, "--cpus=8", NULL));
   expect_fail(2, "--parallel", tu_run_env(NULL, "plot", "vmexits", "scenarios/qemu-arm64-kvm-128.yaml", "--parallel=1", o, NULL));
   /* a missing tool: one line naming the package, exit 2, before any simulation */
   g_auto(GStrv) env = g_get_environ();
@@ -213,6 +215,11 @@ static void test_gnuplot(void **state) {
   g_autoptr(GBytes) vxa = figure(dir, "vx.svg", vx);
   assert_true(contains(vxa, "cpuhp.parallel=1 (bringup "));
   assert_true(contains(vxa, "HVC64"));
+  const char *bt[] = {"boot", "scenarios/qemu-tcg-icount-x86_64.yaml", "--topology=1x1x1,1x8x1", NULL};
+  g_autoptr(GBytes) bta = figure(dir, "bt.svg", bt);
+  assert_true(contains(bta, "Where the boot time goes: qemu-tcg-icount-x86_64"));
+  assert_true(contains(bta, "8 CPUs"));
+  assert_true(contains(bta, "kernel entry to smp_init"));
   const char *sc[] = {"scaling", "scenarios/qemu-tcg-icount-x86_64.yaml", "--topology=1x2x1,1x4x1", "--runs=2",
                       "--reference=plots/data/qemu-reference.tsv", NULL};
   g_autoptr(GBytes) e = figure(dir, "s.svg", sc);

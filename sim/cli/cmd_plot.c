@@ -67,7 +67,7 @@ static int input_fail(const GError *err) { return cli_fail("plot", "%s", err->me
 /* What simulations of this job run on. */
 static PlotRuns sim_of(Job *j) { return (PlotRuns){&j->f, input(j), j->seed, j->runs, j->metric}; }
 
-/* ---- runs: timeline, phases, vmexits ------------------------------------------------------ */
+/* ---- runs: timeline, phases, vmexits, boot ------------------------------------------------------ */
 
 static int timeline(Job *j, SimPlot **fig) {
   g_autoptr(SimPlotRun) run = NULL;
@@ -106,6 +106,15 @@ static int phases(Job *j, SimPlot **fig) {
   int status = bars(j, SIM_RUN_PHASES, plot_runs_phases, runs);
   if (status) return status;
   *fig = sim_plot_phases((SimPlotRun *const *)runs->pdata, runs->len);
+  return 0;
+}
+
+/* The whole boot by phase, one bar per run: run JSON files, or a profile at each --topology. */
+static int boot(Job *j, SimPlot **fig) {
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func((GDestroyNotify)sim_plot_run_free);
+  int status = bars(j, SIM_RUN_BOOT, plot_runs_boot, runs);
+  if (status) return status;
+  *fig = sim_plot_boot((SimPlotRun *const *)runs->pdata, runs->len);
   return 0;
 }
 
@@ -244,8 +253,10 @@ int cmd_plot(int argc, char **argv) {
       "      cdf       Monte Carlo distribution (empirical CDF) per policy\n"
       "      vmexits   VM exits by type (count and host time) without HOTPLUG_PARALLEL, with\n"
       "                cpuhp.parallel=0 and =1: a profile with host.hypervisor, or run JSON files\n"
+      "      boot      the whole boot by phase (VMM, kernel entry to smp_init, the window, to\n"
+      "                /init), one bar per --topology (a comma-separated list): a profile with boot:\n"
       "INPUT: a profile (default: the embedded skl-2s-112t), simulated here; or for timeline,\n"
-      "phases and vmexits `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
+      "phases, vmexits and boot `cpuhpsim run --format=json` output (.json), for scaling and cdf `cpuhpsim sweep`\n"
       "rows (.jsonl or .csv). For a paper: --size=column --font-size=8 draws the figure at its size\n"
       "on the page with 8-point text; --data=FILE keeps its tables to restyle it elsewhere.\n"
       "Exit status: 0 ok, 1 the figure could not be made or written, 2 bad input or a missing\n"
@@ -254,9 +265,9 @@ int cmd_plot(int argc, char **argv) {
   cli_add_version(ctx);
   g_autoptr(GError) err = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &err)) return cli_fail("plot", "%s", err->message);
-  if (argc < 2) return cli_fail("plot", "missing KIND (timeline, scaling, phases, cdf, vmexits)");
-  if (!sim_plot_kind_parse(argv[1], &j.kind)) return cli_fail("plot", "unknown KIND '%s' (timeline, scaling, phases, cdf, vmexits)", argv[1]);
-  if (argc > 3 && j.kind != SIM_PLOT_PHASES && j.kind != SIM_PLOT_VMEXITS) return cli_fail("plot", "unexpected argument '%s' (one INPUT at most)", argv[3]);
+  if (argc < 2) return cli_fail("plot", "missing KIND (timeline, scaling, phases, cdf, vmexits, boot)");
+  if (!sim_plot_kind_parse(argv[1], &j.kind)) return cli_fail("plot", "unknown KIND '%s' (timeline, scaling, phases, cdf, vmexits, boot)", argv[1]);
+  if (argc > 3 && j.kind != SIM_PLOT_PHASES && j.kind != SIM_PLOT_VMEXITS && j.kind != SIM_PLOT_BOOT) return cli_fail("plot", "unexpected argument '%s' (one INPUT at most)", argv[3]);
   j.inputs = g_new0(char *, (gsize)argc);
   for (int i = 2; i < argc; i++) j.inputs[i - 2] = g_strdup(argv[i]);
   if (!j.output || !*j.output) return cli_fail("plot", "-o: give the figure's file name (.png, .svg or .pdf)");
@@ -288,12 +299,12 @@ int cmd_plot(int argc, char **argv) {
   const char *format;
   int status;
   if ((status = cli_common_values("plot", &j.f, "text", &j.seed, &j.runs, &format))) return status;
-  if (j.runs > 1 && (j.kind == SIM_PLOT_TIMELINE || j.kind == SIM_PLOT_PHASES || j.kind == SIM_PLOT_VMEXITS))
+  if (j.runs > 1 && j.kind != SIM_PLOT_SCALING && j.kind != SIM_PLOT_CDF)
     return cli_fail("plot", "--runs: %s draws one run", sim_plot_kind_name(j.kind));
   if (j.kind != SIM_PLOT_SCALING) {
     if (j.f.cpus && strchr(j.f.cpus, ',') && j.kind != SIM_PLOT_CDF)
       return cli_fail("plot", "--cpus: one value for %s", sim_plot_kind_name(j.kind));
-    if (j.f.topology && strchr(j.f.topology, ',') && j.kind != SIM_PLOT_CDF)
+    if (j.f.topology && strchr(j.f.topology, ',') && j.kind != SIM_PLOT_CDF && j.kind != SIM_PLOT_BOOT)
       return cli_fail("plot", "--topology: one value for %s", sim_plot_kind_name(j.kind));
     if (j.reference) return cli_fail("plot", "--reference: only for scaling");
   }
@@ -307,7 +318,7 @@ int cmd_plot(int argc, char **argv) {
   }
   static int (*const make[])(Job *, SimPlot **) = {
       [SIM_PLOT_TIMELINE] = timeline, [SIM_PLOT_SCALING] = scaling, [SIM_PLOT_PHASES] = phases,
-      [SIM_PLOT_CDF] = cdf,           [SIM_PLOT_VMEXITS] = vmexits,
+      [SIM_PLOT_CDF] = cdf,           [SIM_PLOT_VMEXITS] = vmexits,   [SIM_PLOT_BOOT] = boot,
   };
   G_STATIC_ASSERT(G_N_ELEMENTS(make) == SIM_PLOT_N_KINDS);
   g_autoptr(SimPlot) fig = NULL;

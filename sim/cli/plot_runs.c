@@ -63,6 +63,28 @@ int plot_runs_phases(const PlotRuns *pr, GPtrArray *runs) {
   return 0;
 }
 
+int plot_runs_boot(const PlotRuns *pr, GPtrArray *runs) {
+  int status = 0;
+  g_autoptr(GPtrArray) pols = cli_policies("plot", pr->f);
+  if (!pols) return 2;
+  if (pols->len > 1) return cli_fail("plot", "--policy: boot draws one policy");
+  if (pr->f->cpus) return cli_fail("plot", "--cpus: boot draws machine sizes by --topology");
+  g_auto(GStrv) sizes = pr->f->topology ? g_strsplit(pr->f->topology, ",", -1) : g_strsplit("", ",", 0);
+  guint n = pr->f->topology ? g_strv_length(sizes) : 1; /* no --topology: the profile's own */
+  for (guint i = 0; i < n; i++) {
+    g_autoptr(CpuhpProfile) p = load(pr, NULL, pr->f->topology ? sizes[i] : NULL, NULL, NULL, &status);
+    if (!p) return status;
+    if (!p->boot.modelled)
+      return cli_fail("plot", "boot: %s has no boot: section (docs/whole-boot.md): no whole boot to draw", p->name);
+    g_autoptr(CpuhpResult) r = run_one(p, pr, pols->pdata[0], &status);
+    if (!r) return status;
+    SimPlotRun *run = sim_plot_run_from_result(r);
+    run->label = g_strdup_printf("%u CPU%s", r->n_cpus, r->n_cpus == 1 ? "" : "s");
+    g_ptr_array_add(runs, run);
+  }
+  return 0;
+}
+
 int plot_runs_kernels(const PlotRuns *pr, GPtrArray *runs) {
   int status = 0;
   if (pr->f->parallel) return cli_fail("plot", "--parallel: vmexits draws the three kernel settings");

@@ -24,6 +24,9 @@ int plot_runs_one(const PlotRuns *pr, SimPlotRun **out);
 /* The kernel policy with cpuhp.parallel=0 and =1; with --policy, those policies (phases). Adds
  * SimPlotRun to `runs`. */
 int plot_runs_phases(const PlotRuns *pr, GPtrArray *runs);
+/* The whole boot at every machine size of the --topology list (default: the profile's own), on a
+ * profile with a boot: section (boot). Adds SimPlotRun to `runs`. */
+int plot_runs_boot(const PlotRuns *pr, GPtrArray *runs);
 /* The arm64 RFC's three kernels: without HOTPLUG_PARALLEL, with cpuhp.parallel=0 and =1, on a
  * profile with a hypervisor (vmexits). Adds SimPlotRun to `runs`. */
 int plot_runs_kernels(const PlotRuns *pr, GPtrArray *runs);

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"timeline", "scaling", "phases", "cdf", "vmexits"};
+static const char *const kind_names[] = {"timeline", "scaling", "phases", "cdf", "vmexits", "boot"};
 G_STATIC_ASSERT(G_N_ELEMENTS(kind_names) == SIM_PLOT_N_KINDS);
 
 const char *sim_plot_kind_name(SimPlotKind k) {
@@ -167,14 +167,14 @@ void sim_plot_set_size(SimPlot *fig, double width_in, double height_in, double t
   }
   if (height_in <= 0) { /* height over width: the scripts' own shapes; narrow two-panel figures taller */
     static const double aspect[] = {[SIM_PLOT_TIMELINE] = 0.65, [SIM_PLOT_SCALING] = 0.65, [SIM_PLOT_PHASES] = 0.55,
-                                    [SIM_PLOT_CDF] = 0.65, [SIM_PLOT_VMEXITS] = 0.55};
+                                    [SIM_PLOT_CDF] = 0.65, [SIM_PLOT_VMEXITS] = 0.55, [SIM_PLOT_BOOT] = 0.55};
     G_STATIC_ASSERT(G_N_ELEMENTS(aspect) == SIM_PLOT_N_KINDS);
     double a = aspect[fig->kind];
     const SimPlotParam *n = param(fig, "ncpus");
     if (fig->kind == SIM_PLOT_TIMELINE && n && n->num > 48) a = 0.9; /* a row per CPU */
     /* narrow: the title's lines and a legend of one or two columns take a larger share */
     if (fig->kind == SIM_PLOT_TIMELINE && width_in < 5) a += 0.4;
-    if ((fig->kind == SIM_PLOT_PHASES || fig->kind == SIM_PLOT_VMEXITS) && width_in < 5) a = 0.9;
+    if (fig->kind >= SIM_PLOT_PHASES && fig->kind != SIM_PLOT_CDF && width_in < 5) a = 0.9;
     height_in = width_in * a;
   }
   pnum(fig, "width_in", width_in);
@@ -198,7 +198,7 @@ static const char *mode_short(gboolean parallel, gboolean smt) { /* under a bar 
 
 SimPlotRun *sim_plot_run_new(void) {
   SimPlotRun *run = g_new0(SimPlotRun, 1);
-  run->bringup_ns = -1;
+  run->bringup_ns = run->boot_ns[0] = -1;
   return run;
 }
 
@@ -221,6 +221,9 @@ SimPlotRun *sim_plot_run_from_result(const CpuhpResult *r) {
   memcpy(run->bp_phase_ns, r->bp_phase_ns, sizeof run->bp_phase_ns);
   memcpy(run->exits, r->vm_exits, sizeof run->exits);
   memcpy(run->exit_ns, r->vm_exit_ns, sizeof run->exit_ns);
+  if (r->boot_ns >= 0)
+    run->boot_ns[0] = r->boot_vmm_ns, run->boot_ns[1] = r->boot_before_ns, run->boot_ns[2] = r->bringup_ns,
+    run->boot_ns[3] = r->boot_after_ns;
   return run;
 }
 
@@ -290,26 +293,37 @@ static char *simulated_name(const SimPlotRun *run) {
   return g_strdup_printf("%s, %u CPUs, seed %" G_GUINT64_FORMAT, run->profile, run->n_cpus, run->seed);
 }
 
-SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n) {
+/* Stacked bars of phases, one a run: the control CPU's (`boot` FALSE) or the whole boot's. */
+static SimPlot *stacked(SimPlotRun *const *runs, guint n, gboolean boot) {
   g_assert(n > 0);
-  SimPlot *fig = figure_new(SIM_PLOT_PHASES);
+  static const char *const boot_keys[] = {"vmm", "before_smp", "window", "after_smp"};
+  static const char *const boot_names[] = {"VMM before the kernel", "kernel entry to smp_init", "bringup window (smp_init)",
+                                           "smp_init to \"Run /init\""};
+  guint np = boot ? G_N_ELEMENTS(boot_keys) : CPUHP_BP_N_PHASES;
+  SimPlot *fig = figure_new(boot ? SIM_PLOT_BOOT : SIM_PLOT_PHASES);
   SimPlotTable *t = table_new(fig, "phases");
   column(t, "bar");
-  for (guint k = 0; k < CPUHP_BP_N_PHASES; k++) {
-    g_autofree char *c = g_strdup_printf("%s_ms", phase_keys[k]);
+  for (guint k = 0; k < np; k++) {
+    g_autofree char *c = g_strdup_printf("%s_ms", boot ? boot_keys[k] : phase_keys[k]);
     column(t, c);
   }
-  column(t, "bringup_ms");
+  column(t, boot ? "boot_ms" : "bringup_ms");
   g_autoptr(GPtrArray) labels = g_ptr_array_new(); /* bar label, first line */
   g_autoptr(GPtrArray) modes = g_ptr_array_new();  /* second line */
-  g_autofree char *profile = runs[0]->file ? NULL : simulated_name(runs[0]);
+  /* the bars of a boot figure are machine sizes: the title names the profile alone */
+  g_autofree char *profile = runs[0]->file ? NULL : boot ? g_strdup(runs[0]->profile) : simulated_name(runs[0]);
   for (guint i = 0; i < n; i++) {
     const SimPlotRun *r = runs[i];
     g_ptr_array_add(labels, r->label ? r->label : r->policy ? r->policy : "?");
     g_ptr_array_add(modes, (gpointer)mode_short(r->parallel, r->smt_first));
     cell_uint(t, i);
-    for (guint k = 0; k < CPUHP_BP_N_PHASES; k++) cell_ms(t, r->bp_phase_ns[k]);
-    cell_ms(t, r->bringup_ns);
+    int64_t total = 0;
+    for (guint k = 0; k < np; k++) {
+      int64_t v = boot ? runs[i]->boot_ns[k] : r->bp_phase_ns[k];
+      cell_ms(t, v);
+      total += v;
+    }
+    cell_ms(t, boot ? total : r->bringup_ns);
     if (!r->file) continue;
     if (!profile) {
       profile = g_strdup(r->profile ? r->profile : "?");
@@ -319,17 +333,21 @@ SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n) {
     }
   }
   g_autoptr(GPtrArray) names = g_ptr_array_new();
-  for (CpuhpBpPhase k = 0; k < CPUHP_BP_N_PHASES; k++) g_ptr_array_add(names, (gpointer)cpuhp_bp_phase_name(k));
-  g_autofree char *title = g_strdup_printf("Where the control CPU's bringup time goes: %s", profile);
+  for (guint k = 0; k < np; k++) g_ptr_array_add(names, (gpointer)(boot ? boot_names[k] : cpuhp_bp_phase_name(k)));
+  g_autofree char *title = g_strdup_printf(boot ? "Where the boot time goes: %s" : "Where the control CPU's bringup time goes: %s", profile);
   pstr(fig, "title", title);
-  pstr(fig, "subtitle", "control CPU (BP) time by phase, from \"smp: Bringing up secondary CPUs\" to \"smp: Brought up\"");
-  pstr(fig, "ylabel", "control CPU time (ms)");
-  pstr(fig, "ylabel2", "share of bringup time (%)");
+  pstr(fig, "subtitle", boot ? "from the VMM's start to \"Run /init as init process\", by phase"
+                             : "control CPU (BP) time by phase, from \"smp: Bringing up secondary CPUs\" to \"smp: Brought up\"");
+  pstr(fig, "ylabel", boot ? "time (ms)" : "control CPU time (ms)");
+  pstr(fig, "ylabel2", boot ? "share of the boot (%)" : "share of bringup time (%)");
   plist(fig, "phases", names);
   plist(fig, "bars", labels);
   plist(fig, "modes", modes);
   return fig;
 }
+
+SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n) { return stacked(runs, n, FALSE); }
+SimPlot *sim_plot_boot(SimPlotRun *const *runs, guint n) { return stacked(runs, n, TRUE); }
 
 SimPlot *sim_plot_vmexits(SimPlotRun *const *runs, guint n) {
   g_assert(n > 0);

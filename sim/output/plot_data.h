@@ -16,7 +16,9 @@
 #include "models/kernel/result.h"
 
 /* A figure's kind; its name is also the name of its scripts (plots/KIND.gp, plots/KIND.py). */
-typedef enum { SIM_PLOT_TIMELINE, SIM_PLOT_SCALING, SIM_PLOT_PHASES, SIM_PLOT_CDF, SIM_PLOT_VMEXITS, SIM_PLOT_N_KINDS } SimPlotKind;
+typedef enum {
+  SIM_PLOT_TIMELINE, SIM_PLOT_SCALING, SIM_PLOT_PHASES, SIM_PLOT_CDF, SIM_PLOT_VMEXITS, SIM_PLOT_BOOT, SIM_PLOT_N_KINDS
+} SimPlotKind;
 
 const char *sim_plot_kind_name(SimPlotKind k);
 /* FALSE when `name` is no kind. */
@@ -98,6 +100,7 @@ typedef struct {
   int64_t bp_phase_ns[CPUHP_BP_N_PHASES];
   guint64 exits[CPUHP_EXIT_N];
   int64_t exit_ns[CPUHP_EXIT_N];
+  int64_t boot_ns[4]; /* the whole boot: VMM, before smp_init, the window, after it; [0] -1: none */
 } SimPlotRun;
 
 SimPlotRun *sim_plot_run_new(void);
@@ -112,6 +115,9 @@ SimPlot *sim_plot_timeline(const SimPlotRun *run);
 /* The control CPU's time by phase, one bar a run. Runs read from files are titled by their
  * profile; runs simulated here by the first one's profile, CPUs and seed. */
 SimPlot *sim_plot_phases(SimPlotRun *const *runs, guint n);
+/* The whole boot by phase (VMM, kernel entry to smp_init, the window, to /init), one bar a run:
+ * the phases figure's layout and scripts with the boot's four phases. */
+SimPlot *sim_plot_boot(SimPlotRun *const *runs, guint n);
 /* VM exits by type, count and host time, one bar a run (a file's bar: its kernel setting). */
 SimPlot *sim_plot_vmexits(SimPlotRun *const *runs, guint n);
 

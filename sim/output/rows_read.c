@@ -182,6 +182,17 @@ static gboolean read_phases(const SimJson *js, const char *path, SimPlotRun *run
   return TRUE;
 }
 
+static gboolean read_boot(const SimJson *js, const char *path, SimPlotRun *run, GError **error) {
+  static const char *const keys[] = {"vmm_ns", "before_smp_ns", "bringup_ns", "after_smp_ns"};
+  const SimJson *b = sim_json_get(js, "boot");
+  for (guint k = 0; k < G_N_ELEMENTS(keys); k++)
+    if (!b || !sim_json_int(sim_json_get(b, keys[k]), &run->boot_ns[k]) || run->boot_ns[k] < 0) {
+      fail(error, "%s: no boot.%s: not a `cpuhpsim run --format=json` of a profile with a boot: section", path, keys[k]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean read_exits(const SimJson *js, const char *path, SimPlotRun *run, GError **error) {
   const SimJson *vx = sim_json_get(js, "vm_exits");
   if (!vx) {
@@ -216,6 +227,7 @@ SimPlotRun *sim_run_json_read(const char *path, SimRunParts need, GError **error
   if ((need & SIM_RUN_PER_CPU) && !read_per_cpu(js, path, run, error)) return NULL;
   if ((need & SIM_RUN_PHASES) && !read_phases(js, path, run, error)) return NULL;
   if ((need & SIM_RUN_EXITS) && !read_exits(js, path, run, error)) return NULL;
+  if ((need & SIM_RUN_BOOT) && !read_boot(js, path, run, error)) return NULL;
   return g_steal_pointer(&run);
 }
 

@@ -30,6 +30,7 @@ typedef enum {
   SIM_RUN_PER_CPU = 1 << 0, /* per_cpu and profile (timeline) */
   SIM_RUN_PHASES = 1 << 1,  /* bp_phases_ns (phases) */
   SIM_RUN_EXITS = 1 << 2,   /* vm_exits (vmexits) */
+  SIM_RUN_BOOT = 1 << 3,    /* boot (boot) */
 } SimRunParts;
 
 /* A run read back from `cpuhpsim run --format=json` output; the error says which part of
