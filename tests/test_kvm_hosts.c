@@ -12,21 +12,13 @@
 #define HALT "host.halt_guest_per_vcpu=6.23us"
 #define HALT_NS 6230
 
-typedef enum { NO_PATCH, PARALLEL0, PARALLEL1 } Kernel;
+typedef enum { NO_PATCH = TU_NO_PATCH, PARALLEL0 = TU_PARALLEL0, PARALLEL1 = TU_PARALLEL1 } Kernel;
 
 static CpuhpResult *run_kvm(Kernel k, const char *extra, ...) {
-  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(ov, g_strdup_printf("kernel.hotplug_parallel=%s", k == NO_PATCH ? "false" : "true"));
-  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", k == PARALLEL1 ? "true" : "false"));
   va_list ap;
   va_start(ap, extra);
-  for (const char *s = extra; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
+  CpuhpResult *r = tu_run_kernel(KVM, (TuKernel)k, extra, ap);
   va_end(ap);
-  g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(KVM, ov, &err);
-  if (!p) fail_msg("%s", err->message);
-  CpuhpResult *r = tu_run(p, 1, FALSE);
-  assert_int_equal(r->cpus_online, r->n_cpus);
   return r;
 }
 

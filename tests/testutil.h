@@ -42,6 +42,22 @@ static G_GNUC_UNUSED CpuhpResult *tu_run(const CpuhpProfile *p, uint64_t seed, g
   return r;
 }
 
+/* The arm64 RFC's three kernels (seed 002) of profile `yaml`: without HOTPLUG_PARALLEL, with
+ * cpuhp.parallel=0 and =1; `ap` holds more overrides, NULL-terminated. Every CPU must come up. */
+typedef enum { TU_NO_PATCH, TU_PARALLEL0, TU_PARALLEL1 } TuKernel;
+static G_GNUC_UNUSED CpuhpResult *tu_run_kernel(const char *yaml, TuKernel k, const char *extra, va_list ap) {
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("kernel.hotplug_parallel=%s", k == TU_NO_PATCH ? "false" : "true"));
+  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", k == TU_PARALLEL1 ? "true" : "false"));
+  for (const char *s = extra; s; s = va_arg(ap, const char *)) g_ptr_array_add(ov, g_strdup(s));
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(yaml, ov, &err);
+  if (!p) fail_msg("%s", err->message);
+  CpuhpResult *r = tu_run(p, 1, FALSE);
+  assert_int_equal(r->cpus_online, r->n_cpus);
+  return r;
+}
+
 /* A gzipped file's text (NUL-terminated), or NULL. */
 static G_GNUC_UNUSED char *tu_gunzip(const char *path) {
   g_autoptr(GFile) f = g_file_new_for_path(path);
