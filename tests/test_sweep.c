@@ -223,7 +223,6 @@ static void test_merge_identity(void **state) {
   for (int csv = 0; csv <= 1; csv++) {
     const char *fmt = csv ? "--format=csv" : "--format=jsonl";
     g_autofree char *s0 = g_build_filename(dir, "s0", NULL), *s1 = g_build_filename(dir, "s1", NULL);
-    g_autofree char *whole = NULL;
     TuRan w = tu_run_env(NULL, "sweep", a, fmt, NULL);
     assert_int_equal(w.status, 0);
     TuRan r0 = tu_run_env(NULL, "sweep", a, fmt, "--shard=0/2", "-o", s0, NULL);

@@ -152,8 +152,8 @@ static void test_bad_terms(void **state) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   const char *const sets[] = {"topology.sockets=1", "topology.numa_nodes=1", "topology.cores_per_socket=65536",
                               "topology.threads_per_core=1",
-                              "boot.terms={a: {phase: before_smp, per_possible_triple: 100us, source: x}, "
-                              "b: {phase: before_smp, per_possible_triple: 100us, source: x}}"};
+                              ("boot.terms={a: {phase: before_smp, per_possible_triple: 100us, source: x}, "
+                               "b: {phase: before_smp, per_possible_triple: 100us, source: x}}")};
   for (guint i = 0; i < G_N_ELEMENTS(sets); i++) g_ptr_array_add(ov, g_strdup(sets[i]));
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpProfile) p = cpuhp_machine_load_default(ov, &err);
