@@ -467,29 +467,23 @@ static char *type_text(const Field *f) {
   return g_strdup(type_names[f->type]);
 }
 
+static void schema_row(GPtrArray *rows, const char *key, char *type, const char *def, const char *doc) {
+  char **row = g_new0(char *, 5);
+  row[0] = g_strdup(key);
+  row[1] = type;
+  row[2] = g_strdup(def);
+  row[3] = g_strdup(doc);
+  g_ptr_array_add(rows, row);
+}
+
 GPtrArray *cpuhp_profile_schema_rows(void) {
   GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-  for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
-    const Field *f = &fields[i];
-    char **row = g_new0(char *, 5);
-    row[0] = g_strdup(f->key);
-    row[1] = type_text(f);
-    row[2] = g_strdup(f->def ? f->def : "(required)");
-    row[3] = g_strdup(f->doc);
-    g_ptr_array_add(rows, row);
-  }
-  char **st = g_new0(char *, 5);
-  st[0] = g_strdup("states");
-  st[1] = g_strdup("mapping");
-  st[2] = g_strdup("{}");
-  st[3] = g_strdup("state name -> cost (dist) or {present: bool, cost: dist, instances: [dist], per_possible_cpu: duration, per_online_cpu: duration}");
-  g_ptr_array_add(rows, st);
-  char **bt = g_new0(char *, 5);
-  bt[0] = g_strdup("boot.terms");
-  bt[1] = g_strdup("mapping");
-  bt[2] = g_strdup("{}");
-  bt[3] = g_strdup("term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, round_trips, grace_periods: count, source: text (required)}");
-  g_ptr_array_add(rows, bt);
+  for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
+    schema_row(rows, fields[i].key, type_text(&fields[i]), fields[i].def ? fields[i].def : "(required)", fields[i].doc);
+  schema_row(rows, "states", g_strdup("mapping"), "{}",
+             "state name -> cost (dist) or {present: bool, cost: dist, instances: [dist], per_possible_cpu: duration, per_online_cpu: duration}");
+  schema_row(rows, "boot.terms", g_strdup("mapping"), "{}",
+             "term name -> {phase: vmm|before_smp|after_smp, cost, per_possible_cpu, per_possible_pair, per_possible_triple, per_online_cpu, per_online_pair: duration, broadcasts, round_trips, grace_periods: count, source: text (required)}");
   return rows;
 }
 

@@ -69,10 +69,11 @@ int plot_runs_boot(const PlotRuns *pr, GPtrArray *runs) {
   if (!pols) return 2;
   if (pols->len > 1) return cli_fail("plot", "--policy: boot draws one policy");
   if (pr->f->cpus) return cli_fail("plot", "--cpus: boot draws machine sizes by --topology");
-  g_auto(GStrv) sizes = pr->f->topology ? g_strsplit(pr->f->topology, ",", -1) : g_strsplit("", ",", 0);
-  guint n = pr->f->topology ? g_strv_length(sizes) : 1; /* no --topology: the profile's own */
+  /* no --topology: one bar, the profile's own */
+  g_auto(GStrv) sizes = pr->f->topology ? g_strsplit(pr->f->topology, ",", -1) : NULL;
+  guint n = sizes ? g_strv_length(sizes) : 1;
   for (guint i = 0; i < n; i++) {
-    g_autoptr(CpuhpProfile) p = load(pr, NULL, pr->f->topology ? sizes[i] : NULL, NULL, NULL, &status);
+    g_autoptr(CpuhpProfile) p = load(pr, NULL, sizes ? sizes[i] : NULL, NULL, NULL, &status);
     if (!p) return status;
     if (!p->boot.modelled)
       return cli_fail("plot", "boot: %s has no boot: section (docs/whole-boot.md): no whole boot to draw", p->name);
