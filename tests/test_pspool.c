@@ -97,8 +97,34 @@ static void test_share_law(void **state) {
   assert_int_equal(f.done[1], 20000000);
 }
 
+static void ev_speed_up(void *ctx, uint64_t unused) {
+  (void)unused;
+  sim_ps_set_speed(ctx, 2);
+}
+
+/* A host at half speed: a 10 ms item alone takes 20 ms; the speed changes mid-item at 4 ms
+ * (4 ms done at 0.5 = 2 ms of service, 8 ms left at 2x = 4 ms more): it ends at 8 ms. */
+static void test_speed(void **state) {
+  g_autoptr(SimEngine) e = sim_engine_new();
+  g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 2, 1);
+  Fixture f = {.e = e};
+  sim_ps_set_speed(p, 0.5);
+  sim_ps_work(p, 0, 10000000, ev_done, &f, 0);
+  sim_engine_run(e, INT64_MAX);
+  assert_int_equal(f.done[0], 20000000);
+  g_autoptr(SimEngine) e2 = sim_engine_new();
+  g_autoptr(SimPsPool) p2 = sim_ps_pool_new(e2, 2, 1);
+  Fixture f2 = {.e = e2};
+  sim_ps_set_speed(p2, 0.5);
+  sim_ps_work(p2, 0, 10000000, ev_done, &f2, 0);
+  sim_engine_schedule(e2, 4000000, ev_speed_up, p2, 0);
+  sim_engine_run(e2, INT64_MAX);
+  assert_int_equal(f2.done[0], 8000000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_workers_one_server), cmocka_unit_test(test_no_contention),
-                                     cmocka_unit_test(test_spinner_joins), cmocka_unit_test(test_share_law)};
+                                     cmocka_unit_test(test_spinner_joins), cmocka_unit_test(test_share_law),
+                                     cmocka_unit_test(test_speed)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->cpus[0].online = 0;
   m.pkg_booted[m.cpus[0].topo->package] = 1;
   m.n_online = 1; /* the BP */
+  machine_host_speed(&m);
   /* load_ucode_bsp() updated the boot CPU's core long before smp_init(). */
   m.cores[m.cpus[0].topo->core].ucode = UCODE_CURRENT;
 

@@ -49,9 +49,19 @@ int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {
          machine_vcpu_wake(m, cpu); /* in a VM the sleeper's vCPU may have to be woken first */
 }
 
+void machine_host_speed(CpuhpMachine *m) {
+  /* host.speed_pct: this host against the one the costs were measured on. host.idle_drag_pct:
+   * every online vCPU besides the BP ticks, and each tick wakes its thread on the host, which
+   * slows the threads at work even with a host CPU free (docs/hypervisor.md, measured). */
+  if (!m->host) return;
+  double drag = 1 + m->p->host.idle_drag_pct / 100 * (m->n_online - 1);
+  sim_ps_set_speed(m->host, m->p->host.speed_pct / 100 / drag);
+}
+
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
   g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
   m->n_online += online ? 1 : -1;
+  machine_host_speed(m);
 }
 
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,

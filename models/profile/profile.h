@@ -168,6 +168,10 @@ typedef struct _CpuhpProfile {
     SimDist first_ap_cold;     /* extra work of the first AP released: a dynamic translator
                                   (QEMU TCG) translating the post-release AP code once */
     guint tick_hz;             /* host timer ticks per second on a busy host CPU: IRQ exits */
+    double speed_pct;          /* host CPU speed against the host the costs were measured on, %:
+                                  work under host.pcpus takes cost x 100 / speed */
+    double idle_drag_pct;      /* each online vCPU besides the BP slows the working vCPUs by this
+                                  % of their speed (its ticks wake threads on the host) */
     int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking */
     SimDist vcpu_wakeup;       /* a blocked vCPU, woken (IPI or timer), until it runs again */
     SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */

@@ -120,6 +120,10 @@ static const Field fields[] = {
        "idle/spin loads are fixed shares taken first, workers share the rest (-icount clock)"),
   DIST("host.first_ap_cold", host.first_ap_cold, "0",
        "extra work of the first AP released (a translator such as TCG meeting the AP code once)"),
+  {"host.speed_pct", T_PERCENT, OFF(host.speed_pct), 1, 1000, NULL, "100",
+   "host CPU speed against the host the profile was calibrated on: work under host.pcpus takes cost x 100 / speed"},
+  PCT("host.idle_drag_pct", host.idle_drag_pct, 100, "0",
+      "each online vCPU besides the BP slows every working vCPU by this % of its speed (host wake-ups of its ticks)"),
   UINT("host.tick_hz", host.tick_hz, 0, 100000, "250",
        "host timer ticks/s on a busy host CPU; each one that lands on a running vCPU is an IRQ exit"),
   DUR("host.halt_poll", host.halt_poll, 0, COST, "0",
@@ -399,8 +403,12 @@ static gboolean bind_field(CpuhpProfile *prof, const Field *f, const YtNode *n, 
     return TRUE;
   case T_DIST:
     return prof_parse_dist(n, f->hi, (SimDist *)dst, error);
-  case T_PERCENT:
-    return prof_parse_percent(n, f->key, f->hi, (double *)dst, error);
+  case T_PERCENT: {
+    if (!prof_parse_percent(n, f->key, f->hi, (double *)dst, error)) return FALSE;
+    if (*(double *)dst >= f->lo) return TRUE;
+    g_autofree char *q = prof_shown(n);
+    return FAIL(n, VALUE, "%s must be at least %" G_GINT64_FORMAT " %%, got %s", f->key, f->lo, q);
+  }
   case T_ENUM: {
     if (!(s = prof_need_scalar(n, "a name", error))) return FALSE;
     for (guint i = 0; f->choices[i]; i++)
@@ -463,7 +471,7 @@ static char *type_text(const Field *f) {
     if (f->lo != 0) return g_strdup_printf("%s >=%" G_GINT64_FORMAT, type_names[f->type], f->lo);
   }
   if (f->type == T_DURATION && f->lo > 0) return g_strdup("duration >0");
-  if (f->type == T_PERCENT) return g_strdup_printf("percent 0..%" G_GINT64_FORMAT, f->hi);
+  if (f->type == T_PERCENT) return g_strdup_printf("percent %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, f->lo, f->hi);
   return g_strdup(type_names[f->type]);
 }
 

@@ -21,6 +21,7 @@ struct _SimPsPool {
   int64_t t;         /* engine time of v */
   double load;       /* sum of loads */
   double rate;
+  double speed;      /* service per ns of a client served at rate 1 (host CPU speed) */
   gboolean share;    /* loads of clients not working are fixed shares of the servers */
   guint token;       /* invalidates scheduled completion checks */
   double spin_ns;
@@ -36,6 +37,7 @@ SimPsPool *sim_ps_pool_new(SimEngine *e, double servers, guint n_clients) {
   p->n = n_clients;
   p->c = g_new0(Client, n_clients);
   p->rate = 1;
+  p->speed = 1;
   return p;
 }
 
@@ -49,7 +51,7 @@ void sim_ps_pool_free(SimPsPool *p) {
 static void advance(SimPsPool *p) {
   int64_t now = sim_engine_now(p->e);
   double dt = (double)(now - p->t);
-  p->v += p->rate * dt;
+  p->v += p->rate * p->speed * dt;
   double spinning = 0, load = 0;
   for (guint i = 0; i < p->n; i++)
     if (!p->c[i].working) spinning += p->c[i].idle_load;
@@ -79,7 +81,7 @@ static void reschedule(SimPsPool *p) {
     p->rate = MIN(1.0, MAX(p->servers - rest, 0.01 * p->servers) / working);
   p->token++;
   if (vmin == INFINITY) return;
-  double dt = (vmin - p->v) / p->rate;
+  double dt = (vmin - p->v) / (p->rate * p->speed);
   int64_t delay = dt <= 0 ? 0 : (int64_t)ceil(dt - 1e-6);
   sim_engine_schedule(p->e, delay, ev_check, p, p->token);
 }
@@ -110,6 +112,13 @@ void sim_ps_set_load(SimPsPool *p, guint c, double load) {
   g_assert(c < p->n && load >= 0);
   advance(p);
   p->c[c].idle_load = load;
+  reschedule(p);
+}
+
+void sim_ps_set_speed(SimPsPool *p, double speed) {
+  g_assert(speed > 0);
+  advance(p);
+  p->speed = speed;
   reschedule(p);
 }
 

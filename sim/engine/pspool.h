@@ -20,6 +20,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimPsPool, sim_ps_pool_free)
 void sim_ps_work(SimPsPool *p, guint c, int64_t work, SimHandler fn, void *ctx, uint64_t arg);
 /* The load client `c` puts on the pool while it has no work item (0: idle). */
 void sim_ps_set_load(SimPsPool *p, guint c, double load);
+/* Service a client at rate 1 gets per ns (default 1): a slower or faster host CPU, or one whose
+ * threads lose time to others that do not count as load. Takes effect from now. */
+void sim_ps_set_speed(SimPsPool *p, double speed);
 /* Share law instead: the loads of clients not working are fixed shares taken off the P servers
  * first, and the working clients share what is left, r = min(1, (P - I) / W) for idle loads I
  * and W working clients (at least 1 % of P). The law of a clock that counts every client's
