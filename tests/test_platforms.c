@@ -91,11 +91,6 @@ static void test_icount_arm64(void **state) {
   check_icount("scenarios/qemu-arm64-tcg-icount.yaml", icount_arm64, G_N_ELEMENTS(icount_arm64), G_N_ELEMENTS(icount_arm64));
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* The boot's kernel command line as dmesg shows it ("Command line: ..."), read here without
  * `import`; NULL when absent. */
 static char *boot_cmdline(const char *path) {
@@ -128,7 +123,7 @@ static void test_icount_x86_kboot(void **state) {
       else assert_string_equal(c, cmdline); /* the three runs of a configuration share it */
     }
     if (n == 0) fail_msg("icount_8_p%d (kboot): no boot of it measured", par);
-    qsort(runs, n, sizeof runs[0], cmp_double);
+    qsort(runs, n, sizeof runs[0], tu_cmp_double);
     double real = runs[n / 2];
     Config c = {"icount_8 (kboot)", 8, 1, par, FALSE};
     double sim = simulate_cmdline("scenarios/qemu-tcg-icount-x86_64.yaml", &c, cmdline);
@@ -160,7 +155,7 @@ static void test_mttcg_x86(void **state) {
       if (ms > 0) runs[n++] = ms;
     }
     if (n == 0) fail_msg("%s: no boot of it measured", mttcg[i].file);
-    qsort(runs, n, sizeof runs[0], cmp_double);
+    qsort(runs, n, sizeof runs[0], tu_cmp_double);
     double real = runs[n / 2];
     double sim = simulate("scenarios/qemu-tcg-mttcg-x86_64.yaml", &mttcg[i]);
     double err = (sim - real) / real * 100;
@@ -232,8 +227,8 @@ static void test_mttcg_arm64(void **state) {
       assert_int_equal(d->cpus->len, a->cpus - 1);
     }
     if (n == 0) fail_msg("a_mttcg_%u: no boot of it measured", a->cpus);
-    qsort(runs, n, sizeof runs[0], cmp_double);
-    qsort(stall_free, n, sizeof stall_free[0], cmp_double);
+    qsort(runs, n, sizeof runs[0], tu_cmp_double);
+    qsort(stall_free, n, sizeof stall_free[0], tu_cmp_double);
     double real = runs[n / 2], real_free = stall_free[n / 2];
     double sim = simulate(profile, &c);
     double err = (sim - real) / real * 100, err_free = (sim - real_free) / real_free * 100;

@@ -310,11 +310,6 @@ static void test_matplotlib(void **state) {
 /* ---- plots/data/qemu-reference.tsv --------------------------------------------------------- */
 
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 static void test_reference_data(void **state) {
   g_autofree char *text = NULL, *readme = NULL;
   assert_true(g_file_get_contents("plots/data/qemu-reference.tsv", &text, NULL, NULL));
@@ -377,7 +372,7 @@ static void test_reference_data(void **state) {
         fail_msg("unknown method %s", f[4]);
     }
     rows++;
-    qsort(ms, n, sizeof ms[0], cmp_double);
+    qsort(ms, n, sizeof ms[0], tu_cmp_double);
     double real = ms[n / 2];
     if (fabs(real - v) > 0.05 + 1e-9) fail_msg("%s: the boots give %.3f ms, plots/data says %.1f", base, real, v);
     recomputed++;

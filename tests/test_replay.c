@@ -309,13 +309,8 @@ static GPtrArray *sorted_names(const char *dir) {
   return names;
 }
 
-static int cmp_double(gconstpointer a, gconstpointer b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 static double median_of(GArray *v) {
-  g_array_sort(v, cmp_double);
+  g_array_sort(v, tu_cmp_double);
   guint n = v->len;
   return n % 2 ? g_array_index(v, double, n / 2) : (g_array_index(v, double, n / 2 - 1) + g_array_index(v, double, n / 2)) / 2;
 }

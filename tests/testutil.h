@@ -22,6 +22,12 @@
 #include "sim/output/ftrace.h"
 
 /* The default profile plus overrides given as a NULL-terminated list. */
+/* Ascending order of doubles, for qsort() and g_array_sort(). */
+static G_GNUC_UNUSED int tu_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
 static G_GNUC_UNUSED CpuhpProfile *tu_profile(const char *first, ...) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   va_list ap;
