@@ -61,7 +61,7 @@ void machine_host_speed(CpuhpMachine *m) {
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
   g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
   m->n_online += online ? 1 : -1;
-  machine_host_speed(m);
+  if (m->p->host.idle_drag_pct > 0) machine_host_speed(m); /* else the speed does not move */
 }
 
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,
