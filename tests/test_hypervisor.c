@@ -128,6 +128,37 @@ static void test_halt_poll(void **state) {
   assert_true(always->host_busy_ns > never->host_busy_ns); /* polling takes host CPU */
 }
 
+/* KVM's adaptive window (host.halt_poll_adaptive, docs/hypervisor.md): each vCPU's window starts
+ * at 0, so every AP's first halt blocks; with a short host wake-up the window grows past the
+ * short waits and most wake-ups are caught; with a wake-up long enough that a blocked halt
+ * lasts beyond the maximum, the window is shrunk back to 0 each time and never leaves it. */
+static void test_adaptive_halt_poll(void **state) {
+  (void)state;
+  const char *on = "host.halt_poll_adaptive=true", *max = "host.halt_poll=500us";
+  g_autoptr(CpuhpResult) zero = run_variant(KVM, PARALLEL0, "host.halt_poll=0", "host.vcpu_wakeup=30us", NULL);
+  g_autoptr(CpuhpResult) fixed = run_variant(KVM, PARALLEL0, max, "host.vcpu_wakeup=30us", NULL);
+  g_autoptr(CpuhpResult) adapt = run_variant(KVM, PARALLEL0, on, max, "host.vcpu_wakeup=30us", NULL);
+  print_message("parallel=0, wake-up 30 us: blocked wake-ups %" G_GUINT64_FORMAT " (no poll), %" G_GUINT64_FORMAT
+                " (adaptive), %" G_GUINT64_FORMAT " (fixed 500 us)\n",
+                (guint64)zero->vcpu_blocked_wakeups, (guint64)adapt->vcpu_blocked_wakeups,
+                (guint64)fixed->vcpu_blocked_wakeups);
+  assert_true(adapt->vcpu_blocked_wakeups >= 127); /* every AP's first halt */
+  assert_true(adapt->vcpu_blocked_wakeups < zero->vcpu_blocked_wakeups);
+  assert_true(adapt->vcpu_blocked_wakeups > fixed->vcpu_blocked_wakeups);
+  assert_true(adapt->bringup_ns < zero->bringup_ns && adapt->bringup_ns > fixed->bringup_ns);
+  /* A window that never grows is no poll at all, to the nanosecond. */
+  g_autoptr(CpuhpResult) still = run_variant(KVM, PARALLEL0, on, max, "host.halt_poll_grow=0", "host.vcpu_wakeup=30us", NULL);
+  assert_int_equal(still->bringup_ns, zero->bringup_ns);
+  assert_int_equal(still->vcpu_blocked_wakeups, zero->vcpu_blocked_wakeups);
+  /* The profile's 250 us wake-up: locked in, whatever the shrink divisor. */
+  for (guint shrink = 0; shrink <= 2; shrink += 2) {
+    g_autofree char *sh = g_strdup_printf("host.halt_poll_shrink=%u", shrink);
+    g_autoptr(CpuhpResult) slow0 = run_variant(KVM, PARALLEL0, "host.halt_poll=0", NULL);
+    g_autoptr(CpuhpResult) slow = run_variant(KVM, PARALLEL0, on, max, sh, NULL);
+    assert_int_equal(slow->vcpu_blocked_wakeups, slow0->vcpu_blocked_wakeups);
+  }
+}
+
 static gint cmp_i64(gconstpointer a, gconstpointer b) {
   int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
   return (x > y) - (x < y);
@@ -183,6 +214,7 @@ int main(void) {
       cmocka_unit_test(test_kvm_rfc_table),  cmocka_unit_test(test_kvm_order_from_mechanism),
       cmocka_unit_test(test_hyperv),         cmocka_unit_test(test_exit_reporting),
       cmocka_unit_test(test_halt_poll),      cmocka_unit_test(test_hypervisor_needs_host),
+      cmocka_unit_test(test_adaptive_halt_poll),
       cmocka_unit_test(test_vcpu_reset_lock), cmocka_unit_test(test_kick_stretches_with_the_bp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * and translators (none) get none of it: every function is then a no-op returning 0.
  *
  * Why a sleeping wait costs more in a VM than a spinning one: the guest idles with WFI, KVM
- * polls for halt_poll ns (the vCPU keeps its host CPU) and then blocks the vCPU thread; a
+ * polls for halt_poll ns (the vCPU keeps its host CPU; host.halt_poll_adaptive: for the vCPU's
+ * own window, which KVM adapts after every halt) and then blocks the vCPU thread; a
  * wake-up that comes after that pays a host wake-up, a context switch and an entry
  * (host.vcpu_wakeup). A spinning vCPU (arm64 cpu_relax() is an untrapped `yield`) never exits,
  * but takes a host CPU from everybody else. */
@@ -46,6 +47,28 @@ static void ev_poll_end(void *ctx, uint64_t arg) {
   if (c->halted && c->halt_token == (guint)(arg >> 32)) sim_ps_set_load(m->host, cpu, c->rest_load);
 }
 
+/* KVM's adaptive window after a halt of halt_ns (kvm_vcpu_halt(): measured until the vCPU runs
+ * again): a halt the window covered leaves it; one longer than the maximum shrinks it
+ * (shrink_halt_poll_ns(): divided, or reset when the divisor is 0, and below grow_start it is
+ * 0); a shorter one it missed grows it (grow_halt_poll_ns(): multiplied, at least grow_start),
+ * never beyond the maximum. */
+static void adapt_poll_window(const CpuhpMachine *m, CpuhpCpu *c, int64_t halt_ns) {
+  const int64_t max = m->p->host.halt_poll, start = m->p->host.halt_poll_grow_start;
+  int64_t w = c->poll_window;
+  if (halt_ns <= w) return;
+  if (w && halt_ns > max) {
+    guint shrink = m->p->host.halt_poll_shrink;
+    w = shrink ? w / shrink : 0;
+    if (w < start) w = 0;
+  } else if (w < max && halt_ns < max) {
+    guint grow = m->p->host.halt_poll_grow;
+    if (!grow) return;
+    w *= grow;
+    if (w < start) w = start;
+  }
+  c->poll_window = MIN(w, max);
+}
+
 void machine_vcpu_halt(CpuhpMachine *m, guint cpu, double rest_load) {
   if (!vm(m)) return;
   CpuhpCpu *c = &m->cpus[cpu];
@@ -53,7 +76,8 @@ void machine_vcpu_halt(CpuhpMachine *m, guint cpu, double rest_load) {
   c->halted_at = sim_engine_now(m->e);
   c->rest_load = rest_load;
   c->halt_token++;
-  int64_t poll = m->p->host.halt_poll;
+  int64_t poll = m->p->host.halt_poll_adaptive ? c->poll_window : m->p->host.halt_poll;
+  c->poll_now = poll;
   sim_ps_set_load(m->host, cpu, poll > 0 ? 1.0 : rest_load); /* polling takes a host CPU */
   if (poll > 0)
     sim_engine_schedule(m->e, poll, ev_poll_end, m, (uint64_t)c->halt_token << 32 | cpu);
@@ -68,14 +92,15 @@ int64_t machine_vcpu_wake(CpuhpMachine *m, guint cpu) {
   sim_ps_set_load(m->host, cpu, 0);
   /* The waker's IPI: a trapped ICC_SGI1R write (x86: an ICR write) on the waking CPU. */
   int64_t ns = machine_vm_exits(m, cpu, CPUHP_EXIT_SYS64, 1);
-  int64_t wfx;
-  if (sim_engine_now(m->e) - c->halted_at < m->p->host.halt_poll) {
+  int64_t wfx, halted_ns = sim_engine_now(m->e) - c->halted_at;
+  if (halted_ns < c->poll_now) {
     wfx = draw_exits(m, cpu, CPUHP_EXIT_WFX, 1); /* the poll saw it: no schedule-out */
   } else {
     wfx = machine_draw(m, &m->p->host.vcpu_wakeup, cpu, PURPOSE_VCPU_WAKEUP, c->n_exit_draws++);
     m->res->vcpu_blocked_wakeups++;
   }
   machine_vm_exit_record(m, CPUHP_EXIT_WFX, 1, wfx);
+  if (m->p->host.halt_poll_adaptive) adapt_poll_window(m, c, halted_ns + wfx);
   return ns + wfx;
 }
 

@@ -131,6 +131,8 @@ typedef struct {
   int64_t ucode_since;
   int64_t halted_at;
   double rest_load;       /* host load once the poll is over */
+  int64_t poll_window;    /* KVM's vcpu->halt_poll_ns (host.halt_poll_adaptive) */
+  int64_t poll_now;       /* how long this halt polls */
   guint halt_token;       /* invalidates a stale end-of-poll event */
   guint n_exit_draws;
 } __attribute__((aligned(64))) CpuhpCpu;

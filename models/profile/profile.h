@@ -172,7 +172,13 @@ typedef struct _CpuhpProfile {
                                   work under host.pcpus takes cost x 100 / speed */
     double idle_drag_pct;      /* each online vCPU besides the BP slows the working vCPUs by this
                                   % of their speed (its ticks wake threads on the host) */
-    int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking */
+    int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking
+                                  (adaptive: the most a vCPU's window grows to) */
+    /* KVM's adaptive window (virt/kvm/kvm_main.c, kvm_vcpu_halt(), grow_/shrink_halt_poll_ns()) */
+    gboolean halt_poll_adaptive;
+    guint halt_poll_grow;          /* halt_poll_ns_grow */
+    int64_t halt_poll_grow_start;  /* halt_poll_ns_grow_start */
+    guint halt_poll_shrink;        /* halt_poll_ns_shrink: 0 resets the window */
     SimDist vcpu_wakeup;       /* a blocked vCPU, woken (IPI or timer), until it runs again */
     SimDist vcpu_reset;        /* a started vCPU's first entry (reset), on one host-wide lock */
     SimDist exit_cost[CPUHP_EXIT_N]; /* host time of one exit (HVC64: arm64.psci_cpu_on) */
