@@ -12,8 +12,8 @@
 
 #define MAX_TERMS 256u
 #define MAX_COUNT 100000u
-/* 65,536 CPUs x 10 ms, 2^31 pairs x 1 ms, 4.7e13 triples x 100 us stay inside int64 ns. */
-#define PER_CPU_MAX (INT64_C(10) * 1000000)
+/* 65,536 CPUs x 100 ms, 2^31 pairs x 1 ms, 4.7e13 triples x 100 us stay inside int64 ns. */
+#define PER_CPU_MAX (INT64_C(100) * 1000000)
 #define PER_PAIR_MAX INT64_C(1000000)
 #define PER_TRIPLE_MAX INT64_C(100000)
 
