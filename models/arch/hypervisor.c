@@ -69,6 +69,11 @@ static void adapt_poll_window(const CpuhpMachine *m, CpuhpCpu *c, int64_t halt_n
   c->poll_window = MIN(w, max);
 }
 
+/* How long this vCPU's halt polls; the adaptive window changes only when a halt ends. */
+static int64_t poll_of(const CpuhpMachine *m, const CpuhpCpu *c) {
+  return m->p->host.halt_poll_adaptive ? c->poll_window : m->p->host.halt_poll;
+}
+
 void machine_vcpu_halt(CpuhpMachine *m, guint cpu, double rest_load) {
   if (!vm(m)) return;
   CpuhpCpu *c = &m->cpus[cpu];
@@ -76,8 +81,7 @@ void machine_vcpu_halt(CpuhpMachine *m, guint cpu, double rest_load) {
   c->halted_at = sim_engine_now(m->e);
   c->rest_load = rest_load;
   c->halt_token++;
-  int64_t poll = m->p->host.halt_poll_adaptive ? c->poll_window : m->p->host.halt_poll;
-  c->poll_now = poll;
+  int64_t poll = poll_of(m, c);
   sim_ps_set_load(m->host, cpu, poll > 0 ? 1.0 : rest_load); /* polling takes a host CPU */
   if (poll > 0)
     sim_engine_schedule(m->e, poll, ev_poll_end, m, (uint64_t)c->halt_token << 32 | cpu);
@@ -93,7 +97,7 @@ int64_t machine_vcpu_wake(CpuhpMachine *m, guint cpu) {
   /* The waker's IPI: a trapped ICC_SGI1R write (x86: an ICR write) on the waking CPU. */
   int64_t ns = machine_vm_exits(m, cpu, CPUHP_EXIT_SYS64, 1);
   int64_t wfx, halted_ns = sim_engine_now(m->e) - c->halted_at;
-  if (halted_ns < c->poll_now) {
+  if (halted_ns < poll_of(m, c)) {
     wfx = draw_exits(m, cpu, CPUHP_EXIT_WFX, 1); /* the poll saw it: no schedule-out */
   } else {
     wfx = machine_draw(m, &m->p->host.vcpu_wakeup, cpu, PURPOSE_VCPU_WAKEUP, c->n_exit_draws++);

@@ -131,12 +131,12 @@ typedef struct {
   int64_t ucode_since;
   int64_t halted_at;
   double rest_load;       /* host load once the poll is over */
-  int64_t poll_window;    /* KVM's vcpu->halt_poll_ns (host.halt_poll_adaptive) */
-  int64_t poll_now;       /* how long this halt polls */
+  int64_t poll_window;    /* KVM's vcpu->halt_poll_ns (host.halt_poll_adaptive): adapted at wake-up */
   guint halt_token;       /* invalidates a stale end-of-poll event */
   guint n_exit_draws;
 } __attribute__((aligned(64))) CpuhpCpu;
 G_STATIC_ASSERT(G_STRUCT_OFFSET(CpuhpCpu, pid) == 64); /* the first line holds just the hot part */
+G_STATIC_ASSERT(sizeof(CpuhpCpu) == 128);             /* and a CPU is two lines (bringup_run.c) */
 
 struct _CpuhpMachine {
   SimEngine *e;
