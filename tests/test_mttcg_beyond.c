@@ -73,17 +73,55 @@ static double calibrate_speed(const Boots *serial) {
   return speed;
 }
 
-/* docs/profiles.md, "MTTCG on another host": the error each prediction has, to 1 %. A miss may
- * move by 3 points before the docs must be rewritten. */
+/* A row of a table in docs/profiles.md: the section's table row whose first cell is `name`;
+ * its 3rd to 5th cells are the real median, cpuhpsim's time and the error, as printed here. */
 typedef struct {
-  guint n;
-  int par;
-  double err_pct;
-} KnownMiss;
-static const KnownMiss misses[] = {
-    {16, 0, -35}, {32, 0, -49}, {64, 0, -50}, {128, 0, -73},
-    {16, 1, -22}, {32, 1, -14}, {64, 1, -59}, {128, 1, -29},
-};
+  double real, sim, err;
+} DocRow;
+
+static double doc_number(const char *cell) {
+  g_autoptr(GString) s = g_string_new(NULL);
+  for (const char *c = cell; *c; c++) {
+    if (g_str_has_prefix(c, "\u2212")) { /* the docs' minus sign */
+      g_string_append_c(s, '-');
+      c += strlen("\u2212") - 1;
+    } else if (g_ascii_isdigit(*c) || *c == '.' || *c == '-' || *c == '+') {
+      g_string_append_c(s, *c);
+    }
+  }
+  char *end = NULL;
+  double v = g_ascii_strtod(s->str, &end);
+  if (!s->len || *end) fail_msg("docs/profiles.md: '%s' is not a number", cell);
+  return v;
+}
+
+static DocRow doc_row(const char *section, const char *name) {
+  g_autofree char *md = NULL;
+  assert_true(g_file_get_contents("docs/profiles.md", &md, NULL, NULL));
+  g_autofree char *head = g_strdup_printf("\n## %s", section), *prefix = g_strdup_printf("| %s |", name);
+  const char *sec = strstr(md, head);
+  if (!sec) fail_msg("docs/profiles.md: no section '%s'", section);
+  const char *end = strstr(sec + 1, "\n## ");
+  g_autofree char *body = g_strndup(sec, end ? (gsize)(end - sec) : strlen(sec));
+  g_auto(GStrv) lines = g_strsplit(body, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    if (!g_str_has_prefix(*l, prefix)) continue;
+    g_auto(GStrv) f = g_strsplit(*l, "|", -1); /* "", name, role, real, sim, error, ... */
+    if (g_strv_length(f) < 7) fail_msg("docs/profiles.md: row '%s' has too few cells", name);
+    return (DocRow){doc_number(f[3]), doc_number(f[4]), doc_number(f[5])};
+  }
+  fail_msg("docs/profiles.md, '%s': no row '%s'", section, name);
+  return (DocRow){0};
+}
+
+/* The docs print each row as this test does, to 0.1: a change of the model or the data that
+ * moves a row shows here until the docs say it too. */
+static void assert_doc_row(const char *section, const char *name, double real, double sim, double err) {
+  DocRow d = doc_row(section, name);
+  if (fabs(d.real - real) > 0.051 || fabs(d.sim - sim) > 0.051 || fabs(d.err - err) > 0.051)
+    fail_msg("row %s: real %.1f, sim %.1f, %+.1f %% now; docs/profiles.md (\"%s\") says %.1f, %.1f, %+.1f %%", name, real, sim, err, section,
+             d.real, d.sim, d.err);
+}
 
 static void test_mttcg_other_host(void **state) {
   (void)state;
@@ -107,23 +145,11 @@ static void test_mttcg_other_host(void **state) {
                     (sim - b.stall_free) / b.stall_free * 100);
       if (par == 0) sim_p0[i] = sim;
       else print_message("             parallel=1 slowdown: real %.2f, sim %.2f\n", b.median / real[0][i].median, sim / sim_p0[i]);
-      if (training || n == 2) {
-        assert_true(fabs(err) <= 10.0);
-        continue;
-      }
+      if (training || n == 2) assert_true(fabs(err) <= 10.0);
+      else if (n < 16) assert_true(fabs(err) <= 15.0);
       if (n >= 16) assert_true(sim > plain); /* each idle online vCPU slows the ones at work */
-      if (n < 16) {
-        assert_true(fabs(err) <= 15.0);
-        continue;
-      }
-      gboolean found = FALSE;
-      for (guint k = 0; k < G_N_ELEMENTS(misses); k++)
-        if (misses[k].n == n && misses[k].par == par) {
-          found = TRUE;
-          if (fabs(err - misses[k].err_pct) > 3)
-            fail_msg("mttcg_%u_p%d: %+.1f %% now, docs/profiles.md says %+.0f %%", n, par, err, misses[k].err_pct);
-        }
-      assert_true(found);
+      g_autofree char *name = g_strdup_printf("mttcg_%u_p%d", n, par);
+      assert_doc_row("x86: QEMU MTTCG on another host", name, b.median, sim, err);
     }
 }
 
@@ -173,18 +199,9 @@ static double a_calibrate(const Boots *real, const guint *use, guint n_use) {
   return speed;
 }
 
-/* docs/profiles.md, "arm64: QEMU MTTCG on another host": each row's error to 1 %. `bar` rows
- * must also stay within 20 % of the median; the others are the known gaps of the reference
- * host's boots (docs/profiles.md, "arm64: QEMU MTTCG"). */
-typedef struct {
-  guint n;
-  double err_pct;
-  gboolean bar;
-} ArmRow;
-static const ArmRow a_rows[] = {
-    {2, -10, TRUE}, {4, -8, TRUE}, {16, -51, FALSE},
-    {32, -15, TRUE}, {64, +23, FALSE}, {96, +42, FALSE},
-};
+/* The predictions held within 20 % of the median; the others are docs/profiles.md's known
+ * misses ("arm64: QEMU MTTCG on another host"), which every row must equal. */
+static const guint a_within[] = {2, 4, 32};
 
 static void test_mttcg_arm64_other_host(void **state) {
   (void)state;
@@ -208,19 +225,11 @@ static void test_mttcg_arm64_other_host(void **state) {
                   "  (speed from 2/4/8: %+6.1f %%); against 8 vCPUs real %.2f, sim %.2f\n",
                   n, n == 8 ? "calibrated" : "predicted", b.n, b.median, b.min, b.max, sim, err,
                   (alt - b.median) / b.median * 100, b.median / real[2].median, sim / sim8);
-    if (n == 8) {
-      assert_true(fabs(err) <= 2.0);
-      continue;
-    }
-    gboolean found = FALSE;
-    for (guint k = 0; k < G_N_ELEMENTS(a_rows); k++)
-      if (a_rows[k].n == n) {
-        found = TRUE;
-        if (a_rows[k].bar) assert_true(fabs(err) <= 20.0);
-        if (fabs(err - a_rows[k].err_pct) > 3)
-          fail_msg("a_mttcg_%u: %+.1f %% now, docs/profiles.md says %+.0f %%", n, err, a_rows[k].err_pct);
-      }
-    assert_true(found);
+    if (n == 8) assert_true(fabs(err) <= 2.0);
+    for (guint k = 0; k < G_N_ELEMENTS(a_within); k++)
+      if (a_within[k] == n) assert_true(fabs(err) <= 20.0);
+    g_autofree char *name = g_strdup_printf("%u", n);
+    assert_doc_row("arm64: QEMU MTTCG on another host", name, b.median, sim, err);
   }
 }
 
