@@ -46,29 +46,35 @@ static Boots boots(guint n, int par) {
   return b;
 }
 
-static double simulate(guint n, int par, double speed, double drag) {
+#define X86 "scenarios/qemu-tcg-mttcg-x86_64.yaml"
+#define ARM64 "scenarios/qemu-arm64-tcg-mttcg.yaml"
+
+/* Bringup of `profile` with n CPUs at host.speed_pct `speed`, ms. par < 0: the profile's kernel
+ * (arm64 has no cpuhp.parallel); drag < 0: the profile's host.idle_drag_pct. */
+static double simulate(const char *profile, guint n, int par, double speed, double drag) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
-  g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+  if (par >= 0) g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
   g_ptr_array_add(ov, g_strdup_printf("host.speed_pct=%.3f", speed));
   if (drag >= 0) g_ptr_array_add(ov, g_strdup_printf("host.idle_drag_pct=%.3f", drag));
   g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("scenarios/qemu-tcg-mttcg-x86_64.yaml", ov, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(profile, ov, &err);
   if (!p) fail_msg("%s", err->message);
   g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
   assert_int_equal(r->cpus_online, n);
   return (double)r->bringup_ns / 1e6;
 }
 
-/* host.speed_pct from the serial 2/4/8-vCPU boots (serial[i] for sizes[i]): the speed at which
- * the simulated times' geometric mean equals the real medians' (fixed point: time scales about
- * as 1 / speed). */
-static double calibrate_speed(const Boots *serial) {
+/* host.speed_pct from the real medians of the sizes sz[use[i]] (kernel par as in simulate()):
+ * the speed at which the simulated times' geometric mean equals the real medians' (fixed
+ * point: time scales about as 1 / speed). */
+static double calibrate_speed(const char *profile, const guint *sz, const Boots *real, const guint *use, guint n_use,
+                              int par) {
   double speed = 100;
   for (int it = 0; it < 6; it++) {
     double lr = 0;
-    for (guint i = 0; i < 3; i++) lr += log(simulate(sizes[i], 0, speed, -1) / serial[i].median);
-    speed *= exp(lr / 3);
+    for (guint i = 0; i < n_use; i++) lr += log(simulate(profile, sz[use[i]], par, speed, -1) / real[use[i]].median);
+    speed *= exp(lr / n_use);
   }
   return speed;
 }
@@ -128,7 +134,8 @@ static void test_mttcg_other_host(void **state) {
   Boots real[2][G_N_ELEMENTS(sizes)]; /* each file read once: [parallel][size] */
   for (int par = 0; par <= 1; par++)
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) real[par][i] = boots(sizes[i], par);
-  double speed = calibrate_speed(real[0]);
+  const guint serial_248[] = {0, 1, 2}; /* the serial 2, 4 and 8-vCPU boots */
+  double speed = calibrate_speed(X86, sizes, real[0], serial_248, 3, 0);
   print_message("host.speed_pct = %.1f (calibrated on this host's 2, 4, 8-vCPU serial boots)\n", speed);
   assert_true(speed > 50 && speed < 110); /* the hosts are of one kind: 1.6-2.7x at the extremes */
   double sim_p0[G_N_ELEMENTS(sizes)];
@@ -136,7 +143,7 @@ static void test_mttcg_other_host(void **state) {
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
       guint n = sizes[i];
       const Boots b = real[par][i];
-      double sim = simulate(n, par, speed, -1), plain = simulate(n, par, speed, 0);
+      double sim = simulate(X86, n, par, speed, -1), plain = simulate(X86, n, par, speed, 0);
       double err = (sim - b.median) / b.median * 100;
       gboolean training = par == 0 && n <= 8;
       print_message("mttcg_%-3u p%d  %-10s  real median of %u %9.1f ms (%.1f..%.1f)  sim %9.1f ms  %+6.1f %%"
@@ -176,29 +183,6 @@ static Boots a_boots(guint n) {
   return b;
 }
 
-static double a_simulate(guint n, double speed) {
-  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
-  g_ptr_array_add(ov, g_strdup_printf("host.speed_pct=%.3f", speed));
-  g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("scenarios/qemu-arm64-tcg-mttcg.yaml", ov, &err);
-  if (!p) fail_msg("%s", err->message);
-  g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
-  assert_int_equal(r->cpus_online, n);
-  return (double)r->bringup_ns / 1e6;
-}
-
-/* host.speed_pct on the sizes in `use` (indexes into a_sizes), as calibrate_speed() does. */
-static double a_calibrate(const Boots *real, const guint *use, guint n_use) {
-  double speed = 100;
-  for (int it = 0; it < 6; it++) {
-    double lr = 0;
-    for (guint i = 0; i < n_use; i++) lr += log(a_simulate(a_sizes[use[i]], speed) / real[use[i]].median);
-    speed *= exp(lr / n_use);
-  }
-  return speed;
-}
-
 /* The predictions held within 20 % of the median; the others are docs/profiles.md's known
  * misses ("arm64: QEMU MTTCG on another host"), which every row must equal. */
 static const guint a_within[] = {2, 4, 32};
@@ -211,20 +195,22 @@ static void test_mttcg_arm64_other_host(void **state) {
    * at 2 and 4 it is short there too (known gaps), so those would carry the gaps into the
    * speed. What calibrating on 2, 4 and 8 as the x86 test does would give is printed too. */
   const guint use8[] = {2}, use248[] = {0, 1, 2};
-  double speed = a_calibrate(real, use8, 1), speed248 = a_calibrate(real, use248, 3);
+  double speed = calibrate_speed(ARM64, a_sizes, real, use8, 1, -1);
+  double speed248 = calibrate_speed(ARM64, a_sizes, real, use248, 3, -1);
   print_message("arm64 host.speed_pct = %.1f (calibrated on this host's 8-vCPU boots; on 2, 4, 8: %.1f)\n", speed,
                 speed248);
   assert_true(speed > 50 && speed < 110);
-  double sim8 = a_simulate(8, speed);
+  double sims[G_N_ELEMENTS(a_sizes)];
+  for (guint i = 0; i < G_N_ELEMENTS(a_sizes); i++) sims[i] = simulate(ARM64, a_sizes[i], -1, speed, -1);
   for (guint i = 0; i < G_N_ELEMENTS(a_sizes); i++) {
     guint n = a_sizes[i];
     const Boots b = real[i];
-    double sim = a_simulate(n, speed), alt = a_simulate(n, speed248);
+    double sim = sims[i], alt = simulate(ARM64, n, -1, speed248, -1);
     double err = (sim - b.median) / b.median * 100;
     print_message("a_mttcg_%-3u %-10s  real median of %u %8.1f ms (%.1f..%.1f)  sim %8.1f ms  %+6.1f %%"
                   "  (speed from 2/4/8: %+6.1f %%); against 8 vCPUs real %.2f, sim %.2f\n",
                   n, n == 8 ? "calibrated" : "predicted", b.n, b.median, b.min, b.max, sim, err,
-                  (alt - b.median) / b.median * 100, b.median / real[2].median, sim / sim8);
+                  (alt - b.median) / b.median * 100, b.median / real[2].median, sim / sims[2]);
     if (n == 8) assert_true(fabs(err) <= 2.0);
     for (guint k = 0; k < G_N_ELEMENTS(a_within); k++)
       if (a_within[k] == n) assert_true(fabs(err) <= 20.0);
