@@ -151,9 +151,9 @@ static void test_adaptive_halt_poll(void **state) {
   assert_int_equal(still->bringup_ns, zero->bringup_ns);
   assert_int_equal(still->vcpu_blocked_wakeups, zero->vcpu_blocked_wakeups);
   /* The profile's 250 us wake-up: locked in, whatever the shrink divisor. */
+  g_autoptr(CpuhpResult) slow0 = run_variant(KVM, PARALLEL0, "host.halt_poll=0", NULL);
   for (guint shrink = 0; shrink <= 2; shrink += 2) {
     g_autofree char *sh = g_strdup_printf("host.halt_poll_shrink=%u", shrink);
-    g_autoptr(CpuhpResult) slow0 = run_variant(KVM, PARALLEL0, "host.halt_poll=0", NULL);
     g_autoptr(CpuhpResult) slow = run_variant(KVM, PARALLEL0, on, max, sh, NULL);
     assert_int_equal(slow->vcpu_blocked_wakeups, slow0->vcpu_blocked_wakeups);
   }
