@@ -1,0 +1,120 @@
+/* tlbi-count.c — a QEMU TCG plugin (API v1, QEMU 7.2) that logs, for an arm64 guest, every
+ * execution of the instructions whose cost under MTTCG grows with the vCPU count:
+ *   I  TLBI ...IS / range IS (CRn=8, CRm=3 or 2): QEMU flushes every vCPU's soft TLB on that
+ *      vCPU's own thread (accel/tcg/cputlb.c flush_all_helper(), CPU_FOREACH)
+ *   G  MSR ICC_SGI1R_EL1 (an IPI)          W  WFI          H  HVC (PSCI calls)
+ *   S  the first instruction a vCPU runs with a low virtual address (MMU off: an AP starting)
+ * One line per event to the file named by the plugin's argument out=PATH:
+ *   SEQ KIND VCPU PC
+ * SEQ is a global counter, so events of different vCPUs keep their order. Build:
+ *   gcc -O2 -shared -fPIC -o tlbi-count.so tlbi-count.c -lpthread
+ * The declarations below are the documented plugin API (docs/devel/tcg-plugins.rst); QEMU's
+ * header is not packaged by Debian. */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+typedef struct qemu_info_t qemu_info_t;
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
+typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_udata_cb_t cb,
+                                            enum qemu_plugin_cb_flags flags, void *userdata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb, void *userdata);
+
+__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+
+#define MAX_VCPUS 512
+typedef struct { uint64_t seq, pc; uint32_t vcpu; char kind; } Event;
+static Event *events;
+static size_t n_events, cap_events;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint_fast64_t seq;
+static atomic_bool started[MAX_VCPUS];
+static FILE *out;
+
+static void record(char kind, unsigned vcpu, uint64_t pc) {
+  pthread_mutex_lock(&lock);
+  if (n_events < cap_events)
+    events[n_events++] = (Event){.seq = atomic_fetch_add(&seq, 1), .pc = pc, .vcpu = vcpu, .kind = kind};
+  pthread_mutex_unlock(&lock);
+}
+
+/* The kind travels in the low 2 bits of the user data, the PC above them (A64 PCs are 4-aligned). */
+static void on_exec(unsigned vcpu, void *ud) {
+  static const char kinds[] = "IGWH";
+  uintptr_t u = (uintptr_t)ud;
+  record(kinds[u & 3], vcpu, u & ~(uintptr_t)3);
+}
+
+static void on_low(unsigned vcpu, void *ud) {
+  if (vcpu < MAX_VCPUS && !atomic_exchange(&started[vcpu], true)) record('S', vcpu, (uintptr_t)ud);
+}
+
+static int kind_of(uint32_t w) {
+  if ((w & 0xFFF80000u) == 0xD5080000u) { /* SYS, op0 = 01 */
+    unsigned crn = (w >> 12) & 15, crm = (w >> 8) & 15;
+    if (crn == 8 && (crm == 3 || crm == 2)) return 0; /* TLBI ...IS, TLBI R...IS */
+  }
+  if ((w & 0xFFFFFFE0u) == 0xD518CBA0u) return 1; /* MSR ICC_SGI1R_EL1, Xt */
+  if (w == 0xD503207Fu) return 2;                 /* WFI */
+  if ((w & 0xFFE0001Fu) == 0xD4000002u) return 3; /* HVC #imm */
+  return -1;
+}
+
+static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
+  (void)id;
+  size_t n = qemu_plugin_tb_n_insns(tb);
+  for (size_t i = 0; i < n; i++) {
+    struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+    uint64_t pc = qemu_plugin_insn_vaddr(insn);
+    if (i == 0 && pc < (UINT64_C(1) << 40))
+      qemu_plugin_register_vcpu_insn_exec_cb(insn, on_low, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
+    if (qemu_plugin_insn_size(insn) != 4) continue;
+    uint32_t w;
+    memcpy(&w, qemu_plugin_insn_data(insn), 4);
+    int k = kind_of(w);
+    if (k >= 0)
+      qemu_plugin_register_vcpu_insn_exec_cb(insn, on_exec, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)(pc | (uint64_t)k));
+  }
+}
+
+static void at_exit(qemu_plugin_id_t id, void *ud) {
+  (void)id, (void)ud;
+  pthread_mutex_lock(&lock);
+  for (size_t i = 0; i < n_events; i++)
+    fprintf(out, "%" PRIu64 " %c %u %" PRIx64 "\n", events[i].seq, events[i].kind, events[i].vcpu, events[i].pc);
+  fclose(out);
+  pthread_mutex_unlock(&lock);
+}
+
+__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+                                                               int argc, char **argv) {
+  (void)info;
+  const char *path = NULL;
+  for (int i = 0; i < argc; i++)
+    if (!strncmp(argv[i], "out=", 4)) path = argv[i] + 4;
+  if (!path || !(out = fopen(path, "w"))) return -1;
+  cap_events = (size_t)1 << 23;
+  if (!(events = malloc(cap_events * sizeof *events))) return -1;
+  qemu_plugin_register_vcpu_tb_trans_cb(id, on_tb);
+  qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+  return 0;
+}
