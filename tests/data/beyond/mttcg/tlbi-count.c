@@ -4,9 +4,12 @@
  *      vCPU's own thread (accel/tcg/cputlb.c flush_all_helper(), CPU_FOREACH)
  *   G  MSR ICC_SGI1R_EL1 (an IPI)          W  WFI          H  HVC (PSCI calls)
  *   S  the first instruction a vCPU runs with a low virtual address (MMU off: an AP starting)
+ *   F  the first instruction of a function named in funcs=FILE (one hex address a line, from
+ *      the guest's /proc/kallsyms with nokaslr)
  * One line per event to the file named by the plugin's argument out=PATH:
- *   SEQ KIND VCPU PC
- * SEQ is a global counter, so events of different vCPUs keep their order. Build:
+ *   SEQ KIND VCPU PC HOST_NS
+ * SEQ is a global counter, so events of different vCPUs keep their order; HOST_NS is the host's
+ * CLOCK_MONOTONIC, the time MTTCG runs on. Build:
  *   gcc -O2 -shared -fPIC -o tlbi-count.so tlbi-count.c -lpthread
  * The declarations below are the documented plugin API (docs/devel/tcg-plugins.rst); QEMU's
  * header is not packaged by Debian. */
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef uint64_t qemu_plugin_id_t;
 struct qemu_plugin_tb;
@@ -42,7 +46,7 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
 #define MAX_VCPUS 512
-typedef struct { uint64_t seq, pc; uint32_t vcpu; char kind; } Event;
+typedef struct { uint64_t seq, pc, ns; uint32_t vcpu; char kind; } Event;
 static Event *events;
 static size_t n_events, cap_events;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -50,10 +54,17 @@ static atomic_uint_fast64_t seq;
 static atomic_bool started[MAX_VCPUS];
 static FILE *out;
 
+#define MAX_FUNCS 256
+static uint64_t funcs[MAX_FUNCS];
+static size_t n_funcs;
+
 static void record(char kind, unsigned vcpu, uint64_t pc) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  uint64_t ns = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
   pthread_mutex_lock(&lock);
   if (n_events < cap_events)
-    events[n_events++] = (Event){.seq = atomic_fetch_add(&seq, 1), .pc = pc, .vcpu = vcpu, .kind = kind};
+    events[n_events++] = (Event){.seq = atomic_fetch_add(&seq, 1), .pc = pc, .ns = ns, .vcpu = vcpu, .kind = kind};
   pthread_mutex_unlock(&lock);
 }
 
@@ -63,6 +74,8 @@ static void on_exec(unsigned vcpu, void *ud) {
   uintptr_t u = (uintptr_t)ud;
   record(kinds[u & 3], vcpu, u & ~(uintptr_t)3);
 }
+
+static void on_func(unsigned vcpu, void *ud) { record('F', vcpu, (uintptr_t)ud); }
 
 static void on_low(unsigned vcpu, void *ud) {
   if (vcpu < MAX_VCPUS && !atomic_exchange(&started[vcpu], true)) record('S', vcpu, (uintptr_t)ud);
@@ -87,6 +100,9 @@ static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     uint64_t pc = qemu_plugin_insn_vaddr(insn);
     if (i == 0 && pc < (UINT64_C(1) << 40))
       qemu_plugin_register_vcpu_insn_exec_cb(insn, on_low, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
+    for (size_t f = 0; f < n_funcs; f++)
+      if (funcs[f] == pc)
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, on_func, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
     if (qemu_plugin_insn_size(insn) != 4) continue;
     uint32_t w;
     memcpy(&w, qemu_plugin_insn_data(insn), 4);
@@ -100,7 +116,8 @@ static void at_exit(qemu_plugin_id_t id, void *ud) {
   (void)id, (void)ud;
   pthread_mutex_lock(&lock);
   for (size_t i = 0; i < n_events; i++)
-    fprintf(out, "%" PRIu64 " %c %u %" PRIx64 "\n", events[i].seq, events[i].kind, events[i].vcpu, events[i].pc);
+    fprintf(out, "%" PRIu64 " %c %u %" PRIx64 " %" PRIu64 "\n", events[i].seq, events[i].kind, events[i].vcpu,
+            events[i].pc, events[i].ns);
   fclose(out);
   pthread_mutex_unlock(&lock);
 }
@@ -109,8 +126,15 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
                                                                int argc, char **argv) {
   (void)info;
   const char *path = NULL;
-  for (int i = 0; i < argc; i++)
+  for (int i = 0; i < argc; i++) {
     if (!strncmp(argv[i], "out=", 4)) path = argv[i] + 4;
+    if (!strncmp(argv[i], "funcs=", 6)) {
+      FILE *f = fopen(argv[i] + 6, "r");
+      if (!f) return -1;
+      while (n_funcs < MAX_FUNCS && fscanf(f, "%" SCNx64, &funcs[n_funcs]) == 1) n_funcs++;
+      fclose(f);
+    }
+  }
   if (!path || !(out = fopen(path, "w"))) return -1;
   cap_events = (size_t)1 << 23;
   if (!(events = malloc(cap_events * sizeof *events))) return -1;

@@ -12,7 +12,7 @@ def main():
     ev = []
     with open(path) as f:
         for line in f:
-            s, k, v, _pc = line.split()
+            s, k, v = line.split()[:3]
             ev.append((int(s), k, int(v)))
     ev.sort()
     starts = [s for s, k, v in ev if k == 'S' and v != 0]
