@@ -8,6 +8,8 @@
  *      the guest's /proc/kallsyms with nokaslr)
  * One line per event to the file named by the plugin's argument out=PATH:
  *   SEQ KIND VCPU PC HOST_NS
+ * classify=0 logs only S and F (for a guest that is not arm64, whose instructions the I/G/W/H
+ * patterns would misread).
  * SEQ is a global counter, so events of different vCPUs keep their order; HOST_NS is the host's
  * CLOCK_MONOTONIC, the time MTTCG runs on. Build:
  *   gcc -O2 -shared -fPIC -o tlbi-count.so tlbi-count.c -lpthread
@@ -57,6 +59,7 @@ static FILE *out;
 #define MAX_FUNCS 256
 static uint64_t funcs[MAX_FUNCS];
 static size_t n_funcs;
+static bool classify = true;
 
 static void record(char kind, unsigned vcpu, uint64_t pc) {
   struct timespec t;
@@ -103,7 +106,7 @@ static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     for (size_t f = 0; f < n_funcs; f++)
       if (funcs[f] == pc)
         qemu_plugin_register_vcpu_insn_exec_cb(insn, on_func, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
-    if (qemu_plugin_insn_size(insn) != 4) continue;
+    if (!classify || qemu_plugin_insn_size(insn) != 4) continue;
     uint32_t w;
     memcpy(&w, qemu_plugin_insn_data(insn), 4);
     int k = kind_of(w);
@@ -128,6 +131,7 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
   const char *path = NULL;
   for (int i = 0; i < argc; i++) {
     if (!strncmp(argv[i], "out=", 4)) path = argv[i] + 4;
+    if (!strcmp(argv[i], "classify=0")) classify = false;
     if (!strncmp(argv[i], "funcs=", 6)) {
       FILE *f = fopen(argv[i] + 6, "r");
       if (!f) return -1;
