@@ -178,9 +178,10 @@ static void test_mttcg_x86(void **state) {
  * last AP's ONLINE callbacks at 16; and, at 4, APs slower than at 8 without a stall. Those only
  * add time: a gap must stay an underestimate, bounded so that a change of the model shows.
  * The stalls are the host faulting in guest RAM (docs/host-first-touch.md), which the model
- * leaves out by design: with the stalls `import` finds taken out of each boot, the 16-vCPU
- * median is within 20 % too (`stall_free_within`). At 2 vCPUs a single AP gives `import`
- * nothing to compare a callback with, so its stall stays in. */
+ * leaves out by design. `import` takes out only the stalls inside callbacks: at 16 vCPUs every
+ * other AP still takes 7.6-15.9 ms outside its STARTING interval against 2.6-5.7 ms for the
+ * APs between, so even without those stalls the 16-vCPU median stays a known gap (-36 %). At
+ * 2 vCPUs a single AP gives `import` nothing to compare a callback with, so its stall stays in. */
 typedef struct {
   guint cpus;
   gboolean training;          /* used to calibrate the profile */
@@ -193,7 +194,7 @@ static const Arm64Mttcg arm64_mttcg[] = {
     {2, TRUE, FALSE, -50.0, FALSE},
     {4, FALSE, FALSE, -30.0, FALSE},
     {8, TRUE, TRUE, 0, TRUE},
-    {16, FALSE, FALSE, -60.0, TRUE},
+    {16, FALSE, FALSE, -70.0, FALSE},
 };
 
 static void test_mttcg_arm64(void **state) {

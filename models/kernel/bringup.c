@@ -432,8 +432,8 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
   if (c->state == m->table->online) {
     m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
     m->res->cpus[cpu].online = now(m);
-    if (m->host) sim_ps_set_load(m->host, cpu, m->p->host.idle_load_pct / 100.0); /* online, idle */
-    machine_vcpu_halt(m, cpu, m->p->host.idle_load_pct / 100.0);
+    if (m->host) sim_ps_set_load(m->host, cpu, machine_idle_load(m)); /* online, idle */
+    machine_vcpu_halt(m, cpu, machine_idle_load(m));
   }
   bp_next_step(m);
 }

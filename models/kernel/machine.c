@@ -55,13 +55,26 @@ void machine_host_speed(CpuhpMachine *m) {
    * slows the threads at work even with a host CPU free (docs/hypervisor.md, measured). */
   if (!m->host) return;
   double drag = 1 + m->p->host.idle_drag_pct / 100 * (m->n_online - 1);
-  sim_ps_set_speed(m->host, m->p->host.speed_pct / 100 / drag);
+  double speed = m->p->host.speed_pct / 100 / drag;
+  if (m->p->host.idle_ticks_aligned) {
+    /* A tick device without a periodic mode is programmed at the same tick_next_period on
+     * every CPU (kernel/time/tick-common.c tick_setup_periodic()), so the idle vCPUs' ticks
+     * wake their threads together: each tick their host work is one burst on the host's CPUs
+     * that the working vCPUs wait out (docs/profiles.md, "arm64: QEMU MTTCG on another host"). */
+    double burst = m->p->host.idle_load_pct / 100 * (m->n_online - 1) / m->p->host.pcpus;
+    speed *= MAX(1 - burst, 0.01);
+  }
+  sim_ps_set_speed(m->host, speed);
+}
+
+double machine_idle_load(const CpuhpMachine *m) {
+  return m->p->host.idle_ticks_aligned ? 0 : m->p->host.idle_load_pct / 100.0; /* aligned: in the speed */
 }
 
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
   g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
   m->n_online += online ? 1 : -1;
-  if (m->p->host.idle_drag_pct > 0) machine_host_speed(m); /* else the speed does not move */
+  if (m->p->host.idle_drag_pct > 0 || m->p->host.idle_ticks_aligned) machine_host_speed(m); /* else it does not move */
 }
 
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,

@@ -220,8 +220,12 @@ void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint c
                    guint step, const char *fn, int ret);
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu); /* a wake-up latency for `cpu`'s waits */
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online); /* cpu_online_mask */
-/* The host pool's speed from host.speed_pct and host.idle_drag_pct at the current online count. */
+/* The host pool's speed from host.speed_pct, host.idle_drag_pct and (host.idle_ticks_aligned)
+ * the idle vCPUs' tick bursts at the current online count. */
 void machine_host_speed(CpuhpMachine *m);
+/* The processor-sharing load of an online idle vCPU: host.idle_load_pct, or 0 when its ticks are
+ * aligned bursts (then machine_host_speed() takes them). */
+double machine_idle_load(const CpuhpMachine *m);
 void machine_bp_next_cpu(CpuhpMachine *m);                /* cpu_up() returned: the next CPU */
 
 /* Rollback (rollback.c): the state `s` of `cpu` failed with `ret` on the BP (PREPARE, kick or

@@ -172,6 +172,9 @@ typedef struct _CpuhpProfile {
                                   work under host.pcpus takes cost x 100 / speed */
     double idle_drag_pct;      /* each online vCPU besides the BP slows the working vCPUs by this
                                   % of their speed (its ticks wake threads on the host) */
+    gboolean idle_ticks_aligned; /* the idle vCPUs' ticks fire together (a tick device without a
+                                  periodic mode): idle_load_pct is one burst per tick that the
+                                  working vCPUs wait out, not a processor share */
     int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking
                                   (adaptive: the most a vCPU's window grows to) */
     /* KVM's adaptive window (virt/kvm/kvm_main.c, kvm_vcpu_halt(), grow_/shrink_halt_poll_ns()) */
