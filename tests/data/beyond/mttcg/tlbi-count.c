@@ -9,7 +9,12 @@
  * One line per event to the file named by the plugin's argument out=PATH:
  *   SEQ KIND VCPU PC HOST_NS
  * classify=0 logs only S and F (for a guest that is not arm64, whose instructions the I/G/W/H
- * patterns would misread).
+ * patterns would misread); classify=x86 logs instead
+ *   P  IN/OUT (port I/O)        R  RDMSR/WRMSR (the x2APIC and timer registers among them)
+ * io=1 also logs
+ *   M  every load or store that reaches device memory (MMIO: the xAPIC page, the GIC, UARTs),
+ *      which QEMU serves holding its big lock; it instruments every memory access, so the
+ *      guest runs several times slower.
  * SEQ is a global counter, so events of different vCPUs keep their order; HOST_NS is the host's
  * CLOCK_MONOTONIC, the time MTTCG runs on. Build:
  *   gcc -O2 -shared -fPIC -o tlbi-count.so tlbi-count.c -lpthread
@@ -34,6 +39,15 @@ enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_
 typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
 typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
 typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
+typedef uint32_t qemu_plugin_meminfo_t;
+struct qemu_plugin_hwaddr;
+enum qemu_plugin_mem_rw { QEMU_PLUGIN_MEM_R = 1, QEMU_PLUGIN_MEM_W, QEMU_PLUGIN_MEM_RW };
+typedef void (*qemu_plugin_vcpu_mem_cb_t)(unsigned int vcpu_index, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                                          void *userdata);
+void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_mem_cb_t cb,
+                                      enum qemu_plugin_cb_flags flags, enum qemu_plugin_mem_rw rw, void *userdata);
+struct qemu_plugin_hwaddr *qemu_plugin_get_hwaddr(qemu_plugin_meminfo_t info, uint64_t vaddr);
+bool qemu_plugin_hwaddr_is_io(const struct qemu_plugin_hwaddr *haddr);
 void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
@@ -61,7 +75,8 @@ static FILE *out;
 #define MAX_FUNCS 256
 static uint64_t funcs[MAX_FUNCS];
 static size_t n_funcs;
-static bool classify = true;
+static enum { ARM64, NONE, X86 } classify = ARM64;
+static bool io;
 
 static void record(char kind, unsigned vcpu, uint64_t pc) {
   struct timespec t;
@@ -81,6 +96,24 @@ static void on_exec(unsigned vcpu, void *ud) {
 }
 
 static void on_func(unsigned vcpu, void *ud) { record('F', vcpu, (uintptr_t)ud); }
+
+static void on_port(unsigned vcpu, void *ud) { record('P', vcpu, (uintptr_t)ud); }
+static void on_msr(unsigned vcpu, void *ud) { record('R', vcpu, (uintptr_t)ud); }
+
+static void on_mem(unsigned vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *ud) {
+  struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, vaddr);
+  if (hw && qemu_plugin_hwaddr_is_io(hw)) record('M', vcpu, (uintptr_t)ud);
+}
+
+/* 1: IN/OUT, 2: RDMSR/WRMSR, 0: neither (legacy prefixes skipped). */
+static int x86_kind(const uint8_t *b, size_t n) {
+  size_t i = 0;
+  while (i < n && (b[i] == 0x66 || b[i] == 0xF2 || b[i] == 0xF3 || (b[i] & 0xF0) == 0x40)) i++;
+  if (i >= n) return 0;
+  if ((b[i] >= 0xE4 && b[i] <= 0xE7) || (b[i] >= 0xEC && b[i] <= 0xEF)) return 1;
+  if (b[i] == 0x0F && i + 1 < n && (b[i + 1] == 0x30 || b[i + 1] == 0x32)) return 2;
+  return 0;
+}
 
 static void on_low(unsigned vcpu, void *ud) {
   if (vcpu < MAX_VCPUS && !atomic_exchange(&started[vcpu], true)) record('S', vcpu, (uintptr_t)ud);
@@ -108,7 +141,15 @@ static void on_tb(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     for (size_t f = 0; f < n_funcs; f++)
       if (funcs[f] == pc)
         qemu_plugin_register_vcpu_insn_exec_cb(insn, on_func, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)pc);
-    if (!classify || qemu_plugin_insn_size(insn) != 4) continue;
+    if (io) qemu_plugin_register_vcpu_mem_cb(insn, on_mem, QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_MEM_RW, (void *)(uintptr_t)pc);
+    if (classify == X86) {
+      int k = x86_kind(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
+      if (k)
+        qemu_plugin_register_vcpu_insn_exec_cb(insn, k == 1 ? on_port : on_msr, QEMU_PLUGIN_CB_NO_REGS,
+                                               (void *)(uintptr_t)pc);
+      continue;
+    }
+    if (classify != ARM64 || qemu_plugin_insn_size(insn) != 4) continue;
     uint32_t w;
     memcpy(&w, qemu_plugin_insn_data(insn), 4);
     int k = kind_of(w);
@@ -133,7 +174,9 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
   const char *path = NULL;
   for (int i = 0; i < argc; i++) {
     if (!strncmp(argv[i], "out=", 4)) path = argv[i] + 4;
-    if (!strcmp(argv[i], "classify=0")) classify = false;
+    if (!strcmp(argv[i], "classify=0")) classify = NONE;
+    if (!strcmp(argv[i], "classify=x86")) classify = X86;
+    if (!strcmp(argv[i], "io=1")) io = true;
     if (!strncmp(argv[i], "funcs=", 6)) {
       FILE *f = fopen(argv[i] + 6, "r");
       if (!f) return -1;
