@@ -190,8 +190,11 @@ static const Boot arm64[] = {
     {"reference/traces/a_icount_8_r1", 8, -1, TRUE}, {"wholeboot/a_icount_8_r2", 8, -1, TRUE},
     {"wholeboot/a_icount_8_r3", 8, -1, TRUE},   {"reference/traces/a_icount_16_r1", 16, -1, TRUE},
     {"wholeboot/a_icount_16_r2", 16, -1, TRUE}, {"wholeboot/a_icount_16_r3", 16, -1, TRUE},
-    {"beyond/a_icount_32", 32, -1, FALSE},      {"beyond/a_icount_64", 64, -1, FALSE},
-    {"beyond/a_icount_96", 96, -1, FALSE},
+    {"beyond/a_icount_32", 32, -1, FALSE},      {"beyond/a_icount_32_r2", 32, -1, FALSE},
+    {"beyond/a_icount_32_r3", 32, -1, FALSE},   {"beyond/a_icount_64", 64, -1, FALSE},
+    {"beyond/a_icount_64_r2", 64, -1, FALSE},   {"beyond/a_icount_64_r3", 64, -1, FALSE},
+    {"beyond/a_icount_96", 96, -1, FALSE},      {"beyond/a_icount_96_r2", 96, -1, FALSE},
+    {"beyond/a_icount_96_r3", 96, -1, FALSE},
 };
 
 typedef struct {
@@ -221,21 +224,37 @@ static Times sim_times(const char *profile, const Boot *b) {
 
 static double pct(double sim, double real) { return (sim - real) / real * 100; }
 
-/* Every boot printed, training and predicted apart; each predicted one's kernel-to-/init error
- * (and its part before the window) must be within [lo, hi] %. */
+static double median_of(double *v, guint n) {
+  qsort(v, n, sizeof v[0], tu_cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Every boot printed, training and predicted apart. Each predicted configuration (CPUs and
+ * kernel) is judged on the median of its boots: its kernel-to-/init error must be within
+ * [lo, hi] % and its part before the window within before_tol %. */
 static void check(const char *profile, const Boot *boots, guint n, double lo, double hi, double before_tol) {
   print_message("%-34s %5s %10s %10s %7s   %9s %9s   %9s %9s\n", "boot", "CPUs", "real (ms)", "sim (ms)", "error",
                 "before", "sim", "after", "sim");
+  double whole[16], before[16];
+  guint k = 0;
   for (guint i = 0; i < n; i++) {
     const Boot *b = &boots[i];
     g_autofree char *path = g_strdup_printf("tests/data/%s.txt.gz", b->file);
     Times real = real_times(path), sim = sim_times(profile, b);
-    double err = pct(sim.boot, real.boot), berr = pct(sim.before, real.before);
+    double err = pct(sim.boot, real.boot);
     print_message("%-34s %5u %10.1f %10.1f %+6.1f%%   %9.1f %9.1f   %9.1f %9.1f  %s\n", b->file, b->cpus, real.boot, sim.boot,
                   err, real.before, sim.before, real.after, sim.after, b->training ? "fitted" : "PREDICTED");
     if (b->training) continue;
-    if (err < lo || err > hi) fail_msg("%s: whole boot %+.1f %% is outside [%+.0f, %+.0f] %%", b->file, err, lo, hi);
-    if (fabs(berr) > before_tol) fail_msg("%s: kernel entry to smp_init %+.1f %%, over %.0f %%", b->file, berr, before_tol);
+    g_assert(k < G_N_ELEMENTS(whole));
+    whole[k] = real.boot, before[k++] = real.before;
+    if (i + 1 < n && boots[i + 1].cpus == b->cpus && boots[i + 1].parallel == b->parallel) continue;
+    /* the last boot of its configuration: judge the median */
+    double mw = median_of(whole, k), mb = median_of(before, k);
+    double merr = pct(sim.boot, mw), berr = pct(sim.before, mb);
+    print_message("%-34s %5u %10.1f %10.1f %+6.1f%%   median of %u boots\n", "", b->cpus, mw, sim.boot, merr, k);
+    if (merr < lo || merr > hi) fail_msg("%u CPUs: whole boot %+.1f %% is outside [%+.0f, %+.0f] %%", b->cpus, merr, lo, hi);
+    if (fabs(berr) > before_tol) fail_msg("%u CPUs: kernel entry to smp_init %+.1f %%, over %.0f %%", b->cpus, berr, before_tol);
+    k = 0;
   }
 }
 
@@ -248,9 +267,9 @@ static void test_icount_x86(void **state) {
  * is predicted within 10 %. After the window, the per-online-CPU work of the initcalls
  * (cpuhp_setup_state() on every CPU, per-CPU sysfs devices) is a term fitted on 1..16 vCPUs;
  * the late initcalls after it do not repeat between boots of one size (2.6 to 7.1 s at 8
- * vCPUs) and stay at the 1-CPU figure, so 32 and 96 vCPUs come out 19 % and 11 % short. The
- * bounds hold that known miss where it is (docs/whole-boot.md); a model that explained the
- * rest would move them. */
+ * vCPUs) and stay at the 1-CPU figure, so the medians of three boots at 32, 64 and 96 vCPUs
+ * come out 9 %, 10.5 % and 17 % short. The bounds hold that known miss where it is
+ * (docs/whole-boot.md); a model that explained the rest would move them. */
 static void test_icount_arm64(void **state) {
   (void)state;
   check("scenarios/qemu-arm64-tcg-icount.yaml", arm64, G_N_ELEMENTS(arm64), -22, -5, 10);
