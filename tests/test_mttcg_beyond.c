@@ -23,11 +23,6 @@ typedef struct {
   guint n;
 } Boots;
 
-static double median(double *v, guint n) {
-  qsort(v, n, sizeof v[0], tu_cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Every kept boot of one size and kernel (oopsed boots were not kept: README). */
 static Boots boots(guint n, int par) {
   double ms[8], free_ms[8];
@@ -42,8 +37,8 @@ static Boots boots(guint n, int par) {
     ms[b.n++] = v;
   }
   if (b.n < 2) fail_msg("mttcg_%u_p%d: %u boots, want at least 2", n, par, b.n);
-  b.median = median(ms, b.n);
-  b.stall_free = median(free_ms, b.n);
+  b.median = tu_median(ms, b.n);
+  b.stall_free = tu_median(free_ms, b.n);
   b.min = ms[0];
   b.max = ms[b.n - 1];
   return b;
@@ -52,12 +47,12 @@ static Boots boots(guint n, int par) {
 #define X86 "scenarios/qemu-tcg-mttcg-x86_64.yaml"
 #define ARM64 "scenarios/qemu-arm64-tcg-mttcg.yaml"
 
-/* Bringup of `profile` with n CPUs at host.speed_pct `speed`, ms. par < 0: the profile's kernel
- * (arm64 has no cpuhp.parallel); drag < 0: the profile's host.idle_drag_pct. */
 /* When > 0: the arm64 ITS rescan's cost per online vCPU as measured on the host being predicted
  * (us of that host's time), instead of the profile's reference-host figure scaled by the speed. */
 static double its_host_us;
 
+/* Bringup of `profile` with n CPUs at host.speed_pct `speed`, ms. par < 0: the profile's kernel
+ * (arm64 has no cpuhp.parallel); drag < 0: the profile's host.idle_drag_pct. */
 static double simulate(const char *profile, guint n, int par, double speed, double drag) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
@@ -175,18 +170,26 @@ static const guint a_sizes[] = {2, 4, 8, 16, 32, 64, 96};
 
 /* Median of the dmesg bringup windows of one size (on arm64 dmesg reads the arch timer's
  * counter, which follows the host clock under MTTCG: the README of the reference data). */
-static Boots a_boots(guint n) {
-  double ms[8];
-  Boots b = {0};
+/* The dmesg bringup windows (ms) of the boots r1..r8 of size n named by `fmt` (one %u, one %d)
+ * that exist, into ms[8]; their number. */
+static guint dmesg_windows(const char *fmt, guint n, double *ms) {
+  guint k = 0;
   for (int r = 1; r <= 8; r++) {
-    g_autofree char *path = g_strdup_printf("tests/data/beyond/mttcg/a_mttcg_%u_r%d.txt.gz", n, r);
+    g_autofree char *path = g_strdup_printf(fmt, n, r);
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
     double v = tu_dmesg_window_ms(path);
     if (v <= 0) fail_msg("%s: no bringup window in it", path);
-    ms[b.n++] = v;
+    ms[k++] = v;
   }
+  return k;
+}
+
+static Boots a_boots(guint n) {
+  double ms[8];
+  Boots b = {0};
+  b.n = dmesg_windows("tests/data/beyond/mttcg/a_mttcg_%u_r%d.txt.gz", n, ms);
   if (b.n < 3) fail_msg("a_mttcg_%u: %u boots, want 3", n, b.n);
-  b.median = median(ms, b.n);
+  b.median = tu_median(ms, b.n); /* sorts them */
   b.min = ms[0];
   b.max = ms[b.n - 1];
   return b;
@@ -199,13 +202,8 @@ static Boots a_boots(guint n) {
  * redistributor (docs/profiles.md, "arm64: QEMU MTTCG on another host"). */
 /* The dmesg time (ns) of the first line holding `needle` not followed by a digit, or -1. */
 static int64_t dmesg_time_of(const char *text, const char *needle) {
-  for (const char *hit = strstr(text, needle); hit; hit = strstr(hit + 1, needle)) {
-    if (g_ascii_isdigit(hit[strlen(needle)])) continue;
-    const char *br = hit;
-    while (br > text && *br != '[') br--;
-    long long sec = 0, us = 0;
-    return sscanf(br, "[ %lld.%lld]", &sec, &us) == 2 ? sec * 1000000000LL + us * 1000LL : -1;
-  }
+  for (const char *hit = strstr(text, needle); hit; hit = strstr(hit + 1, needle))
+    if (!g_ascii_isdigit(hit[strlen(needle)])) return tu_dmesg_stamp(text, hit);
   return -1;
 }
 
@@ -238,15 +236,8 @@ static const guint a_within[] = {2, 4};
  * 64 and 96 vCPUs), 0 when there are none of that size. */
 static double a_prealloc_median(guint n) {
   double ms[8];
-  guint k = 0;
-  for (int r = 1; r <= 8; r++) {
-    g_autofree char *path = g_strdup_printf("tests/data/beyond/mttcg/prealloc/a_pre_%u_r%d.txt.gz", n, r);
-    if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
-    double v = tu_dmesg_window_ms(path);
-    if (v <= 0) fail_msg("%s: no bringup window in it", path);
-    ms[k++] = v;
-  }
-  return k ? median(ms, k) : 0;
+  guint k = dmesg_windows("tests/data/beyond/mttcg/prealloc/a_pre_%u_r%d.txt.gz", n, ms);
+  return k ? tu_median(ms, k) : 0;
 }
 
 /* Held within 20 % of the -mem-prealloc median (64 is a known miss, -22.4 %: docs/profiles.md). */

@@ -224,11 +224,6 @@ static Times sim_times(const char *profile, const Boot *b) {
 
 static double pct(double sim, double real) { return (sim - real) / real * 100; }
 
-static double median_of(double *v, guint n) {
-  qsort(v, n, sizeof v[0], tu_cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Every boot printed, training and predicted apart. Each predicted configuration (CPUs and
  * kernel) is judged on the median of its boots: its kernel-to-/init error must be within
  * [lo, hi] % and its part before the window within before_tol %. */
@@ -249,7 +244,7 @@ static void check(const char *profile, const Boot *boots, guint n, double lo, do
     whole[k] = real.boot, before[k++] = real.before;
     if (i + 1 < n && boots[i + 1].cpus == b->cpus && boots[i + 1].parallel == b->parallel) continue;
     /* the last boot of its configuration: judge the median */
-    double mw = median_of(whole, k), mb = median_of(before, k);
+    double mw = tu_median(whole, k), mb = tu_median(before, k);
     double merr = pct(sim.boot, mw), berr = pct(sim.before, mb);
     print_message("%-34s %5u %10.1f %10.1f %+6.1f%%   median of %u boots\n", "", b->cpus, mw, sim.boot, merr, k);
     if (merr < lo || merr > hi) fail_msg("%u CPUs: whole boot %+.1f %% is outside [%+.0f, %+.0f] %%", b->cpus, merr, lo, hi);

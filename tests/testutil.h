@@ -106,18 +106,28 @@ static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
   return a;
 }
 
-/* dmesg time (ns) of the first line containing `needle` ("[  2.011597] ..."), or -1; the file
- * may be gzipped (by its name). */
-static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle) {
-  g_autofree char *text = tu_read_text(path);
-  if (!text) return -1;
-  const char *hit = strstr(text, needle);
-  if (!hit) return -1;
+/* dmesg time (ns) of the line of `text` that holds `hit` ("[  2.011597] ..."), or -1. */
+static G_GNUC_UNUSED int64_t tu_dmesg_stamp(const char *text, const char *hit) {
   const char *br = hit;
   while (br > text && *br != '[') br--;
   long long s = 0, us = 0;
   if (sscanf(br, "[ %lld.%lld]", &s, &us) != 2) return -1;
   return s * 1000000000LL + us * 1000LL;
+}
+
+/* dmesg time (ns) of the first line containing `needle`, or -1; the file may be gzipped (by its
+ * name). */
+static G_GNUC_UNUSED int64_t tu_dmesg_time(const char *path, const char *needle) {
+  g_autofree char *text = tu_read_text(path);
+  if (!text) return -1;
+  const char *hit = strstr(text, needle);
+  return hit ? tu_dmesg_stamp(text, hit) : -1;
+}
+
+/* The median of v[0..n-1] (n > 0), which it sorts. */
+static G_GNUC_UNUSED double tu_median(double *v, guint n) {
+  qsort(v, n, sizeof v[0], tu_cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Bringup on the dmesg clock, ms: "smp: Brought up" - "smp: Bringing up secondary CPUs"; -1

@@ -432,8 +432,9 @@ static void ev_bp_online_done(void *ctx, uint64_t unused) {
   if (c->state == m->table->online) {
     m->res->cpus[cpu].status = CPUHP_CPU_ONLINE;
     m->res->cpus[cpu].online = now(m);
-    if (m->host) sim_ps_set_load(m->host, cpu, machine_idle_load(m)); /* online, idle */
-    machine_vcpu_halt(m, cpu, machine_idle_load(m));
+    double idle = machine_idle_load(m);
+    if (m->host) sim_ps_set_load(m->host, cpu, idle); /* online, idle */
+    machine_vcpu_halt(m, cpu, idle);
   }
   bp_next_step(m);
 }
