@@ -26,6 +26,7 @@ static void arm64_setup(CpuhpMachine *m) {
   m->arch_run.kick_hypercall = g_str_equal(m->p->arm64.conduit, "hvc");
   m->arch_run.cpu_running_timeout = m->p->arm64.cpu_running_timeout;
   m->arch_run.caps_before_alive = g_str_equal(m->p->arm64.alive_sync, "after_caps");
+  arm64_fw_setup(m);
 }
 
 static ApStep st_power_on(CpuhpMachine *m, guint cpu) { return arm64_fw_power_on(m, cpu); }

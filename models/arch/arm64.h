@@ -11,8 +11,11 @@
 /* CPU_ON accepted until the core leaves reset: arm64.power_on, plus arm64.cluster_power_on when
  * no other CPU of its cluster power domain is on yet (the SCP powers the cluster first). */
 ApStep arm64_fw_power_on(CpuhpMachine *m, guint cpu);
+/* The power-domain locks the warm boots take (m->fw_locks): one, the system node's, or with
+ * arm64.fw_lock_level "cluster" one per cluster (each core its own with cores_per_cluster 0). */
+void arm64_fw_setup(CpuhpMachine *m);
 /* TF-A's warm boot (bl31_warm_entrypoint -> psci_warmboot_entrypoint): arm64.warm_boot held on
- * the root power-domain lock (m->fw_lock), so APs started together leave EL3 one by one. */
+ * the AP's top power-domain lock, so APs that share it and start together leave EL3 one by one. */
 ApStep arm64_fw_warm_boot(CpuhpMachine *m, guint cpu);
 
 /* The APs' own console lines (pr_info, each printed synchronously by the AP itself through a

@@ -5,8 +5,11 @@
  * TF-A (lib/psci): psci_cpu_on_start() holds only the target's per-CPU lock, so the BP's calls
  * do not contend; psci_warmboot_entrypoint() takes the locks of every parent power domain up to
  * get_power_on_target_pwrlvl(), which is PLAT_MAX_PWR_LVL for a CPU that was off, so every warm
- * boot holds the root node's lock through psci_cpu_on_finish() (GIC redistributor wake-up, CPU
- * interface), the EL3 exit context and psci_set_pwr_domains_to_run(). */
+ * boot holds that level's node lock through psci_cpu_on_finish() (GIC redistributor wake-up, CPU
+ * interface), the EL3 exit context and psci_set_pwr_domains_to_run(). With PLAT_MAX_PWR_LVL 2
+ * (N1SDP, Morello, FVP) that node is the system's, one lock for every AP; with 1 (the Neoverse
+ * RD platforms, QEMU virt) it is the AP's cluster, so APs of different clusters do not wait for
+ * each other (arm64.fw_lock_level). */
 #include "models/arch/arm64.h"
 
 #include <stdarg.h>
@@ -17,6 +20,20 @@ static guint cluster_of(const CpuhpMachine *m, guint cpu) {
   const CpuhpTopoCpu *t = m->cpus[cpu].topo;
   guint cps = m->p->topology.cores_per_socket;
   return t->package * cps + (t->core - t->package * cps) / m->p->arm64.cores_per_cluster;
+}
+
+void arm64_fw_setup(CpuhpMachine *m) {
+  guint n = 1;
+  if (g_str_equal(m->p->arm64.fw_lock_level, "cluster"))
+    n = cpuhp_topology_n_packages(m->topo) * MAX(m->p->topology.cores_per_socket, 1);
+  for (guint i = 0; i < n; i++) g_ptr_array_add(m->fw_locks, sim_lock_new(m->e));
+}
+
+static SimLock *fw_lock_of(CpuhpMachine *m, guint cpu) {
+  if (m->fw_locks->len == 1) return g_ptr_array_index(m->fw_locks, 0);
+  guint cl = m->p->arm64.cores_per_cluster ? cluster_of(m, cpu) : m->cpus[cpu].topo->core;
+  g_assert(cl < m->fw_locks->len);
+  return g_ptr_array_index(m->fw_locks, cl);
 }
 
 /* No other CPU of the cluster runs: not the BP's, and none kicked before. */
@@ -37,11 +54,11 @@ ApStep arm64_fw_power_on(CpuhpMachine *m, guint cpu) {
   return (ApStep){ns, AP_NEXT, AP_LATENCY};
 }
 
-/* -- the warm boot on the root power-domain lock -- */
+/* -- the warm boot on the power-domain lock -- */
 
 static void ev_warm_boot_done(void *ctx, uint64_t cpu) {
   CpuhpMachine *m = ctx;
-  sim_lock_release(m->fw_lock); /* psci_release_pwr_domain_locks(), then ERET to the kernel */
+  sim_lock_release(fw_lock_of(m, (guint)cpu)); /* psci_release_pwr_domain_locks(), ERET */
   machine_ap_resume(m, (guint)cpu, 0);
 }
 
@@ -54,7 +71,7 @@ static void ev_warm_boot_locked(void *ctx, uint64_t cpu) {
 ApStep arm64_fw_warm_boot(CpuhpMachine *m, guint cpu) {
   const SimDist *d = &m->p->arm64.warm_boot;
   if (d->kind == SIM_DIST_FIXED && d->a == 0) return (ApStep){0, AP_NEXT, AP_WORK};
-  sim_lock_acquire(m->fw_lock, ev_warm_boot_locked, m, cpu);
+  sim_lock_acquire(fw_lock_of(m, cpu), ev_warm_boot_locked, m, cpu);
   return (ApStep){0, AP_BLOCKED, AP_WORK};
 }
 

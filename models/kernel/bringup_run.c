@@ -82,7 +82,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.pkg_booted = g_new0(guint, cpuhp_topology_n_packages(m.topo));
   m.tr_lock = sim_lock_new(e);
   m.vm_lock = sim_lock_new(e);
-  m.fw_lock = sim_lock_new(e);
+  m.fw_locks = g_ptr_array_new_with_free_func((GDestroyNotify)sim_lock_free);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
   if (m.host && p->host.idle_share) sim_ps_set_share_law(m.host, TRUE);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
@@ -168,7 +168,7 @@ out:
   g_free(m.trace_comm);
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);
-  sim_lock_free(m.fw_lock);
+  g_ptr_array_unref(m.fw_locks);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   return m.res;

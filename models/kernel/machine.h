@@ -161,7 +161,7 @@ struct _CpuhpMachine {
   guint n_online;         /* weight of cpu_online_mask: the BP, and each AP from set_cpu_online() */
   SimLock *tr_lock;       /* x86 trampoline lock */
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
-  SimLock *fw_lock;       /* arm64 TF-A: the root power-domain node's lock (warm boot) */
+  GPtrArray *fw_locks;    /* arm64 TF-A: the top power-domain nodes' locks (warm boot); SimLock */
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */

@@ -248,7 +248,9 @@ typedef struct _CpuhpProfile {
     char *alive_sync;          /* where the AP calls cpuhp_ap_sync_alive(): "start" of
                                   secondary_start_kernel (the RFC) or "after_caps" */
     SimDist cpu_caps;          /* check_local_cpu_capabilities() + cpu_postboot */
-    SimDist warm_boot;         /* TF-A psci_warmboot_entrypoint, under the root power-domain lock */
+    SimDist warm_boot;         /* TF-A psci_warmboot_entrypoint, under the power-domain locks */
+    char *fw_lock_level;       /* PLAT_MAX_PWR_LVL's node, whose lock the warm boot holds last:
+                                  "system" (one lock) or "cluster" (one per cluster) */
     SimDist cluster_power_on;  /* extra power-up latency of the first CPU woken in a cluster */
     guint cores_per_cluster;   /* cores a cluster power domain holds; 0: no cluster level */
     guint console_baud;        /* serial console printing the APs' pr_info lines; 0: none/quiet */

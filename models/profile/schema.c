@@ -27,6 +27,7 @@ typedef struct {
 static const char *const vendors[] = {"intel", "amd", "hygon", "other", NULL};
 static const char *const conduits[] = {"hvc", "smc", NULL};
 static const char *const alive_syncs[] = {"start", "after_caps", NULL};
+static const char *const fw_lock_levels[] = {"system", "cluster", NULL};
 static const char *const enumerations[] = {"primaries_first", "interleaved", NULL};
 static const char *const hz_values[] = {"100", "250", "300", "1000", NULL};
 static const char *const hypervisors[] = {"none", "kvm", "hyperv", NULL};
@@ -239,7 +240,9 @@ static const Field fields[] = {
   STR("arm64.alive_sync", arm64.alive_sync, 1, alive_syncs, "start",
       "where the AP reports alive: start of secondary_start_kernel (RFC) or after_caps"),
   DIST("arm64.cpu_caps", arm64.cpu_caps, "0", "check_local_cpu_capabilities() and cpu_postboot"),
-  DIST("arm64.warm_boot", arm64.warm_boot, "0", "TF-A warm boot to the kernel, under the root power-domain lock"),
+  DIST("arm64.warm_boot", arm64.warm_boot, "0", "TF-A warm boot to the kernel, under the power-domain locks"),
+  STR("arm64.fw_lock_level", arm64.fw_lock_level, 1, fw_lock_levels, "system",
+      "TF-A PLAT_MAX_PWR_LVL: the warm boots share one system lock, or one per cluster"),
   DIST("arm64.cluster_power_on", arm64.cluster_power_on, "0", "extra power-up latency of a cluster's first CPU"),
   UINT("arm64.cores_per_cluster", arm64.cores_per_cluster, 0, 1024, "0", "cores per cluster power domain; 0: none"),
   UINT("arm64.console_baud", arm64.console_baud, 0, 4000000, "0",
