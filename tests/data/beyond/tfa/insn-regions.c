@@ -11,7 +11,12 @@
  * funcs=FILE (one "hex-address name" a line, e.g. from nm) also logs
  *   SEQ VCPU F NAME VCPU_INSNS GLOBAL
  * at every execution of a listed address (a function's entry), VCPU_INSNS being that vCPU's own
- * running count. Build (tests/CMakeLists.txt builds it as module insn-regions):
+ * running count. snap=1 follows each such line with every vCPU's running count:
+ *   # counts C0 C1 ... (vCPUs 0 .. the highest seen)
+ * hot=FIRST:LAST (two names of funcs=FILE) counts, from FIRST's first entry to LAST's, every
+ * vCPU's instructions per translated block, and at exit lists the blocks that ran the most:
+ *   # hot VADDR INSNS
+ * Build (tests/CMakeLists.txt builds it as module insn-regions):
  *   gcc -O2 -shared -fPIC -o insn-regions.so insn-regions.c -lpthread
  * As in tlbi-count.c, the declarations are the documented plugin API (docs/devel/tcg-plugins.rst);
  * QEMU's header is not packaged by Debian. */
@@ -61,7 +66,7 @@ static Func funcs[MAX_FUNCS];
 static size_t n_funcs;
 
 /* A translated block's tag: its range and its size; the exec callback gets its index. */
-typedef struct { uint32_t n_insns; char region; } TbTag;
+typedef struct { uint64_t vaddr, hot; uint32_t n_insns; char region; } TbTag;
 static TbTag *tags;
 static atomic_uint n_tags;
 
@@ -70,6 +75,11 @@ static Vcpu vcpus[MAX_VCPUS];
 static atomic_uint_fast64_t global_insns, seq;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *out;
+static bool snap;
+static char hot_first[64], hot_last[64];
+static atomic_bool hot_on;
+#define HOT_TOP 3000
+static atomic_uint max_vcpu;
 
 static char region_of(uint64_t pc)
 {
@@ -85,6 +95,8 @@ static void on_tb_exec(unsigned int vcpu_index, void *udata)
         return;
     const TbTag *t = &tags[(uintptr_t)udata];
     Vcpu *v = &vcpus[vcpu_index];
+    if (vcpu_index > atomic_load(&max_vcpu))
+        atomic_store(&max_vcpu, vcpu_index);
     uint64_t g = atomic_fetch_add(&global_insns, t->n_insns) + t->n_insns;
     if (v->region == 0)
         v->region = t->region;
@@ -98,15 +110,27 @@ static void on_tb_exec(unsigned int vcpu_index, void *udata)
     }
     v->seg_insns += t->n_insns;
     v->insns += t->n_insns;
+    if (atomic_load(&hot_on))
+        tags[(uintptr_t)udata].hot += t->n_insns; /* racy under MTTCG; exact under icount */
 }
 
 static void on_func(unsigned int vcpu_index, void *udata)
 {
     const Func *f = udata;
+    if (hot_first[0] && strcmp(f->name, hot_first) == 0)
+        atomic_store(&hot_on, true);
+    if (hot_last[0] && strcmp(f->name, hot_last) == 0)
+        atomic_store(&hot_on, false), hot_last[0] = 0;
     uint64_t own = vcpu_index < MAX_VCPUS ? vcpus[vcpu_index].insns : 0;
     pthread_mutex_lock(&lock);
     fprintf(out, "%" PRIu64 " %u F %s %" PRIu64 " %" PRIu64 "\n", (uint64_t)atomic_fetch_add(&seq, 1), vcpu_index,
             f->name, own, (uint64_t)atomic_load(&global_insns));
+    if (snap) {
+        fputs("# counts", out);
+        for (unsigned i = 0; i <= atomic_load(&max_vcpu) && i < MAX_VCPUS; i++)
+            fprintf(out, " %" PRIu64, vcpus[i].insns);
+        fputc('\n', out);
+    }
     pthread_mutex_unlock(&lock);
 }
 
@@ -117,6 +141,7 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     if (idx >= MAX_TBS)
         idx = MAX_TBS - 1; /* shared last slot: only after a million translations */
     tags[idx].n_insns = (uint32_t)qemu_plugin_tb_n_insns(tb);
+    tags[idx].vaddr = qemu_plugin_tb_vaddr(tb);
     tags[idx].region = region_of(qemu_plugin_tb_vaddr(tb));
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb_exec, QEMU_PLUGIN_CB_NO_REGS, (void *)(uintptr_t)idx);
     for (size_t i = 0; i < qemu_plugin_tb_n_insns(tb); i++) {
@@ -136,6 +161,17 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
     for (unsigned i = 0; i < MAX_VCPUS; i++)
         if (vcpus[i].insns)
             fprintf(out, "# vcpu %u insns %" PRIu64 "\n", i, vcpus[i].insns);
+    unsigned n = atomic_load(&n_tags) < MAX_TBS ? atomic_load(&n_tags) : MAX_TBS;
+    for (int k = 0; hot_first[0] && k < HOT_TOP; k++) { /* the top blocks, one pass each */
+        unsigned best = n;
+        for (unsigned i = 0; i < n; i++)
+            if (tags[i].hot && (best == n || tags[i].hot > tags[best].hot))
+                best = i;
+        if (best == n)
+            break;
+        fprintf(out, "# hot %" PRIx64 " %" PRIu64 "\n", tags[best].vaddr, tags[best].hot);
+        tags[best].hot = 0;
+    }
     fclose(out);
     out = NULL;
     pthread_mutex_unlock(&lock);
@@ -180,6 +216,13 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
                 fprintf(stderr, "insn-regions: bad %s (want range=N:LO:HI, hex)\n", argv[i]);
                 return -1;
             }
+        } else if (strncmp(argv[i], "hot=", 4) == 0) {
+            if (sscanf(argv[i] + 4, "%63[^:]:%63s", hot_first, hot_last) != 2) {
+                fprintf(stderr, "insn-regions: bad %s (want hot=FIRST:LAST)\n", argv[i]);
+                return -1;
+            }
+        } else if (strcmp(argv[i], "snap=1") == 0) {
+            snap = true;
         } else if (strncmp(argv[i], "funcs=", 6) == 0) {
             if (!read_funcs(argv[i] + 6)) {
                 fprintf(stderr, "insn-regions: cannot read %s\n", argv[i] + 6);
