@@ -114,25 +114,9 @@ static Late measure(const GArray *syms, guint n, guint r) {
   return m;
 }
 
-static gboolean doc_missing;
-
-/* The docs table's row for `n` vCPUs must be `want`. */
-static void assert_doc_row(const char *want) {
-  printf("  %s\n", want);
-  g_autofree char *md = NULL;
-  assert_true(g_file_get_contents("docs/whole-boot.md", &md, NULL, NULL));
-  const char *sec = strstr(md, "\n## The arm64 late part, instruction by instruction\n");
-  if (!sec) { /* print every row first; the test fails at its end */
-    doc_missing = TRUE;
-    return;
-  }
-  g_autofree char *first = g_strndup(want, (gsize)(strchr(want + 2, '|') - want + 1));
-  const char *row = strstr(sec, first);
-  if (!row) fail_msg("docs/whole-boot.md: no row %s", first);
-  const char *eol = strchr(row, '\n');
-  g_autofree char *got = eol ? g_strndup(row, (gsize)(eol - row)) : g_strdup(row);
-  if (strcmp(got, want) != 0) fail_msg("docs/whole-boot.md has\n  %s\nthe data give\n  %s", got, want);
-}
+#define DOC "docs/whole-boot.md"
+#define DOC_SECTION "## The arm64 late part, instruction by instruction"
+static gboolean doc_missing; /* the section: the test fails at its end, after printing every row */
 
 static void test_late_part(void **state) {
   (void)state;
@@ -156,7 +140,7 @@ static void test_late_part(void **state) {
     double med = tu_median(tot, 3), c = tu_median(cls[CRYPTO], 3), b = tu_median(cls[BALANCE], 3),
            rest = tu_median(cls[REST], 3);
     g_autofree char *row = g_strdup_printf("| %u | %.0f (%.0f–%.0f) | %.0f | %.0f | %.0f |", sizes[i], med, lo, hi, c, b, rest);
-    assert_doc_row(row);
+    doc_missing |= !tu_doc_row(DOC, DOC_SECTION, "| vCPUs | evm → /init", row);
     if (sizes[i] == 1) crypto1 = c, balance1 = b;
     /* the self-tests are most of the step at every size, and about the same work */
     assert_true(c >= 0.5 * med);
@@ -166,7 +150,7 @@ static void test_late_part(void **state) {
     if (sizes[i] >= 32) assert_true(b > 100 + balance1);
   }
   for (guint i = 0; i < syms->len; i++) g_free(g_array_index(syms, Sym, i).name);
-  if (doc_missing) fail_msg("docs/whole-boot.md: no section 'The arm64 late part, instruction by instruction'");
+  if (doc_missing) fail_msg(DOC ": no section '" DOC_SECTION "'");
 }
 
 int main(void) {

@@ -101,31 +101,12 @@ static FwCounts count_log(const char *path, gboolean tfa) {
   return c;
 }
 
-/* The row of docs/arm64-baremetal.md's "Ground truth" section whose first cell is `first`
- * under the table whose header starts with `header`; fails when it differs from `want`. */
-static gboolean doc_missing;
+#define DOC "docs/arm64-baremetal.md"
+#define DOC_SECTION "## Ground truth: TF-A under QEMU"
+static gboolean doc_missing; /* the section: the test fails at its end, after printing every row */
 
-static void assert_doc_row(const char *header, const char *want) {
-  printf("  %s\n", want);
-  g_autofree char *md = NULL;
-  assert_true(g_file_get_contents("docs/arm64-baremetal.md", &md, NULL, NULL));
-  const char *sec = strstr(md, "\n## Ground truth: TF-A under QEMU\n");
-  if (!sec) { /* print every row first; the test fails at its end (doc_missing) */
-    doc_missing = TRUE;
-    return;
-  }
-  const char *tab = strstr(sec, header);
-  if (!tab) fail_msg("docs/arm64-baremetal.md: no table '%s'", header);
-  g_autofree char *first = g_strndup(want, (gsize)(strchr(want + 2, '|') - want + 1));
-  for (const char *l = tab; l && *l && strncmp(l, "\n\n", 2) != 0; l = strchr(l + 1, '\n')) {
-    const char *row = *l == '\n' ? l + 1 : l;
-    if (strncmp(row, first, strlen(first)) != 0) continue;
-    const char *eol = strchr(row, '\n');
-    g_autofree char *got = eol ? g_strndup(row, (gsize)(eol - row)) : g_strdup(row);
-    if (strcmp(got, want) != 0) fail_msg("docs/arm64-baremetal.md has\n  %s\nthe data give\n  %s", got, want);
-    return;
-  }
-  fail_msg("docs/arm64-baremetal.md: table '%s' has no row %s", header, first);
+static void assert_doc_row(const char *table, const char *want) {
+  doc_missing |= !tu_doc_row(DOC, DOC_SECTION, table, want);
 }
 
 /* Instructions, per AP, at 2, 8 and 32 vCPUs. */
@@ -163,7 +144,7 @@ static void test_firmware_per_ap(void **state) {
    * and its growth per online CPU (update_siblings_masks) too, within 5 % */
   for (guint i = 0; i < 3; i++) assert_true(fabs(t[i].kernel - q[i].kernel) <= 0.03 * q[i].kernel);
   for (guint i = 1; i < 3; i++) assert_true(fabs(t[i].per_online - q[i].per_online) <= 0.05 * q[i].per_online);
-  if (doc_missing) fail_msg("docs/arm64-baremetal.md: no section 'Ground truth: TF-A under QEMU'");
+  if (doc_missing) fail_msg(DOC ": no section '" DOC_SECTION "'");
 }
 
 /* The bringup windows with TF-A and with QEMU's PSCI: what the firmware adds per AP, against
@@ -199,7 +180,7 @@ static void test_windows(void **state) {
   /* the second boots of 8 and 32 repeat the first within 0.5 % */
   assert_true(fabs(tu_dmesg_window_ms(TFA "tfa_icount_8_r2.txt.gz") / tu_dmesg_window_ms(TFA "tfa_icount_8_r1.txt.gz") - 1) < 0.005);
   assert_true(fabs(tu_dmesg_window_ms(TFA "tfa_icount_32_r2.txt.gz") / tu_dmesg_window_ms(TFA "tfa_icount_32_r1.txt.gz") - 1) < 0.005);
-  if (doc_missing) fail_msg("docs/arm64-baremetal.md: no section 'Ground truth: TF-A under QEMU'");
+  if (doc_missing) fail_msg(DOC ": no section '" DOC_SECTION "'");
 }
 
 int main(void) {

@@ -130,6 +130,32 @@ static G_GNUC_UNUSED double tu_median(double *v, guint n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Prints `want`, a Markdown table row, and checks that the table of `path` whose header line
+ * starts with `table`, under the heading line `section` ("## ..."), has a row with `want`'s first
+ * cell that reads exactly `want`. Returns FALSE, checking nothing, when `section` is missing, so
+ * that a test can print all its rows before it fails. */
+static G_GNUC_UNUSED gboolean tu_doc_row(const char *path, const char *section, const char *table, const char *want) {
+  printf("  %s\n", want);
+  g_autofree char *md = NULL;
+  if (!g_file_get_contents(path, &md, NULL, NULL)) fail_msg("%s: cannot read", path);
+  g_autofree char *heading = g_strdup_printf("\n%s\n", section);
+  const char *sec = strstr(md, heading);
+  if (!sec) return FALSE;
+  const char *tab = strstr(sec, table);
+  if (!tab) fail_msg("%s: no table '%s'", path, table);
+  g_autofree char *first = g_strndup(want, (gsize)(strchr(want + 2, '|') - want + 1));
+  for (const char *l = tab; l && *l && strncmp(l, "\n\n", 2) != 0; l = strchr(l + 1, '\n')) {
+    const char *row = *l == '\n' ? l + 1 : l;
+    if (strncmp(row, first, strlen(first)) != 0) continue;
+    const char *eol = strchr(row, '\n');
+    g_autofree char *got = eol ? g_strndup(row, (gsize)(eol - row)) : g_strdup(row);
+    if (strcmp(got, want) != 0) fail_msg("%s has\n  %s\nthe data give\n  %s", path, got, want);
+    return TRUE;
+  }
+  fail_msg("%s: table '%s' has no row %s", path, table, first);
+  return TRUE;
+}
+
 /* Bringup on the dmesg clock, ms: "smp: Brought up" - "smp: Bringing up secondary CPUs"; -1
  * when either line is missing. */
 static G_GNUC_UNUSED double tu_dmesg_window_ms(const char *path) {
