@@ -79,6 +79,8 @@ static void test_trace_buf_size(void **state) {
   g_autoptr(CpuhpProfile) big = icount(4, 1, "lpj=1 trace_event=x trace_buf_size=1M", FALSE);
   g_autoptr(CpuhpProfile) small = icount(4, 1, "lpj=1 trace_event=x trace_buf_size=256k", FALSE);
   g_autoptr(CpuhpProfile) off = icount(4, 1, "lpj=1 trace_buf_size=1M", FALSE);
+  /* nor the kick's wait for the next tick, which would round the difference to ticks */
+  big->host.udelay_warps_to_tick = small->host.udelay_warps_to_tick = off->host.udelay_warps_to_tick = FALSE;
   g_autoptr(CpuhpResult) rb = tu_run(big, 1, FALSE), rs = tu_run(small, 1, FALSE), ro = tu_run(off, 1, FALSE);
   /* 1M = 258 pages, 256k = 65 pages, minimal = 2 pages, 43.06 us each, 3 APs */
   double want = 3 * (258 - 65) * 43.06e3, got = (double)(rb->bringup_ns - rs->bringup_ns);

@@ -167,6 +167,33 @@ static void test_icount_kick_tick(void **state) {
                 (double)p95 / 1e6, late);
   assert_int_equal(near->len, 712);
   assert_true(p95 <= 600000);
+
+  /* Which tick ends the wait (tests/data/beyond/kick-tick: a plugin's log of function entries,
+   * "SEQ VCPU F NAME VCPU_INSNS GLOBAL"): after each kick's udelay(10), with no instruction run
+   * in between, a timer interrupt of a CPU whose periodic local timer runs, the BP's or an AP's. */
+  g_autofree char *log = tu_read_text("tests/data/beyond/kick-tick/plugin_8_p0.log.gz");
+  assert_non_null(log);
+  g_auto(GStrv) lines = g_strsplit(log, "\n", -1);
+  gboolean periodic[8] = {FALSE};
+  guint n_kicks = 0, by_ap = 0, udelays = 0;
+  gint64 udelay_at = -1;
+  for (char **l = lines; *l; l++) {
+    guint vcpu;
+    char name[64];
+    gint64 global;
+    if (sscanf(*l, "%*u %u F %63s %*d %" G_GINT64_FORMAT, &vcpu, name, &global) != 3 || vcpu >= 8) continue;
+    if (g_str_equal(name, "lapic_timer_set_periodic")) periodic[vcpu] = TRUE;
+    else if (vcpu == 0 && g_str_equal(name, "cpuhp_kick_ap_alive")) udelays = 0, udelay_at = -1, n_kicks++;
+    else if (vcpu == 0 && n_kicks && g_str_equal(name, "__const_udelay") && ++udelays == 2) udelay_at = global;
+    else if (udelay_at >= 0 && g_str_equal(name, "asm_sysvec_apic_timer_interrupt")) {
+      assert_true(global - udelay_at < 200); /* the clock went straight to the deadline */
+      assert_true(periodic[vcpu]);
+      by_ap += vcpu != 0, udelay_at = -1;
+    }
+  }
+  print_message("plugin trace, 8 vCPUs serial with lpj=: %u kicks, %u of them ended by an AP's tick\n", n_kicks, by_ap);
+  assert_int_equal(n_kicks, 7);
+  assert_true(by_ap > 0);
 }
 
 static void test_icount_arm64(void **state) {

@@ -21,6 +21,7 @@ static int64_t init_udelay_ns(const CpuhpProfile *p) {
 static void x86_setup(CpuhpMachine *m) {
   m->arch_run.init_udelay_ns = init_udelay_ns(m->p);
   m->arch_run.ipi_send_ns = (int64_t)sim_dist_mean(&m->p->x86.icr_write); /* the whole boot's IPIs */
+  m->arch_run.kick_warps = m->ticks && !m->p->x86.uv_hub; /* UV's wake-up has no udelay() */
 }
 
 /* native_kick_ap() -> wakeup_secondary_cpu_via_init(): INIT assert, udelay(init_udelay), INIT
@@ -242,7 +243,9 @@ static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
 /* set_cpu_online(), lapic_online(), local IRQs on, the local APIC timer; then idle. */
 static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
   machine_set_cpu_online(m, cpu, TRUE);
-  return (ApStep){machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0), AP_NEXT, AP_WORK};
+  int64_t ns = machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0);
+  if (m->ticks) machine_tick_start(m, sim_engine_now(m->e) + ns); /* setup_percpu_clockev(): periodic */
+  return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 
 static const ApStage post_release[] = {

@@ -13,6 +13,30 @@ int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purp
   return sim_dist_sample(d, m->seed, (SimRngKey){cpu, purpose, draw});
 }
 
+static gint cmp_phase(gconstpointer a, gconstpointer b, gpointer unused) {
+  (void)unused;
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+  return (x > y) - (x < y);
+}
+
+GTree *machine_ticks_new(void) { return g_tree_new_full(cmp_phase, NULL, g_free, NULL); }
+
+static int64_t jiffy_ns(const CpuhpMachine *m) { return 1000000000 / m->p->kernel.hz; }
+
+void machine_tick_start(CpuhpMachine *m, int64_t at) {
+  gint64 *phase = g_new(gint64, 1);
+  *phase = (m->res->smp_init_at + at) % jiffy_ns(m);
+  g_tree_insert(m->ticks, phase, phase); /* a phase already there: the new key is freed */
+}
+
+int64_t machine_to_next_tick(const CpuhpMachine *m) {
+  int64_t jiffy = jiffy_ns(m);
+  gint64 now = (m->res->smp_init_at + sim_engine_now(m->e)) % jiffy;
+  GTreeNode *n = g_tree_lower_bound(m->ticks, &now);
+  if (n) return *(const gint64 *)g_tree_node_key(n) - now;
+  return *(const gint64 *)g_tree_node_key(g_tree_node_first(m->ticks)) + jiffy - now;
+}
+
 int64_t machine_spin_notice(CpuhpMachine *m, guint cpu) {
   return machine_draw(m, &m->p->platform.spin_notice, cpu, PURPOSE_SPIN_NOTICE, m->cpus[cpu].n_notices++);
 }

@@ -73,6 +73,8 @@ typedef struct {
   int64_t ipi_send_ns;     /* the guest's cost of sending one IPI (x86: an ICR write) */
   gboolean caps_before_alive;  /* arm64: check_local_cpu_capabilities() runs before
                                   cpuhp_ap_sync_alive() (the split-startup series) */
+  gboolean kick_warps;     /* the kick's first udelay() after the wake-up lasts to the next tick
+                              of any CPU whose local timer runs (host.udelay_warps_to_tick) */
 } ArchRun;
 
 /* Per-core state the SMT rules care about. */
@@ -162,6 +164,8 @@ struct _CpuhpMachine {
   SimLock *tr_lock;       /* x86 trampoline lock */
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
   GPtrArray *fw_locks;    /* arm64 TF-A: the top power-domain nodes' locks (warm boot); SimLock */
+  GTree *ticks;           /* host.udelay_warps_to_tick: the phases (gint64, ns into a jiffy) of
+                             the running local timers' periodic ticks; NULL otherwise */
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */
@@ -203,6 +207,14 @@ struct _CpuhpMachine {
 
 /* Draw helpers: every draw is keyed by the CPU being brought up. */
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+/* Tick phases, for host.udelay_warps_to_tick. A local timer in periodic mode (all of them until
+ * the switch to one-shot after the window) ticks every jiffy from when it was set up:
+ * machine_tick_start() adds one set up at run time `at` (ns since smp_init(); the BP's is on the
+ * jiffies grid calibrate_delay() uses). machine_to_next_tick(): ns from now to the next tick of
+ * any of them. */
+GTree *machine_ticks_new(void);
+void machine_tick_start(CpuhpMachine *m, int64_t at);
+int64_t machine_to_next_tick(const CpuhpMachine *m);
 /* How long until a spinning CPU sees another CPU's store (platform.spin_notice), drawn as
  * CPU `cpu`'s next notice. */
 int64_t machine_spin_notice(CpuhpMachine *m, guint cpu);

@@ -175,6 +175,9 @@ typedef struct _CpuhpProfile {
     gboolean idle_ticks_aligned; /* the idle vCPUs' ticks fire together (a tick device without a
                                   periodic mode): idle_load_pct is one burst per tick that the
                                   working vCPUs wait out, not a processor share */
+    gboolean udelay_warps_to_tick; /* QEMU -icount: a udelay() while every other vCPU is halted
+                                  or in PAUSE ends at the next tick of a running local timer
+                                  (x86: the kick's, after the STARTUP IPI) */
     int64_t halt_poll;         /* KVM halt_poll_ns: a halted vCPU polls this long before blocking
                                   (adaptive: the most a vCPU's window grows to) */
     /* KVM's adaptive window (virt/kvm/kvm_main.c, kvm_vcpu_halt(), grow_/shrink_halt_poll_ns()) */

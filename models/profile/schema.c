@@ -127,6 +127,8 @@ static const Field fields[] = {
       "each online vCPU besides the BP slows every working vCPU by this % of its speed (host wake-ups of its ticks)"),
   BOOL("host.idle_ticks_aligned", host.idle_ticks_aligned, "false",
        "idle vCPUs' ticks fire together (arm64 arch timer): host.idle_load_pct per idle vCPU is a burst the workers wait out"),
+  BOOL("host.udelay_warps_to_tick", host.udelay_warps_to_tick, "false",
+       "QEMU -icount: the x86 kick's udelay() after the STARTUP IPI lasts to the next tick of a running local timer"),
   UINT("host.tick_hz", host.tick_hz, 0, 100000, "250",
        "host timer ticks/s on a busy host CPU; each one that lands on a running vCPU is an IRQ exit"),
   DUR("host.halt_poll", host.halt_poll, 0, COST, "0",
