@@ -244,7 +244,7 @@ static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
 static ApStep st_online_tail(CpuhpMachine *m, guint cpu) {
   machine_set_cpu_online(m, cpu, TRUE);
   int64_t ns = machine_draw(m, &m->p->x86.online_tail, cpu, PURPOSE_ONLINE_TAIL, 0);
-  if (m->ticks) machine_tick_start(m, sim_engine_now(m->e) + ns); /* setup_percpu_clockev(): periodic */
+  if (m->ticks) machine_tick_start(m, cpu, sim_engine_now(m->e) + ns); /* setup_percpu_clockev(): periodic */
   return (ApStep){ns, AP_NEXT, AP_WORK};
 }
 

@@ -84,7 +84,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.vm_lock = sim_lock_new(e);
   m.fw_locks = g_ptr_array_new_with_free_func((GDestroyNotify)sim_lock_free);
   if (p->host.pcpus) m.host = sim_ps_pool_new(e, p->host.pcpus, m.n_cpus);
-  if (p->host.udelay_warps_to_tick) m.ticks = machine_ticks_new();
+  if (p->host.udelay_warps_to_tick) machine_ticks_init(&m);
   if (m.host && p->host.idle_share) sim_ps_set_share_law(m.host, TRUE);
   m.next_pid = (int32_t)p->kernel.first_kthread_pid;
   m.bp.node_of_line = -1;
@@ -121,7 +121,7 @@ CpuhpResult *cpuhp_bringup_run(const CpuhpProfile *p, const CpuhpRunOptions *opt
   m.res->seed = opt->seed;
   m.res->smp_init_at = p->kernel.smp_init_at;
   machine_boot_before_smp(&m); /* a modelled whole boot puts the window where it ends */
-  if (m.ticks) machine_tick_start(&m, -m.res->smp_init_at); /* the BP's: on the jiffies grid */
+  if (m.ticks) machine_tick_start(&m, 0, -m.res->smp_init_at); /* the BP's: on the jiffies grid */
   for (guint i = 0; i < opt->n_faults; i++) {
     const CpuhpFault *f = &opt->faults[i];
     g_assert(f->cpu > 0 && f->cpu < m.n_cpus); /* cpuhp_fault_parse() checked */
@@ -171,7 +171,7 @@ out:
   sim_lock_free(m.tr_lock);
   sim_lock_free(m.vm_lock);
   g_ptr_array_unref(m.fw_locks);
-  if (m.ticks) g_tree_destroy(m.ticks);
+  machine_ticks_clear(&m);
   sim_ps_pool_free(m.host);
   cpuhp_plan_clear(&m.bp.plan);
   return m.res;

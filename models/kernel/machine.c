@@ -19,14 +19,42 @@ static gint cmp_phase(gconstpointer a, gconstpointer b, gpointer unused) {
   return (x > y) - (x < y);
 }
 
-GTree *machine_ticks_new(void) { return g_tree_new_full(cmp_phase, NULL, g_free, NULL); }
+void machine_ticks_init(CpuhpMachine *m) {
+  m->ticks = g_tree_new_full(cmp_phase, NULL, g_free, NULL);
+  m->tick_phase = g_new(int64_t, m->n_cpus);
+  for (guint c = 0; c < m->n_cpus; c++) m->tick_phase[c] = -1;
+}
+
+void machine_ticks_clear(CpuhpMachine *m) {
+  if (m->ticks) g_tree_destroy(m->ticks);
+  g_free(m->tick_phase);
+}
 
 static int64_t jiffy_ns(const CpuhpMachine *m) { return 1000000000 / m->p->kernel.hz; }
 
-void machine_tick_start(CpuhpMachine *m, int64_t at) {
-  gint64 *phase = g_new(gint64, 1);
-  *phase = (m->res->smp_init_at + at) % jiffy_ns(m);
-  g_tree_insert(m->ticks, phase, phase); /* a phase already there: the new key is freed */
+/* How many CPUs tick at `phase` becomes `count` (0: none). */
+static void tick_count_set(CpuhpMachine *m, gint64 phase, guint count) {
+  if (!count) {
+    g_tree_remove(m->ticks, &phase);
+    return;
+  }
+  gint64 *key = g_new(gint64, 1);
+  *key = phase;
+  g_tree_insert(m->ticks, key, GUINT_TO_POINTER(count)); /* a key already there: the new one is freed */
+}
+
+void machine_tick_start(CpuhpMachine *m, guint cpu, int64_t at) {
+  g_assert(m->tick_phase[cpu] < 0);
+  gint64 phase = (m->res->smp_init_at + at) % jiffy_ns(m);
+  m->tick_phase[cpu] = phase;
+  tick_count_set(m, phase, GPOINTER_TO_UINT(g_tree_lookup(m->ticks, &phase)) + 1);
+}
+
+static void tick_stop(CpuhpMachine *m, guint cpu) {
+  gint64 phase = m->tick_phase[cpu];
+  if (phase < 0) return;
+  m->tick_phase[cpu] = -1;
+  tick_count_set(m, phase, GPOINTER_TO_UINT(g_tree_lookup(m->ticks, &phase)) - 1);
 }
 
 int64_t machine_to_next_tick(const CpuhpMachine *m) {
@@ -98,6 +126,7 @@ double machine_idle_load(const CpuhpMachine *m) {
 void machine_set_cpu_online(CpuhpMachine *m, guint cpu, gboolean online) {
   g_assert(online ? m->n_online < m->n_cpus : m->n_online > 1);
   m->n_online += online ? 1 : -1;
+  if (!online && m->ticks) tick_stop(m, cpu); /* its local timer is shut down on the way out */
   if (m->p->host.idle_drag_pct > 0 || m->p->host.idle_ticks_aligned) machine_host_speed(m); /* else it does not move */
 }
 

@@ -165,7 +165,9 @@ struct _CpuhpMachine {
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
   GPtrArray *fw_locks;    /* arm64 TF-A: the top power-domain nodes' locks (warm boot); SimLock */
   GTree *ticks;           /* host.udelay_warps_to_tick: the phases (gint64, ns into a jiffy) of
-                             the running local timers' periodic ticks; NULL otherwise */
+                             the running local timers' periodic ticks, with how many CPUs tick
+                             at each; NULL otherwise */
+  int64_t *tick_phase;    /* with ticks: each CPU's phase, -1 while its timer does not run */
   int32_t next_pid;
   guint n_kicked;
   gboolean cold_code_done;  /* some AP already ran the post-release code */
@@ -209,11 +211,12 @@ struct _CpuhpMachine {
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
 /* Tick phases, for host.udelay_warps_to_tick. A local timer in periodic mode (all of them until
  * the switch to one-shot after the window) ticks every jiffy from when it was set up:
- * machine_tick_start() adds one set up at run time `at` (ns since smp_init(); the BP's is on the
- * jiffies grid calibrate_delay() uses). machine_to_next_tick(): ns from now to the next tick of
- * any of them. */
-GTree *machine_ticks_new(void);
-void machine_tick_start(CpuhpMachine *m, int64_t at);
+ * machine_tick_start() records `cpu`'s, set up at run time `at` (ns since smp_init(); the BP's
+ * is on the jiffies grid calibrate_delay() uses); a CPU going offline stops its own.
+ * machine_to_next_tick(): ns from now to the next tick of any of them (the BP's always runs). */
+void machine_ticks_init(CpuhpMachine *m);
+void machine_ticks_clear(CpuhpMachine *m);
+void machine_tick_start(CpuhpMachine *m, guint cpu, int64_t at);
 int64_t machine_to_next_tick(const CpuhpMachine *m);
 /* How long until a spinning CPU sees another CPU's store (platform.spin_notice), drawn as
  * CPU `cpu`'s next notice. */
