@@ -124,6 +124,36 @@ static int64_t kicks_off_phase(const GArray *ev, guint *n) {
   return bad;
 }
 
+/* What an idle online vCPU costs the icount clock: between two of its periodic ticks it runs the
+ * tick's instructions and nothing else, so its share of the clock is those instructions x 8 ns
+ * (shift=3) per 4 ms. The profile's host.idle_load_pct was fitted on per-AP durations; the plugin
+ * trace measures it (median over the APs' tick-to-tick gaps). */
+static void check_idle_tick(char **lines) {
+  gint64 last[8];
+  for (guint v = 0; v < 8; v++) last[v] = -1;
+  g_autoptr(GArray) gaps = g_array_new(FALSE, FALSE, sizeof(int64_t));
+  for (char **l = lines; *l; l++) {
+    guint vcpu;
+    gint64 own;
+    if (sscanf(*l, "%*u %u F asm_sysvec_apic_timer_interrupt %" G_GINT64_FORMAT, &vcpu, &own) != 2 || !vcpu || vcpu >= 8)
+      continue;
+    if (last[vcpu] >= 0) {
+      int64_t gap = own - last[vcpu];
+      g_array_append_val(gaps, gap);
+    }
+    last[vcpu] = own;
+  }
+  assert_true(gaps->len > 50);
+  g_array_sort(gaps, cmp_i64);
+  double insns = (double)g_array_index(gaps, int64_t, gaps->len / 2), share = insns * 8 / TICK_NS * 100;
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("scenarios/qemu-tcg-icount-x86_64.yaml", NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  print_message("an idle vCPU: %.0f instructions a tick, %.3f %% of the clock (profile: %.2f %%)\n", insns, share,
+                p->host.idle_load_pct);
+  assert_true(fabs(share - p->host.idle_load_pct) <= 0.05 * p->host.idle_load_pct);
+}
+
 static void test_icount_kick_tick(void **state) {
   (void)state;
   const int64_t tick = TICK_NS, slack = 150000;
@@ -205,6 +235,7 @@ static void test_icount_kick_tick(void **state) {
   print_message("plugin trace, 8 vCPUs serial with lpj=: %u kicks, %u of them ended by an AP's tick\n", n_kicks, by_ap);
   assert_int_equal(n_kicks, 7);
   assert_true(by_ap > 0);
+  check_idle_tick(lines);
 
   /* The profile does the same: with the reference command line every simulated kick ends at
    * one phase too (each AP's timer starts after its jiffy-aligned calibration); with lpj= the
