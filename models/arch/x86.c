@@ -233,7 +233,7 @@ static ApStep st_calibrate(CpuhpMachine *m, guint cpu) {
   const CpuhpProfile *p = m->p;
   if (p->kernel.lpj_preset) return (ApStep){0, AP_NEXT, AP_WORK};
   if (p->x86.constant_tsc && !tsc_unsynchronized(m)) return (ApStep){0, AP_NEXT, AP_WORK};
-  int64_t jiffy = 1000000000 / p->kernel.hz;
+  int64_t jiffy = machine_jiffy_ns(m);
   int64_t t = m->res->smp_init_at + sim_engine_now(m->e);
   int64_t ns = (t / jiffy + 1) * jiffy - t + (int64_t)p->x86.calibrate_jiffies * jiffy;
   m->res->cpus[cpu].calibrate_ns = ns;

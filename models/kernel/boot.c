@@ -15,7 +15,7 @@
 static int64_t grace_period_ns(const CpuhpMachine *m) {
   guint hz = m->p->kernel.hz, possible = m->n_cpus;
   int64_t jiffies = 1 + (hz > 250) + (hz > 500) + possible / 256 + 1;
-  return jiffies * (1000000000 / hz);
+  return jiffies * machine_jiffy_ns(m);
 }
 
 static int64_t term_work(const CpuhpMachine *m, const CpuhpBootTerm *t) {

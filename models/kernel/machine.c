@@ -30,7 +30,7 @@ void machine_ticks_clear(CpuhpMachine *m) {
   g_free(m->tick_phase);
 }
 
-static int64_t jiffy_ns(const CpuhpMachine *m) { return 1000000000 / m->p->kernel.hz; }
+int64_t machine_jiffy_ns(const CpuhpMachine *m) { return 1000000000 / m->p->kernel.hz; }
 
 /* How many CPUs tick at `phase` becomes `count` (0: none). */
 static void tick_count_set(CpuhpMachine *m, gint64 phase, guint count) {
@@ -45,7 +45,7 @@ static void tick_count_set(CpuhpMachine *m, gint64 phase, guint count) {
 
 void machine_tick_start(CpuhpMachine *m, guint cpu, int64_t at) {
   g_assert(m->tick_phase[cpu] < 0);
-  gint64 phase = (m->res->smp_init_at + at) % jiffy_ns(m);
+  gint64 phase = (m->res->smp_init_at + at) % machine_jiffy_ns(m);
   m->tick_phase[cpu] = phase;
   tick_count_set(m, phase, GPOINTER_TO_UINT(g_tree_lookup(m->ticks, &phase)) + 1);
 }
@@ -58,7 +58,7 @@ static void tick_stop(CpuhpMachine *m, guint cpu) {
 }
 
 int64_t machine_to_next_tick(const CpuhpMachine *m) {
-  int64_t jiffy = jiffy_ns(m);
+  int64_t jiffy = machine_jiffy_ns(m);
   gint64 now = (m->res->smp_init_at + sim_engine_now(m->e)) % jiffy;
   GTreeNode *n = g_tree_lower_bound(m->ticks, &now);
   if (n) return *(const gint64 *)g_tree_node_key(n) - now;

@@ -209,6 +209,8 @@ struct _CpuhpMachine {
 
 /* Draw helpers: every draw is keyed by the CPU being brought up. */
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose, uint32_t draw);
+/* One jiffy, ns: 1 s / kernel.hz (the grid delay calibration, ticks and RCU waits share). */
+int64_t machine_jiffy_ns(const CpuhpMachine *m);
 /* Tick phases, for host.udelay_warps_to_tick. A local timer in periodic mode (all of them until
  * the switch to one-shot after the window) ticks every jiffy from when it was set up:
  * machine_tick_start() records `cpu`'s, set up at run time `at` (ns since smp_init(); the BP's
