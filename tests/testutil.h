@@ -21,12 +21,18 @@
 #include "sim/output/bootlog.h"
 #include "sim/output/ftrace.h"
 
-/* The default profile plus overrides given as a NULL-terminated list. */
-/* Ascending order of doubles, for qsort() and g_array_sort(). */
+/* Ascending order of doubles, and of int64_t, for qsort() and g_array_sort(). */
 static G_GNUC_UNUSED int tu_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
+
+static G_GNUC_UNUSED int tu_cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The default profile plus overrides given as a NULL-terminated list. */
 
 static G_GNUC_UNUSED CpuhpProfile *tu_profile(const char *first, ...) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
