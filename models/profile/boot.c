@@ -101,7 +101,10 @@ static gboolean bound_terms(const CpuhpProfile *prof, const YtNode *terms, GErro
   double ipi = sim_dist_mean(&prof->x86.icr_write) + sim_dist_mean(&prof->host.exit_cost[CPUHP_EXIT_SYS64]) +
                sim_dist_mean(&prof->platform.wakeup) + sim_dist_mean(&prof->host.vcpu_wakeup);
   double gp = (3 + n / 256) * 1e9 / (prof->kernel.hz ? prof->kernel.hz : 100);
-  double share = 1 + (n - 1) * MAX(prof->boot.idle_load_pct, prof->host.idle_load_pct) / 100;
+  /* the host pool's slowdown of the BP with every other CPU idle: the processor-sharing law, or
+   * under host.idle_share the workers' rest of the servers, floored at 1 % (sim/engine/pspool.c) */
+  double idle = (n - 1) * MAX(prof->boot.idle_load_pct, prof->host.idle_load_pct) / 100, servers = prof->host.pcpus;
+  double share = prof->host.idle_share && servers > 0 ? 1 / MIN(1.0, MAX(servers - idle, 0.01 * servers)) : 1 + idle;
   double total = (double)prof->boot.vmm + (double)prof->boot.before_smp + (double)prof->boot.after_smp * share;
   for (guint i = 0; i < prof->boot.n_terms; i++) {
     const CpuhpBootTerm *t = &prof->boot.terms[i];
