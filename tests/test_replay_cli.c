@@ -325,8 +325,10 @@ static void test_cli_import(void **state) {
   /* diff says how much of the real time was stalls (the sequences differ here: exit 1) */
   Ran dt = run("diff", "tests/data/replay/stalls.txt", "--profile=default", NULL),
       dj = run("diff", "tests/data/replay/stalls.txt", "--profile=default", "--format=json", NULL);
-  assert_non_null(strstr(dt.out, "\n  real stalls        1 callback 3.000 ms over their usual time in all: "));
-  assert_non_null(strstr(dj.out, "\n  \"real_stalls\": {\"count\": 1, \"over_ns\": 3000000}\n}\n"));
+  assert_non_null(strstr(dt.out, "\n  real stalls        1 callback 3.000 ms over their usual time in all; sim 0, 0.000 ms by "
+                                  "the same rule: "));
+  assert_non_null(strstr(dj.out, "\n  \"real_stalls\": {\"count\": 1, \"over_ns\": 3000000},\n  \"sim_stalls\": {\"count\": 0, "
+                                 "\"over_ns\": 0}\n}\n"));
   ran_clear(&dt);
   ran_clear(&dj);
   /* usage errors: one line, exit 2 */

@@ -213,6 +213,8 @@ typedef struct {
   int64_t real_boot_ns, sim_boot_ns, real_before_ns, sim_before_ns, real_after_ns, sim_after_ns;
   guint real_stalls;          /* the real timeline's stalls, and their time over the usual */
   int64_t real_stalled_ns;
+  guint sim_stalls;           /* the same rule on the other timeline: what the model gives of them */
+  int64_t sim_stalled_ns;
 } CpuhpReplayDiff;
 
 /* Compares step, callback, side, multi-instance flag and target, position by position per CPU.

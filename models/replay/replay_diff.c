@@ -86,6 +86,8 @@ CpuhpReplayDiff *cpuhp_replay_diff(const CpuhpMeasured *real, const CpuhpMeasure
   }
   d->real_stalls = real->stalls->len;
   d->real_stalled_ns = cpuhp_measured_stalled_ns(real);
+  d->sim_stalls = sim->stalls->len;
+  d->sim_stalled_ns = cpuhp_measured_stalled_ns(sim);
   return d;
 }
 
