@@ -327,6 +327,52 @@ static void test_icount_kick_tick(void **state) {
       if (!parallel) mean_kick[lpj] = (double)sum / n;
     }
   assert_true(mean_kick[1] < 0.6 * mean_kick[0]);
+
+  /* Parallel with lpj= (kboot_icount_16_p1): no AP's timer runs during the kicks, so each ends at
+   * the BP's tick and an AP's PREPARE work plus its kick fill whole jiffies, in the real boot
+   * (every cycle 4) and in the simulated one (4 or 5: its PREPARE work is longer). */
+  for (int sim = 0; sim <= 1; sim++) {
+    g_autoptr(CpuhpMeasured) m = NULL;
+    if (!sim) {
+      m = tu_import("tests/data/beyond/kboot_icount_16_p1.txt.gz");
+    } else {
+      g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+      g_ptr_array_add(ov, cpuhp_cmdline_as_override("console=ttyS0 panic=-1 quiet log_buf_len=4M trace_event=cpuhp:* "
+                                                    "trace_buf_size=1M trace_clock=x86-tsc lpj=10384480 cpuhp.parallel=1"));
+      g_ptr_array_add(ov, g_strdup("topology.cores_per_socket=16"));
+      g_autoptr(GError) err = NULL;
+      g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file("scenarios/qemu-tcg-icount-x86_64.yaml", ov, &err);
+      if (!p) fail_msg("%s", err->message);
+      g_autoptr(CpuhpResult) r = tu_run(p, 1, TRUE);
+      m = cpuhp_measured_new_from_result(r, &err);
+      if (!m) fail_msg("%s", err->message);
+    }
+    g_autoptr(GArray) ends = g_array_new(FALSE, FALSE, sizeof(int64_t));
+    int64_t total = 0;
+    for (guint i = 0; i < m->cpus->len; i++) {
+      const CpuhpMeasuredCpu *c = &g_array_index(m->cpus, CpuhpMeasuredCpu, i);
+      for (guint k = 0; k < c->steps->len; k++) {
+        const CpuhpMeasuredStep *st = &g_array_index(c->steps, CpuhpMeasuredStep, k);
+        if (st->step != m->kick_step || st->duration < 0) continue;
+        int64_t end = st->start + st->duration;
+        g_array_append_val(ends, end);
+        total += st->duration;
+      }
+    }
+    assert_int_equal(ends->len, 15);
+    g_array_sort(ends, tu_cmp_i64);
+    guint jiffies[8] = {0};
+    for (guint k = 1; k < ends->len; k++) {
+      int64_t cycle = g_array_index(ends, int64_t, k) - g_array_index(ends, int64_t, k - 1);
+      int64_t whole = (cycle + TICK_NS / 2) / TICK_NS;
+      assert_true(ABS(cycle - whole * TICK_NS) <= 50000 && whole < 8);
+      jiffies[whole]++;
+    }
+    print_message("%s 16 vCPUs p1 lpj=: kicks %.2f ms on average; AP cycles of 4 jiffies: %u, of 5: %u\n",
+                  sim ? "simulated" : "real", (double)total / ends->len / 1e6, jiffies[4], jiffies[5]);
+    if (!sim) assert_int_equal(jiffies[4], 14);
+    else assert_int_equal(jiffies[4] + jiffies[5], 14);
+  }
 }
 
 static void test_icount_arm64(void **state) {
