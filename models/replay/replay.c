@@ -27,7 +27,7 @@ static CpuhpMeasured *measured_alloc(const char *source) {
   m->notes = g_ptr_array_new_with_free_func(g_free);
   m->window_start = m->window_end = m->trace_start = m->trace_end = -1;
   m->first_ap_event = m->cpu_up_call = m->dmesg_start = m->dmesg_end = m->trace_bringup_ns = -1;
-  m->dmesg_kernel_start = m->dmesg_init = -1;
+  m->dmesg_kernel_start = m->dmesg_init = m->dmesg_sched_clock_stable = -1;
   m->threads_per_core = 1;
   return m;
 }
@@ -232,6 +232,7 @@ static gboolean find_dmesg(CpuhpMeasured *m, const ReplayInput *in, GError **err
     const ReplayLogLine *l = &g_array_index(in->log, ReplayLogLine, i);
     if (m->dmesg_kernel_start < 0 && g_str_has_prefix(l->text, "Linux version ")) m->dmesg_kernel_start = l->ts;
     if (m->dmesg_init < 0 && m->dmesg_end >= 0 && strstr(l->text, "Run /init as init process")) m->dmesg_init = l->ts;
+    if (m->dmesg_sched_clock_stable < 0 && strstr(l->text, "sched_clock: Marking stable")) m->dmesg_sched_clock_stable = l->ts;
     if (m->dmesg_start < 0 && strstr(l->text, "smp: Bringing up secondary CPUs")) {
       m->dmesg_start = l->ts;
       start_line = l->line;
@@ -541,6 +542,14 @@ static gboolean build(CpuhpMeasured *m, ReplayInput *in, gboolean simulated, GEr
   }
   if (m->first_ap_event < 0) note(m, "no secondary CPU in the trace: nothing was brought up");
   m->bringup_ns = m->window_end - m->window_start;
+  /* local_clock() before sched_clock is marked stable goes through sched_clock_local()
+   * (kernel/sched/clock.c), which clamps each CPU's clock to one tick past its last tick */
+  gboolean local = m->clock && (!strcmp(m->clock, "local") || !strcmp(m->clock, "global") || !strcmp(m->clock, "perf"));
+  if (local && !in->raw_ts && m->first_ap_event >= 0 && m->dmesg_sched_clock_stable > m->trace_start)
+    note(m, "trace_clock=%s reads local_clock(), and sched_clock was marked stable only at %.3f s, after the window: "
+         "until then each CPU's clock is held within a tick of its last tick (sched_clock_local()), so one callback's "
+         "time can be off by up to a tick, a span of several ticks not (trace_clock=x86-tsc avoids it)",
+         m->clock, (double)m->dmesg_sched_clock_stable / 1e9);
 
   Builder b = {.m = m, .cpu_index = g_hash_table_new(NULL, NULL), .open = g_hash_table_new(NULL, NULL)};
   for (guint i = 0; i < in->recs->len; i++) {

@@ -149,6 +149,7 @@ typedef struct _CpuhpMeasured {
   /* The whole boot on the dmesg clock, ns; -1 when absent: "Linux version" (kernel entry) and
    * "Run /init as init process". A simulated run has them when its profile models the boot. */
   int64_t dmesg_kernel_start, dmesg_init;
+  int64_t dmesg_sched_clock_stable; /* "sched_clock: Marking stable" (x86, a late initcall); -1 */
   gboolean kernel_start_modelled; /* a simulated run's: may lie before its clock's 0 */
   guint n_cpus;            /* CPUs of the boot (highest CPU seen + 1, or dmesg's count) */
   gboolean parallel;       /* APs were first taken to the kick state (cpuhp.parallel=1) */
