@@ -71,8 +71,10 @@ int cmd_import(int argc, char **argv) {
              "in @@TRACE / @@DMESG sections; gzip or not. Prints the measured timeline: bringup window\n"
              "and time (dmesg on ns trace clocks, the trace window on x86-tsc), the trace clock and TSC\n"
              "rate used, per-CPU callback sequences (side, start, duration), per-state statistics,\n"
-             "stalls (callbacks 3 ms or more over their usual time: host-side time, see\n"
-             "docs/host-first-touch.md), parallel mode, kick order, and the events outside the window apart.\n"
+             "stalls (callbacks 3 ms or more over their usual time: under a host's clock often host-side\n"
+             "time, see docs/host-first-touch.md), parallel mode, kick order, the events outside the window\n"
+             "apart, and notes on what limits the reading (such as an x86 ns trace clock read before\n"
+             "sched_clock is marked stable: each CPU's clock held within a tick of its last tick).\n"
              "Exit status: 0 ok, 1 output could not be written, 2 bad input (one line on stderr).",
              1, &status))
     return status;
@@ -174,8 +176,9 @@ int cmd_diff(int argc, char **argv) {
              "kernel command line when its log shows one (lpj=, trace_buf_size=... act as in `run`;\n"
              "--cmdline or --profile-cmdline choose another). Prints per CPU\n"
              "whether the callback sequences (step, callback, side, multi-instance, target) are equal and\n"
-             "the first divergence, per-state mean timing error (sim - real, and %), and the bringup time\n"
-             "error. Exit status: 0 sequences equal, 1 they differ, 2 bad input.",
+             "the first divergence, per-state mean timing error (sim - real, and %), the bringup time\n"
+             "error, and REAL's stalls beside what the same rule finds in SIM (the rest is time the model\n"
+             "has no cause for). Exit status: 0 sequences equal, 1 they differ, 2 bad input.",
              2, &status))
     return status;
   gboolean json = json_format("diff", f.format, &status);
