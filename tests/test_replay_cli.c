@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <sys/wait.h>
 
 #include "models/replay/replay.h"
@@ -399,6 +400,34 @@ static void test_trace_clock_held(void **state) {
     behind += traced + 1000000 < executed;
   }
   assert_true(behind >= 2);
+
+  /* The profile's five training boots booted again with trace_clock=x86-tsc, the TSC itself: the
+   * same totals, and per callback the time the held clock moved between neighbours */
+  static const char *const boots[] = {"2_p0", "4_p1", "8_p0", "8s1c4t2_p1", "16_p0"};
+  double wq[2] = {0}, threads[2] = {0};
+  guint n_wq = 0;
+  for (guint i = 0; i < G_N_ELEMENTS(boots); i++) {
+    g_autofree char *ref = g_strdup_printf("tests/data/reference/traces/icount_%s_r1.txt.gz", boots[i]);
+    g_autofree char *tsc = g_strdup_printf("tests/data/beyond/trace-clock/tsc_%s.txt.gz", boots[i]);
+    g_autoptr(CpuhpMeasured) g = tu_import(ref), t = tu_import(tsc);
+    assert_true(fabs((double)t->bringup_ns / (double)g->bringup_ns - 1) < 0.01);
+    for (int side = 0; side < 2; side++) {
+      const CpuhpMeasured *x = side ? t : g;
+      for (guint c = 0; c < x->cpus->len; c++) {
+        const CpuhpMeasuredCpu *mc = &g_array_index(x->cpus, CpuhpMeasuredCpu, c);
+        for (guint k = 0; k < mc->steps->len; k++) {
+          const CpuhpMeasuredStep *sp = &g_array_index(mc->steps, CpuhpMeasuredStep, k);
+          if (sp->duration < 0) continue;
+          if (sp->step == 38) wq[side] += (double)sp->duration, n_wq += !side;
+          if (sp->step == 1) threads[side] += (double)sp->duration;
+        }
+      }
+    }
+  }
+  print_message("%u APs: workqueue_prepare_cpu %.3f ms on the global clock, %.3f on the TSC; smpboot_create_threads "
+                "%.3f and %.3f\n", n_wq, wq[0] / n_wq / 1e6, wq[1] / n_wq / 1e6, threads[0] / n_wq / 1e6, threads[1] / n_wq / 1e6);
+  assert_int_equal(n_wq, 33);
+  assert_true(wq[0] - wq[1] > 0.3e6 * n_wq && threads[1] - threads[0] > 0.1e6 * n_wq);
 }
 
 static void test_cli_bad_traces(void **state) {
