@@ -366,7 +366,6 @@ static void test_cli_import(void **state) {
 }
 
 
-/* Every bad trace: the program prints the library's one line and exits 2. */
 /* What that note is about, measured (tests/data/beyond/trace-clock): the reference 8-vCPU serial
  * boot again, under the insn-regions plugin, which logs every vCPU's instructions so far at each
  * AP's smpboot_create_threads() (8 ns each under -icount: a lower bound of the time between
@@ -412,16 +411,10 @@ static void test_trace_clock_held(void **state) {
     g_autoptr(CpuhpMeasured) g = tu_import(ref), t = tu_import(tsc);
     assert_true(fabs((double)t->bringup_ns / (double)g->bringup_ns - 1) < 0.01);
     for (int side = 0; side < 2; side++) {
-      const CpuhpMeasured *x = side ? t : g;
-      for (guint c = 0; c < x->cpus->len; c++) {
-        const CpuhpMeasuredCpu *mc = &g_array_index(x->cpus, CpuhpMeasuredCpu, c);
-        for (guint k = 0; k < mc->steps->len; k++) {
-          const CpuhpMeasuredStep *sp = &g_array_index(mc->steps, CpuhpMeasuredStep, k);
-          if (sp->duration < 0) continue;
-          if (sp->step == 38) wq[side] += (double)sp->duration, n_wq += !side;
-          if (sp->step == 1) threads[side] += (double)sp->duration;
-        }
-      }
+      const CpuhpMeasuredState *w = tu_state_of(side ? t : g, 38, "workqueue_prepare_cpu"),
+                               *th = tu_state_of(side ? t : g, 1, "smpboot_create_threads");
+      wq[side] += (double)w->timed * (double)w->mean_ns, threads[side] += (double)th->timed * (double)th->mean_ns;
+      n_wq += side ? 0 : w->timed;
     }
   }
   print_message("%u APs: workqueue_prepare_cpu %.3f ms on the global clock, %.3f on the TSC; smpboot_create_threads "
@@ -430,6 +423,7 @@ static void test_trace_clock_held(void **state) {
   assert_true(wq[0] - wq[1] > 0.3e6 * n_wq && threads[1] - threads[0] > 0.1e6 * n_wq);
 }
 
+/* Every bad trace: the program prints the library's one line and exits 2. */
 static void test_cli_bad_traces(void **state) {
   g_autoptr(GDir) d = g_dir_open("tests/data/bad-traces", 0, NULL);
   assert_non_null(d);
