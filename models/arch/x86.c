@@ -221,8 +221,11 @@ static ApStep st_tsc_sync(CpuhpMachine *m, guint cpu) {
   int64_t ns = (loop + x86_tsc_rendezvous_ns(p, cpuhp_topology_n_packages(m->topo), m->cpus[cpu].topo->package,
                                              bp_pkg)) * p->x86.tsc_sync_runs +
                machine_draw(m, &p->x86.tsc_sync_overhead, cpu, PURPOSE_TSC_SYNC, 0);
+  int64_t stall = machine_tsc_lock_stall(m, cpu, ns);
+  ns += stall;
   int64_t ipi = machine_bp_irq(m, cpu, CPUHP_BP_TSC_SYNC, ns);
   m->res->cpus[cpu].tsc_sync_ns = ipi + ns;
+  m->res->cpus[cpu].tsc_lock_stall_ns = stall;
   return (ApStep){ipi + ns, AP_NEXT, AP_BUSY}; /* check_tsc_warp() loops until its timeout */
 }
 

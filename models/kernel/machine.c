@@ -3,6 +3,7 @@
  * events, and interrupts that land on the sleeping BP. */
 #include "models/kernel/machine.h"
 
+#include <math.h>
 #include <string.h>
 
 int64_t machine_draw(CpuhpMachine *m, const SimDist *d, guint cpu, uint32_t purpose,
@@ -93,7 +94,41 @@ void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_
 }
 
 void machine_spin(CpuhpMachine *m, guint cpu, gboolean on) {
-  if (m->host) sim_ps_set_load(m->host, cpu, on ? m->p->host.spin_load_pct / 100.0 : 0);
+  if (!m->host) return;
+  sim_ps_set_load(m->host, cpu, on ? m->p->host.spin_load_pct / 100.0 : 0);
+  if (m->cpus[cpu].spinning != on) m->n_spinning += on ? 1 : (guint)-1;
+  m->cpus[cpu].spinning = (guint8)on;
+}
+
+int64_t machine_tsc_lock_stall(CpuhpMachine *m, guint cpu, int64_t loop_ns) {
+  /* Under QEMU TCG without icount every guest RDTSC takes one global spinlock
+   * (cpu_get_ticks(), softmmu/cpu-timers.c). The warp test's two threads read the TSC in a loop
+   * and hold it much of the time. With no host CPU left over, a host tick may stop one of them
+   * for a thread that waits: an idle vCPU woken by its own tick, or a spinning one. If the
+   * stopped thread holds the lock, that thread's tick handler spins on it with the other test
+   * thread, and the holder runs again at a later host tick: the stall. */
+  const CpuhpProfile *p = m->p;
+  if (!m->host || p->host.tsc_lock_hold_pct <= 0 || !p->host.tick_hz) return 0;
+  guint busy = 2 + m->n_spinning; /* the test's two threads, and every spinning vCPU */
+  if (busy < p->host.pcpus) return 0; /* a host CPU is free: a woken thread takes it */
+  double host_tick = 1e9 / p->host.tick_hz;
+  /* A thread waits at a host tick if one arrived since that CPU's last tick: Poisson, the idle
+   * vCPUs' own ticks coming every jiffy; always when more threads spin than there are CPUs. */
+  double arrivals = (double)(m->n_online - 1) * host_tick / ((double)machine_jiffy_ns(m) * p->host.pcpus);
+  double waiting = busy > p->host.pcpus ? 1 : 1 - exp(-arrivals);
+  double held = p->host.tsc_lock_hold_pct / 100 * MIN(1.0, 2.0 / busy); /* it stops a test thread */
+  double ticks = (double)p->host.pcpus * (double)loop_ns / host_tick;
+  double requeue = p->host.tsc_lock_requeue_pct / 100;
+  int64_t stall = 0;
+  for (uint32_t i = 0; i < ticks; i++) {
+    SimRngKey k = {cpu, PURPOSE_TSC_LOCK, i};
+    if (sim_rng_uniform(m->seed, k, 0) >= MIN(1.0, ticks - i)) break; /* the last tick may not come */
+    if (sim_rng_uniform(m->seed, k, 1) >= waiting * held) continue;
+    double s = sim_rng_uniform(m->seed, k, 2) * host_tick; /* to the next host tick */
+    for (uint32_t sub = 3; sim_rng_uniform(m->seed, k, sub) < requeue && sub < 1000; sub++) s += host_tick;
+    stall += (int64_t)s;
+  }
+  return stall;
 }
 
 int64_t machine_task_wakeup(CpuhpMachine *m, guint cpu) {

@@ -103,6 +103,7 @@ enum {
   PURPOSE_VCPU_WAKEUP,             /* draw = the CPU's exit draw counter */
   PURPOSE_VCPU_RESET,
   PURPOSE_VM_EXIT,                 /* + exit type */
+  PURPOSE_TSC_LOCK,                /* draw = host tick of the CPU's TSC warp test */
 };
 
 /* An AP as bringup sees it. Laid out in two cache lines (the array is 64-byte aligned): what
@@ -128,6 +129,7 @@ typedef struct {
   guint8 no_alive;        /* injected: the AP never runs after the kick */
   guint8 self_released;   /* mutation no-release-wait: went on without the BP */
   guint8 halted;          /* hypervisor.c: the vCPU executed WFI and has not been woken since */
+  guint8 spinning;        /* machine_spin(): its thread is runnable on the host without working */
   SimHandler busy_fn;     /* machine_busy() continuation */
   uint64_t busy_arg;
   int64_t ucode_since;
@@ -161,6 +163,7 @@ struct _CpuhpMachine {
   CpuhpCore *cores;
   guint *pkg_booted;      /* CPUs per package that got past set_cpu_sibling_map */
   guint n_online;         /* weight of cpu_online_mask: the BP, and each AP from set_cpu_online() */
+  guint n_spinning;       /* vCPUs machine_spin() has on */
   SimLock *tr_lock;       /* x86 trampoline lock */
   SimLock *vm_lock;       /* host-wide lock of a started vCPU's first entry */
   GPtrArray *fw_locks;    /* arm64 TF-A: the top power-domain nodes' locks (warm boot); SimLock */
@@ -231,6 +234,10 @@ int64_t machine_spin_notice(CpuhpMachine *m, guint cpu);
 void machine_work(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_busy(CpuhpMachine *m, guint cpu, int64_t ns, SimHandler fn, uint64_t arg);
 void machine_spin(CpuhpMachine *m, guint cpu, gboolean on);
+/* QEMU TCG without icount: host time lost to its TSC lock while `cpu` and the BP run a loop of
+ * `loop_ns` that reads the TSC (the warp test), drawn per host tick (host.tsc_lock_hold_pct,
+ * host.tsc_lock_requeue_pct; docs/profiles.md). 0 when the profile does not model it. */
+int64_t machine_tsc_lock_stall(CpuhpMachine *m, guint cpu, int64_t loop_ns);
 
 /* Services of the generic part (bringup.c). */
 void machine_trace(CpuhpMachine *m, CpuhpTraceType type, guint exec_cpu, guint cpu, int target,

@@ -40,6 +40,7 @@ typedef struct {
   int64_t alive_spin_ns;   /* spinning at ALIVE until released */
   int64_t starting_ns;     /* release to online-idle: STARTING, TSC sync, calibration */
   int64_t tsc_sync_ns;
+  int64_t tsc_lock_stall_ns; /* of tsc_sync_ns: waiting for the host's TSC-lock holder */
   int64_t calibrate_ns;
   int64_t online_cb_ns;    /* ONLINE callbacks on cpuhp/N */
 } CpuhpCpuResult;

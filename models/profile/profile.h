@@ -172,6 +172,10 @@ typedef struct _CpuhpProfile {
                                   work under host.pcpus takes cost x 100 / speed */
     double idle_drag_pct;      /* each online vCPU besides the BP slows the working vCPUs by this
                                   % of their speed (its ticks wake threads on the host) */
+    double tsc_lock_hold_pct;  /* QEMU TCG without icount: a vCPU thread the host preempts in a
+                                  TSC-reading loop holds the one lock every RDTSC takes, % */
+    double tsc_lock_requeue_pct; /* at each later host tick of such a stall, the host runs another
+                                  waiting thread instead of the holder, % */
     gboolean idle_ticks_aligned; /* the idle vCPUs' ticks fire together (a tick device without a
                                   periodic mode): idle_load_pct is one burst per tick that the
                                   working vCPUs wait out, not a processor share */

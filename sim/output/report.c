@@ -285,6 +285,7 @@ void cpuhp_report_json(GString *out, const CpuhpResult *r, const CpuhpReportExtr
     sim_jw_int(w, "microcode_ns", c->microcode_ns);
     sim_jw_int(w, "alive_spin_ns", c->alive_spin_ns);
     sim_jw_int(w, "tsc_sync_ns", c->tsc_sync_ns);
+    sim_jw_int(w, "tsc_lock_stall_ns", c->tsc_lock_stall_ns);
     sim_jw_int(w, "calibrate_ns", c->calibrate_ns);
     sim_jw_int(w, "online_cb_ns", c->online_cb_ns);
     sim_jw_uint(w, "failed_step", c->failed_step);
