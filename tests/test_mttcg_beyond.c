@@ -48,26 +48,52 @@ static Boots boots(guint n, int par) {
 #define X86 "scenarios/qemu-tcg-mttcg-x86_64.yaml"
 #define ARM64 "scenarios/qemu-arm64-tcg-mttcg.yaml"
 
+/* x86: this host's host.tsc_lock_hold_pct and _requeue_pct, fitted on its own boots of at most 16
+ * vCPUs (the TSC lock, below); < 0: the profile's. */
+typedef struct {
+  double hold, requeue;
+} LockFit;
+static LockFit tsc_lock_host = {-1, -1};
+static LockFit other_host_fit(void);
+
 /* When > 0: the arm64 ITS rescan's cost per online vCPU as measured on the host being predicted
  * (us of that host's time), instead of the profile's reference-host figure scaled by the speed. */
 static double its_host_us;
 
-/* Bringup of `profile` with n CPUs at host.speed_pct `speed`, ms. par < 0: the profile's kernel
- * (arm64 has no cpuhp.parallel); drag < 0: the profile's host.idle_drag_pct. */
+/* Seeds per simulated row: the TSC lock's stalls are drawn per AP, heavy-tailed as the real
+ * ones, so a row is the median of runs as the real column is the median of boots. */
+#define SEEDS 21
+
+/* The spread of the last simulate() call's runs, ms. */
+static double sim_min, sim_max;
+
+/* Bringup of `profile` with n CPUs at host.speed_pct `speed`, ms: the median over SEEDS seeds.
+ * par < 0: the profile's kernel (arm64 has no cpuhp.parallel); drag < 0: the profile's
+ * host.idle_drag_pct. */
 static double simulate(const char *profile, guint n, int par, double speed, double drag) {
   g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
   if (its_host_us > 0) /* profile durations are reference-host time: x speed / 100 */
     g_ptr_array_add(ov, g_strdup_printf("states.irqchip/arm/gicv3:starting.per_online_cpu=%.3fus", its_host_us * speed / 100));
   if (par >= 0) g_ptr_array_add(ov, g_strdup_printf("kernel.cpuhp_parallel=%s", par ? "true" : "false"));
+  if (tsc_lock_host.hold >= 0 && !strcmp(profile, X86)) {
+    g_ptr_array_add(ov, g_strdup_printf("host.tsc_lock_hold_pct=%.0f", tsc_lock_host.hold));
+    g_ptr_array_add(ov, g_strdup_printf("host.tsc_lock_requeue_pct=%.0f", tsc_lock_host.requeue));
+  }
   g_ptr_array_add(ov, g_strdup_printf("host.speed_pct=%.3f", speed));
   if (drag >= 0) g_ptr_array_add(ov, g_strdup_printf("host.idle_drag_pct=%.3f", drag));
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(profile, ov, &err);
   if (!p) fail_msg("%s", err->message);
-  g_autoptr(CpuhpResult) r = tu_run(p, 1, FALSE);
-  assert_int_equal(r->cpus_online, n);
-  return (double)r->bringup_ns / 1e6;
+  double ms[SEEDS];
+  for (guint s = 0; s < SEEDS; s++) {
+    g_autoptr(CpuhpResult) r = tu_run(p, s + 1, FALSE);
+    assert_int_equal(r->cpus_online, n);
+    ms[s] = (double)r->bringup_ns / 1e6;
+  }
+  double median = tu_median(ms, SEEDS); /* sorts them */
+  sim_min = ms[0], sim_max = ms[SEEDS - 1];
+  return median;
 }
 
 /* host.speed_pct from the real medians of the sizes sz[use[i]] (kernel par as in simulate()):
@@ -140,6 +166,9 @@ static void test_mttcg_other_host(void **state) {
   for (int par = 0; par <= 1; par++)
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) real[par][i] = boots(sizes[i], par);
   const guint serial_248[] = {0, 1, 2}; /* the serial 2, 4 and 8-vCPU boots */
+  tsc_lock_host = other_host_fit();
+  print_message("host.tsc_lock_hold_pct = %.0f, host.tsc_lock_requeue_pct = %.0f (fitted on this host's 8 and 16-vCPU "
+                "function-traced boots)\n", tsc_lock_host.hold, tsc_lock_host.requeue);
   double speed = calibrate_speed(X86, sizes, real[0], serial_248, 3, 0);
   print_message("host.speed_pct = %.1f (calibrated on this host's 2, 4, 8-vCPU serial boots)\n", speed);
   assert_true(speed > 50 && speed < 110); /* the hosts are of one kind: 1.6-2.7x at the extremes */
@@ -148,13 +177,13 @@ static void test_mttcg_other_host(void **state) {
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
       guint n = sizes[i];
       const Boots b = real[par][i];
-      double sim = simulate(X86, n, par, speed, -1), plain = simulate(X86, n, par, speed, 0);
+      double plain = simulate(X86, n, par, speed, 0), sim = simulate(X86, n, par, speed, -1);
       double err = (sim - b.median) / b.median * 100;
       gboolean training = par == 0 && n <= 8;
-      print_message("mttcg_%-3u p%d  %-10s  real median of %u %9.1f ms (%.1f..%.1f)  sim %9.1f ms  %+6.1f %%"
-                    "  (no idle drag %9.1f); without stalls %9.1f ms %+6.1f %%\n", n, par,
-                    training ? "calibrated" : "predicted", b.n, b.median, b.min, b.max, sim, err, plain, b.stall_free,
-                    (sim - b.stall_free) / b.stall_free * 100);
+      print_message("mttcg_%-3u p%d  %-10s  real median of %u %9.1f ms (%.1f..%.1f)  sim median of %u %9.1f ms "
+                    "(%.1f..%.1f)  %+6.1f %%  (no idle drag %9.1f); without stalls %9.1f ms %+6.1f %%\n", n, par,
+                    training ? "calibrated" : "predicted", b.n, b.median, b.min, b.max, SEEDS, sim, sim_min, sim_max, err,
+                    plain, b.stall_free, (sim - b.stall_free) / b.stall_free * 100);
       if (par == 0) sim_p0[i] = sim;
       else print_message("             parallel=1 slowdown: real %.2f, sim %.2f\n", b.median / real[0][i].median, sim / sim_p0[i]);
       if (training || n == 2) assert_true(fabs(err) <= 10.0);
@@ -336,10 +365,11 @@ static double bringup_ms(const char *load, const char *aligned) {
 
 /* From one function-tracer entry to the next on each AP (tests/data/beyond/mttcg/ftrace): the
  * AP's times from `from` to `to`, their mean and median, ms. */
-static void ap_span(const CpuhpMeasured *m, const char *from, const char *to, double *mean, double *median, double *max) {
-  double v[256];
+/* Each AP's span between the first call of `from` and the next of `to` in a function-traced
+ * boot, ms, into v[], with its CPU number into cpu[]; how many (at most `max`). */
+static guint ap_spans(const CpuhpMeasured *m, const char *from, const char *to, double *v, guint *cpu, guint max) {
   guint n = 0;
-  for (guint c = 0; c < m->cpus->len && n < G_N_ELEMENTS(v); c++) {
+  for (guint c = 0; c < m->cpus->len && n < max; c++) {
     const CpuhpMeasuredCpu *mc = &g_array_index(m->cpus, CpuhpMeasuredCpu, c);
     int64_t a = -1, b = -1;
     for (guint k = 0; k < mc->functions->len; k++) {
@@ -347,8 +377,14 @@ static void ap_span(const CpuhpMeasured *m, const char *from, const char *to, do
       if (a < 0 && !strcmp(f->function, from)) a = f->ts;
       else if (a >= 0 && b < 0 && !strcmp(f->function, to)) b = f->ts;
     }
-    if (mc->cpu && a >= 0 && b >= 0) v[n++] = (double)(b - a) / 1e6;
+    if (mc->cpu && a >= 0 && b >= 0) cpu[n] = mc->cpu, v[n++] = (double)(b - a) / 1e6;
   }
+  return n;
+}
+
+static void ap_span(const CpuhpMeasured *m, const char *from, const char *to, double *mean, double *median, double *max) {
+  double v[256];
+  guint cpu[256], n = ap_spans(m, from, to, v, cpu, G_N_ELEMENTS(v));
   assert_true(n > 0);
   *mean = 0, *max = 0;
   for (guint i = 0; i < n; i++) *mean += v[i] / n, *max = MAX(*max, v[i]);
@@ -381,6 +417,258 @@ static void test_x86_prealloc_waits(void **state) {
   }
 }
 
+/* -- The TSC lock (host.tsc_lock_*; docs/profiles.md, "The TSC lock") --
+ * Fitted on the function-traced serial boots of at most 16 vCPUs of both hosts: how often an
+ * AP's warp test runs over its boot's median by more than 1 ms (a stall detected), and by how
+ * much. The host tick T is 4 ms (both hosts' kernels: HZ=250), the guest's jiffy 4 ms. */
+
+typedef struct {
+  guint idle;   /* online vCPUs besides the BP while it ran: CPU n's test, n - 1 */
+  double extra; /* over the boot's median test, ms */
+  double loop;  /* the boot's median test, ms */
+} Warp;
+
+static void warps_of(const char *path, GArray *out) {
+  g_autoptr(CpuhpMeasured) m = tu_import(path);
+  double v[256], sorted[256];
+  guint cpu[256], n = ap_spans(m, "check_tsc_sync_target", "calibrate_delay", v, cpu, G_N_ELEMENTS(v));
+  if (n < 3) fail_msg("%s: %u warp tests", path, n);
+  memcpy(sorted, v, n * sizeof *v);
+  double median = tu_median(sorted, n);
+  for (guint i = 0; i < n; i++) g_array_append_val(out, ((Warp){cpu[i] - 1, v[i] - median, median}));
+}
+
+/* The boots named by `fmt` (one %u: the size, one %d: the repeat) that exist, r1..r8. */
+static GArray *warps_of_boots(const char *fmt, const guint *sizes_, guint n_sizes) {
+  GArray *w = g_array_new(FALSE, FALSE, sizeof(Warp));
+  for (guint i = 0; i < n_sizes; i++)
+    for (int r = 1; r <= 8; r++) {
+      g_autofree char *path = g_strdup_printf(fmt, sizes_[i], r);
+      if (g_file_test(path, G_FILE_TEST_EXISTS)) warps_of(path, w);
+    }
+  return w;
+}
+
+#define HOST_TICK_MS 4.0
+#define DETECT_MS 1.0
+
+/* A stall lasts to the next host tick, U(0, T), plus T for each tick the host gives another
+ * waiting thread instead (probability q each): how often it passes DETECT_MS, its mean when it
+ * does, and its mean. */
+typedef struct {
+  double detected, tail, mean;
+} StallLaw;
+
+static StallLaw stall_law(double q) {
+  double short_p = (1 - q) * DETECT_MS / HOST_TICK_MS; /* no requeue, and the tick came early */
+  double mean = HOST_TICK_MS / 2 + HOST_TICK_MS * q / (1 - q);
+  return (StallLaw){1 - short_p, (mean - short_p * DETECT_MS / 2) / (1 - short_p), mean};
+}
+
+/* The stall rate of one test (machine_tsc_lock_stall(), 2 host CPUs, serial: two busy threads):
+ * host ticks in the loop, times the chance one finds a thread waiting, times the hold chance. */
+static double stall_rate(const Warp *w, double hold) {
+  double ticks = 2 * w->loop / HOST_TICK_MS, waiting = 1 - exp(-(double)w->idle * HOST_TICK_MS / (4.0 * 2));
+  return ticks * waiting * hold;
+}
+
+static double requeue_fit(const GArray *w) {
+  double sum = 0, best = 0, best_err = INFINITY;
+  guint n = 0;
+  for (guint i = 0; i < w->len; i++)
+    if (g_array_index(w, Warp, i).extra > DETECT_MS) sum += g_array_index(w, Warp, i).extra, n++;
+  assert_true(n >= 5);
+  for (int k = 0; k < 96; k++) { /* the q whose detected stalls' mean is the boots' */
+    double err = fabs(stall_law(k / 100.0).tail - sum / n);
+    if (err < best_err) best_err = err, best = k / 100.0;
+  }
+  return best;
+}
+
+/* One host's fit on its calibration boots: q from the detected stalls' mean length, then the
+ * hold chance whose expected number of detected stalls is the boots'. */
+static LockFit lock_fit(const GArray *w) {
+  LockFit f = {0, requeue_fit(w)};
+  double lo = 0, hi = 1, seen = 0;
+  for (guint i = 0; i < w->len; i++) seen += g_array_index(w, Warp, i).extra > DETECT_MS;
+  for (int it = 0; it < 60; it++) {
+    double h = (lo + hi) / 2, want = 0;
+    for (guint i = 0; i < w->len; i++)
+      want += 1 - exp(-stall_rate(&g_array_index(w, Warp, i), h) * stall_law(f.requeue).detected);
+    *(want < seen ? &lo : &hi) = h;
+  }
+  f.hold = (lo + hi) / 2;
+  return f;
+}
+
+static const guint small[] = {8, 16};
+
+/* The reference host's function-traced serial boots of 8 and 16 vCPUs. */
+static GArray *ref_warps(void) { return warps_of_boots("tests/data/reference/traces/mttcg/mttcg_%u_p0_r%d.txt.gz", small, 2); }
+
+/* This host's: 8 and 16 vCPUs with guest RAM faulted in first, and one 8-vCPU boot without. */
+static GArray *other_warps(void) {
+  GArray *w = warps_of_boots("tests/data/beyond/mttcg/ftrace/mttcg_%u_p0_preft_r%d.txt.gz", small, 2);
+  g_autoptr(GArray) plain8 = warps_of_boots("tests/data/beyond/mttcg/ftrace/mttcg_%u_p0_r%d.txt.gz", small, 1);
+  g_array_append_vals(w, plain8->data, plain8->len);
+  return w;
+}
+
+/* This host's fit, % (computed once): what the x86 rows of this host simulate with. */
+static LockFit other_host_fit(void) {
+  static LockFit pct = {-1, -1};
+  if (pct.hold < 0) {
+    g_autoptr(GArray) w = other_warps();
+    LockFit f = lock_fit(w);
+    pct = (LockFit){round(f.hold * 100), round(f.requeue * 100)};
+  }
+  return pct;
+}
+
+static double lock_hold_pct_of_profile(void) {
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  return p->host.tsc_lock_hold_pct;
+}
+
+static void test_tsc_lock_fit(void **state) {
+  (void)state;
+  g_autoptr(GArray) ref = ref_warps();
+  g_autoptr(GArray) other = other_warps();
+  LockFit r = lock_fit(ref), o = lock_fit(other);
+  print_message("TSC lock fit: reference host %u warp tests: hold %.1f %%, requeue %.0f %%; this host %u: hold %.1f %%, "
+                "requeue %.0f %%\n", ref->len, r.hold * 100, r.requeue * 100, other->len, o.hold * 100, o.requeue * 100);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, NULL, &err);
+  if (!p) fail_msg("%s", err->message);
+  assert_true(fabs(p->host.tsc_lock_hold_pct - round(r.hold * 100)) < 0.01); /* the profile's are the fit */
+  assert_true(fabs(p->host.tsc_lock_requeue_pct - round(r.requeue * 100)) < 0.01);
+  assert_true(fabs(r.hold - o.hold) < 0.05); /* QEMU's lock: the same on both hosts */
+  assert_true(o.requeue > r.requeue + 0.3);   /* the hosts' schedulers: not the same */
+}
+
+/* Per AP, the simulated stalls of profile X86 with the TSC lock's `pct` at n vCPUs, serial, over
+ * seeds 1..seeds: detected ones (> 1 ms) per test, and their time per test, ms. */
+static void sim_stalls(guint n, guint seeds, LockFit pct, double *detected, double *per_test) {
+  g_autofree char *cores = g_strdup_printf("topology.cores_per_socket=%u", n);
+  g_autofree char *hold = g_strdup_printf("host.tsc_lock_hold_pct=%.0f", pct.hold);
+  g_autofree char *rq = g_strdup_printf("host.tsc_lock_requeue_pct=%.0f", pct.requeue);
+  char *ov[] = {cores, "kernel.cpuhp_parallel=false", hold, rq, NULL};
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GPtrArray) ova = g_ptr_array_new();
+  for (char **o = ov; *o; o++) g_ptr_array_add(ova, *o);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, ova, &err);
+  if (!p) fail_msg("%s", err->message);
+  double seen = 0, ms = 0, tests = 0;
+  for (guint s = 1; s <= seeds; s++) {
+    g_autoptr(CpuhpResult) r = tu_run(p, s, FALSE);
+    for (guint c = 1; c < r->n_cpus; c++) {
+      double v = (double)r->cpus[c].tsc_lock_stall_ns / 1e6;
+      tests++;
+      if (v > DETECT_MS) seen++, ms += v;
+    }
+  }
+  *detected = seen / tests, *per_test = ms / tests;
+}
+
+static void real_stalls(const GArray *w, double *detected, double *per_test) {
+  double seen = 0, ms = 0;
+  for (guint i = 0; i < w->len; i++) {
+    double e = g_array_index(w, Warp, i).extra;
+    if (e > DETECT_MS) seen++, ms += e;
+  }
+  *detected = seen / w->len, *per_test = ms / w->len;
+}
+
+/* The simulation draws what the law says (machine_tsc_lock_stall() against the closed form), and
+ * this host's larger boots, held out, against what the fit on its small ones predicts. */
+static void test_tsc_lock_predictions(void **state) {
+  (void)state;
+  LockFit other = other_host_fit();
+  static const guint big[] = {32, 64, 128};
+  for (guint i = 0; i < G_N_ELEMENTS(big); i++) {
+    guint one[] = {big[i]};
+    g_autoptr(GArray) w = warps_of_boots("tests/data/beyond/mttcg/ftrace/mttcg_%u_p0_preft_r%d.txt.gz", one, 1);
+    g_autoptr(GArray) plain = warps_of_boots("tests/data/beyond/mttcg/ftrace/mttcg_%u_p0_r%d.txt.gz", one, 1);
+    g_array_append_vals(w, plain->data, plain->len);
+    double rd, rm, sd, sm;
+    real_stalls(w, &rd, &rm);
+    sim_stalls(big[i], 8, other, &sd, &sm);
+    print_message("%3u vCPUs (predicted): warp tests over their median by > 1 ms: real %.2f, sim %.2f; their time per "
+                  "test: real %.2f ms, sim %.2f ms (%u tests)\n", big[i], rd, sd, rm, sm, w->len);
+    assert_true(fabs(sd - rd) <= 0.1);
+    if (big[i] == 32) assert_true(sm < rm);   /* the known miss: its stalls run longest */
+    else assert_true(fabs(sm - rm) <= 0.3 * rm); /* 64 and 128 */
+  }
+  /* the law: 16 vCPUs with each host's fit */
+  LockFit hosts[] = {{lock_hold_pct_of_profile(), 0}, other};
+  for (guint h = 0; h < G_N_ELEMENTS(hosts); h++) {
+    double q = hosts[h].requeue / 100, sd, sm, law_d = 0, law_m = 0;
+    sim_stalls(16, 40, hosts[h], &sd, &sm);
+    for (guint c = 1; c < 16; c++) { /* the simulated test's loop: 2 ms and its overhead, ~0.3 */
+      double rate = stall_rate(&(Warp){c - 1, 0, 2.3}, hosts[h].hold / 100);
+      law_d += (1 - exp(-rate * stall_law(q).detected)) / 15;
+      law_m += rate * stall_law(q).mean / 15;
+    }
+    print_message("16 vCPUs, hold %.0f %%, requeue %.0f %%: detected stalls per test sim %.3f, law %.3f; time per test sim "
+                  "%.2f, law (all stalls) %.2f ms\n", hosts[h].hold, q * 100, sd, law_d, sm, law_m);
+    assert_true(fabs(sd - law_d) < 0.04 && sm < law_m * 1.1 && sm > law_m * 0.6);
+  }
+}
+
+/* What the host threads did (tsc-lock/, README there: perf's scheduler events and samples over
+ * three 32-vCPU boots, reduced by host_threads.py): the long tests are a test thread kept
+ * waiting while other vCPU threads run; the idle vCPUs' long runs end on the host's 4 ms tick;
+ * their time goes to QEMU's TSC read. */
+static void test_tsc_lock_host_threads(void **state) {
+  (void)state;
+  guint slow = 0, usual = 0, usual_quiet = 0;
+  for (int r = 1; r <= 2; r++) {
+    g_autofree char *path = g_strdup_printf("tests/data/beyond/mttcg/tsc-lock/sched_r%d.warps.csv", r);
+    g_autofree char *text = tu_read_text(path);
+    if (!text) fail_msg("%s: cannot read it", path);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines + 1; *l && **l; l++) {
+      double v[8];
+      if (sscanf(*l, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+        fail_msg("%s: bad row '%s'", path, *l);
+      if (v[2] >= 3) { /* ap,n_idle,warp,bp_run,bp_wait,ap_run,ap_wait,others_run */
+        slow++;
+        assert_true(MAX(v[4], v[6]) >= 1 && v[7] >= 1);
+      } else if (v[2] < 2.5) {
+        usual++, usual_quiet += v[7] < 1;
+      }
+    }
+  }
+  g_autofree char *bursts = tu_read_text("tests/data/beyond/mttcg/tsc-lock/sched_r2.bursts.csv");
+  g_autofree char *samples = tu_read_text("tests/data/beyond/mttcg/tsc-lock/sched_r3.samples.csv");
+  assert_non_null(bursts);
+  assert_non_null(samples);
+  guint runs = 0, on_tick = 0;
+  g_auto(GStrv) bl = g_strsplit(bursts, "\n", -1);
+  for (char **l = bl + 1; *l && **l; l++) {
+    double cpu, at, ms;
+    if (sscanf(*l, "%lf,%lf,%lf", &cpu, &at, &ms) != 3) fail_msg("sched_r2.bursts.csv: bad row '%s'", *l);
+    runs++, on_tick += ms >= 3.9 && ms <= 4.1;
+  }
+  double tsc = 0, all = 0;
+  g_auto(GStrv) sl = g_strsplit(samples, "\n", -1);
+  for (char **l = sl + 1; *l && **l; l++) {
+    const char *comma = strrchr(*l, ',');
+    if (!comma) fail_msg("sched_r3.samples.csv: bad row '%s'", *l);
+    double k = g_ascii_strtod(comma + 1, NULL);
+    all += k;
+    if (g_str_has_prefix(*l, "cpu_get_ticks,")) tsc += k;
+  }
+  print_message("host threads: %u warp tests over 3 ms, each with a test thread waiting and other vCPUs running; %u of %u "
+                "usual ones without; idle vCPU runs over 0.5 ms: %u, %u of them one host tick (3.9-4.1 ms); their "
+                "samples in cpu_get_ticks: %.0f of %.0f\n", slow, usual_quiet, usual, runs, on_tick, tsc, all);
+  assert_true(slow >= 10 && usual_quiet >= usual * 9 / 10);
+  assert_true(runs >= 20 && on_tick * 4 >= runs);
+  assert_true(tsc >= all / 2);
+}
+
 static void test_idle_tick_bursts(void **state) {
   (void)state;
   double none = bringup_ms("host.idle_load_pct=0", "host.idle_ticks_aligned=false");
@@ -399,6 +687,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_mttcg_other_host),
                                      cmocka_unit_test(test_mttcg_arm64_other_host),
                                      cmocka_unit_test(test_arm64_its_invall_slope),
-                                     cmocka_unit_test(test_idle_tick_bursts), cmocka_unit_test(test_x86_prealloc_waits)};
+                                     cmocka_unit_test(test_idle_tick_bursts), cmocka_unit_test(test_x86_prealloc_waits),
+                                     cmocka_unit_test(test_tsc_lock_fit), cmocka_unit_test(test_tsc_lock_predictions),
+                                     cmocka_unit_test(test_tsc_lock_host_threads)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
