@@ -117,7 +117,7 @@ int64_t machine_tsc_lock_stall(CpuhpMachine *m, guint cpu, int64_t loop_ns) {
   double arrivals = (double)(m->n_online - 1) * host_tick / ((double)machine_jiffy_ns(m) * p->host.pcpus);
   double waiting = busy > p->host.pcpus ? 1 : 1 - exp(-arrivals);
   double held = p->host.tsc_lock_hold_pct / 100 * MIN(1.0, 2.0 / busy); /* it stops a test thread */
-  double ticks = (double)p->host.pcpus * (double)loop_ns / host_tick;
+  double ticks = MIN((double)p->host.pcpus * (double)loop_ns / host_tick, 1e5); /* bounded draws */
   double requeue = p->host.tsc_lock_requeue_pct / 100;
   int64_t stall = 0;
   for (uint32_t i = 0; i < ticks; i++) {
