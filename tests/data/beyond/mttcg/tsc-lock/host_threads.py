@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""host_threads.py GUEST_LOG PERF_SCRIPT OUT_PREFIX
+"""host_threads.py GUEST_LOG PERF_SCRIPT OUT_PREFIX [VCPU0_TID]
 
 What QEMU's vCPU threads did on the host during a serial MTTCG boot's TSC warp tests.
 
@@ -10,14 +10,18 @@ PERF_SCRIPT  `perf script -F comm,tid,cpu,time,event,trace` (optionally with ip,
 
 Writes OUT_PREFIX.warps.csv (one row per AP's warp test), OUT_PREFIX.bursts.csv (runs of an
 idle vCPU's thread longer than 0.5 ms during the window) and, when the perf script has
-cpu-clock samples, OUT_PREFIX.samples.csv (the top frames of the idle vCPUs' samples).
+cpu-clock samples, OUT_PREFIX.samples.csv (the top frames of the idle vCPUs' samples); and
+when the control CPU's longest callback ran over 100 ms, OUT_PREFIX.bp_stall.csv: what the BP's
+thread did meanwhile (ran, waited, slept) and the top frames of its samples.
 vCPU threads are QEMU's threads created after the preallocation threads, in CPU order; the
 guest's TSC is the host's less a constant, found where each AP's thread first wakes after
-its kick (native_kick_ap) following a sleep of 0.3 s or more.
+its kick (native_kick_ap) following a sleep of 0.3 s or more. When perf lost the thread
+creations (a sampled profile), give vCPU 0's thread id as VCPU0_TID.
 """
 import collections, re, statistics, sys
 
-def guest(path):
+def trace(path):
+    """The guest trace's records: (seconds on the TSC, CPU, text), in time order."""
     tr, mhz, on = [], None, False
     for l in open(path, errors='replace'):
         m = re.search(r'tsc: Detected ([\d.]+) MHz', l)
@@ -26,7 +30,10 @@ def guest(path):
         if l.startswith('@@TRACE-END'): break
         m = on and re.match(r'\s*(.+?)-(\d+)\s+\[(\d+)\]\s+\S+\s+(\d+):\s+(.*)', l)
         if m: tr.append((int(m.group(4)) / (mhz * 1e6), int(m.group(3)), m.group(5).strip()))
-    tr.sort()
+    return sorted(tr)
+
+def guest(path):
+    tr = trace(path)
     first = collections.defaultdict(dict)
     for t, c, s in tr:
         first[c].setdefault(s.split()[0], t)
@@ -71,13 +78,25 @@ def overlap(iv, tid, a, b):
         if hi > lo: out[st] += hi - lo
     return out
 
-def main(glog, pscript, out):
+def longest_bp_callback(path):
+    """(start, end) guest seconds of the longest cpuhp callback on CPU 0, and its name."""
+    ent, best = None, None
+    for t, c, s in trace(path):
+        m = c == 0 and re.match(r'cpuhp_(enter|multi_enter|exit):\s+(.*)', s)
+        if not m: continue
+        if m.group(1) != 'exit': ent = (t, m.group(2))
+        elif ent:
+            if best is None or t - ent[0] > best[1] - best[0]: best = (ent[0], t, ent[1])
+            ent = None
+    return best
+
+def main(glog, pscript, out, vcpu0=None):
     first, kicks = guest(glog)
     iv, samples, created = host(pscript)
     n = len(kicks) + 1
     # the vCPU threads: the first n QEMU threads created less than 0.1 s apart, in order
-    base = None
-    for i in range(len(created) - n + 1):
+    base = int(vcpu0) if vcpu0 else None
+    for i in range(len(created) - n + 1 if base is None else 0):
         run = created[i:i + n]
         if all(b[0] - a[0] < 0.1 and b[1] == a[1] + 1 for a, b in zip(run, run[1:])):
             base = run[0][1]; break
@@ -107,6 +126,14 @@ def main(glog, pscript, out):
                 lo, hi = max(t0, idle), min(t1, w1)
                 if st == 'run' and hi - lo > 0.0005:
                     f.write('%d,%.3f,%.3f\n' % (k, (lo - kicks[0] - off) * 1e3, (hi - lo) * 1e3))
+    a, b, what = longest_bp_callback(glog)
+    if b - a > 0.1:
+        o = overlap(iv, base, a + off, b + off)
+        bp = collections.Counter(st[0] if st else '?' for tid, t, st in samples if tid == base and a + off <= t <= b + off)
+        with open(out + '.bp_stall.csv', 'w') as f:
+            f.write('# %s: %.1f ms; the BP thread ran %.1f, waited runnable %.1f, slept %.1f ms\nframe,samples\n'
+                    % (what.split('(')[-1].rstrip(')'), (b - a) * 1e3, o['run'] * 1e3, o['wait'] * 1e3, o['sleep'] * 1e3))
+            for fr, c in bp.most_common(12): f.write('%s,%d\n' % (fr, c))
     if samples:
         top = collections.Counter()
         for tid, t, stack in samples:
@@ -116,7 +143,6 @@ def main(glog, pscript, out):
         with open(out + '.samples.csv', 'w') as f:
             f.write('frame,samples\n')
             for fr, c in top.most_common(12): f.write('%s,%d\n' % (fr, c))
-
 if __name__ == '__main__':
-    if len(sys.argv) != 4: sys.exit(__doc__)
+    if len(sys.argv) not in (4, 5): sys.exit(__doc__)
     main(*sys.argv[1:])
