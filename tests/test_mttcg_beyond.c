@@ -363,8 +363,6 @@ static double bringup_ms(const char *load, const char *aligned) {
   return (double)r->bringup_ns / 1e6;
 }
 
-/* From one function-tracer entry to the next on each AP (tests/data/beyond/mttcg/ftrace): the
- * AP's times from `from` to `to`, their mean and median, ms. */
 /* Each AP's span between the first call of `from` and the next of `to` in a function-traced
  * boot, ms, into v[], with its CPU number into cpu[]; how many (at most `max`). */
 static guint ap_spans(const CpuhpMeasured *m, const char *from, const char *to, double *v, guint *cpu, guint max) {
@@ -382,6 +380,7 @@ static guint ap_spans(const CpuhpMeasured *m, const char *from, const char *to, 
   return n;
 }
 
+/* Those spans' mean, median and longest, ms. */
 static void ap_span(const CpuhpMeasured *m, const char *from, const char *to, double *mean, double *median, double *max) {
   double v[256];
   guint cpu[256], n = ap_spans(m, from, to, v, cpu, G_N_ELEMENTS(v));
@@ -450,6 +449,8 @@ static GArray *warps_of_boots(const char *fmt, const guint *sizes_, guint n_size
 }
 
 #define HOST_TICK_MS 4.0
+#define JIFFY_MS 4.0 /* the guest's HZ=250 */
+#define HOST_CPUS 2.0
 #define DETECT_MS 1.0
 
 /* A stall lasts to the next host tick, U(0, T), plus T for each tick the host gives another
@@ -468,7 +469,8 @@ static StallLaw stall_law(double q) {
 /* The stall rate of one test (machine_tsc_lock_stall(), 2 host CPUs, serial: two busy threads):
  * host ticks in the loop, times the chance one finds a thread waiting, times the hold chance. */
 static double stall_rate(const Warp *w, double hold) {
-  double ticks = 2 * w->loop / HOST_TICK_MS, waiting = 1 - exp(-(double)w->idle * HOST_TICK_MS / (4.0 * 2));
+  double ticks = HOST_CPUS * w->loop / HOST_TICK_MS;
+  double waiting = 1 - exp(-(double)w->idle * HOST_TICK_MS / (JIFFY_MS * HOST_CPUS));
   return ticks * waiting * hold;
 }
 
@@ -525,11 +527,12 @@ static LockFit other_host_fit(void) {
   return pct;
 }
 
-static double lock_hold_pct_of_profile(void) {
+/* The shipped profile's TSC-lock numbers, %. */
+static LockFit profile_lock(void) {
   g_autoptr(GError) err = NULL;
   g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, NULL, &err);
   if (!p) fail_msg("%s", err->message);
-  return p->host.tsc_lock_hold_pct;
+  return (LockFit){p->host.tsc_lock_hold_pct, p->host.tsc_lock_requeue_pct};
 }
 
 static void test_tsc_lock_fit(void **state) {
@@ -539,11 +542,9 @@ static void test_tsc_lock_fit(void **state) {
   LockFit r = lock_fit(ref), o = lock_fit(other);
   print_message("TSC lock fit: reference host %u warp tests: hold %.1f %%, requeue %.0f %%; this host %u: hold %.1f %%, "
                 "requeue %.0f %%\n", ref->len, r.hold * 100, r.requeue * 100, other->len, o.hold * 100, o.requeue * 100);
-  g_autoptr(GError) err = NULL;
-  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, NULL, &err);
-  if (!p) fail_msg("%s", err->message);
-  assert_true(fabs(p->host.tsc_lock_hold_pct - round(r.hold * 100)) < 0.01); /* the profile's are the fit */
-  assert_true(fabs(p->host.tsc_lock_requeue_pct - round(r.requeue * 100)) < 0.01);
+  LockFit shipped = profile_lock();
+  assert_true(fabs(shipped.hold - round(r.hold * 100)) < 0.01); /* the profile's are the fit */
+  assert_true(fabs(shipped.requeue - round(r.requeue * 100)) < 0.01);
   assert_true(fabs(r.hold - o.hold) < 0.05); /* QEMU's lock: the same on both hosts */
   assert_true(o.requeue > r.requeue + 0.3);   /* the hosts' schedulers: not the same */
 }
@@ -551,14 +552,13 @@ static void test_tsc_lock_fit(void **state) {
 /* Per AP, the simulated stalls of profile X86 with the TSC lock's `pct` at n vCPUs, serial, over
  * seeds 1..seeds: detected ones (> 1 ms) per test, and their time per test, ms. */
 static void sim_stalls(guint n, guint seeds, LockFit pct, double *detected, double *per_test) {
-  g_autofree char *cores = g_strdup_printf("topology.cores_per_socket=%u", n);
-  g_autofree char *hold = g_strdup_printf("host.tsc_lock_hold_pct=%.0f", pct.hold);
-  g_autofree char *rq = g_strdup_printf("host.tsc_lock_requeue_pct=%.0f", pct.requeue);
-  char *ov[] = {cores, "kernel.cpuhp_parallel=false", hold, rq, NULL};
+  g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
+  g_ptr_array_add(ov, g_strdup("kernel.cpuhp_parallel=false"));
+  g_ptr_array_add(ov, g_strdup_printf("host.tsc_lock_hold_pct=%.0f", pct.hold));
+  g_ptr_array_add(ov, g_strdup_printf("host.tsc_lock_requeue_pct=%.0f", pct.requeue));
   g_autoptr(GError) err = NULL;
-  g_autoptr(GPtrArray) ova = g_ptr_array_new();
-  for (char **o = ov; *o; o++) g_ptr_array_add(ova, *o);
-  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, ova, &err);
+  g_autoptr(CpuhpProfile) p = cpuhp_machine_load_file(X86, ov, &err);
   if (!p) fail_msg("%s", err->message);
   double seen = 0, ms = 0, tests = 0;
   for (guint s = 1; s <= seeds; s++) {
@@ -602,7 +602,7 @@ static void test_tsc_lock_predictions(void **state) {
     else assert_true(fabs(sm - rm) <= 0.3 * rm); /* 64 and 128 */
   }
   /* the law: 16 vCPUs with each host's fit */
-  LockFit hosts[] = {{lock_hold_pct_of_profile(), 0}, other};
+  LockFit hosts[] = {profile_lock(), other};
   for (guint h = 0; h < G_N_ELEMENTS(hosts); h++) {
     double q = hosts[h].requeue / 100, sd, sm, law_d = 0, law_m = 0;
     sim_stalls(16, 40, hosts[h], &sd, &sm);
@@ -642,9 +642,7 @@ static void test_tsc_lock_host_threads(void **state) {
     }
   }
   g_autofree char *bursts = tu_read_text("tests/data/beyond/mttcg/tsc-lock/sched_r2.bursts.csv");
-  g_autofree char *samples = tu_read_text("tests/data/beyond/mttcg/tsc-lock/sched_r3.samples.csv");
   assert_non_null(bursts);
-  assert_non_null(samples);
   guint runs = 0, on_tick = 0;
   g_auto(GStrv) bl = g_strsplit(bursts, "\n", -1);
   for (char **l = bl + 1; *l && **l; l++) {
@@ -652,15 +650,7 @@ static void test_tsc_lock_host_threads(void **state) {
     if (sscanf(*l, "%lf,%lf,%lf", &cpu, &at, &ms) != 3) fail_msg("sched_r2.bursts.csv: bad row '%s'", *l);
     runs++, on_tick += ms >= 3.9 && ms <= 4.1;
   }
-  double tsc = 0, all = 0;
-  g_auto(GStrv) sl = g_strsplit(samples, "\n", -1);
-  for (char **l = sl + 1; *l && **l; l++) {
-    const char *comma = strrchr(*l, ',');
-    if (!comma) fail_msg("sched_r3.samples.csv: bad row '%s'", *l);
-    double k = g_ascii_strtod(comma + 1, NULL);
-    all += k;
-    if (g_str_has_prefix(*l, "cpu_get_ticks,")) tsc += k;
-  }
+  double all, tsc = tu_frame_samples("tests/data/beyond/mttcg/tsc-lock/sched_r3.samples.csv", "cpu_get_ticks", &all);
   print_message("host threads: %u warp tests over 3 ms, each with a test thread waiting and other vCPUs running; %u of %u "
                 "usual ones without; idle vCPU runs over 0.5 ms: %u, %u of them one host tick (3.9-4.1 ms); their "
                 "samples in cpu_get_ticks: %.0f of %.0f\n", slow, usual_quiet, usual, runs, on_tick, tsc, all);

@@ -55,18 +55,10 @@ static void bp_stall(const char *name, double *v, double *frame_samples, double 
   g_autofree char *path = g_strdup_printf(DIR "jmp-cache/%s", name);
   g_autofree char *text = tu_read_text(path);
   if (!text) fail_msg("%s: cannot read it", path);
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  if (sscanf(lines[0], "# trace_rb_cpu_prepare: %lf ms; the BP thread ran %lf, waited runnable %lf, slept %lf ms", &v[0],
-             &v[1], &v[2], &v[3]) != 4)
-    fail_msg("%s: bad first line '%s'", path, lines[0]);
-  *frame_samples = *all = 0;
-  for (char **l = lines + 2; *l && **l; l++) {
-    const char *comma = strrchr(*l, ',');
-    if (!comma) fail_msg("%s: bad row '%s'", path, *l);
-    double k = g_ascii_strtod(comma + 1, NULL);
-    *all += k;
-    if ((size_t)(comma - *l) == strlen(frame) && !strncmp(*l, frame, strlen(frame))) *frame_samples += k;
-  }
+  if (sscanf(text, "# trace_rb_cpu_prepare: %lf ms; the BP thread ran %lf, waited runnable %lf, slept %lf ms", &v[0], &v[1],
+             &v[2], &v[3]) != 4)
+    fail_msg("%s: bad first line", path);
+  *frame_samples = tu_frame_samples(path, frame, all);
 }
 
 static void test_the_bp_runs_qemu_flushing(void **state) {

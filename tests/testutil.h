@@ -93,6 +93,25 @@ static G_GNUC_UNUSED char *tu_read_text(const char *path) {
   return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
 }
 
+/* A "frame,samples" file of host_threads.py (tests/data/beyond/mttcg/tsc-lock): the samples of
+ * `frame`, and of every frame into *all. Lines starting with '#' and the header are skipped. */
+static G_GNUC_UNUSED double tu_frame_samples(const char *path, const char *frame, double *all) {
+  g_autofree char *text = tu_read_text(path);
+  if (!text) fail_msg("%s: cannot read it", path);
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  double mine = 0;
+  *all = 0;
+  for (char **l = lines; *l; l++) {
+    if (!**l || **l == '#' || !strcmp(*l, "frame,samples")) continue;
+    const char *comma = strrchr(*l, ',');
+    if (!comma) fail_msg("%s: bad row '%s'", path, *l);
+    double k = g_ascii_strtod(comma + 1, NULL);
+    *all += k;
+    if ((size_t)(comma - *l) == strlen(frame) && !strncmp(*l, frame, strlen(frame))) mine += k;
+  }
+  return mine;
+}
+
 /* The cpuhp events of a trace file (ours or a real console log), in file order. Their names
  * live in one chunk for the whole test program (never freed: still reachable at exit). */
 static G_GNUC_UNUSED GArray *tu_read_trace(const char *path) {
