@@ -293,6 +293,8 @@ static const Beyond beyond[] = {
     {"icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -5, 5, FALSE},
     {"icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -5, 5, FALSE},
     {"icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -5, 5, FALSE},
+    {"icount_192_p0", "qemu-tcg-icount-x86_64", 1, 192, 1, 0, -5, 5, FALSE},
+    {"icount_192_p1", "qemu-tcg-icount-x86_64", 1, 192, 1, 1, -5, 5, FALSE},
     {"icount_16s2c4t2_p0", "qemu-tcg-icount-x86_64", 2, 4, 2, 0, -5, 5, FALSE},
     {"icount_16s2c4t2_p1", "qemu-tcg-icount-x86_64", 2, 4, 2, 1, -5, 5, FALSE},
     {"icount_32s2c8t2_p0", "qemu-tcg-icount-x86_64", 2, 8, 2, 0, -5, 5, FALSE},

@@ -181,6 +181,7 @@ static const Boot x86[] = {
     {"beyond/icount_64_p0", 64, 0, FALSE},             {"beyond/icount_64_p1", 64, 1, FALSE},
     {"beyond/icount_96_p0", 96, 0, FALSE},             {"beyond/icount_96_p1", 96, 1, FALSE},
     {"beyond/icount_128_p0", 128, 0, FALSE},           {"beyond/icount_128_p1", 128, 1, FALSE},
+    {"beyond/icount_192_p0", 192, 0, FALSE}, /* its p1 boot died after the window */
 };
 
 static const Boot arm64[] = {
