@@ -113,9 +113,11 @@ static void test_icount_arm64(void **state) {
  * `import`; NULL when absent. */
 static char *boot_cmdline(const char *path) {
   g_autofree char *text = tu_gunzip(path);
-  const char *c = text ? strstr(text, "] Command line: ") : NULL;
+  const char *tag = "] Command line: "; /* x86; arm64 prints "Kernel command line: " */
+  const char *c = text ? strstr(text, tag) : NULL;
+  if (!c && text) c = strstr(text, tag = "] Kernel command line: ");
   if (!c) return NULL;
-  c += strlen("] Command line: ");
+  c += strlen(tag);
   return g_strchomp(g_strndup(c, strcspn(c, "\r\n")));
 }
 
@@ -273,46 +275,58 @@ static void test_mttcg_arm64(void **state) {
  * harness; no profile saw them): the icount profiles, topology and cpuhp.parallel= changed only,
  * against the dmesg window: #20's bar, within 5 % (the kboot rows, timed on the trace window
  * with another command line, within 10 %). */
+typedef enum {
+  REF,   /* the reference harness's command line (the profile's), timed on the dmesg window */
+  KBOOT, /* the MTTCG harness's (quiet, lpj=, x86-tsc trace clock): simulated with the boot's own
+          * command line, timed on the trace window */
+  OWN,   /* the reference harness with one parameter changed: the boot's own command line, dmesg */
+} Timing;
+
 typedef struct {
   const char *file;
   const char *profile;
   guint sockets, cores, threads;
   int parallel;          /* -1: arm64, no cpuhp.parallel */
   double lo_pct, hi_pct; /* the error must stay in [lo, hi] */
-  gboolean kboot;        /* the MTTCG harness's command line (quiet, lpj=, x86-tsc trace clock):
-                          * simulated with the boot's own command line, timed on the trace window */
+  Timing how;
 } Beyond;
 
 static const Beyond beyond[] = {
     /* x86 icount, dmesg window: #20's bar, within 5 % of boots no profile saw */
-    {"icount_32_p0", "qemu-tcg-icount-x86_64", 1, 32, 1, 0, -5, 5, FALSE},
-    {"icount_32_p1", "qemu-tcg-icount-x86_64", 1, 32, 1, 1, -5, 5, FALSE},
-    {"icount_64_p0", "qemu-tcg-icount-x86_64", 1, 64, 1, 0, -5, 5, FALSE},
-    {"icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -5, 5, FALSE},
-    {"icount_96_p0", "qemu-tcg-icount-x86_64", 1, 96, 1, 0, -5, 5, FALSE},
-    {"icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -5, 5, FALSE},
-    {"icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -5, 5, FALSE},
-    {"icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -5, 5, FALSE},
-    {"icount_192_p0", "qemu-tcg-icount-x86_64", 1, 192, 1, 0, -5, 5, FALSE},
-    {"icount_192_p1", "qemu-tcg-icount-x86_64", 1, 192, 1, 1, -5, 5, FALSE},
-    {"icount_16s2c4t2_p0", "qemu-tcg-icount-x86_64", 2, 4, 2, 0, -5, 5, FALSE},
-    {"icount_16s2c4t2_p1", "qemu-tcg-icount-x86_64", 2, 4, 2, 1, -5, 5, FALSE},
-    {"icount_32s2c8t2_p0", "qemu-tcg-icount-x86_64", 2, 8, 2, 0, -5, 5, FALSE},
-    {"icount_32s2c8t2_p1", "qemu-tcg-icount-x86_64", 2, 8, 2, 1, -5, 5, FALSE},
-    {"a_icount_32", "qemu-arm64-tcg-icount", 1, 32, 1, -1, -5, 5, FALSE},
-    {"a_icount_64", "qemu-arm64-tcg-icount", 1, 64, 1, -1, -5, 5, FALSE},
-    {"a_icount_96", "qemu-arm64-tcg-icount", 1, 96, 1, -1, -5, 5, FALSE},
-    {"kboot_icount_8_p0", "qemu-tcg-icount-x86_64", 1, 8, 1, 0, -10, 10, TRUE},
-    {"kboot_icount_16_p0", "qemu-tcg-icount-x86_64", 1, 16, 1, 0, -10, 10, TRUE},
-    {"kboot_icount_16_p1", "qemu-tcg-icount-x86_64", 1, 16, 1, 1, -10, 10, TRUE},
-    {"kboot_icount_32_p0", "qemu-tcg-icount-x86_64", 1, 32, 1, 0, -5, 5, TRUE},
-    {"kboot_icount_32_p1", "qemu-tcg-icount-x86_64", 1, 32, 1, 1, -5, 5, TRUE},
-    {"kboot_icount_64_p0", "qemu-tcg-icount-x86_64", 1, 64, 1, 0, -5, 5, TRUE},
-    {"kboot_icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -5, 5, TRUE},
-    {"kboot_icount_96_p0", "qemu-tcg-icount-x86_64", 1, 96, 1, 0, -5, 5, TRUE},
-    {"kboot_icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -5, 5, TRUE},
-    {"kboot_icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -5, 5, TRUE},
-    {"kboot_icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -5, 5, TRUE},
+    {"icount_32_p0", "qemu-tcg-icount-x86_64", 1, 32, 1, 0, -5, 5, REF},
+    {"icount_32_p1", "qemu-tcg-icount-x86_64", 1, 32, 1, 1, -5, 5, REF},
+    {"icount_64_p0", "qemu-tcg-icount-x86_64", 1, 64, 1, 0, -5, 5, REF},
+    {"icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -5, 5, REF},
+    {"icount_96_p0", "qemu-tcg-icount-x86_64", 1, 96, 1, 0, -5, 5, REF},
+    {"icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -5, 5, REF},
+    {"icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -5, 5, REF},
+    {"icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -5, 5, REF},
+    {"icount_192_p0", "qemu-tcg-icount-x86_64", 1, 192, 1, 0, -5, 5, REF},
+    {"icount_192_p1", "qemu-tcg-icount-x86_64", 1, 192, 1, 1, -5, 5, REF},
+    {"icount_16s2c4t2_p0", "qemu-tcg-icount-x86_64", 2, 4, 2, 0, -5, 5, REF},
+    {"icount_16s2c4t2_p1", "qemu-tcg-icount-x86_64", 2, 4, 2, 1, -5, 5, REF},
+    {"icount_32s2c8t2_p0", "qemu-tcg-icount-x86_64", 2, 8, 2, 0, -5, 5, REF},
+    {"icount_32s2c8t2_p1", "qemu-tcg-icount-x86_64", 2, 8, 2, 1, -5, 5, REF},
+    {"a_icount_32", "qemu-arm64-tcg-icount", 1, 32, 1, -1, -5, 5, REF},
+    {"a_icount_64", "qemu-arm64-tcg-icount", 1, 64, 1, -1, -5, 5, REF},
+    {"a_icount_96", "qemu-arm64-tcg-icount", 1, 96, 1, -1, -5, 5, REF},
+    /* 128 vCPUs needs trace_buf_size=256K (1M and 512K leave CPUs offline: tests/data/beyond/
+     * README.md). A known miss, held where it is: the fitted idle share (0.62 %) is above the one
+     * measured (0.50 %) and stands in for own work that grows with the CPUs online; near the share
+     * law's pole that overshoots (docs/profiles.md, "arm64 at 128 vCPUs"). */
+    {"a_icount_128_tb256k", "qemu-arm64-tcg-icount", 1, 128, 1, -1, 5, 15, OWN},
+    {"kboot_icount_8_p0", "qemu-tcg-icount-x86_64", 1, 8, 1, 0, -10, 10, KBOOT},
+    {"kboot_icount_16_p0", "qemu-tcg-icount-x86_64", 1, 16, 1, 0, -10, 10, KBOOT},
+    {"kboot_icount_16_p1", "qemu-tcg-icount-x86_64", 1, 16, 1, 1, -10, 10, KBOOT},
+    {"kboot_icount_32_p0", "qemu-tcg-icount-x86_64", 1, 32, 1, 0, -5, 5, KBOOT},
+    {"kboot_icount_32_p1", "qemu-tcg-icount-x86_64", 1, 32, 1, 1, -5, 5, KBOOT},
+    {"kboot_icount_64_p0", "qemu-tcg-icount-x86_64", 1, 64, 1, 0, -5, 5, KBOOT},
+    {"kboot_icount_64_p1", "qemu-tcg-icount-x86_64", 1, 64, 1, 1, -5, 5, KBOOT},
+    {"kboot_icount_96_p0", "qemu-tcg-icount-x86_64", 1, 96, 1, 0, -5, 5, KBOOT},
+    {"kboot_icount_96_p1", "qemu-tcg-icount-x86_64", 1, 96, 1, 1, -5, 5, KBOOT},
+    {"kboot_icount_128_p0", "qemu-tcg-icount-x86_64", 1, 128, 1, 0, -5, 5, KBOOT},
+    {"kboot_icount_128_p1", "qemu-tcg-icount-x86_64", 1, 128, 1, 1, -5, 5, KBOOT},
+    {"kboot_icount_192_p0", "qemu-tcg-icount-x86_64", 1, 192, 1, 0, -5, 5, KBOOT},
 };
 
 static double simulate_beyond(const Beyond *b, const char *cmdline) {
@@ -336,9 +350,9 @@ static void test_beyond_reference(void **state) {
   for (guint i = 0; i < G_N_ELEMENTS(beyond); i++) {
     const Beyond *b = &beyond[i];
     g_autofree char *path = g_strdup_printf("tests/data/beyond/%s.txt.gz", b->file);
-    g_autofree char *cmdline = b->kboot ? boot_cmdline(path) : NULL;
-    if (b->kboot) assert_non_null(cmdline);
-    double real = b->kboot ? tu_mttcg_bringup_ms(path) : tu_dmesg_window_ms(path);
+    g_autofree char *cmdline = b->how != REF ? boot_cmdline(path) : NULL;
+    if (b->how != REF) assert_non_null(cmdline);
+    double real = b->how == KBOOT ? tu_mttcg_bringup_ms(path) : tu_dmesg_window_ms(path);
     if (real <= 0) fail_msg("%s: no bringup window", path);
     double sim = simulate_beyond(b, cmdline), err = (sim - real) / real * 100;
     print_message("%-20s real %8.1f ms  sim %8.1f ms  %+5.1f %%\n", b->file, real, sim, err);
@@ -407,7 +421,7 @@ static void test_doc_predictions(void **state) {
   }
   assert_true(rows >= 18);
   guint kboot = 0;
-  for (guint i = 0; i < G_N_ELEMENTS(beyond); i++) kboot += beyond[i].kboot;
+  for (guint i = 0; i < G_N_ELEMENTS(beyond); i++) kboot += beyond[i].how != REF; /* not in the table */
   assert_int_equal(real_rows, G_N_ELEMENTS(beyond) - kboot);
 }
 

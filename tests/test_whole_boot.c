@@ -181,7 +181,15 @@ static const Boot x86[] = {
     {"beyond/icount_64_p0", 64, 0, FALSE},             {"beyond/icount_64_p1", 64, 1, FALSE},
     {"beyond/icount_96_p0", 96, 0, FALSE},             {"beyond/icount_96_p1", 96, 1, FALSE},
     {"beyond/icount_128_p0", 128, 0, FALSE},           {"beyond/icount_128_p1", 128, 1, FALSE},
-    {"beyond/icount_192_p0", 192, 0, FALSE}, /* its p1 boot died after the window */
+    {"beyond/icount_192_p0", 192, 0, FALSE},
+};
+
+/* Near the idle share's pole (1 / (1 - 0.40 % (N - 1)): 4.2 times at 192 vCPUs) the part after
+ * the window that does not repeat between boots is multiplied too: the parallel 192-vCPU boot
+ * spends 10.3 s more there than the serial one. A known miss, held where it is
+ * (docs/whole-boot.md). */
+static const Boot x86_near_pole[] = {
+    {"beyond/icount_192_p1", 192, 1, FALSE},
 };
 
 static const Boot arm64[] = {
@@ -257,6 +265,7 @@ static void check(const char *profile, const Boot *boots, guint n, double lo, do
 static void test_icount_x86(void **state) {
   (void)state;
   check("scenarios/qemu-tcg-icount-x86_64.yaml", x86, G_N_ELEMENTS(x86), -10, 10, 10);
+  check("scenarios/qemu-tcg-icount-x86_64.yaml", x86_near_pole, G_N_ELEMENTS(x86_near_pole), -25, -10, 10);
 }
 
 /* arm64: the part before the window (its DT topology walk grows with the cube of the CPUs)
