@@ -16,6 +16,7 @@
  * hot=FIRST:LAST (two names of funcs=FILE) counts, from FIRST's first entry to LAST's, every
  * vCPU's instructions per translated block, and at exit lists the blocks that ran the most:
  *   # hot VADDR INSNS
+ * hotcpu=N restricts that count to vCPU N.
  * Build (tests/CMakeLists.txt builds it as module insn-regions):
  *   gcc -O2 -shared -fPIC -o insn-regions.so insn-regions.c -lpthread
  * The plugin API comes from ../qemu-plugin.h (QEMU's own header is not packaged by Debian). */
@@ -56,6 +57,7 @@ static FILE *out;
 static bool snap;
 static char hot_first[64], hot_last[64];
 static atomic_bool hot_on;
+static int hot_cpu = -1; /* hotcpu=N: only that vCPU's blocks */
 #define HOT_TOP 3000
 static atomic_uint max_vcpu;
 
@@ -88,7 +90,7 @@ static void on_tb_exec(unsigned int vcpu_index, void *udata)
     }
     v->seg_insns += t->n_insns;
     v->insns += t->n_insns;
-    if (atomic_load(&hot_on))
+    if (atomic_load(&hot_on) && (hot_cpu < 0 || (int)vcpu_index == hot_cpu))
         tags[(uintptr_t)udata].hot += t->n_insns; /* racy under MTTCG; exact under icount */
 }
 
@@ -199,6 +201,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
                 fprintf(stderr, "insn-regions: bad %s (want hot=FIRST:LAST)\n", argv[i]);
                 return -1;
             }
+        } else if (strncmp(argv[i], "hotcpu=", 7) == 0) {
+            hot_cpu = atoi(argv[i] + 7);
         } else if (strcmp(argv[i], "snap=1") == 0) {
             snap = true;
         } else if (strncmp(argv[i], "funcs=", 6) == 0) {
