@@ -15,9 +15,13 @@
 
 /* psci_cpu_on() -> invoke_psci_fn (HVC to the hypervisor or SMC to TF-A): the BP pays the
  * call; the target starts after it, once powered on. Under a hypervisor the call is an HVC64
- * exit, as long as the call took on the (possibly contended) host. */
+ * exit, as long as the call took on the (possibly contended) host. The BP's own work while it
+ * then waits for the AP (arm64.bp_wait_per_cpu: wake-ups and scheduling that grow with the
+ * CPUs online) is charged here, before the AP starts: on one host thread (icount) the clock
+ * counts it the same wherever it falls. */
 static int64_t arm64_kick(CpuhpMachine *m, guint cpu, int64_t *ap_start) {
-  int64_t ns = machine_draw(m, &m->p->arm64.psci_cpu_on, cpu, PURPOSE_KICK_SETUP, 0);
+  int64_t ns = machine_draw(m, &m->p->arm64.psci_cpu_on, cpu, PURPOSE_KICK_SETUP, 0) +
+               m->p->arm64.bp_wait_per_cpu * (int64_t)m->n_online;
   *ap_start = ns;
   return ns;
 }

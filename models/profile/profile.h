@@ -250,6 +250,7 @@ typedef struct _CpuhpProfile {
     SimDist start_kernel;      /* secondary_start_kernel() up to notify_cpu_starting() */
     SimDist online_tail;       /* ipi_setup, numa, "Booted secondary processor", set_cpu_online */
     int64_t siblings_per_cpu;  /* store_cpu_topology(): update_siblings_masks() per online CPU */
+    int64_t bp_wait_per_cpu;   /* the BP's own work while it waits for the AP, per online CPU */
     int64_t cpu_running_timeout; /* __cpu_up(): wait_for_completion_timeout(&cpu_running) */
     /* Bare metal (TF-A) and the split-startup kernels (docs/arm64-baremetal.md). */
     char *alive_sync;          /* where the AP calls cpuhp_ap_sync_alive(): "start" of

@@ -234,6 +234,8 @@ static const Field fields[] = {
   DIST("arm64.online_tail", arm64.online_tail, "50us", "ipi_setup .. set_cpu_online, complete(cpu_running)"),
   DUR("arm64.siblings_per_cpu", arm64.siblings_per_cpu, 0, PER_ITEM, "0",
       "store_cpu_topology(): update_siblings_masks() per online CPU it walks"),
+  DUR("arm64.bp_wait_per_cpu", arm64.bp_wait_per_cpu, 0, PER_ITEM, "0",
+      "the BP's own work (wake-ups, scheduling) while it waits for the AP, per online CPU"),
   DUR("boot.vmm", boot.vmm, 0, COST, "0", "VMM set-up before the kernel runs, not per vCPU (vCPU costs: boot.terms)"),
   DUR("boot.before_smp", boot.before_smp, 0, COST, "0",
       "kernel entry to \"smp: Bringing up secondary CPUs\" on a 1-CPU boot"),
