@@ -206,7 +206,7 @@ static void test_check_states_schema_help(void **state) {
   assert_non_null(strstr(s.out, "trace/RB:prepare"));
   ran_clear(&s);
   Ran w = run("states", "scenarios/qemu-arm64-tcg-icount.yaml", NULL); /* per-CPU terms shown */
-  assert_non_null(strstr(w.out, "workqueue_online_cpu         ONLINE    AP cpuhp/N    yes  35us + 15us per possible CPU\n"));
+  assert_non_null(strstr(w.out, "workqueue_online_cpu         ONLINE    AP cpuhp/N    yes  35us + 16.2us per possible CPU\n"));
   ran_clear(&w);
   Ran k = run("schema", NULL);
   assert_int_equal(k.status, 0);
@@ -241,7 +241,7 @@ static void test_states_schema_json(void **state) {
     const SimJson *st = states->items->pdata[i];
     if (g_strcmp0(sim_json_get_str(st, "startup"), "workqueue_online_cpu")) continue;
     found = TRUE;
-    assert_string_equal(sim_json_get_str(st, "cost"), "35us + 15us per possible CPU");
+    assert_string_equal(sim_json_get_str(st, "cost"), "35us + 16.2us per possible CPU");
     assert_int_equal(sim_json_get(st, "at_boot")->type, SIM_JSON_BOOL);
     assert_true(sim_json_get(st, "at_boot")->boolean);
   }

@@ -274,7 +274,7 @@ static void test_icount_x86(void **state) {
  * and the scheduler's balancing in the late initcalls one measured on 8 and 16; the rest of
  * the late initcalls does not repeat between boots of one size (2.6 to 7.1 s at 8 vCPUs) and
  * stays at the 1-CPU figure, so the medians of three boots at 32, 64 and 96 vCPUs come out
- * 7 %, 7 % and 13 % short. The bounds hold that known miss where it is (docs/whole-boot.md);
+ * 7 %, 7 % and 14 % short. The bounds hold that known miss where it is (docs/whole-boot.md);
  * a model that explained the rest would move them. */
 static void test_icount_arm64(void **state) {
   (void)state;
