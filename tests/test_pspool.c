@@ -97,6 +97,25 @@ static void test_share_law(void **state) {
   assert_int_equal(f.done[1], 20000000);
 }
 
+/* Past the pool: 150 idle clients of 1 % each would take 1.5 servers of 1. Each is backlogged and
+ * shares the server like the worker, so a 1 ms item takes 151 ms; with 50 of them the law holds
+ * (1 ms / 0.5 = 2 ms). */
+static void test_share_law_backlogged(void **state) {
+  (void)state;
+  static const guint idle[] = {50, 150};
+  static const int64_t want[] = {2000000, 151000000};
+  for (guint k = 0; k < G_N_ELEMENTS(idle); k++) {
+    g_autoptr(SimEngine) e = sim_engine_new();
+    g_autoptr(SimPsPool) p = sim_ps_pool_new(e, 1, idle[k] + 1);
+    sim_ps_set_share_law(p, TRUE);
+    Fixture f = {.e = e};
+    for (guint c = 1; c <= idle[k]; c++) sim_ps_set_load(p, c, 0.01);
+    sim_ps_work(p, 0, 1000000, ev_done, &f, 0);
+    sim_engine_run(e, INT64_MAX);
+    assert_ns(f.done[0], want[k]);
+  }
+}
+
 static void ev_speed_up(void *ctx, uint64_t unused) {
   (void)unused;
   sim_ps_set_speed(ctx, 2);
@@ -125,6 +144,7 @@ static void test_speed(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_two_workers_one_server), cmocka_unit_test(test_no_contention),
                                      cmocka_unit_test(test_spinner_joins), cmocka_unit_test(test_share_law),
+                                     cmocka_unit_test(test_share_law_backlogged),
                                      cmocka_unit_test(test_speed)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,18 +67,19 @@ static void ev_check(void *ctx, uint64_t token);
 /* New rate from the loads, and one engine event for the earliest completion. */
 static void reschedule(SimPsPool *p) {
   p->load = 0;
-  double vmin = INFINITY, rest = 0, working = 0;
+  double vmin = INFINITY, rest = 0, working = 0, loaded = 0;
   for (guint i = 0; i < p->n; i++) {
     const Client *c = &p->c[i];
     p->load += c->working ? 1.0 : c->idle_load;
     if (c->working) working += 1;
-    else rest += c->idle_load;
+    else rest += c->idle_load, loaded += c->idle_load > 0;
     if (c->working && c->v_finish < vmin) vmin = c->v_finish;
   }
   if (!p->share) p->rate = p->load > p->servers ? p->servers / p->load : 1.0;
   else if (working == 0) p->rate = 1.0;
-  else /* the shares come off the top; past the whole pool the workers keep a trickle */
-    p->rate = MIN(1.0, MAX(p->servers - rest, 0.01 * p->servers) / working);
+  else /* the shares come off the top; once they would take more than a worker's share, each
+        * idle client is backlogged and shares the pool like a worker (exact for equal shares) */
+    p->rate = MIN(1.0, MAX(p->servers - rest, p->servers * working / (working + loaded)) / working);
   p->token++;
   if (vmin == INFINITY) return;
   double dt = (vmin - p->v) / (p->rate * p->speed);

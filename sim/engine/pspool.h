@@ -25,8 +25,11 @@ void sim_ps_set_load(SimPsPool *p, guint c, double load);
 void sim_ps_set_speed(SimPsPool *p, double speed);
 /* Share law instead: the loads of clients not working are fixed shares taken off the P servers
  * first, and the working clients share what is left, r = min(1, (P - I) / W) for idle loads I
- * and W working clients (at least 1 % of P). The law of a clock that counts every client's
- * instructions (QEMU -icount), where an idle client costs the same whoever else runs. */
+ * and W working clients. The law of a clock that counts every client's instructions (QEMU
+ * -icount), where an idle client costs the same whoever else runs. Once (P - I) / W falls below
+ * P / (W + K), K the idle clients with a load, those clients cannot get their share (a tick
+ * still pending when the next is due is one tick): each then takes a worker's share, and the
+ * workers get P / (W + K). */
 void sim_ps_set_share_law(SimPsPool *p, gboolean share);
 /* Current service rate of a working client (1 when there is no contention). */
 double sim_ps_rate(const SimPsPool *p);
