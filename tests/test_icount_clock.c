@@ -356,6 +356,16 @@ static void test_arm64_idle_share(void **state) {
   assert_non_null(p);
   print_message("the profile's host.idle_load_pct: %.2f %%\n", p->host.idle_load_pct);
   assert_true(fabs(p->host.idle_load_pct - s16) < 0.01); /* the 16-vCPU measurement */
+  /* Near the pole (192 vCPUs, 95 % of the clock idle ticks at the last APs) ticks coalesce: the
+   * share falls and an idle AP takes fewer than one tick per 4 ms. */
+  g_autofree char *p192 = g_build_filename(dir, "share_192_tb256k.csv", NULL);
+  ShareRun low = share_run(p192, 1, 115), high = share_run(p192, 134, 1000);
+  double s_low = low.idle_insns / low.idle_weight * 100, s_high = high.idle_insns / high.idle_weight * 100;
+  double rate_high = high.ticks / (high.idle_weight * 8 / 4e6);
+  print_message("192 vCPUs: %.3f %% with 1-114 idle APs, %.3f %% with 134-190 (%.2f ticks per 4 ms)\n", s_low, s_high,
+                rate_high);
+  assert_true(fabs(s_low - s16) < 0.03);
+  assert_true(s_high < s16 - 0.02 && rate_high < 0.97);
   /* the BP's and the booting AP's own instructions per interval grow with k */
   print_message("own work per AP: %.1f us more per CPU online at 16 vCPUs, %.1f at 128\n", a.own_slope_us, b.own_slope_us);
   assert_true(b.own_slope_us > 14 && b.own_slope_us < 20);

@@ -314,6 +314,10 @@ static const Beyond beyond[] = {
      * tests/data/beyond/README.md), so they are simulated with their own command line */
     {"a_icount_128_tb256k", "qemu-arm64-tcg-icount", 1, 128, 1, -1, -5, 5, OWN},
     {"a_icount_160_tb256k", "qemu-arm64-tcg-icount", 1, 160, 1, -1, -5, 5, OWN},
+    /* A known miss, held where it is: 95 % of the clock is idle ticks at the last APs, and there
+     * the idle APs' share falls from 0.50 to 0.46 % as ticks coalesce (arm64-share); so close to
+     * the law's pole that moves the stretch twofold (docs/profiles.md, "arm64 at 128 vCPUs"). */
+    {"a_icount_192_tb256k", "qemu-arm64-tcg-icount", 1, 192, 1, -1, 10, 30, OWN},
     {"kboot_icount_8_p0", "qemu-tcg-icount-x86_64", 1, 8, 1, 0, -10, 10, KBOOT},
     {"kboot_icount_16_p0", "qemu-tcg-icount-x86_64", 1, 16, 1, 0, -10, 10, KBOOT},
     {"kboot_icount_16_p1", "qemu-tcg-icount-x86_64", 1, 16, 1, 1, -10, 10, KBOOT},
