@@ -37,13 +37,12 @@ static double simulate(guint n, const char *extra, guint *tsc_aps) {
 
 /* Bringup for 1..MAX_VCPUS; returns the least-squares slope in ms per vCPU. */
 static double sweep(const char *extra, double ms[MAX_VCPUS + 1], guint tsc_aps[MAX_VCPUS + 1]) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  TuLine line = {0};
   for (guint n = 1; n <= MAX_VCPUS; n++) {
     ms[n] = simulate(n, extra, &tsc_aps[n]);
-    sx += n, sy += ms[n], sxx += (double)n * n, sxy += n * ms[n];
+    tu_line_add(&line, n, ms[n]);
   }
-  double k = MAX_VCPUS;
-  double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  double slope = tu_line_slope(&line);
   for (guint n = 1; n <= MAX_VCPUS; n++)
     print_message("%-22s %u vCPU  bringup %7.3f ms  step %+6.3f ms  TSC warp tests %u\n", extra ? extra : "profile", n,
                   ms[n], n > 1 ? ms[n] - ms[n - 1] : 0.0, tsc_aps[n]);
@@ -96,7 +95,7 @@ static void test_without_tsc_adjust(void **state) {
 static void test_whole_boot(void **state) {
   (void)state;
   double boot[MAX_VCPUS + 1], win[MAX_VCPUS + 1];
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  TuLine line = {0};
   for (guint n = 1; n <= MAX_VCPUS; n++) {
     g_autoptr(GPtrArray) ov = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(ov, g_strdup_printf("topology.cores_per_socket=%u", n));
@@ -115,10 +114,10 @@ static void test_whole_boot(void **state) {
       assert_true(fabs((double)rb->ns / 1e6 - 14.0) <= 0.2 * 14.0);
       assert_true(fabs(boot[1] - 35.3) < 0.001); /* the 1-vCPU boot the profile starts from */
     }
-    sx += n, sy += boot[n], sxx += (double)n * n, sxy += n * boot[n];
+    tu_line_add(&line, n, boot[n]);
     print_message("%u vCPU  whole boot %7.3f ms  window %6.3f ms  rest %7.3f ms\n", n, boot[n], win[n], boot[n] - win[n]);
   }
-  double k = MAX_VCPUS, slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  double slope = tu_line_slope(&line);
   double wslope = (win[MAX_VCPUS] - win[1]) / (MAX_VCPUS - 1);
   print_message("whole-boot slope %.3f ms/vCPU (window %.3f), seed 004: ~2.5\n", slope, wslope);
   assert_true(slope > wslope); /* the barriers' round trips add per vCPU */
@@ -156,16 +155,16 @@ static guint fcq_kicks(const char *file, int64_t *dur, int64_t *after_tick, guin
 static void test_qemu_stand_in(void **state) {
   (void)state;
   static const guint sizes[] = {1, 2, 4, 8};
-  double sx = 0, sy = 0, sxx = 0, sxy = 0, k = G_N_ELEMENTS(sizes);
+  TuLine line = {0};
   for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
     g_autofree char *path = g_strdup_printf(FCQ "seed_%u.txt.gz", sizes[i]);
     int64_t init = tu_dmesg_time(path, "Run /init as init process");
     assert_true(init > 0);
-    double ms = (double)init / 1e6, x = sizes[i];
+    double ms = (double)init / 1e6;
     print_message("QEMU -icount, seed's kernel, %u vCPUs: /init at %.1f ms\n", sizes[i], ms);
-    sx += x, sy += ms, sxx += x * x, sxy += x * ms;
+    tu_line_add(&line, sizes[i], ms);
   }
-  double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  double slope = tu_line_slope(&line);
   print_message("  %.2f ms per vCPU (least squares)\n", slope);
   assert_true(slope > 2.0); /* the growth QEMU shows ... */
   int64_t dur[8], after[8];

@@ -320,16 +320,15 @@ static ShareRun share_run(const char *path, guint from_idle, guint to_idle) {
   g_autofree char *text = tu_read_text(path);
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   ShareRun r = {0};
-  double sx = 0, sy = 0, sxx = 0, sxy = 0, n = 0;
+  TuLine own = {0};
   for (guint i = 1; lines[i] && *lines[i]; i++) {
     double k, clock, bp, ap, idle_aps, idle, ticks;
     assert_int_equal(sscanf(lines[i], "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &k, &clock, &bp, &ap, &idle_aps, &idle, &ticks), 7);
-    double own = (bp + ap) * 8e-3; /* us */
-    sx += k, sy += own, sxx += k * k, sxy += k * own, n++;
+    tu_line_add(&own, k, (bp + ap) * 8e-3); /* us */
     if (idle_aps < from_idle || idle_aps >= to_idle) continue;
     r.clock += clock, r.bp += bp, r.ap += ap, r.idle_insns += idle, r.idle_weight += clock * idle_aps, r.ticks += ticks;
   }
-  r.own_slope_us = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  r.own_slope_us = tu_line_slope(&own);
   return r;
 }
 

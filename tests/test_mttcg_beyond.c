@@ -238,7 +238,7 @@ static int64_t dmesg_time_of(const char *text, const char *needle) {
 }
 
 static double starting_slope_us(const char *fmt, guint n) {
-  double sk = 0, sy = 0, skk = 0, sky = 0, m = 0;
+  TuLine line = {0};
   for (int r = 1; r <= 8; r++) {
     g_autofree char *path = g_strdup_printf(fmt, n, r);
     if (!g_file_test(path, G_FILE_TEST_EXISTS)) continue;
@@ -249,12 +249,11 @@ static double starting_slope_us(const char *fmt, guint n) {
       g_autofree char *up = g_strdup_printf("CPU%u: Booted secondary processor", c);
       int64_t a = dmesg_time_of(text, det), b = dmesg_time_of(text, up);
       if (a < 0 || b < a) fail_msg("%s: no STARTING interval for CPU%u", path, c);
-      double y = (double)(b - a) / 1e3;
-      sk += c, sy += y, skk += (double)c * c, sky += c * y, m++;
+      tu_line_add(&line, c, (double)(b - a) / 1e3);
     }
   }
-  if (m < 3) fail_msg("%s (n = %u): fewer than 3 STARTING intervals", fmt, n);
-  return (m * sky - sk * sy) / (m * skk - sk * sk);
+  if (line.n < 3) fail_msg("%s (n = %u): fewer than 3 STARTING intervals", fmt, n);
+  return tu_line_slope(&line);
 }
 
 /* The predictions held within 20 % of the median; the others are docs/profiles.md's known

@@ -75,15 +75,14 @@ static FwCounts count_log(const char *path, gboolean tfa) {
       cpu_on_pending = FALSE;
     }
   }
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  TuLine line = {0};
   c.warm_min = INFINITY;
   for (guint v = 1; v < MAX_AP; v++) {
     const ApMarks *a = &ap[v];
     if (a->switched < 0 || a->notify < 0 || a->cpuinfo < 0) continue;
     c.n_ap++;
     c.kernel += (double)(a->notify - a->switched);
-    double y = (double)(a->notify - a->cpuinfo);
-    sx += v, sy += y, sxx += (double)v * v, sxy += v * y;
+    tu_line_add(&line, v, (double)(a->notify - a->cpuinfo));
     if (!tfa) continue;
     if (a->warm < 0 || a->el3_exit < 0 || a->acquire < 0 || a->release < 0) fail_msg("%s: AP %u: no warm boot", path, v);
     double w = (double)(a->el3_exit - a->warm);
@@ -92,7 +91,7 @@ static FwCounts count_log(const char *path, gboolean tfa) {
   }
   assert_true(c.n_ap > 0);
   c.kernel /= c.n_ap;
-  c.per_online = c.n_ap > 1 ? (c.n_ap * sxy - sx * sy) / (c.n_ap * sxx - sx * sx) : NAN;
+  c.per_online = c.n_ap > 1 ? tu_line_slope(&line) : NAN;
   if (tfa) {
     c.warm /= c.n_ap, c.locked /= c.n_ap;
     if (c.n_cpu_on != c.n_ap) fail_msg("%s: %u CPU_ON calls for %u APs", path, c.n_cpu_on, c.n_ap);

@@ -93,6 +93,20 @@ static G_GNUC_UNUSED char *tu_read_text(const char *path) {
   return g_file_get_contents(path, &text, NULL, NULL) ? text : NULL;
 }
 
+/* A least-squares line fitted as its points come: tu_line_add() each (x, y), then
+ * tu_line_slope() (at least two distinct x). */
+typedef struct {
+  double n, sx, sy, sxx, sxy;
+} TuLine;
+
+static G_GNUC_UNUSED void tu_line_add(TuLine *l, double x, double y) {
+  l->n++, l->sx += x, l->sy += y, l->sxx += x * x, l->sxy += x * y;
+}
+
+static G_GNUC_UNUSED double tu_line_slope(const TuLine *l) {
+  return (l->n * l->sxy - l->sx * l->sy) / (l->n * l->sxx - l->sx * l->sx);
+}
+
 /* A "frame,samples" file of host_threads.py (tests/data/beyond/mttcg/tsc-lock): the samples of
  * `frame`, and of every frame into *all. Lines starting with '#' and the header are skipped. */
 static G_GNUC_UNUSED double tu_frame_samples(const char *path, const char *frame, double *all) {
