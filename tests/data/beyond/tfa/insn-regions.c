@@ -202,7 +202,13 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
                 return -1;
             }
         } else if (strncmp(argv[i], "hotcpu=", 7) == 0) {
-            hot_cpu = atoi(argv[i] + 7);
+            char *end;
+            long v = strtol(argv[i] + 7, &end, 10);
+            if (end == argv[i] + 7 || *end || v < 0 || v >= MAX_VCPUS) {
+                fprintf(stderr, "insn-regions: bad %s (want hotcpu=N, 0 <= N < %d)\n", argv[i], MAX_VCPUS);
+                return -1;
+            }
+            hot_cpu = (int)v;
         } else if (strcmp(argv[i], "snap=1") == 0) {
             snap = true;
         } else if (strncmp(argv[i], "funcs=", 6) == 0) {
